@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                build the modules against KDIR (W=1)
+# make check          the test command: test kernel, VM, every KUnit suite and
+#                     the user-space tests; ends with "N passed, N failed"
+# make run            boot the VM, load kalloc and the demo, show the statistics
+# make vm VM_ARGS=..  the VM runner (scripts/vm.sh --help)
+# make check-harness  prove the harness fails on a failed case and on a WARN
+# make testkernel     build (or reuse) the cached test kernel
+# make utest          the user-space tests only
+# make clean
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell scripts/testkernel.sh --print-dir))
+
+.PHONY: all modules clean check check-harness run vm testkernel utest
+
+all: modules
+
+modules:
+	@test -f $(KDIR)/Makefile || { echo "kalloc: no kernel tree at $(KDIR): run 'make testkernel' or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+clean:
+	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+check:
+	scripts/check.sh
+
+check-harness:
+	scripts/check-harness.sh
+
+run:
+	scripts/run.sh
+
+vm:
+	scripts/vm.sh $(VM_ARGS)
+
+testkernel:
+	scripts/testkernel.sh >/dev/null
+
+utest:
+	scripts/utest.sh
+
+endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kalloc: the Erlang runtime's allocator design (erts_alloc) for kernel code.
+ *
+ * Kernel code registers named allocation types, each bound to an allocator
+ * class chosen by how the memory is used, and allocates and frees by type.
+ * See Documentation/index.rst.
+ */
+#ifndef _KALLOC_H
+#define _KALLOC_H
+
+#include <linux/gfp.h>
+#include <linux/types.h>
+
+/**
+ * enum ka_class - allocator classes, chosen by how memory is used
+ * @KA_CLASS_TEMP: CPU-local scratch memory freed soon after allocation
+ *	(erts temp_alloc)
+ * @KA_CLASS_SL: short-lived blocks (erts sl_alloc)
+ * @KA_CLASS_STD: everything without a better class (erts std_alloc)
+ * @KA_CLASS_LL: long-lived blocks, e.g. tables built at init (erts ll_alloc)
+ * @KA_CLASS_FIX: frequently used fixed-size objects (erts fix_alloc)
+ * @KA_CLASS_BUFFER: bulk data buffers (erts binary_alloc)
+ * @KA_CLASS_DRIVER: driver private data (erts driver_alloc)
+ * @KA_NR_CLASSES: number of classes; not a class
+ */
+enum ka_class {
+	KA_CLASS_TEMP,
+	KA_CLASS_SL,
+	KA_CLASS_STD,
+	KA_CLASS_LL,
+	KA_CLASS_FIX,
+	KA_CLASS_BUFFER,
+	KA_CLASS_DRIVER,
+	KA_NR_CLASSES,
+};
+
+struct ka_type;
+
+/**
+ * ka_type_create() - register a named allocation type
+ * @name: name shown in statistics; copied, at most 31 characters, unique
+ * @class: the allocator class that serves this type
+ *
+ * Context: process context; may sleep.
+ * Return: the new type, or ERR_PTR(-EINVAL) for a bad name or class,
+ * ERR_PTR(-EEXIST) if a type of that name exists, ERR_PTR(-ENOMEM).
+ */
+struct ka_type *ka_type_create(const char *name, enum ka_class class);
+
+/**
+ * ka_type_destroy() - unregister an allocation type
+ * @type: a type from ka_type_create(), or NULL (ignored)
+ *
+ * Every block of @type must have been freed; a type that still has blocks
+ * is reported in the kernel log and kept registered, so its blocks stay valid.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -EBUSY if blocks of @type are still allocated.
+ */
+int ka_type_destroy(struct ka_type *type);
+
+/**
+ * ka_alloc() - allocate a block of a type
+ * @type: allocation type
+ * @size: bytes wanted; 0 or more than KA_MAX_SIZE gives NULL
+ * @gfp: allocation flags, as for kmalloc()
+ *
+ * The block is aligned to at least KA_MIN_ALIGN bytes.
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the block, or NULL.
+ */
+void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp);
+
+/**
+ * ka_zalloc() - allocate a zeroed block of a type
+ * @type: allocation type
+ * @size: bytes wanted
+ * @gfp: allocation flags
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the zeroed block, or NULL.
+ */
+static inline void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
+{
+	return ka_alloc(type, size, gfp | __GFP_ZERO);
+}
+
+/**
+ * ka_free() - free a block of a type
+ * @type: the type the block was allocated with
+ * @ptr: the block, or NULL (ignored)
+ *
+ * Context: any context; never sleeps.
+ */
+void ka_free(struct ka_type *type, const void *ptr);
+
+/* Alignment every block is guaranteed to have. */
+#define KA_MIN_ALIGN	16
+/* Largest request kalloc accepts; larger ones get NULL, never a wrapped size. */
+#define KA_MAX_SIZE	((size_t)1 << 30)
+
+#endif /* _KALLOC_H */

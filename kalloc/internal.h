@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Definitions shared by kalloc's own files; not for kalloc users.
+ */
+#ifndef _KALLOC_INTERNAL_H
+#define _KALLOC_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <kalloc.h>
+
+#define KALLOC_VERSION		"0.1.0"
+#define KA_TYPE_NAME_MAX	32
+
+/* Per-CPU call counters of one type; only the owning CPU writes them. */
+struct ka_type_pcpu {
+	u64 allocs;
+	u64 frees;
+	u64 failed;
+};
+
+struct ka_type {
+	struct list_head node;		/* on ka_types, under ka_types_lock */
+	char name[KA_TYPE_NAME_MAX];
+	enum ka_class class;
+	struct ka_type_pcpu __percpu *pcpu;
+};
+
+/* Summed counters of one type, as the statistics views read them. */
+struct ka_type_totals {
+	u64 allocs;
+	u64 frees;
+	u64 failed;
+};
+
+const char *ka_class_name(enum ka_class class);
+char ka_class_letter(enum ka_class class);
+void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out);
+void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out);
+int ka_for_each_type(int (*fn)(const struct ka_type *type, void *arg), void *arg);
+void ka_types_exit(void);
+
+void ka_debugfs_init(void);
+void ka_debugfs_exit(void);
+
+#endif /* _KALLOC_INTERNAL_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation types and the allocation entry points.
+ *
+ * Until the class instances exist, every class is served by the sys source
+ * (kmalloc), which is what erts_alloc does for a disabled allocator: the API,
+ * the type registry and the per-CPU call counters are already the real ones.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/err.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	char letter;	/* erts_alloc's option letter, used by +M<letter> options */
+} ka_classes[KA_NR_CLASSES] = {
+	[KA_CLASS_TEMP]   = { "temp",   'T' },
+	[KA_CLASS_SL]     = { "sl",     'S' },
+	[KA_CLASS_STD]    = { "std",    'D' },
+	[KA_CLASS_LL]     = { "ll",     'L' },
+	[KA_CLASS_FIX]    = { "fix",    'F' },
+	[KA_CLASS_BUFFER] = { "buffer", 'B' },
+	[KA_CLASS_DRIVER] = { "driver", 'R' },
+};
+
+static LIST_HEAD(ka_types);
+static DEFINE_MUTEX(ka_types_lock);
+
+const char *ka_class_name(enum ka_class class)
+{
+	return class < KA_NR_CLASSES ? ka_classes[class].name : "?";
+}
+
+char ka_class_letter(enum ka_class class)
+{
+	return class < KA_NR_CLASSES ? ka_classes[class].letter : '?';
+}
+
+static struct ka_type *ka_type_find(const char *name)
+{
+	struct ka_type *type;
+
+	lockdep_assert_held(&ka_types_lock);
+	list_for_each_entry(type, &ka_types, node)
+		if (!strcmp(type->name, name))
+			return type;
+	return NULL;
+}
+
+struct ka_type *ka_type_create(const char *name, enum ka_class class)
+{
+	struct ka_type *type;
+	int err = 0;
+
+	if (!name || !*name || strnlen(name, KA_TYPE_NAME_MAX) >= KA_TYPE_NAME_MAX ||
+	    (unsigned int)class >= KA_NR_CLASSES)
+		return ERR_PTR(-EINVAL);
+
+	type = kzalloc(sizeof(*type), GFP_KERNEL);
+	if (!type)
+		return ERR_PTR(-ENOMEM);
+	type->pcpu = alloc_percpu(struct ka_type_pcpu);
+	if (!type->pcpu) {
+		kfree(type);
+		return ERR_PTR(-ENOMEM);
+	}
+	strscpy(type->name, name, sizeof(type->name));
+	type->class = class;
+
+	mutex_lock(&ka_types_lock);
+	if (ka_type_find(name))
+		err = -EEXIST;
+	else
+		list_add_tail(&type->node, &ka_types);
+	mutex_unlock(&ka_types_lock);
+
+	if (err) {
+		free_percpu(type->pcpu);
+		kfree(type);
+		return ERR_PTR(err);
+	}
+	return type;
+}
+EXPORT_SYMBOL_GPL(ka_type_create);
+
+int ka_type_destroy(struct ka_type *type)
+{
+	struct ka_type_totals sum;
+
+	if (!type)
+		return 0;
+
+	mutex_lock(&ka_types_lock);
+	ka_type_sum(type, &sum);
+	if (sum.allocs != sum.frees) {
+		mutex_unlock(&ka_types_lock);
+		pr_err("type %s not destroyed: %llu blocks still allocated (caller %pS)\n",
+		       type->name, sum.allocs - sum.frees, __builtin_return_address(0));
+		return -EBUSY;
+	}
+	list_del(&type->node);
+	mutex_unlock(&ka_types_lock);
+
+	free_percpu(type->pcpu);
+	kfree(type);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ka_type_destroy);
+
+/*
+ * kmalloc guarantees natural alignment only for power-of-two sizes, so the
+ * sys source rounds small requests up to one to keep the KA_MIN_ALIGN promise.
+ */
+static size_t ka_sys_size(size_t size)
+{
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		return roundup_pow_of_two(max_t(size_t, size, KA_MIN_ALIGN));
+	return size;
+}
+
+void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
+{
+	void *ptr = NULL;
+
+	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n",
+		 __builtin_return_address(0)))
+		return NULL;
+
+	/* kmalloc WARNs above KMALLOC_MAX_SIZE; kalloc answers NULL instead. */
+	if (likely(size && size <= KMALLOC_MAX_SIZE))
+		ptr = kmalloc(ka_sys_size(size), gfp);
+
+	if (likely(ptr))
+		this_cpu_inc(type->pcpu->allocs);
+	else
+		this_cpu_inc(type->pcpu->failed);
+	return ptr;
+}
+EXPORT_SYMBOL_GPL(ka_alloc);
+
+void ka_free(struct ka_type *type, const void *ptr)
+{
+	if (!ptr)
+		return;
+	if (WARN(!type, "kalloc: ka_free without a type (caller %pS)\n",
+		 __builtin_return_address(0)))
+		return;
+	kfree(ptr);
+	this_cpu_inc(type->pcpu->frees);
+}
+EXPORT_SYMBOL_GPL(ka_free);
+
+void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out)
+{
+	const struct ka_type_pcpu *pc = per_cpu_ptr(type->pcpu, cpu);
+
+	out->allocs = READ_ONCE(pc->allocs);
+	out->frees = READ_ONCE(pc->frees);
+	out->failed = READ_ONCE(pc->failed);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_type_read);
+
+void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out)
+{
+	struct ka_type_totals one;
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		ka_type_read(type, cpu, &one);
+		out->allocs += one.allocs;
+		out->frees += one.frees;
+		out->failed += one.failed;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_type_sum);
+
+/* Calls @fn on each registered type in creation order; stops on non-zero. */
+int ka_for_each_type(int (*fn)(const struct ka_type *type, void *arg), void *arg)
+{
+	struct ka_type *type;
+	int ret = 0;
+
+	mutex_lock(&ka_types_lock);
+	list_for_each_entry(type, &ka_types, node) {
+		ret = fn(type, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ka_types_lock);
+	return ret;
+}
+
+/*
+ * Users hold a module reference while their types exist, so a type left at
+ * unload was never destroyed: say so, and release its bookkeeping.
+ */
+void ka_types_exit(void)
+{
+	struct ka_type *type, *next;
+
+	list_for_each_entry_safe(type, next, &ka_types, node) {
+		pr_warn("type %s was never destroyed\n", type->name);
+		list_del(&type->node);
+		free_percpu(type->pcpu);
+		kfree(type);
+	}
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of allocation types and the allocation entry points.
+ */
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "../kalloc/internal.h"
+
+static struct ka_type *types_test_type(struct kunit *test)
+{
+	struct ka_type *type = ka_type_create("kunit_types", KA_CLASS_STD);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
+	return type;
+}
+
+static void types_create_rejects_bad_input(struct kunit *test)
+{
+	char long_name[KA_TYPE_NAME_MAX + 1];
+	struct ka_type *type;
+
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create(NULL, KA_CLASS_STD), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create("", KA_CLASS_STD), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create(long_name, KA_CLASS_STD), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create("bad_class", KA_NR_CLASSES), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create("bad_class", (enum ka_class)-1),
+			    ERR_PTR(-EINVAL));
+
+	type = types_test_type(test);
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create("kunit_types", KA_CLASS_LL), ERR_PTR(-EEXIST));
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+
+	/* The name is free again once its type is gone. */
+	type = types_test_type(test);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(NULL), 0);
+}
+
+static void types_alloc_aligned_and_counted(struct kunit *test)
+{
+	static const size_t sizes[] = { 1, 7, 8, 15, 16, 17, 48, 96, 100, 192, 4095,
+					4096, 4097, 8191, 8192, 70000 };
+	struct ka_type *type = types_test_type(test);
+	struct ka_type_totals sum;
+	void *blocks[ARRAY_SIZE(sizes)];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		blocks[i] = ka_alloc(type, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, blocks[i]);
+		KUNIT_EXPECT_EQ_MSG(test, (unsigned long)blocks[i] % KA_MIN_ALIGN, 0UL,
+				    "size %zu", sizes[i]);
+		/* Writing the whole block lets KASAN catch a short allocation. */
+		memset(blocks[i], 0xa5, sizes[i]);
+	}
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, sum.frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), -EBUSY);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		ka_free(type, blocks[i]);
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static void types_zalloc_zeroes(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	u8 *block;
+	int i;
+
+	/* Dirty a block first so a recycled object would show its old bytes. */
+	block = ka_alloc(type, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	memset(block, 0xff, 200);
+	ka_free(type, block);
+
+	block = ka_zalloc(type, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	for (i = 0; i < 200; i++)
+		KUNIT_EXPECT_EQ_MSG(test, block[i], 0, "byte %d", i);
+	ka_free(type, block);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static void types_bad_sizes_give_null(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	struct ka_type_totals sum;
+
+	KUNIT_EXPECT_NULL(test, ka_alloc(type, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, ka_alloc(type, KA_MAX_SIZE + 1, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, ka_alloc(type, SIZE_MAX, GFP_KERNEL));
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, 0ULL);
+	KUNIT_EXPECT_EQ(test, sum.failed, 3ULL);
+
+	/* Freeing NULL is a no-op and is not counted. */
+	ka_free(type, NULL);
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static void types_atomic_alloc_under_spinlock(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	void *blocks[32];
+	spinlock_t lock;
+	int i;
+
+	spin_lock_init(&lock);
+	/* DEBUG_ATOMIC_SLEEP in the test kernel reports any sleep in here. */
+	spin_lock(&lock);
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		blocks[i] = ka_alloc(type, 64 << (i % 8), GFP_ATOMIC);
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		ka_free(type, blocks[i]);
+	spin_unlock(&lock);
+
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		KUNIT_EXPECT_NOT_NULL(test, blocks[i]);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static void types_counts_on_current_cpu(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	struct ka_type_totals before, after;
+	void *block;
+	int cpu;
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	ka_type_read(type, cpu, &before);
+	block = ka_alloc(type, 32, GFP_ATOMIC);
+	ka_free(type, block);
+	ka_type_read(type, cpu, &after);
+	migrate_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_EXPECT_EQ(test, after.allocs, before.allocs + 1);
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees + 1);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static struct kunit_case types_cases[] = {
+	KUNIT_CASE(types_create_rejects_bad_input),
+	KUNIT_CASE(types_alloc_aligned_and_counted),
+	KUNIT_CASE(types_zalloc_zeroes),
+	KUNIT_CASE(types_bad_sizes_give_null),
+	KUNIT_CASE(types_atomic_alloc_under_spinlock),
+	KUNIT_CASE(types_counts_on_current_cpu),
+	{}
+};
+
+static struct kunit_suite types_suite = {
+	.name = "kalloc_types",
+	.test_cases = types_cases,
+};
+
+kunit_test_suites(&types_suite);

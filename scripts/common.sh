@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared paths and helpers for kalloc's harness scripts; sourced, not run.
+
+KALLOC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KALLOC_CACHE=${KALLOC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kalloc}
+KALLOC_BUILD=${KALLOC_BUILD:-$KALLOC_ROOT/build}
+KALLOC_KERNEL_SRC=${KALLOC_KERNEL_SRC:-/usr/src/linux-source-6.12.tar.xz}
+KALLOC_KERNEL_PKG=${KALLOC_KERNEL_PKG:-linux-source-6.12}
+KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12}
+KALLOC_JOBS=${KALLOC_JOBS:-$(nproc)}
+
+die() {
+	echo "kalloc: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "==> $*" >&2
+}
+
+# Newest Debian 6.1 headers tree, for the compile-only check against the older LTS.
+kalloc_headers_61() {
+	local d
+	d=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$d" ] && echo "$d"
+}

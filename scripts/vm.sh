@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel under qemu with kalloc loaded, optionally load more
+# modules and run a script in the guest, print the console, and exit with the
+# guest's status. See README.md ("The VM runner").
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+usage() {
+	cat <<'USAGE'
+usage: scripts/vm.sh [options] [module.ko ...]
+
+Boots the test kernel (4 vCPUs on 2 NUMA nodes, TCG), loads kalloc.ko, then
+each module given (in order), runs the script, unloads the modules in reverse
+order and powers off. Exit status: the guest's (non-zero if a module failed to
+load or unload or the script failed), 124 on timeout, 125 if the guest died
+without reporting a status.
+
+  --insmod 'FILE.ko ARGS'  load a module with parameters (repeatable)
+  --script FILE            shell script to run in the guest (busybox sh)
+  --cmd 'COMMAND'          shell command to run in the guest
+  --no-kalloc              do not load kalloc.ko first
+  --modules-dir DIR        where kalloc.ko is (default: build/obj-6.12, else .)
+  --out DIR                where console.log is written (default: build/vm)
+  --timeout SECONDS        bound on the whole guest run (default: 900)
+  --cpus N                 vCPUs (default: 4; 2 NUMA nodes when N is even)
+  --mem MiB                guest memory (default: 2048)
+  --append 'ARGS'          extra kernel command line
+  --kvm                    use KVM instead of TCG (hangs on some hosts)
+  --quiet                  do not stream the console while the guest runs
+USAGE
+}
+
+modules=()
+script=
+cmd=
+load_kalloc=1
+moddir=
+out=$KALLOC_BUILD/vm
+timeout_s=900
+cpus=4
+mem=2048
+append=
+accel="tcg,thread=multi"
+quiet=0
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--insmod) modules+=("$2"); shift ;;
+	--script) script=$2; shift ;;
+	--cmd) cmd=$2; shift ;;
+	--no-kalloc) load_kalloc=0 ;;
+	--modules-dir) moddir=$2; shift ;;
+	--out) out=$2; shift ;;
+	--timeout) timeout_s=$2; shift ;;
+	--cpus) cpus=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--append) append=$2; shift ;;
+	--kvm) accel=kvm ;;
+	--quiet) quiet=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*.ko) modules+=("$1") ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+tree=$KALLOC_KERNEL_TREE
+kernel=$tree/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no test kernel at $tree: run 'make testkernel'"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/deps.sh"
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "busybox-static missing: run scripts/deps.sh"
+
+if [ -z "$moddir" ]; then
+	moddir=$KALLOC_BUILD/obj-6.12
+	[ -f "$moddir/kalloc.ko" ] || moddir=$KALLOC_ROOT
+fi
+if [ $load_kalloc -eq 1 ]; then
+	[ -f "$moddir/kalloc.ko" ] || die "no kalloc.ko in $moddir: run 'make' or 'make check'"
+	modules=("$moddir/kalloc.ko" "${modules[@]}")
+fi
+
+mkdir -p "$out"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+list=$stage/cpio.list
+
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /bin /proc /sys /tmp /etc /etc/kalloc-vm /lib /lib/kalloc; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
+	echo "file /init $KALLOC_ROOT/scripts/guest-init.sh 0755 0 0"
+} >"$list"
+
+: >"$stage/modules"
+for m in "${modules[@]}"; do
+	read -r ko args <<<"$m"
+	[ -f "$ko" ] || die "module not found: $ko"
+	base=$(basename "$ko")
+	echo "file /lib/kalloc/$base $ko 0644 0 0" >>"$list"
+	echo "$base $args" >>"$stage/modules"
+done
+echo "file /etc/kalloc-vm/modules $stage/modules 0644 0 0" >>"$list"
+
+if [ -n "$script" ] && [ -n "$cmd" ]; then
+	die "--script and --cmd are exclusive"
+elif [ -n "$cmd" ]; then
+	printf '%s\n' "$cmd" >"$stage/script"
+elif [ -n "$script" ]; then
+	cp "$script" "$stage/script"
+fi
+[ -f "$stage/script" ] && echo "file /etc/kalloc-vm/script $stage/script 0755 0 0" >>"$list"
+
+"$tree/usr/gen_init_cpio" "$list" >"$stage/initramfs.cpio"
+
+# One socket per NUMA node, so the CPUs sharing a last-level cache share a node.
+smp=$cpus
+numa=()
+if [ "$cpus" -ge 2 ] && [ $((cpus % 2)) -eq 0 ]; then
+	smp="$cpus,sockets=2,cores=$((cpus / 2)),threads=1"
+	half=$((mem / 2))
+	numa=(-object "memory-backend-ram,id=m0,size=${half}M"
+	      -object "memory-backend-ram,id=m1,size=$((mem - half))M"
+	      -numa "node,nodeid=0,cpus=0-$((cpus / 2 - 1)),memdev=m0"
+	      -numa "node,nodeid=1,cpus=$((cpus / 2))-$((cpus - 1)),memdev=m1")
+fi
+
+log=$out/console.log
+note "booting $(basename "$kernel") with ${#modules[@]} module(s), $cpus vCPUs, log: $log"
+set +e
+timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+	-machine pc -accel "$accel" -smp "$smp" -m "${mem}M" "${numa[@]}" \
+	-kernel "$kernel" -initrd "$stage/initramfs.cpio" \
+	-append "console=ttyS0 rdinit=/init panic=-1 nokaslr $append" \
+	-display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |
+	tr -d '\r' | if [ $quiet -eq 1 ]; then cat >"$log"; else tee "$log"; fi
+qemu_rc=${PIPESTATUS[0]}
+set -e
+
+if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+	echo "kalloc-vm: guest did not finish within ${timeout_s}s" >&2
+	exit 124
+fi
+status=$(sed -n 's/.*KALLOC-VM: status \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+if [ -z "$status" ]; then
+	echo "kalloc-vm: guest ended without reporting a status (crash or panic?)" >&2
+	exit 125
+fi
+exit "$status"
