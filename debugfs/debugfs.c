@@ -57,10 +57,10 @@ static int info_show(struct seq_file *m, void *unused)
 		seq_printf(m, "%s %c sys\n", ka_class_name(class), ka_class_letter(class));
 
 	seq_puts(m, "\n[types]\ntype class allocs frees failed live\n");
-	ka_for_each_type(ka_show_type, m);
+	ka_visit_types(ka_show_type, m);
 
 	seq_puts(m, "\n[type_cpus]\ntype cpu allocs frees failed\n");
-	ka_for_each_type(ka_show_type_cpus, m);
+	ka_visit_types(ka_show_type_cpus, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);

@@ -38,7 +38,8 @@ const char *ka_class_name(enum ka_class class);
 char ka_class_letter(enum ka_class class);
 void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out);
 void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out);
-int ka_for_each_type(int (*fn)(const struct ka_type *type, void *arg), void *arg);
+typedef int (*ka_type_visitor)(const struct ka_type *type, void *arg);
+int ka_visit_types(ka_type_visitor fn, void *arg);
 void ka_types_exit(void);
 
 void ka_debugfs_init(void);

@@ -115,6 +115,22 @@ int ka_type_destroy(struct ka_type *type)
 }
 EXPORT_SYMBOL_GPL(ka_type_destroy);
 
+/* Calls @fn on each registered type in creation order; stops on non-zero. */
+int ka_visit_types(ka_type_visitor fn, void *arg)
+{
+	struct ka_type *type;
+	int ret = 0;
+
+	mutex_lock(&ka_types_lock);
+	list_for_each_entry(type, &ka_types, node) {
+		ret = fn(type, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ka_types_lock);
+	return ret;
+}
+
 /*
  * kmalloc guarantees natural alignment only for power-of-two sizes, so the
  * sys source rounds small requests up to one to keep the KA_MIN_ALIGN promise.
@@ -130,8 +146,8 @@ void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
 {
 	void *ptr = NULL;
 
-	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n",
-		 __builtin_return_address(0)))
+	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
+		 __func__, __builtin_return_address(0)))
 		return NULL;
 
 	/* kmalloc WARNs above KMALLOC_MAX_SIZE; kalloc answers NULL instead. */
@@ -150,8 +166,8 @@ void ka_free(struct ka_type *type, const void *ptr)
 {
 	if (!ptr)
 		return;
-	if (WARN(!type, "kalloc: ka_free without a type (caller %pS)\n",
-		 __builtin_return_address(0)))
+	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
+		 __func__, __builtin_return_address(0)))
 		return;
 	kfree(ptr);
 	this_cpu_inc(type->pcpu->frees);
@@ -182,22 +198,6 @@ void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_type_sum);
-
-/* Calls @fn on each registered type in creation order; stops on non-zero. */
-int ka_for_each_type(int (*fn)(const struct ka_type *type, void *arg), void *arg)
-{
-	struct ka_type *type;
-	int ret = 0;
-
-	mutex_lock(&ka_types_lock);
-	list_for_each_entry(type, &ka_types, node) {
-		ret = fn(type, arg);
-		if (ret)
-			break;
-	}
-	mutex_unlock(&ka_types_lock);
-	return ret;
-}
 
 /*
  * Users hold a module reference while their types exist, so a type left at

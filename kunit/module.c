@@ -4,8 +4,11 @@
  */
 #include <linux/module.h>
 
-#include "../kalloc/compat.h"
-
-KA_IMPORT_KUNIT_NS();
+/*
+ * The tests reach kalloc internals exported with EXPORT_SYMBOL_IF_KUNIT.
+ * MODULE_IMPORT_NS() changed from an identifier to a string in 6.13; the
+ * MODULE_INFO() it expands to reads the same on every kernel.
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
 MODULE_DESCRIPTION("KUnit tests for kalloc");
 MODULE_LICENSE("GPL");

@@ -115,7 +115,7 @@ static void types_atomic_alloc_under_spinlock(struct kunit *test)
 {
 	struct ka_type *type = types_test_type(test);
 	void *blocks[32];
-	spinlock_t lock;
+	spinlock_t lock;	/* held only to make the section atomic */
 	int i;
 
 	spin_lock_init(&lock);

@@ -102,6 +102,10 @@ def parse(lines):
             continue
         doc = open_docs.get(indent)
         if doc is None:
+            # A case's diagnostics sit one level deeper than its result line.
+            parent = open_docs.get(indent - 4)
+            if parent is not None and content.startswith("#"):
+                parent.pending_diag.append(content)
             continue
         if content.startswith("# Subtest:"):
             doc.name = content[len("# Subtest:"):].strip()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the modules out of the source tree, in $KALLOC_BUILD/obj-<kernel>, with
+# W=1 (and sparse on 6.12); any warning fails the build.
+#
+#   scripts/build-modules.sh 6.12   against the test kernel (built if needed)
+#   scripts/build-modules.sh 6.1    against Debian's 6.1 headers (compile only)
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+which=${1:?usage: build-modules.sh 6.12|6.1}
+# sparse runs on the primary target; its warnings fail the build like the compiler's.
+check=()
+case "$which" in
+6.12) kdir=$("$KALLOC_ROOT/scripts/testkernel.sh"); check=(C=2) ;;
+6.1) kdir=$(kalloc_headers_61) || die "no linux-headers-6.1.*-amd64: run scripts/deps.sh" ;;
+*) die "unknown kernel '$which'" ;;
+esac
+
+obj=$KALLOC_BUILD/obj-$which
+log=$KALLOC_BUILD/logs/modules-$which.log
+mkdir -p "$KALLOC_BUILD/logs"
+rm -rf "$obj"
+mkdir -p "$obj"
+(cd "$KALLOC_ROOT" && cp -a Kbuild include kalloc debugfs kunit samples "$obj/")
+
+if ! make -C "$kdir" M="$obj" W=1 "${check[@]}" -j"$KALLOC_JOBS" modules >"$log" 2>&1; then
+	cat "$log" >&2
+	die "module build against $which ($kdir) failed"
+fi
+if grep -q "warning:" "$log"; then
+	grep -B2 -A4 "warning:" "$log" >&2
+	die "module build against $which has warnings (W=1 must be clean)"
+fi
+note "modules built against $which: $(cd "$obj" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')"
+echo "$obj"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`, the README's test command: install what is missing, build the
+# test kernel (cached) and the modules (6.12 in the VM, 6.1 compile-only), run
+# the user-space tests, boot the VM so every KUnit suite runs, and judge the
+# console log strictly (scripts/ktap.py). Results: $KALLOC_BUILD/check/.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$KALLOC_BUILD/check
+rm -rf "$out"
+mkdir -p "$out"
+
+# A step that cannot even run still ends in a closing line, counted as failed.
+fail_early() {
+	echo "kalloc check: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+"$KALLOC_ROOT/scripts/deps.sh" || fail_early "could not install the required packages"
+"$KALLOC_ROOT/scripts/build-modules.sh" 6.12 >/dev/null ||
+	fail_early "modules do not build against the test kernel"
+"$KALLOC_ROOT/scripts/build-modules.sh" 6.1 >/dev/null ||
+	fail_early "modules do not build against Debian's 6.1 headers"
+
+"$KALLOC_ROOT/scripts/style.sh"
+style_rc=$?
+"$KALLOC_ROOT/scripts/utest.sh"
+utest_rc=$?
+
+note "booting the test VM: every KUnit suite runs as kalloc_kunit.ko loads"
+start=$SECONDS
+"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+	--modules-dir "$KALLOC_BUILD/obj-6.12" "$KALLOC_BUILD/obj-6.12/kalloc_kunit.ko"
+vm_rc=$?
+note "guest finished with status $vm_rc after $((SECONDS - start))s; console: $out/console.log"
+
+extra=()
+for j in "$out"/group-*.json; do
+	[ -f "$j" ] && extra+=(--extra "$(basename "$j" .json)=$j")
+done
+
+echo "Results (parsed: $out/results.json):"
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" \
+	--expect "$KALLOC_ROOT"/kunit/*.c "${extra[@]}" --json "$out/results.json"
+judge_rc=$?
+
+[ $judge_rc -eq 0 ] && [ $vm_rc -eq 0 ] && [ $utest_rc -eq 0 ] && [ $style_rc -eq 0 ]
