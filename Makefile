@@ -7,7 +7,7 @@
 # make vm VM_ARGS=..  the VM runner (scripts/vm.sh --help)
 # make check-harness  prove the harness fails on a failed case and on a WARN
 # make testkernel     build (or reuse) the cached test kernel
-# make utest          the user-space tests only
+# make utest [OPS=N]  the user-space tests only (N stress operations per strategy)
 # make clean
 
 ifneq ($(KERNELRELEASE),)
@@ -45,6 +45,6 @@ testkernel:
 	scripts/testkernel.sh >/dev/null
 
 utest:
-	scripts/utest.sh
+	KALLOC_STRESS_OPS=$(or $(OPS),1000000) scripts/utest.sh
 
 endif

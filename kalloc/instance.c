@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The allocator instance: alloc, realloc and free over multiblock and
+ * singleblock carriers, with immediate coalescing through boundary tags.
+ * Free-block placement is the strategy's; where carrier memory comes from is
+ * the sources'. Documentation/core.rst describes the rules implemented here.
+ */
+#include "instance.h"
+
+/* erts_alloc's 64-bit defaults (std_alloc where an allocator differs). */
+void ka_params_default(struct ka_params *p)
+{
+	*p = (struct ka_params) {
+		.as = KA_AS_BF,
+		.sbct = 512 * 1024,
+		.mmbcs = 128 * 1024,
+		.smbcs = 256 * 1024,
+		.lmbcs = 10 * 1024 * 1024,
+		.mbcgs = 10,
+		.ycs = 1024 * 1024,
+		.mbsd = 3,
+		.ramv = false,
+		.rmbcmt = 50,
+		.rsbcmt = 80,
+		.rsbcst = 20,
+		.asbcst = 4145152,
+		.mmmbc = KA_UNLIMITED,
+		.mmsbc = 256,
+	};
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_params_default);
+
+static void stat_add(struct ka_stat *s, u64 delta)
+{
+	s->cur += delta;
+	if (s->cur > s->last_max)
+		s->last_max = s->cur;
+	if (s->cur > s->max)
+		s->max = s->cur;
+}
+
+static void stat_sub(struct ka_stat *s, u64 delta)
+{
+	s->cur -= delta;
+}
+
+static struct ka_carrier_stats *cstats(struct ka_instance *inst, const struct ka_carrier *c)
+{
+	return ka_crr_sbc(c) ? &inst->st.sbc : &inst->st.mbc;
+}
+
+static void account_block(struct ka_instance *inst, struct ka_carrier *c, size_t size, bool add)
+{
+	struct ka_carrier_stats *cs = cstats(inst, c);
+
+	if (add) {
+		stat_add(&cs->blocks, 1);
+		stat_add(&cs->blocks_size, size);
+		c->used_blocks++;
+		c->used_size += size;
+	} else {
+		stat_sub(&cs->blocks, 1);
+		stat_sub(&cs->blocks_size, size);
+		c->used_blocks--;
+		c->used_size -= size;
+	}
+}
+
+/* An allocated block changed size in place. */
+static void account_resize(struct ka_instance *inst, struct ka_carrier *c,
+			   size_t old, size_t new)
+{
+	struct ka_carrier_stats *cs = cstats(inst, c);
+
+	if (new > old)
+		stat_add(&cs->blocks_size, new - old);
+	else
+		stat_sub(&cs->blocks_size, old - new);
+	c->used_size = c->used_size - old + new;
+}
+
+static size_t block_size_for(const struct ka_instance *inst, size_t size)
+{
+	return max_t(size_t, ALIGN(size + KA_HDR_SIZE, KA_UNIT), inst->min_block);
+}
+
+/* ---- carriers ---- */
+
+static size_t segment_mbcs(const struct ka_instance *inst)
+{
+	return inst->st.mbc.src_carriers[KA_SRC_SEG];
+}
+
+static size_t sys_round(const struct ka_instance *inst, size_t size)
+{
+	return inst->p.ycs ? ALIGN(size, inst->p.ycs) : size;
+}
+
+/*
+ * The manual's growth rule: with nc MBCs besides the main one, the next is
+ * smbcs + nc * (lmbcs - smbcs) / mbcgs while nc < mbcgs, then lmbcs; never
+ * smaller than what the request needs. Sys carriers are then rounded to ycs.
+ */
+static size_t mbc_size(const struct ka_instance *inst, size_t blk)
+{
+	const struct ka_params *p = &inst->p;
+	size_t nc = inst->st.mbc.carriers.cur - (inst->main ? 1 : 0);
+	size_t size, need;
+
+	if (nc >= p->mbcgs || p->lmbcs <= p->smbcs)
+		size = max(p->lmbcs, p->smbcs);
+	else
+		size = p->smbcs + nc * (p->lmbcs - p->smbcs) / p->mbcgs;
+	need = KA_CRR_HDR_SIZE + blk + KA_UNIT;
+	size = max3(size, need, (size_t)KA_CARRIER_ALIGN);
+	return ALIGN(size, PAGE_SIZE);
+}
+
+static void carrier_setup(struct ka_instance *inst, struct ka_carrier *c, size_t size,
+			  enum ka_src src, unsigned int flags)
+{
+	struct ka_carrier_stats *cs;
+
+	*c = (struct ka_carrier) {
+		.size = size,
+		.flags = flags,
+		.src = src,
+		.inst = inst,
+		.birth = ++inst->births,
+	};
+	cs = cstats(inst, c);
+	stat_add(&cs->carriers, 1);
+	stat_add(&cs->carriers_size, size);
+	cs->src_carriers[src]++;
+	cs->src_carriers_size[src] += size;
+	inst->st.src_creates[src]++;
+	list_add_tail(&c->link, ka_crr_sbc(c) ? &inst->sbcs : &inst->mbcs);
+}
+
+static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
+{
+	struct ka_carrier_stats *cs = cstats(inst, c);
+	struct ka_source *src = inst->src[c->src];
+
+	list_del(&c->link);
+	stat_sub(&cs->carriers, 1);
+	stat_sub(&cs->carriers_size, c->size);
+	cs->src_carriers[c->src]--;
+	cs->src_carriers_size[c->src] -= c->size;
+	inst->st.src_destroys[c->src]++;
+	src->free(src, c, c->size);
+}
+
+/*
+ * Memory for a carrier: from the segment source until its limit is reached,
+ * then (or when it fails) from the sys source, as erts_alloc does.
+ */
+static void *carrier_memory(struct ka_instance *inst, size_t *size, enum ka_src *src,
+			    size_t seg_count, unsigned int seg_limit, bool sbc, gfp_t gfp)
+{
+	void *mem = NULL;
+
+	if (seg_count < seg_limit) {
+		*src = KA_SRC_SEG;
+		mem = inst->src[KA_SRC_SEG]->alloc(inst->src[KA_SRC_SEG], *size, gfp);
+		if (mem)
+			return mem;
+	}
+	*src = KA_SRC_SYS;
+	if (!sbc)
+		*size = sys_round(inst, *size);
+	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], *size, gfp);
+}
+
+/* A new MBC whose single free block (not indexed) can hold @blk bytes. */
+static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t gfp)
+{
+	size_t size = mbc_size(inst, blk);
+	struct ka_carrier *c;
+	enum ka_src src;
+
+	if (size > KA_CARRIER_MAX)
+		return NULL;
+	c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false, gfp);
+	if (!c)
+		return NULL;
+	carrier_setup(inst, c, size, src, 0);
+	ka_blk_set(ka_crr_first(c), c, ka_crr_room(size), KA_F_FREE | KA_F_LAST);
+	inst->strat->carrier_add(inst->idx, c);
+	return c;
+}
+
+static void mbc_destroy(struct ka_instance *inst, struct ka_carrier *c)
+{
+	inst->strat->carrier_remove(inst->idx, c);
+	carrier_release(inst, c);
+}
+
+/* ---- multiblock carrier blocks ---- */
+
+/* Allocate @blk bytes from free, unindexed block @b, splitting off the rest. */
+static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
+		      struct ka_block *b, size_t blk)
+{
+	size_t size = ka_blk_size(b);
+	bool last = ka_blk_last(b);
+
+	if (size - blk >= inst->min_block) {
+		struct ka_block *rest = (struct ka_block *)((char *)b + blk);
+
+		ka_blk_set(b, c, blk, 0);
+		/* The block after @rest already has PREV_FREE: @b was free. */
+		ka_blk_make_free(rest, c, size - blk, last ? KA_F_LAST : 0);
+		inst->strat->insert(inst->idx, c, rest);
+		size = blk;
+	} else {
+		ka_blk_set(b, c, size, last ? KA_F_LAST : 0);
+		if (!last)
+			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
+	}
+	account_block(inst, c, size, true);
+	return ka_blk_payload(b);
+}
+
+static void *mbc_alloc(struct ka_instance *inst, size_t blk, gfp_t gfp)
+{
+	struct ka_block *b = inst->strat->find(inst->idx, blk);
+	struct ka_carrier *c;
+
+	if (b) {
+		c = ka_blk_carrier(b);
+		inst->strat->remove(inst->idx, c, b);
+	} else {
+		c = mbc_create(inst, blk, gfp);
+		if (!c)
+			return NULL;
+		b = ka_crr_first(c);
+	}
+	return mbc_take(inst, c, b, blk);
+}
+
+/* Free an MBC block: coalesce with free neighbours, index or release. */
+static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
+{
+	size_t size = ka_blk_size(b);
+	bool last = ka_blk_last(b);
+
+	account_block(inst, c, size, false);
+	if (ka_blk_prev_free(b)) {
+		struct ka_block *prev = ka_blk_prev(b);
+
+		inst->strat->remove(inst->idx, c, prev);
+		size += ka_blk_size(prev);
+		b = prev;
+	}
+	if (!last) {
+		struct ka_block *next = (struct ka_block *)((char *)b + size);
+
+		if (ka_blk_free(next)) {
+			inst->strat->remove(inst->idx, c, next);
+			last = ka_blk_last(next);
+			size += ka_blk_size(next);
+		}
+	}
+	ka_blk_make_free(b, c, size, last ? KA_F_LAST : 0);
+	if (!c->used_blocks && !ka_crr_main(c))
+		mbc_destroy(inst, c);
+	else
+		inst->strat->insert(inst->idx, c, b);
+}
+
+/* ---- singleblock carriers ---- */
+
+static void *sbc_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+{
+	size_t blk = ALIGN(size + KA_HDR_SIZE, KA_UNIT);
+	size_t csize = ALIGN(KA_CRR_HDR_SIZE + blk, PAGE_SIZE);
+	struct ka_carrier *c;
+	enum ka_src src;
+
+	if (csize > KA_CARRIER_MAX)
+		return NULL;
+	c = carrier_memory(inst, &csize, &src, inst->st.sbc.src_carriers[KA_SRC_SEG],
+			   inst->p.mmsbc, true, gfp);
+	if (!c)
+		return NULL;
+	carrier_setup(inst, c, csize, src, KA_CRR_SBC);
+	ka_blk_set(ka_crr_first(c), c, ka_crr_room(csize), KA_F_LAST);
+	account_block(inst, c, ka_crr_room(csize), true);
+	return ka_blk_payload(ka_crr_first(c));
+}
+
+static void sbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
+{
+	account_block(inst, c, ka_blk_size(b), false);
+	carrier_release(inst, c);
+}
+
+/* ---- the instance ---- */
+
+static void *inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+{
+	if (unlikely(!size || size > KA_MAX_REQUEST))
+		return NULL;
+	if (size >= inst->p.sbct)
+		return sbc_alloc(inst, size, gfp);
+	return mbc_alloc(inst, block_size_for(inst, size), gfp);
+}
+
+void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+{
+	void *ptr;
+
+	inst->st.alloc_calls++;
+	/* Zero the block, not whole carriers the sources might make for it. */
+	ptr = inst_alloc(inst, size, gfp & ~__GFP_ZERO);
+	if (ptr && (gfp & __GFP_ZERO))
+		memset(ptr, 0, size);
+	return ptr;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc);
+
+/* The block of @ptr if it is a live block of @inst; otherwise reported, NULL. */
+static struct ka_block *own_block(struct ka_instance *inst, const void *ptr, const char *op)
+{
+	struct ka_block *b = ka_payload_blk(ptr);
+
+	if ((unsigned long)ptr & (KA_UNIT - 1)) {
+		ka_report("kalloc: %s of misaligned pointer %p, not a kalloc block\n", op, ptr);
+		return NULL;
+	}
+	if (ka_blk_carrier(b)->inst != inst) {
+		ka_report("kalloc: %s of %p, which is not a block of this instance\n", op, ptr);
+		return NULL;
+	}
+	if (ka_blk_free(b)) {
+		ka_report("kalloc: %s of %p, which is already free (double free?)\n", op, ptr);
+		return NULL;
+	}
+	return b;
+}
+
+static void inst_free(struct ka_instance *inst, struct ka_block *b)
+{
+	struct ka_carrier *c = ka_blk_carrier(b);
+
+	if (ka_crr_sbc(c))
+		sbc_free(inst, c, b);
+	else
+		mbc_free(inst, c, b);
+}
+
+void ka_inst_free(struct ka_instance *inst, void *ptr)
+{
+	struct ka_block *b;
+
+	if (!ptr)
+		return;
+	inst->st.free_calls++;
+	b = own_block(inst, ptr, "free");
+	if (b)
+		inst_free(inst, b);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_free);
+
+size_t ka_inst_usable_size(const void *ptr)
+{
+	return ka_blk_size(ka_payload_blk(ptr)) - KA_HDR_SIZE;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_usable_size);
+
+struct ka_instance *ka_ptr_instance(const void *ptr)
+{
+	return ka_blk_carrier(ka_payload_blk(ptr))->inst;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_ptr_instance);
+
+/* Allocate anew, copy, free the old block; on failure the old block stays. */
+static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp)
+{
+	size_t keep = min(size, ka_blk_size(b) - KA_HDR_SIZE);
+	void *ptr = inst_alloc(inst, size, gfp);
+
+	if (!ptr)
+		return NULL;
+	memcpy(ptr, ka_blk_payload(b), keep);
+	inst_free(inst, b);
+	return ptr;
+}
+
+/* Shrink MBC block @b to @blk bytes where it is; the tail joins a free next block. */
+static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
+		       struct ka_block *b, size_t blk)
+{
+	size_t old = ka_blk_size(b), tail = old - blk;
+	unsigned long keep = b->hdr & KA_F_PREV_FREE;
+	bool last = ka_blk_last(b);
+	struct ka_block *rest = (struct ka_block *)((char *)b + blk);
+	struct ka_block *next = last ? NULL : ka_blk_next(b);
+
+	if (next && ka_blk_free(next)) {
+		/* Even a tail too small to be a block of its own is not lost. */
+		inst->strat->remove(inst->idx, c, next);
+		last = ka_blk_last(next);
+		tail += ka_blk_size(next);
+	} else if (tail < inst->min_block) {
+		return;
+	}
+	ka_blk_set(b, c, blk, keep);
+	ka_blk_make_free(rest, c, tail, last ? KA_F_LAST : 0);
+	inst->strat->insert(inst->idx, c, rest);
+	account_resize(inst, c, old, blk);
+}
+
+/* Grow MBC block @b to @blk bytes into a free next block, if it is big enough. */
+static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
+		     struct ka_block *b, size_t blk)
+{
+	size_t old = ka_blk_size(b), total;
+	unsigned long keep = b->hdr & KA_F_PREV_FREE;
+	struct ka_block *next;
+	bool last;
+
+	if (ka_blk_last(b))
+		return false;
+	next = ka_blk_next(b);
+	if (!ka_blk_free(next) || old + ka_blk_size(next) < blk)
+		return false;
+	inst->strat->remove(inst->idx, c, next);
+	total = old + ka_blk_size(next);
+	last = ka_blk_last(next);
+	if (total - blk >= inst->min_block) {
+		struct ka_block *rest = (struct ka_block *)((char *)b + blk);
+
+		ka_blk_set(b, c, blk, keep);
+		ka_blk_make_free(rest, c, total - blk, last ? KA_F_LAST : 0);
+		inst->strat->insert(inst->idx, c, rest);
+	} else {
+		blk = total;
+		ka_blk_set(b, c, blk, keep | (last ? KA_F_LAST : 0));
+		if (!last)
+			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
+	}
+	account_resize(inst, c, old, blk);
+	return true;
+}
+
+static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
+			 struct ka_block *b, size_t size, gfp_t gfp)
+{
+	size_t old = ka_blk_size(b), blk = block_size_for(inst, size);
+
+	if (size >= inst->p.sbct || inst->p.ramv)
+		return realloc_move(inst, b, size, gfp);
+	if (blk == old)
+		return ka_blk_payload(b);
+	if (blk < old) {
+		/*
+		 * rmbcmt: a shrink that frees more than this share of the block
+		 * moves it, but only into free space the instance already has.
+		 */
+		if ((old - blk) * 100 > (size_t)inst->p.rmbcmt * old) {
+			struct ka_block *to = inst->strat->find(inst->idx, blk);
+
+			if (to) {
+				struct ka_carrier *tc = ka_blk_carrier(to);
+				void *ptr;
+
+				inst->strat->remove(inst->idx, tc, to);
+				ptr = mbc_take(inst, tc, to, blk);
+				memcpy(ptr, ka_blk_payload(b), size);
+				inst_free(inst, b);
+				return ptr;
+			}
+		}
+		mbc_shrink(inst, c, b, blk);
+		return ka_blk_payload(b);
+	}
+	if (mbc_grow(inst, c, b, blk))
+		return ka_blk_payload(b);
+	return realloc_move(inst, b, size, gfp);
+}
+
+static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
+			 struct ka_block *b, size_t size, gfp_t gfp)
+{
+	size_t room = ka_blk_size(b);
+	size_t blk = ALIGN(size + KA_HDR_SIZE, KA_UNIT);
+	size_t unused, need;
+	void *ptr;
+
+	if (inst->p.ramv)
+		return realloc_move(inst, b, size, gfp);
+	if (blk > room)
+		return realloc_move(inst, b, size, gfp);
+	if (size < inst->p.sbct) {
+		/* rsbcmt: below sbct the block moves to an MBC if the SBC would be mostly empty. */
+		unused = c->size - blk;
+		if (unused * 100 < (size_t)inst->p.rsbcmt * c->size)
+			return ka_blk_payload(b);
+		ptr = realloc_move(inst, b, size, gfp);
+		return ptr ? ptr : ka_blk_payload(b);
+	}
+	/* rsbcst and asbcst: the carrier shrinks unless little would be gained. */
+	need = ALIGN(KA_CRR_HDR_SIZE + blk, PAGE_SIZE);
+	unused = c->size - need;
+	if (unused < inst->p.asbcst && unused * 100 < (size_t)inst->p.rsbcst * c->size)
+		return ka_blk_payload(b);
+	ptr = realloc_move(inst, b, size, gfp);
+	return ptr ? ptr : ka_blk_payload(b);
+}
+
+void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp)
+{
+	struct ka_block *b;
+	struct ka_carrier *c;
+
+	if (!ptr)
+		return ka_inst_alloc(inst, size, gfp);
+	inst->st.realloc_calls++;
+	if (!size) {
+		ka_inst_free(inst, ptr);
+		return NULL;
+	}
+	b = own_block(inst, ptr, "realloc");
+	if (!b || size > KA_MAX_REQUEST)
+		return NULL;
+	c = ka_blk_carrier(b);
+	if (ka_crr_sbc(c))
+		return sbc_realloc(inst, c, b, size, gfp);
+	return mbc_realloc(inst, c, b, size, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_realloc);
+
+int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
+		 struct ka_source *seg, struct ka_source *sys, gfp_t gfp)
+{
+	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
+	const struct ka_strategy *strat = ka_strategy_get(p->as);
+	struct ka_carrier *c;
+	size_t size;
+
+	if (!strat || !seg || !sys || !p->sbct || p->smbcs > KA_CARRIER_MAX ||
+	    p->lmbcs > KA_CARRIER_MAX || p->mmbcs > KA_CARRIER_MAX)
+		return -EINVAL;
+	memset(inst, 0, sizeof(*inst));
+	inst->strat = strat;
+	inst->p = *p;
+	inst->min_block = ka_strategy_min_block(strat);
+	inst->src[KA_SRC_SEG] = seg;
+	inst->src[KA_SRC_SYS] = sys;
+	INIT_LIST_HEAD(&inst->mbcs);
+	INIT_LIST_HEAD(&inst->sbcs);
+	inst->idx = ka_core_zalloc(strat->index_size);
+	if (!inst->idx)
+		return -ENOMEM;
+	strat->init(inst->idx, &sp);
+
+	if (!p->mmbcs)
+		return 0;
+	size = ALIGN(max_t(size_t, p->mmbcs, KA_CARRIER_ALIGN), PAGE_SIZE);
+	c = sys->alloc(sys, size, gfp);
+	if (!c) {
+		ka_core_free(inst->idx);
+		return -ENOMEM;
+	}
+	carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
+	inst->main = c;
+	strat->carrier_add(inst->idx, c);
+	ka_blk_make_free(ka_crr_first(c), c, ka_crr_room(size), KA_F_LAST);
+	strat->insert(inst->idx, c, ka_crr_first(c));
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_init);
+
+/* Releases every carrier; returns how many blocks were still allocated. */
+size_t ka_inst_destroy(struct ka_instance *inst)
+{
+	size_t live = inst->st.mbc.blocks.cur + inst->st.sbc.blocks.cur;
+	struct ka_carrier *c, *next;
+
+	list_for_each_entry_safe(c, next, &inst->sbcs, link)
+		carrier_release(inst, c);
+	list_for_each_entry_safe(c, next, &inst->mbcs, link)
+		carrier_release(inst, c);
+	ka_core_free(inst->idx);
+	inst->idx = NULL;
+	inst->main = NULL;
+	return live;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_destroy);
+
+void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
+{
+	struct ka_stat *all[] = {
+		&inst->st.mbc.blocks, &inst->st.mbc.blocks_size,
+		&inst->st.mbc.carriers, &inst->st.mbc.carriers_size,
+		&inst->st.sbc.blocks, &inst->st.sbc.blocks_size,
+		&inst->st.sbc.carriers, &inst->st.sbc.carriers_size,
+	};
+	int i;
+
+	*out = inst->st;
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		all[i]->last_max = all[i]->cur;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_stats_read);

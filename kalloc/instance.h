@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An allocator instance: its carriers, its free-block index and its
+ * statistics. The instance does no locking of its own; whoever owns it
+ * (one CPU, or a test) serialises its calls.
+ */
+#ifndef _KALLOC_INSTANCE_H
+#define _KALLOC_INSTANCE_H
+
+#include "carrier.h"
+#include "strategy/strategy.h"
+
+/* Requests above this get NULL; matches KA_MAX_SIZE of include/kalloc.h. */
+#define KA_MAX_REQUEST	((size_t)1 << 30)
+#define KA_UNLIMITED	(~0U)
+
+/**
+ * struct ka_source - where carriers come from
+ * @name: for statistics
+ * @alloc: @size bytes aligned to KA_CARRIER_ALIGN, or NULL; honours @gfp
+ * @free: give back what @alloc returned
+ */
+struct ka_source {
+	const char *name;
+	void *(*alloc)(struct ka_source *src, size_t size, gfp_t gfp);
+	void (*free)(struct ka_source *src, void *mem, size_t size);
+};
+
+/* The erts_alloc parameters of one allocator; sizes in bytes. */
+struct ka_params {
+	enum ka_as as;
+	size_t sbct;		/* requests of at least this go to an SBC */
+	size_t mmbcs;		/* main MBC, from sys, never released; 0: none */
+	size_t smbcs, lmbcs;	/* smallest and largest segment MBC */
+	unsigned int mbcgs;	/* MBC growth stages */
+	size_t ycs;		/* sys carriers are multiples of this */
+	unsigned int mbsd;	/* gf search depth */
+	bool ramv;		/* realloc always moves */
+	unsigned int rmbcmt;	/* % freed by an MBC shrink above which it moves */
+	unsigned int rsbcmt;	/* % unused above which a shrunk SBC block moves to an MBC */
+	unsigned int rsbcst;	/* % unused below which an SBC is not shrunk ... */
+	size_t asbcst;		/* ... if also below this many bytes */
+	unsigned int mmmbc;	/* segment MBCs before sys takes over */
+	unsigned int mmsbc;	/* segment SBCs before sys takes over */
+};
+
+struct ka_stat {
+	u64 cur;
+	u64 last_max;		/* max since the statistics were last read */
+	u64 max;		/* max ever */
+};
+
+struct ka_carrier_stats {
+	struct ka_stat blocks, blocks_size, carriers, carriers_size;
+	u64 src_carriers[KA_NR_SRC], src_carriers_size[KA_NR_SRC];
+};
+
+struct ka_inst_stats {
+	struct ka_carrier_stats mbc, sbc;
+	u64 alloc_calls, free_calls, realloc_calls;
+	u64 src_creates[KA_NR_SRC], src_destroys[KA_NR_SRC];
+};
+
+struct ka_instance {
+	const struct ka_strategy *strat;
+	void *idx;
+	struct ka_params p;
+	size_t min_block;
+	struct ka_source *src[KA_NR_SRC];
+	struct list_head mbcs, sbcs;
+	struct ka_carrier *main;
+	u64 births;
+	struct ka_inst_stats st;
+};
+
+void ka_params_default(struct ka_params *p);
+int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
+		 struct ka_source *seg, struct ka_source *sys, gfp_t gfp);
+size_t ka_inst_destroy(struct ka_instance *inst);
+
+void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp);
+void ka_inst_free(struct ka_instance *inst, void *ptr);
+void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp);
+
+/* Bytes the caller may use at @ptr (at least what was asked). */
+size_t ka_inst_usable_size(const void *ptr);
+/* The instance a block belongs to, in O(1). */
+struct ka_instance *ka_ptr_instance(const void *ptr);
+
+void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out);
+
+#endif /* _KALLOC_INSTANCE_H */

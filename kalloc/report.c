@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reports of allocator misuse (double free, foreign pointer, ...). Normally a
+ * WARN naming the problem; a KUnit test that provokes one on purpose holds a
+ * named resource "kalloc_errors" and the report is counted there instead, as
+ * lib/slub_kunit.c does, so the harness can stay strict about splats.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/resource.h>
+#include <linux/sched.h>
+
+#include "core.h"
+
+static bool ka_report_counted(void)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	struct kunit_resource *res;
+
+	if (!current->kunit_test)
+		return false;
+	res = kunit_find_named_resource(current->kunit_test, "kalloc_errors");
+	if (!res)
+		return false;
+	(*(int *)res->data)++;
+	kunit_put_resource(res);
+	return true;
+#else
+	return false;
+#endif
+}
+
+void ka_report(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (ka_report_counted())
+		pr_info("expected by the running test: %pV", &vaf);
+	else
+		WARN(1, "%pV", &vaf);
+	va_end(args);
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the core's KUnit suites.
+ */
+#include <kunit/resource.h>
+#include <linux/gfp.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+
+#include "ka_test.h"
+
+static unsigned int test_order(size_t size)
+{
+	/* Page blocks are naturally aligned: order 2 gives KA_CARRIER_ALIGN. */
+	return max_t(unsigned int, get_order(size), ilog2(KA_CARRIER_ALIGN / PAGE_SIZE));
+}
+
+static void *test_src_alloc(struct ka_source *src, size_t size, gfp_t gfp)
+{
+	struct ka_test_source *ts = container_of(src, struct ka_test_source, src);
+	struct page *page;
+
+	ts->allocs++;
+	if (ts->fail)
+		return NULL;
+	page = alloc_pages(gfp | __GFP_NOWARN, test_order(size));
+	if (!page)
+		return NULL;
+	ts->live += size;
+	return page_address(page);
+}
+
+static void test_src_free(struct ka_source *src, void *mem, size_t size)
+{
+	struct ka_test_source *ts = container_of(src, struct ka_test_source, src);
+
+	ts->live -= size;
+	__free_pages(virt_to_page(mem), test_order(size));
+}
+
+void ka_test_params(struct ka_params *p, enum ka_as as)
+{
+	ka_params_default(p);
+	p->as = as;
+	p->sbct = 64 * 1024;
+	p->mmbcs = 64 * 1024;
+	p->smbcs = 64 * 1024;
+	p->lmbcs = 576 * 1024;
+	p->mbcgs = 4;
+	p->ycs = 256 * 1024;
+	p->asbcst = 64 * 1024;
+}
+
+static void test_inst_destroy(void *arg)
+{
+	struct ka_test_inst *ti = arg;
+
+	ka_inst_destroy(&ti->inst);
+}
+
+struct ka_test_inst *ka_test_inst_new(struct kunit *test, const struct ka_params *p)
+{
+	struct ka_test_inst *ti = kunit_kzalloc(test, sizeof(*ti), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ti);
+	ti->seg.src = (struct ka_source){ "test-seg", test_src_alloc, test_src_free };
+	ti->sys.src = (struct ka_source){ "test-sys", test_src_alloc, test_src_free };
+	KUNIT_ASSERT_EQ(test, ka_inst_init(&ti->inst, p, &ti->seg.src, &ti->sys.src,
+					   GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_inst_destroy, ti), 0);
+	return ti;
+}
+
+void ka_test_expect_consistent(struct kunit *test, struct ka_instance *inst)
+{
+	struct ka_check chk;
+
+	KUNIT_EXPECT_EQ_MSG(test, ka_check_instance(inst, &chk), 0,
+			    "checker (%s): %s", inst->strat->name, chk.first);
+}
+
+/* Misuse reports made while this test runs are counted here, not WARNed. */
+int *ka_test_expect_reports(struct kunit *test)
+{
+	static struct kunit_resource resource;
+	static int reports;
+
+	reports = 0;
+	kunit_add_named_resource(test, NULL, NULL, &resource, "kalloc_errors", &reports);
+	return &reports;
+}

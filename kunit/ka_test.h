@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the core's KUnit suites: a page-backed carrier source,
+ * instances that are torn down with the test, the checker as an assertion,
+ * and counting of deliberately provoked misuse reports.
+ */
+#ifndef _KA_TEST_H
+#define _KA_TEST_H
+
+#include <kunit/test.h>
+
+#include "../kalloc/check.h"
+#include "../kalloc/instance.h"
+
+struct ka_test_source {
+	struct ka_source src;
+	long live;		/* bytes handed out and not given back */
+	unsigned long allocs;
+	bool fail;		/* make every allocation fail */
+};
+
+struct ka_test_inst {
+	struct ka_instance inst;
+	struct ka_test_source seg, sys;
+};
+
+/* Parameters small enough for the test VM, otherwise erts's defaults. */
+void ka_test_params(struct ka_params *p, enum ka_as as);
+struct ka_test_inst *ka_test_inst_new(struct kunit *test, const struct ka_params *p);
+void ka_test_expect_consistent(struct kunit *test, struct ka_instance *inst);
+int *ka_test_expect_reports(struct kunit *test);
+
+#define KA_EXPECT_CONSISTENT(test, inst) ka_test_expect_consistent(test, inst)
+
+#endif /* _KA_TEST_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The user-space side of kalloc/core.h: the kernel's tools/include headers
+ * (the same ones perf and tools/testing/vma build on) plus the few things the
+ * core needs that they lack.
+ */
+#ifndef _KA_USER_H
+#define _KA_USER_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/align.h>
+#include <linux/math.h>
+#include <linux/build_bug.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/rbtree_augmented.h>
+
+#ifndef PAGE_SIZE
+#define PAGE_SIZE 4096UL
+#endif
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG 64
+#endif
+#ifndef ALIGN_DOWN
+#define ALIGN_DOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
+#endif
+#ifndef max3
+#define max3(x, y, z) max((typeof(x))max(x, y), z)
+#endif
+
+/* Exports for the KUnit suites mean nothing here; keep the symbol declared. */
+#define EXPORT_SYMBOL_IF_KUNIT(sym) static_assert(__builtin_constant_p(&(sym)) || 1)
+
+static inline unsigned long __ka_ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
+#ifndef __ffs
+#define __ffs(w) __ka_ffs(w)
+#endif
+
+static inline void *ka_core_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+static inline void ka_core_free(void *ptr)
+{
+	free(ptr);
+}
+
+/* Reports of misuse; the stress driver and tests count them. */
+extern unsigned long ka_user_reports;
+__printf(1, 2) void ka_report(const char *fmt, ...);
+
+#endif /* _KA_USER_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Randomized stress of the allocator core, built in user space from the same
+ * sources as the module. For each strategy it runs a stream of random
+ * alloc/realloc/free operations over sizes that cross sbct, fills every block
+ * with a pattern and checks it before the block is freed or moved, runs the
+ * consistency checker periodically, injects carrier-source failures, and
+ * checks that nothing leaks at the end.
+ *
+ *   ka_stress [-n OPS] [-s SEED] [-a STRATEGY] [-c CHECK_EVERY] [-j JSON]
+ */
+#include <getopt.h>
+#include <stdint.h>
+
+#include "../../../kalloc/instance.h"
+#include "../../../kalloc/check.h"
+
+unsigned long ka_user_reports;
+
+void ka_report(const char *fmt, ...)
+{
+	va_list args;
+
+	ka_user_reports++;
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+}
+
+struct user_source {
+	struct ka_source src;
+	unsigned long live, calls, fail_one_in;
+	uint64_t *rng;
+};
+
+static uint64_t rng_next(uint64_t *s)
+{
+	/* xorshift64*: small, fast and good enough for test streams */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static void *user_alloc(struct ka_source *s, size_t size, gfp_t gfp)
+{
+	struct user_source *us = container_of(s, struct user_source, src);
+	void *mem;
+
+	us->calls++;
+	if (us->fail_one_in && rng_next(us->rng) % us->fail_one_in == 0)
+		return NULL;
+	if (posix_memalign(&mem, KA_CARRIER_ALIGN, size))
+		mem = NULL;
+	if (mem) {
+		us->live += size;
+		/* Dirty it so nothing relies on fresh memory being zero. */
+		memset(mem, 0x5a, size);
+	}
+	return mem;
+}
+
+static void user_free(struct ka_source *s, void *mem, size_t size)
+{
+	struct user_source *us = container_of(s, struct user_source, src);
+
+	us->live -= size;
+	free(mem);
+}
+
+struct slot {
+	unsigned char *ptr;
+	size_t size;
+	uint64_t seed;
+};
+
+/* Pattern word for word @i of a block: position-dependent, so shifts show. */
+static inline uint64_t pattern(const struct slot *sl, size_t i)
+{
+	return (sl->seed + i) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Byte @i of the pattern, the same byte the word writes on little endian. */
+static inline unsigned char pattern_byte(const struct slot *sl, size_t i)
+{
+	return (unsigned char)(pattern(sl, i / 8) >> (8 * (i % 8)));
+}
+
+static void fill(struct slot *sl)
+{
+	size_t i, words = sl->size / 8;
+
+	for (i = 0; i < words; i++)
+		memcpy(sl->ptr + i * 8, &(uint64_t){ pattern(sl, i) }, 8);
+	for (i = words * 8; i < sl->size; i++)
+		sl->ptr[i] = pattern_byte(sl, i);
+}
+
+static bool intact(const struct slot *sl, size_t len)
+{
+	size_t i, words = len / 8;
+	uint64_t w;
+
+	for (i = 0; i < words; i++) {
+		memcpy(&w, sl->ptr + i * 8, 8);
+		if (w != pattern(sl, i))
+			return false;
+	}
+	for (i = words * 8; i < len; i++)
+		if (sl->ptr[i] != pattern_byte(sl, i))
+			return false;
+	return true;
+}
+
+/* Mostly small blocks, some medium, some large enough to cross sbct. */
+static size_t random_size(uint64_t *rng, size_t sbct)
+{
+	unsigned int r = rng_next(rng) % 100;
+
+	if (r < 60)
+		return 1 + rng_next(rng) % 512;
+	if (r < 90)
+		return 1 + rng_next(rng) % 8192;
+	return 1 + rng_next(rng) % (3 * sbct);
+}
+
+#define SLOTS 1500
+
+struct run {
+	unsigned long ops, allocs, reallocs, frees, failed, checks;
+	u64 max_carriers;
+};
+
+static int fail(const char *as, unsigned long op, const char *what)
+{
+	fprintf(stderr, "ka_stress: %s: operation %lu: %s\n", as, op, what);
+	return 1;
+}
+
+static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
+			unsigned long check_every, struct run *r)
+{
+	const char *name = ka_strategy_get(as)->name;
+	uint64_t rng = seed ? seed : 1;
+	struct user_source seg = { { "seg", user_alloc, user_free }, 0, 0, 0, &rng };
+	struct user_source sys = { { "sys", user_alloc, user_free }, 0, 0, 0, &rng };
+	static struct slot slots[SLOTS];
+	struct ka_instance inst;
+	struct ka_params p;
+	struct ka_check chk;
+	unsigned long op;
+	int i;
+
+	ka_params_default(&p);
+	p.as = as;
+	p.sbct = 32 * 1024;		/* small, so SBC traffic is frequent */
+	p.mmbcs = 64 * 1024;
+	p.smbcs = 64 * 1024;
+	p.lmbcs = 512 * 1024;
+	p.mbcgs = 4;
+	p.ycs = 128 * 1024;
+	p.mmmbc = 6;			/* then sys MBCs */
+	p.mmsbc = 8;			/* then sys SBCs */
+	p.asbcst = 16 * 1024;
+	p.ramv = (seed & 3) == 3;	/* some seeds exercise realloc-always-moves */
+	if (ka_inst_init(&inst, &p, &seg.src, &sys.src, GFP_KERNEL))
+		return fail(name, 0, "init failed");
+	seg.fail_one_in = 97;		/* injected source failures */
+	sys.fail_one_in = 89;
+	memset(slots, 0, sizeof(slots));
+	memset(r, 0, sizeof(*r));
+
+	for (op = 0; op < nops; op++) {
+		struct slot *sl = &slots[rng_next(&rng) % SLOTS];
+		unsigned int kind = rng_next(&rng) % 100;
+
+		if (!sl->ptr) {
+			size_t size = random_size(&rng, p.sbct);
+
+			r->allocs++;
+			sl->ptr = ka_inst_alloc(&inst, size, GFP_KERNEL);
+			if (!sl->ptr) {
+				r->failed++;
+				continue;
+			}
+			if ((uintptr_t)sl->ptr % KA_UNIT)
+				return fail(name, op, "misaligned block");
+			if (ka_inst_usable_size(sl->ptr) < size)
+				return fail(name, op, "usable size below the request");
+			sl->size = size;
+			sl->seed = rng_next(&rng);
+			fill(sl);
+		} else if (kind < 40) {
+			size_t size = random_size(&rng, p.sbct);
+			unsigned char *np;
+
+			r->reallocs++;
+			if (!intact(sl, sl->size))
+				return fail(name, op, "block contents damaged before realloc");
+			np = ka_inst_realloc(&inst, sl->ptr, size, GFP_KERNEL);
+			if (!np) {
+				r->failed++;	/* the old block must be untouched */
+				if (!intact(sl, sl->size))
+					return fail(name, op, "failed realloc damaged the block");
+				continue;
+			}
+			sl->ptr = np;
+			if (!intact(sl, min(size, sl->size)))
+				return fail(name, op, "realloc lost the contents");
+			if (ka_inst_usable_size(np) < size)
+				return fail(name, op, "usable size below the realloc request");
+			sl->size = size;
+			fill(sl);
+		} else {
+			r->frees++;
+			if (!intact(sl, sl->size))
+				return fail(name, op, "block contents damaged before free");
+			ka_inst_free(&inst, sl->ptr);
+			sl->ptr = NULL;
+		}
+		r->max_carriers = max(r->max_carriers,
+				      inst.st.mbc.carriers.cur + inst.st.sbc.carriers.cur);
+		if (check_every && op % check_every == 0) {
+			r->checks++;
+			if (ka_check_instance(&inst, &chk))
+				return fail(name, op, chk.first);
+		}
+	}
+	r->ops = op;
+
+	seg.fail_one_in = 0;
+	sys.fail_one_in = 0;
+	for (i = 0; i < SLOTS; i++) {
+		if (!slots[i].ptr)
+			continue;
+		if (!intact(&slots[i], slots[i].size))
+			return fail(name, op, "block contents damaged at the end");
+		ka_inst_free(&inst, slots[i].ptr);
+	}
+	r->checks++;
+	if (ka_check_instance(&inst, &chk))
+		return fail(name, op, chk.first);
+	if (inst.st.mbc.carriers.cur != 1 || inst.st.sbc.carriers.cur)
+		return fail(name, op, "carriers besides the main one survive an empty instance");
+	if (ka_inst_destroy(&inst))
+		return fail(name, op, "blocks still allocated at destroy");
+	if (seg.live || sys.live)
+		return fail(name, op, "carrier memory leaked");
+	if (ka_user_reports)
+		return fail(name, op, "the allocator reported misuse on valid calls");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long nops = 1000000, check_every = 1000;
+	const char *only = NULL, *json = NULL;
+	uint64_t seed = 0x6b616c6c6f63ULL;
+	int opt, as, passed = 0, failed = 0;
+	FILE *out;
+
+	while ((opt = getopt(argc, argv, "n:s:a:c:j:")) != -1) {
+		switch (opt) {
+		case 'n':
+			nops = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'a':
+			only = optarg;
+			break;
+		case 'c':
+			check_every = strtoul(optarg, NULL, 0);
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-n OPS] [-s SEED] [-a AS] [-c N] [-j JSON]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (only && ka_strategy_parse(only) < 0) {
+		fprintf(stderr, "ka_stress: unknown strategy '%s'\n", only);
+		return 2;
+	}
+
+	for (as = 0; as < KA_NR_AS; as++) {
+		const char *name = ka_strategy_get(as)->name;
+		struct run r;
+
+		if (only && strcmp(only, name))
+			continue;
+		if (run_strategy(as, nops, seed + as, check_every, &r)) {
+			failed++;
+			continue;
+		}
+		passed++;
+		printf("ka_stress: %-10s %lu ops (alloc %lu, realloc %lu, free %lu, fail %lu), ",
+		       name, r.ops, r.allocs, r.reallocs, r.frees, r.failed);
+		printf("%lu checks, max %llu carriers: ok\n", r.checks,
+		       (unsigned long long)r.max_carriers);
+	}
+	printf("ka_stress: %d passed, %d failed\n", passed, failed);
+	if (json) {
+		out = fopen(json, "w");
+		if (!out)
+			return 1;
+		fprintf(out, "{\"passed\": %d, \"failed\": %d, \"skipped\": 0, \"problems\": []}\n",
+			passed, failed);
+		fclose(out);
+	}
+	return failed ? 1 : 0;
+}
