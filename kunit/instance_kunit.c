@@ -439,6 +439,41 @@ static void gf_search_depth(struct kunit *test)
 	}
 }
 
+/* af inspects only the head: a fitting block behind it is not searched for. */
+static void af_only_head(struct kunit *test)
+{
+	struct ka_params p;
+	struct ka_instance *inst;
+	void *big, *small, *g1, *g2, *fill, *got;
+
+	ka_test_params(&p, KA_AS_AF);
+	inst = &ka_test_inst_new(test, &p)->inst;
+	big = ka_inst_alloc(inst, 4000, GFP_KERNEL);
+	g1 = ka_inst_alloc(inst, 16, GFP_KERNEL);
+	small = ka_inst_alloc(inst, 200, GFP_KERNEL);
+	g2 = ka_inst_alloc(inst, 16, GFP_KERNEL);
+	/* fill the main carrier so its tail is not the head */
+	fill = ka_inst_alloc(inst, ka_blk_size(ka_blk_next(ka_payload_blk(g2))) - KA_HDR_SIZE,
+			     GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, big && g1 && small && g2 && fill);
+	KUNIT_ASSERT_TRUE(test, ka_blk_last(ka_payload_blk(fill)));
+	ka_inst_free(inst, big);
+	ka_inst_free(inst, small);	/* smaller than the head: goes second */
+	KUNIT_ASSERT_EQ(test, inst->st.mbc.carriers.cur, 1ULL);
+
+	got = ka_inst_alloc(inst, 3000, GFP_KERNEL);	/* the head fits */
+	KUNIT_EXPECT_PTR_EQ(test, got, big);
+	ka_inst_free(inst, got);
+	got = ka_inst_alloc(inst, 5000, GFP_KERNEL);	/* the head does not: new carrier */
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 2ULL);
+	KA_EXPECT_CONSISTENT(test, inst);
+	ka_inst_free(inst, got);
+	got = ka_inst_alloc(inst, 100, GFP_KERNEL);	/* the head, though smaller fits exist */
+	KUNIT_EXPECT_PTR_EQ(test, got, big);
+	KA_EXPECT_CONSISTENT(test, inst);
+}
+
 static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(carrier_growth),
 	KUNIT_CASE(segment_limits),
@@ -455,6 +490,7 @@ static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(gf_bucket_index),
 	KUNIT_CASE(gf_bucket_mask),
 	KUNIT_CASE(gf_search_depth),
+	KUNIT_CASE(af_only_head),
 	{}
 };
 

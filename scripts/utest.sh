@@ -5,6 +5,7 @@
 #
 #   KALLOC_STRESS_OPS=N   operations per strategy for the core stress (1000000)
 #   KALLOC_STRESS_SEED=S  its seed
+#   KALLOC_FUZZ_SECONDS=N how long libFuzzer runs (30)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -48,5 +49,27 @@ echo "{\"passed\": $passed, \"failed\": $failed, \"skipped\": 0, \"problems\": [
 	>"$out/group-core.json"
 echo "core stress: $passed strategies passed, $failed failed"
 [ $failed -eq 0 ] || rc=1
+
+fuzz_s=${KALLOC_FUZZ_SECONDS:-30}
+note "user-space: libFuzzer over the core's operation stream, ${fuzz_s}s"
+fuzz_ok=0
+if make -s -C "$stress_dir" KTOOLS="$ktools" ka_fuzz >"$KALLOC_BUILD/logs/ka_fuzz-build.log" 2>&1; then
+	mkdir -p "$KALLOC_BUILD/fuzz-corpus"
+	if "$stress_dir/ka_fuzz" -max_total_time="$fuzz_s" -print_final_stats=1 \
+		-artifact_prefix="$KALLOC_BUILD/fuzz-" "$KALLOC_BUILD/fuzz-corpus" \
+		>"$KALLOC_BUILD/logs/ka_fuzz.log" 2>&1; then
+		fuzz_ok=1
+		grep -E "^stat::number_of_executed_units" "$KALLOC_BUILD/logs/ka_fuzz.log" |
+			sed 's/^stat::number_of_executed_units: */fuzz: inputs run: /'
+	else
+		tail -n 40 "$KALLOC_BUILD/logs/ka_fuzz.log"
+	fi
+else
+	cat "$KALLOC_BUILD/logs/ka_fuzz-build.log"
+fi
+echo "{\"passed\": $fuzz_ok, \"failed\": $((1 - fuzz_ok)), \"skipped\": 0, \"problems\": []}" \
+	>"$out/group-fuzz.json"
+echo "fuzz: $([ $fuzz_ok -eq 1 ] && echo "no crash" || echo "FAILED (log: $KALLOC_BUILD/logs/ka_fuzz.log)")"
+[ $fuzz_ok -eq 1 ] || rc=1
 
 exit $rc

@@ -39,7 +39,7 @@
 #endif
 
 /* Exports for the KUnit suites mean nothing here; keep the symbol declared. */
-#define EXPORT_SYMBOL_IF_KUNIT(sym) static_assert(__builtin_constant_p(&(sym)) || 1)
+#define EXPORT_SYMBOL_IF_KUNIT(sym) static_assert(__builtin_constant_p(&(sym)) || 1, #sym)
 
 static inline unsigned long __ka_ffs(unsigned long word)
 {

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer entry over the core's operation stream: the first byte picks the
+ * strategy and whether realloc always moves, then every 4 bytes are one
+ * operation (alloc, realloc or free of one of 64 slots, with a size that may
+ * cross sbct). Blocks carry a pattern checked before they are freed or moved,
+ * and the consistency checker runs after every operation.
+ *
+ *   make fuzz && ./ka_fuzz -max_total_time=60
+ */
+#include <stdint.h>
+
+#include "../../../kalloc/instance.h"
+#include "../../../kalloc/check.h"
+
+/* libFuzzer's entry point name, given by the Makefile (-DKA_FUZZ_ENTRY=...). */
+int KA_FUZZ_ENTRY(const uint8_t *data, size_t len);
+
+unsigned long ka_user_reports;
+
+void ka_report(const char *fmt, ...)
+{
+	ka_user_reports++;
+}
+
+static void *fuzz_alloc(struct ka_source *s, size_t size, gfp_t gfp)
+{
+	void *mem;
+
+	return posix_memalign(&mem, KA_CARRIER_ALIGN, size) ? NULL : mem;
+}
+
+static void fuzz_free(struct ka_source *s, void *mem, size_t size)
+{
+	free(mem);
+}
+
+#define SLOTS 64
+
+struct slot {
+	unsigned char *ptr;
+	size_t size;
+	unsigned char seed;
+};
+
+static void fill(struct slot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->size; i++)
+		s->ptr[i] = (unsigned char)(s->seed + i);
+}
+
+static void expect_intact(const struct slot *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s->ptr[i] != (unsigned char)(s->seed + i))
+			abort();
+}
+
+int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
+{
+	struct ka_source seg = { "seg", fuzz_alloc, fuzz_free };
+	struct ka_source sys = { "sys", fuzz_alloc, fuzz_free };
+	struct slot slots[SLOTS] = {};
+	struct ka_instance inst;
+	struct ka_params p;
+	struct ka_check chk;
+	size_t i;
+
+	if (len < 1)
+		return 0;
+	ka_params_default(&p);
+	p.as = data[0] % KA_NR_AS;
+	p.ramv = data[0] & 0x80;
+	p.sbct = 8192;
+	p.mmbcs = 32 * 1024;
+	p.smbcs = 32 * 1024;
+	p.lmbcs = 128 * 1024;
+	p.mbcgs = 3;
+	p.mmmbc = 3;
+	p.mmsbc = 3;
+	p.asbcst = 8192;
+	if (ka_inst_init(&inst, &p, &seg, &sys, GFP_KERNEL))
+		abort();
+
+	for (i = 1; i + 4 <= len; i += 4) {
+		struct slot *s = &slots[data[i + 1] % SLOTS];
+		size_t size = (data[i + 2] | data[i + 3] << 8) % (2 * p.sbct) + 1;
+		unsigned char *np;
+
+		switch (data[i] % 3) {
+		case 0:
+			if (s->ptr)
+				break;
+			s->ptr = ka_inst_alloc(&inst, size, GFP_KERNEL);
+			if (!s->ptr)
+				abort();
+			s->size = size;
+			s->seed = data[i + 2];
+			fill(s);
+			break;
+		case 1:
+			if (!s->ptr)
+				break;
+			expect_intact(s, s->size);
+			np = ka_inst_realloc(&inst, s->ptr, size, GFP_KERNEL);
+			if (!np)
+				abort();
+			s->ptr = np;
+			expect_intact(s, min(size, s->size));
+			s->size = size;
+			fill(s);
+			break;
+		default:
+			if (!s->ptr)
+				break;
+			expect_intact(s, s->size);
+			ka_inst_free(&inst, s->ptr);
+			s->ptr = NULL;
+		}
+		if (ka_check_instance(&inst, &chk) || ka_user_reports) {
+			fprintf(stderr, "ka_fuzz: %s\n", chk.first);
+			abort();
+		}
+	}
+	for (i = 0; i < SLOTS; i++)
+		ka_inst_free(&inst, slots[i].ptr);
+	if (ka_check_instance(&inst, &chk) || ka_inst_destroy(&inst))
+		abort();
+	return 0;
+}
