@@ -161,15 +161,19 @@ static void *carrier_memory(struct ka_instance *inst, size_t *size, enum ka_src 
 	void *mem = NULL;
 
 	if (seg_count < seg_limit) {
+		size_t want = *size;
+
 		*src = KA_SRC_SEG;
-		mem = inst->src[KA_SRC_SEG]->alloc(inst->src[KA_SRC_SEG], *size, gfp);
-		if (mem)
+		mem = inst->src[KA_SRC_SEG]->alloc(inst->src[KA_SRC_SEG], &want, sbc, gfp);
+		if (mem) {
+			*size = want;
 			return mem;
+		}
 	}
 	*src = KA_SRC_SYS;
 	if (!sbc)
 		*size = sys_round(inst, *size);
-	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], *size, gfp);
+	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], size, sbc, gfp);
 }
 
 /* A new MBC whose single free block (not indexed) can hold @blk bytes. */
@@ -559,7 +563,7 @@ int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 	if (!p->mmbcs)
 		return 0;
 	size = ALIGN(max_t(size_t, p->mmbcs, KA_CARRIER_ALIGN), PAGE_SIZE);
-	c = sys->alloc(sys, size, gfp);
+	c = sys->alloc(sys, &size, false, gfp);
 	if (!c) {
 		ka_core_free(inst->idx);
 		return -ENOMEM;

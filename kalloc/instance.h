@@ -17,12 +17,14 @@
 /**
  * struct ka_source - where carriers come from
  * @name: for statistics
- * @alloc: @size bytes aligned to KA_CARRIER_ALIGN, or NULL; honours @gfp
- * @free: give back what @alloc returned
+ * @alloc: at least *@size bytes aligned to KA_CARRIER_ALIGN, or NULL; sets
+ *	*@size to what it gave (a cached or rounded segment may be larger);
+ *	@sbc tells a singleblock carrier from a multiblock one; honours @gfp
+ * @free: give back what @alloc returned, with the size it set
  */
 struct ka_source {
 	const char *name;
-	void *(*alloc)(struct ka_source *src, size_t size, gfp_t gfp);
+	void *(*alloc)(struct ka_source *src, size_t *size, bool sbc, gfp_t gfp);
 	void (*free)(struct ka_source *src, void *mem, size_t size);
 };
 

@@ -23,11 +23,11 @@ void ka_report(const char *fmt, ...)
 	ka_user_reports++;
 }
 
-static void *fuzz_alloc(struct ka_source *s, size_t size, gfp_t gfp)
+static void *fuzz_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
 {
 	void *mem;
 
-	return posix_memalign(&mem, KA_CARRIER_ALIGN, size) ? NULL : mem;
+	return posix_memalign(&mem, KA_CARRIER_ALIGN, *size) ? NULL : mem;
 }
 
 static void fuzz_free(struct ka_source *s, void *mem, size_t size)

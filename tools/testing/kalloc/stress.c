@@ -42,14 +42,19 @@ static uint64_t rng_next(uint64_t *s)
 	return *s * 2685821657736338717ULL;
 }
 
-static void *user_alloc(struct ka_source *s, size_t size, gfp_t gfp)
+static void *user_alloc(struct ka_source *s, size_t *sizep, bool sbc, gfp_t gfp)
 {
 	struct user_source *us = container_of(s, struct user_source, src);
+	size_t size = *sizep;
 	void *mem;
 
 	us->calls++;
 	if (us->fail_one_in && rng_next(us->rng) % us->fail_one_in == 0)
 		return NULL;
+	/* Sources may hand out more than asked, as a cached segment does. */
+	if (rng_next(us->rng) % 8 == 0)
+		size += 2 * KA_CARRIER_ALIGN;
+	*sizep = size;
 	if (posix_memalign(&mem, KA_CARRIER_ALIGN, size))
 		mem = NULL;
 	if (mem) {

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels kalloc builds on (6.1 and 6.12 LTS), kept in
+ * one place so the rest of the code reads as one kernel.
+ */
+#ifndef _KALLOC_COMPAT_H
+#define _KALLOC_COMPAT_H
+
+#include <linux/mmzone.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+/* 6.8 renamed MAX_ORDER (exclusive) to MAX_PAGE_ORDER (inclusive). */
+#ifndef MAX_PAGE_ORDER
+#define MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
+
+typedef unsigned long (*ka_shrink_fn)(struct shrinker *s, struct shrink_control *sc);
+
+/*
+ * Shrinkers: 6.7 replaced register_shrinker() on a caller-owned struct with
+ * shrinker_alloc()/shrinker_register() and added private_data; its
+ * SHRINKER_ALLOCATED flag tells the two apart.
+ */
+#ifdef SHRINKER_ALLOCATED
+static inline struct shrinker *ka_shrinker_create(ka_shrink_fn count, ka_shrink_fn scan,
+						  void *priv, const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->private_data = priv;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void *ka_shrinker_priv(struct shrinker *s)
+{
+	return s->private_data;
+}
+
+static inline void ka_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+struct ka_shrinker {
+	struct shrinker s;
+	void *priv;
+};
+
+static inline struct shrinker *ka_shrinker_create(ka_shrink_fn count, ka_shrink_fn scan,
+						  void *priv, const char *name)
+{
+	struct ka_shrinker *ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+
+	if (!ks)
+		return NULL;
+	ks->s.count_objects = count;
+	ks->s.scan_objects = scan;
+	ks->s.seeks = DEFAULT_SEEKS;
+	ks->priv = priv;
+	if (register_shrinker(&ks->s, "%s", name)) {
+		kfree(ks);
+		return NULL;
+	}
+	return &ks->s;
+}
+
+static inline void *ka_shrinker_priv(struct shrinker *s)
+{
+	return container_of(s, struct ka_shrinker, s)->priv;
+}
+
+static inline void ka_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(container_of(s, struct ka_shrinker, s));
+}
+#endif
+
+#endif /* _KALLOC_COMPAT_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Carrier memory from the page allocator and from vmalloc.
+ *
+ * Page-allocator memory is a 2^order block, naturally aligned, split so the
+ * pages past the requested size go straight back; orders of 2 and up give the
+ * 16 KiB carrier alignment. vmalloc memory is only page aligned, so it is
+ * over-allocated by KA_CARRIER_ALIGN and the aligned start is used; the word
+ * before that start remembers the vmalloc address. vfree may sleep, so
+ * freeing vmalloc memory is always deferred to a work item (any context may
+ * release a carrier).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "block.h"
+#include "pages.h"
+
+void *ka_pages_alloc(size_t size, int node, gfp_t gfp)
+{
+	unsigned int order = get_order(max_t(size_t, size, KA_CARRIER_ALIGN));
+	struct page *page;
+	char *mem, *end, *p;
+
+	if (order > MAX_PAGE_ORDER)
+		return NULL;
+	page = alloc_pages_node(node, (gfp & ~(__GFP_COMP | __GFP_ZERO)) | __GFP_NOWARN, order);
+	if (!page)
+		return NULL;
+	split_page(page, order);
+	mem = page_address(page);
+	end = mem + (PAGE_SIZE << order);
+	for (p = mem + PAGE_ALIGN(size); p < end; p += PAGE_SIZE)
+		free_page((unsigned long)p);
+	return mem;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_pages_alloc);
+
+void ka_pages_free(void *mem, size_t size)
+{
+	free_pages_exact(mem, PAGE_ALIGN(size));
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_pages_free);
+
+/* Only where sleeping is allowed. */
+void *ka_vmem_alloc(size_t size, int node)
+{
+	char *base = vmalloc_node(size + KA_CARRIER_ALIGN, node);
+	char *mem;
+
+	if (!base)
+		return NULL;
+	mem = PTR_ALIGN(base + sizeof(void *), KA_CARRIER_ALIGN);
+	((void **)mem)[-1] = base;
+	return mem;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_vmem_alloc);
+
+static LLIST_HEAD(ka_vmem_deferred);
+
+static void ka_vmem_free_work(struct work_struct *work)
+{
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(&ka_vmem_deferred))
+		vfree(((void **)node)[-1]);
+}
+
+static DECLARE_WORK(ka_vmem_work, ka_vmem_free_work);
+
+/* Any context but NMI: the dead carrier's first word links it for the worker. */
+void ka_vmem_free(void *mem)
+{
+	if (llist_add(mem, &ka_vmem_deferred))
+		schedule_work(&ka_vmem_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_vmem_free);
+
+/* Waits until every deferred vfree is done. */
+void ka_vmem_flush(void)
+{
+	flush_work(&ka_vmem_work);
+	ka_vmem_free_work(NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_vmem_flush);
