@@ -13,6 +13,8 @@
 #include <linux/utsname.h>
 
 #include "../kalloc/internal.h"
+#include "../kalloc/seg.h"
+#include "../kalloc/sys.h"
 
 static struct dentry *ka_debugfs_root;
 
@@ -65,11 +67,40 @@ static int info_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(info);
 
+static int segments_show(struct seq_file *m, void *unused)
+{
+	struct ka_seg_stats st;
+	struct ka_sys_stats ys;
+
+	ka_seg_stats_read(&ka_seg_global, &st);
+	ka_sys_stats_read(&ka_sys_global, &ys);
+	seq_printf(m, "mcs %u\namcbf %zu\nrmcbf %u\nscs %zu\nsco %d\n",
+		   ka_seg_global.p.mcs, ka_seg_global.p.amcbf, ka_seg_global.p.rmcbf,
+		   ka_seg_global.p.scs, ka_seg_global.p.sco);
+	seq_printf(m, "seg_alloc_calls %llu\nseg_free_calls %llu\nseg_failed %llu\n",
+		   st.alloc_calls, st.free_calls, st.failed);
+	seq_printf(m, "segments %llu\nsegments_max %llu\nsegments_size %llu\nsegments_size_max %llu\n",
+		   st.segments, st.segments_max, st.segments_size, st.segments_size_max);
+	seq_printf(m, "page_segments %llu\nvmalloc_segments %llu\nsc_segments %llu\n",
+		   st.page_segments, st.vmalloc_segments, st.sc_segments);
+	seq_printf(m, "cache_hits %llu\ncache_misses %llu\ncached %llu\ncached_size %llu\n",
+		   st.cache_hits, st.cache_misses, st.cached, st.cached_size);
+	seq_printf(m, "sc_size %llu\nsc_used %llu\nsc_free_segments %llu\nsc_largest_free %llu\n",
+		   st.sc_size, st.sc_used, st.sc_free_segments, st.sc_largest_free);
+	seq_printf(m, "sys_alloc_calls %llu\nsys_free_calls %llu\nsys_failed %llu\n",
+		   ys.alloc_calls, ys.free_calls, ys.failed);
+	seq_printf(m, "sys_carriers %llu\nsys_carriers_max %llu\nsys_carriers_size %llu\n",
+		   ys.carriers, ys.carriers_max, ys.carriers_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(segments);
+
 /* debugfs is a diagnostic aid: its failures are ignored, as the kernel does. */
 void ka_debugfs_init(void)
 {
 	ka_debugfs_root = debugfs_create_dir("kalloc", NULL);
 	debugfs_create_file("info", 0400, ka_debugfs_root, NULL, &info_fops);
+	debugfs_create_file("segments", 0400, ka_debugfs_root, NULL, &segments_fops);
 }
 
 void ka_debugfs_exit(void)

@@ -42,6 +42,11 @@ typedef int (*ka_type_visitor)(const struct ka_type *type, void *arg);
 int ka_visit_types(ka_type_visitor fn, void *arg);
 void ka_types_exit(void);
 
+int ka_sources_init(void);
+void ka_sources_exit(void);
+extern struct ka_seg ka_seg_global;
+extern struct ka_sys ka_sys_global;
+
 void ka_debugfs_init(void);
 void ka_debugfs_exit(void);
 

@@ -10,6 +10,10 @@
 
 static int __init kalloc_init(void)
 {
+	int err = ka_sources_init();
+
+	if (err)
+		return err;
 	ka_debugfs_init();
 	pr_info("version %s loaded\n", KALLOC_VERSION);
 	return 0;
@@ -19,6 +23,7 @@ static void __exit kalloc_exit(void)
 {
 	ka_debugfs_exit();
 	ka_types_exit();
+	ka_sources_exit();
 	pr_info("unloaded\n");
 }
 
