@@ -63,7 +63,7 @@ int ka_type_destroy(struct ka_type *type);
 /**
  * ka_alloc() - allocate a block of a type
  * @type: allocation type
- * @size: bytes wanted; 0 or more than KA_MAX_SIZE gives NULL
+ * @size: bytes wanted; 0 or more than KA_MAX_SIZE (512 MiB) gives NULL
  * @gfp: allocation flags, as for kmalloc()
  *
  * The block is aligned to at least KA_MIN_ALIGN bytes.
@@ -99,6 +99,6 @@ void ka_free(struct ka_type *type, const void *ptr);
 /* Alignment every block is guaranteed to have. */
 #define KA_MIN_ALIGN	16
 /* Largest request kalloc accepts; larger ones get NULL, never a wrapped size. */
-#define KA_MAX_SIZE	((size_t)1 << 30)
+#define KA_MAX_SIZE	((size_t)1 << 29)
 
 #endif /* _KALLOC_H */

@@ -5,8 +5,9 @@
  *
  * Header word (64-bit):
  *   bits  0..3   flags: FREE, PREV_FREE, LAST, MARK (checker scratch)
- *   bits  4..39  block size in bytes (a multiple of KA_UNIT)
- *   bits 40..63  distance from the block's KA_CARRIER_ALIGN-aligned base down
+ *   bits  4..31  block size in bytes (a multiple of KA_UNIT)
+ *   bits 32..47  allocation type id of an allocated block (0: none)
+ *   bits 48..63  distance from the block's KA_CARRIER_ALIGN-aligned base down
  *                to its carrier, in KA_CARRIER_ALIGN units
  *
  * Carriers start KA_CARRIER_ALIGN-aligned, so the carrier of any block,
@@ -28,11 +29,14 @@
 #define KA_F_LAST		0x4UL
 #define KA_F_MARK		0x8UL
 #define KA_FLAGS_MASK		0xfUL
-#define KA_SIZE_MASK		(((1UL << 40) - 1) & ~KA_FLAGS_MASK)
-#define KA_COFF_SHIFT		40
+#define KA_SIZE_MASK		(((1UL << 32) - 1) & ~KA_FLAGS_MASK)
+#define KA_TID_SHIFT		32
+#define KA_TID_MASK		(0xffffUL << KA_TID_SHIFT)
+#define KA_TID_MAX		0xffffU
+#define KA_COFF_SHIFT		48
 #define KA_COFF_MAX		((1UL << (64 - KA_COFF_SHIFT)) - 1)
 
-/* Largest carrier the header's distance field can describe (256 GiB). */
+/* Largest carrier the header's distance field can describe (1 GiB - 16 KiB). */
 #define KA_CARRIER_MAX		(KA_COFF_MAX * KA_CARRIER_ALIGN)
 
 struct ka_carrier;
@@ -60,6 +64,16 @@ static inline bool ka_blk_prev_free(const struct ka_block *b)
 static inline bool ka_blk_last(const struct ka_block *b)
 {
 	return b->hdr & KA_F_LAST;
+}
+
+static inline unsigned int ka_blk_tid(const struct ka_block *b)
+{
+	return (b->hdr & KA_TID_MASK) >> KA_TID_SHIFT;
+}
+
+static inline unsigned long ka_tid_bits(unsigned int tid)
+{
+	return (unsigned long)tid << KA_TID_SHIFT;
 }
 
 static inline struct ka_block *ka_blk_next(const struct ka_block *b)

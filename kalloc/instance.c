@@ -202,9 +202,9 @@ static void mbc_destroy(struct ka_instance *inst, struct ka_carrier *c)
 
 /* ---- multiblock carrier blocks ---- */
 
-/* Allocate @blk bytes from free, unindexed block @b, splitting off the rest. */
+/* Allocate @blk bytes of type @tid from free, unindexed block @b, splitting off the rest. */
 static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
-		      struct ka_block *b, size_t blk)
+		      struct ka_block *b, size_t blk, unsigned int tid)
 {
 	size_t size = ka_blk_size(b);
 	bool last = ka_blk_last(b);
@@ -212,13 +212,13 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 	if (size - blk >= inst->min_block) {
 		struct ka_block *rest = (struct ka_block *)((char *)b + blk);
 
-		ka_blk_set(b, c, blk, 0);
+		ka_blk_set(b, c, blk, ka_tid_bits(tid));
 		/* The block after @rest already has PREV_FREE: @b was free. */
 		ka_blk_make_free(rest, c, size - blk, last ? KA_F_LAST : 0);
 		inst->strat->insert(inst->idx, c, rest);
 		size = blk;
 	} else {
-		ka_blk_set(b, c, size, last ? KA_F_LAST : 0);
+		ka_blk_set(b, c, size, ka_tid_bits(tid) | (last ? KA_F_LAST : 0));
 		if (!last)
 			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
 	}
@@ -226,7 +226,7 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 	return ka_blk_payload(b);
 }
 
-static void *mbc_alloc(struct ka_instance *inst, size_t blk, gfp_t gfp)
+static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid, gfp_t gfp)
 {
 	struct ka_block *b = inst->strat->find(inst->idx, blk);
 	struct ka_carrier *c;
@@ -240,7 +240,7 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, gfp_t gfp)
 			return NULL;
 		b = ka_crr_first(c);
 	}
-	return mbc_take(inst, c, b, blk);
+	return mbc_take(inst, c, b, blk, tid);
 }
 
 /* Free an MBC block: coalesce with free neighbours, index or release. */
@@ -275,7 +275,7 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 
 /* ---- singleblock carriers ---- */
 
-static void *sbc_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+static void *sbc_alloc(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
 {
 	size_t blk = ALIGN(size + KA_HDR_SIZE, KA_UNIT);
 	size_t csize = ALIGN(KA_CRR_HDR_SIZE + blk, PAGE_SIZE);
@@ -289,7 +289,7 @@ static void *sbc_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
 	if (!c)
 		return NULL;
 	carrier_setup(inst, c, csize, src, KA_CRR_SBC);
-	ka_blk_set(ka_crr_first(c), c, ka_crr_room(csize), KA_F_LAST);
+	ka_blk_set(ka_crr_first(c), c, ka_crr_room(csize), ka_tid_bits(tid) | KA_F_LAST);
 	account_block(inst, c, ka_crr_room(csize), true);
 	return ka_blk_payload(ka_crr_first(c));
 }
@@ -302,27 +302,27 @@ static void sbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 
 /* ---- the instance ---- */
 
-static void *inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+static void *inst_alloc(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
 {
-	if (unlikely(!size || size > KA_MAX_REQUEST))
+	if (unlikely(!size || size > KA_MAX_REQUEST || tid > KA_TID_MAX))
 		return NULL;
 	if (size >= inst->p.sbct)
-		return sbc_alloc(inst, size, gfp);
-	return mbc_alloc(inst, block_size_for(inst, size), gfp);
+		return sbc_alloc(inst, size, tid, gfp);
+	return mbc_alloc(inst, block_size_for(inst, size), tid, gfp);
 }
 
-void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
 {
 	void *ptr;
 
 	inst->st.alloc_calls++;
 	/* Zero the block, not whole carriers the sources might make for it. */
-	ptr = inst_alloc(inst, size, gfp & ~__GFP_ZERO);
+	ptr = inst_alloc(inst, size, tid, gfp & ~__GFP_ZERO);
 	if (ptr && (gfp & __GFP_ZERO))
 		memset(ptr, 0, size);
 	return ptr;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc);
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_tid);
 
 /* The block of @ptr if it is a live block of @inst; otherwise reported, NULL. */
 static struct ka_block *own_block(struct ka_instance *inst, const void *ptr, const char *op)
@@ -383,7 +383,7 @@ EXPORT_SYMBOL_IF_KUNIT(ka_ptr_instance);
 static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp)
 {
 	size_t keep = min(size, ka_blk_size(b) - KA_HDR_SIZE);
-	void *ptr = inst_alloc(inst, size, gfp);
+	void *ptr = inst_alloc(inst, size, ka_blk_tid(b), gfp);
 
 	if (!ptr)
 		return NULL;
@@ -397,7 +397,7 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 		       struct ka_block *b, size_t blk)
 {
 	size_t old = ka_blk_size(b), tail = old - blk;
-	unsigned long keep = b->hdr & KA_F_PREV_FREE;
+	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
 	bool last = ka_blk_last(b);
 	struct ka_block *rest = (struct ka_block *)((char *)b + blk);
 	struct ka_block *next = last ? NULL : ka_blk_next(b);
@@ -421,7 +421,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 		     struct ka_block *b, size_t blk)
 {
 	size_t old = ka_blk_size(b), total;
-	unsigned long keep = b->hdr & KA_F_PREV_FREE;
+	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
 	struct ka_block *next;
 	bool last;
 
@@ -471,7 +471,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 				void *ptr;
 
 				inst->strat->remove(inst->idx, tc, to);
-				ptr = mbc_take(inst, tc, to, blk);
+				ptr = mbc_take(inst, tc, to, blk, ka_blk_tid(b));
 				memcpy(ptr, ka_blk_payload(b), size);
 				inst_free(inst, b);
 				return ptr;

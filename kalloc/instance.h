@@ -11,7 +11,7 @@
 #include "strategy/strategy.h"
 
 /* Requests above this get NULL; matches KA_MAX_SIZE of include/kalloc.h. */
-#define KA_MAX_REQUEST	((size_t)1 << 30)
+#define KA_MAX_REQUEST	((size_t)1 << 29)
 #define KA_UNLIMITED	(~0U)
 
 /**
@@ -80,12 +80,24 @@ int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 		 struct ka_source *seg, struct ka_source *sys, gfp_t gfp);
 size_t ka_inst_destroy(struct ka_instance *inst);
 
-void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp);
+void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp);
 void ka_inst_free(struct ka_instance *inst, void *ptr);
+
+/* An untyped block (type id 0). */
+static inline void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)
+{
+	return ka_inst_alloc_tid(inst, size, 0, gfp);
+}
 void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp);
 
 /* Bytes the caller may use at @ptr (at least what was asked). */
 size_t ka_inst_usable_size(const void *ptr);
+/* The allocation type id stored in the block at @ptr. */
+static inline unsigned int ka_ptr_tid(const void *ptr)
+{
+	return ka_blk_tid(ka_payload_blk(ptr));
+}
+
 /* The instance a block belongs to, in O(1). */
 struct ka_instance *ka_ptr_instance(const void *ptr);
 

@@ -245,6 +245,31 @@ static void edges(struct kunit *test)
 	KA_EXPECT_CONSISTENT(test, inst);
 }
 
+/* The type id rides in the header through every realloc path. */
+static void type_id_kept(struct kunit *test)
+{
+	struct ka_instance *inst = &new_ti(test, KA_AS_AOFFCAOBF)->inst;
+	size_t sizes[] = { 100, 80, 3000, 2 * 64 * 1024, 200, 200 };
+	void *p, *guard;
+	int i;
+
+	p = ka_inst_alloc_tid(inst, 50, 4242, GFP_KERNEL);
+	guard = ka_inst_alloc_tid(inst, 50, 7, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, p && guard);
+	KUNIT_EXPECT_EQ(test, ka_ptr_tid(p), 4242U);
+	KUNIT_EXPECT_EQ(test, ka_ptr_tid(guard), 7U);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = ka_inst_realloc(inst, p, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ_MSG(test, ka_ptr_tid(p), 4242U, "after realloc to %zu", sizes[i]);
+	}
+	KUNIT_EXPECT_NULL(test, ka_inst_alloc_tid(inst, 50, KA_TID_MAX + 1, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, ka_ptr_tid(guard), 7U);
+	KA_EXPECT_CONSISTENT(test, inst);
+	ka_inst_free(inst, p);
+	ka_inst_free(inst, guard);
+}
+
 /* A block of another instance is refused, not freed into the wrong one. */
 static void foreign_block_refused(struct kunit *test)
 {
@@ -483,6 +508,7 @@ static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(mbc_move_threshold),
 	KUNIT_CASE(realloc_always_moves),
 	KUNIT_CASE(edges),
+	KUNIT_CASE(type_id_kept),
 	KUNIT_CASE(foreign_block_refused),
 	KUNIT_CASE(statistics),
 	KUNIT_CASE(source_failure),

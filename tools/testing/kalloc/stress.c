@@ -77,6 +77,7 @@ struct slot {
 	unsigned char *ptr;
 	size_t size;
 	uint64_t seed;
+	unsigned int tid;
 };
 
 /* Pattern word for word @i of a block: position-dependent, so shifts show. */
@@ -183,7 +184,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			size_t size = random_size(&rng, p.sbct);
 
 			r->allocs++;
-			sl->ptr = ka_inst_alloc(&inst, size, GFP_KERNEL);
+			sl->tid = rng_next(&rng) % (KA_TID_MAX + 1);
+			sl->ptr = ka_inst_alloc_tid(&inst, size, sl->tid, GFP_KERNEL);
 			if (!sl->ptr) {
 				r->failed++;
 				continue;
@@ -212,6 +214,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			sl->ptr = np;
 			if (!intact(sl, min(size, sl->size)))
 				return fail(name, op, "realloc lost the contents");
+			if (ka_ptr_tid(np) != sl->tid)
+				return fail(name, op, "realloc lost the block's type");
 			if (ka_inst_usable_size(np) < size)
 				return fail(name, op, "usable size below the realloc request");
 			sl->size = size;
@@ -220,6 +224,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			r->frees++;
 			if (!intact(sl, sl->size))
 				return fail(name, op, "block contents damaged before free");
+			if (ka_ptr_tid(sl->ptr) != sl->tid)
+				return fail(name, op, "block's type changed");
 			ka_inst_free(&inst, sl->ptr);
 			sl->ptr = NULL;
 		}
