@@ -88,6 +88,7 @@ static inline void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t g
 {
 	return ka_inst_alloc_tid(inst, size, 0, gfp);
 }
+
 void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp);
 
 /* Bytes the caller may use at @ptr (at least what was asked). */
