@@ -12,6 +12,7 @@
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 
+#include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/seg.h"
 #include "../kalloc/sys.h"
@@ -56,7 +57,8 @@ static int info_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "\n[classes]\nclass letter source\n");
 	for (class = 0; class < KA_NR_CLASSES; class++)
-		seq_printf(m, "%s %c sys\n", ka_class_name(class), ka_class_letter(class));
+		seq_printf(m, "%s %c %s\n", ka_class_name(class), ka_class_letter(class),
+			   ka_class_enabled(class) ? "instances" : "sys");
 
 	seq_puts(m, "\n[types]\ntype class allocs frees failed live\n");
 	ka_visit_types(ka_show_type, m);

@@ -44,7 +44,8 @@ struct ka_type;
  *
  * Context: process context; may sleep.
  * Return: the new type, or ERR_PTR(-EINVAL) for a bad name or class,
- * ERR_PTR(-EEXIST) if a type of that name exists, ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EEXIST) if a type of that name exists, ERR_PTR(-ENOSPC) when
+ * 65535 types exist, ERR_PTR(-ENOMEM).
  */
 struct ka_type *ka_type_create(const char *name, enum ka_class class);
 
@@ -88,11 +89,31 @@ static inline void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
 }
 
 /**
+ * ka_realloc() - resize a block of a type
+ * @type: the type the block was allocated with
+ * @ptr: the block, or NULL (then this is ka_alloc())
+ * @size: new size; 0 frees the block and returns NULL
+ * @gfp: allocation flags for a block that must move
+ *
+ * The contents up to the smaller of the two sizes are kept. Space gained is
+ * not zeroed, whatever @gfp says. A block freed on another CPU than its own
+ * is allocated anew on this CPU, copied, and the old block sent home.
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the block (possibly moved), or NULL; on failure @ptr is untouched.
+ */
+void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp);
+
+/**
  * ka_free() - free a block of a type
  * @type: the type the block was allocated with
  * @ptr: the block, or NULL (ignored)
  *
- * Context: any context; never sleeps.
+ * A pointer that is not a live block of @type (another type's, a freed one,
+ * or one kalloc never gave out) is reported with a WARN naming the type and
+ * the caller, and left alone.
+ *
+ * Context: any context but NMI; never sleeps.
  */
 void ka_free(struct ka_type *type, const void *ptr);
 

@@ -23,6 +23,8 @@ enum ka_src {
 
 /* Room a strategy may use inside each carrier header (carrier-oriented ones). */
 #define KA_CRR_STRAT_WORDS 6
+/* Room the layer owning the instance may use in each carrier header. */
+#define KA_CRR_OWNER_WORDS 6
 
 struct ka_carrier {
 	size_t size;			/* whole carrier, header included */
@@ -34,6 +36,7 @@ struct ka_carrier {
 	size_t used_blocks;		/* allocated blocks in it */
 	size_t used_size;		/* their total size */
 	unsigned long strat[KA_CRR_STRAT_WORDS];
+	unsigned long owner[KA_CRR_OWNER_WORDS];	/* for the layer above the core */
 };
 
 /* First block sits at 8 mod 16 so that every payload is KA_UNIT-aligned. */

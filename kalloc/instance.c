@@ -93,7 +93,8 @@ static size_t segment_mbcs(const struct ka_instance *inst)
 
 static size_t sys_round(const struct ka_instance *inst, size_t size)
 {
-	return inst->p.ycs ? ALIGN(size, inst->p.ycs) : size;
+	/* ycs need not be a power of two */
+	return inst->p.ycs ? DIV_ROUND_UP(size, inst->p.ycs) * inst->p.ycs : size;
 }
 
 /*
@@ -135,6 +136,8 @@ static void carrier_setup(struct ka_instance *inst, struct ka_carrier *c, size_t
 	cs->src_carriers_size[src] += size;
 	inst->st.src_creates[src]++;
 	list_add_tail(&c->link, ka_crr_sbc(c) ? &inst->sbcs : &inst->mbcs);
+	if (inst->hooks)
+		inst->hooks->carrier_created(inst, c);
 }
 
 static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
@@ -142,6 +145,8 @@ static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
 	struct ka_carrier_stats *cs = cstats(inst, c);
 	struct ka_source *src = inst->src[c->src];
 
+	if (inst->hooks)
+		inst->hooks->carrier_destroying(inst, c);
 	list_del(&c->link);
 	stat_sub(&cs->carriers, 1);
 	stat_sub(&cs->carriers_size, c->size);
@@ -536,8 +541,9 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_realloc);
 
-int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
-		 struct ka_source *seg, struct ka_source *sys, gfp_t gfp)
+int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
+			struct ka_source *seg, struct ka_source *sys,
+			const struct ka_inst_hooks *hooks, gfp_t gfp)
 {
 	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
 	const struct ka_strategy *strat = ka_strategy_get(p->as);
@@ -548,6 +554,7 @@ int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 	    p->lmbcs > KA_CARRIER_MAX || p->mmbcs > KA_CARRIER_MAX)
 		return -EINVAL;
 	memset(inst, 0, sizeof(*inst));
+	inst->hooks = hooks;
 	inst->strat = strat;
 	inst->p = *p;
 	inst->min_block = ka_strategy_min_block(strat);
@@ -575,7 +582,7 @@ int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 	strat->insert(inst->idx, c, ka_crr_first(c));
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_init);
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_init_hooked);
 
 /* Releases every carrier; returns how many blocks were still allocated. */
 size_t ka_inst_destroy(struct ka_instance *inst)

@@ -63,7 +63,18 @@ struct ka_inst_stats {
 	u64 src_creates[KA_NR_SRC], src_destroys[KA_NR_SRC];
 };
 
+/**
+ * struct ka_inst_hooks - what the layer owning an instance learns of carriers
+ * @carrier_created: @c has its header and is about to take blocks
+ * @carrier_destroying: @c is about to go back to its source
+ */
+struct ka_inst_hooks {
+	void (*carrier_created)(struct ka_instance *inst, struct ka_carrier *c);
+	void (*carrier_destroying)(struct ka_instance *inst, struct ka_carrier *c);
+};
+
 struct ka_instance {
+	const struct ka_inst_hooks *hooks;	/* may be NULL */
 	const struct ka_strategy *strat;
 	void *idx;
 	struct ka_params p;
@@ -76,8 +87,16 @@ struct ka_instance {
 };
 
 void ka_params_default(struct ka_params *p);
-int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
-		 struct ka_source *seg, struct ka_source *sys, gfp_t gfp);
+int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
+			struct ka_source *seg, struct ka_source *sys,
+			const struct ka_inst_hooks *hooks, gfp_t gfp);
+
+static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
+			       struct ka_source *seg, struct ka_source *sys, gfp_t gfp)
+{
+	return ka_inst_init_hooked(inst, p, seg, sys, NULL, gfp);
+}
+
 size_t ka_inst_destroy(struct ka_instance *inst);
 
 void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp);

@@ -24,6 +24,7 @@ struct ka_type {
 	struct list_head node;		/* on ka_types, under ka_types_lock */
 	char name[KA_TYPE_NAME_MAX];
 	enum ka_class class;
+	unsigned int id;		/* in the header of each of its blocks */
 	struct ka_type_pcpu __percpu *pcpu;
 };
 
@@ -42,7 +43,8 @@ typedef int (*ka_type_visitor)(const struct ka_type *type, void *arg);
 int ka_visit_types(ka_type_visitor fn, void *arg);
 void ka_types_exit(void);
 
-int ka_sources_init(void);
+struct ka_seg_params;
+int ka_sources_init(const struct ka_seg_params *p);
 void ka_sources_exit(void);
 extern struct ka_seg ka_seg_global;
 extern struct ka_sys ka_sys_global;

@@ -10,12 +10,16 @@
 
 #include <kunit/visibility.h>
 #include <linux/err.h>
+#include <linux/rcupdate.h>
+#include <linux/xarray.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "block.h"
+#include "cpu.h"
 #include "internal.h"
 
 static const struct {
@@ -33,11 +37,13 @@ static const struct {
 
 static LIST_HEAD(ka_types);
 static DEFINE_MUTEX(ka_types_lock);
+static DEFINE_XARRAY_ALLOC1(ka_type_ids);	/* id -> type; 0 marks untyped blocks */
 
 const char *ka_class_name(enum ka_class class)
 {
 	return class < KA_NR_CLASSES ? ka_classes[class].name : "?";
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_class_name);
 
 char ka_class_letter(enum ka_class class)
 {
@@ -76,10 +82,16 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class)
 	type->class = class;
 
 	mutex_lock(&ka_types_lock);
-	if (ka_type_find(name))
+	if (ka_type_find(name)) {
 		err = -EEXIST;
-	else
-		list_add_tail(&type->node, &ka_types);
+	} else {
+		err = xa_alloc(&ka_type_ids, &type->id, type, XA_LIMIT(1, KA_TID_MAX),
+			       GFP_KERNEL);
+		if (!err)
+			list_add_tail(&type->node, &ka_types);
+		else if (err == -EBUSY)
+			err = -ENOSPC;		/* all 65535 type ids are taken */
+	}
 	mutex_unlock(&ka_types_lock);
 
 	if (err) {
@@ -107,8 +119,11 @@ int ka_type_destroy(struct ka_type *type)
 		return -EBUSY;
 	}
 	list_del(&type->node);
+	xa_erase(&ka_type_ids, type->id);
 	mutex_unlock(&ka_types_lock);
 
+	/* a report may be reading its name */
+	synchronize_rcu();
 	free_percpu(type->pcpu);
 	kfree(type);
 	return 0;
@@ -132,8 +147,9 @@ int ka_visit_types(ka_type_visitor fn, void *arg)
 }
 
 /*
- * kmalloc guarantees natural alignment only for power-of-two sizes, so the
- * sys source rounds small requests up to one to keep the KA_MIN_ALIGN promise.
+ * A disabled class is served by kmalloc, as erts serves a disabled allocator
+ * from sys_alloc. kmalloc guarantees natural alignment only for power-of-two
+ * sizes, so small requests are rounded up to one to keep KA_MIN_ALIGN.
  */
 static size_t ka_sys_size(size_t size)
 {
@@ -142,37 +158,120 @@ static size_t ka_sys_size(size_t size)
 	return size;
 }
 
-void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
+static void *ka_sys_alloc(size_t size, gfp_t gfp)
 {
-	void *ptr = NULL;
-
-	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
-		 __func__, __builtin_return_address(0)))
-		return NULL;
-
 	/* kmalloc WARNs above KMALLOC_MAX_SIZE; kalloc answers NULL instead. */
-	if (likely(size && size <= KMALLOC_MAX_SIZE))
-		ptr = kmalloc(ka_sys_size(size), gfp);
+	if (!size || size > KMALLOC_MAX_SIZE)
+		return NULL;
+	return kmalloc(ka_sys_size(size), gfp);
+}
 
+static void ka_count(struct ka_type *type, void *ptr)
+{
 	if (likely(ptr))
 		this_cpu_inc(type->pcpu->allocs);
 	else
 		this_cpu_inc(type->pcpu->failed);
+}
+
+void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
+{
+	void *ptr;
+
+	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
+		 __func__, __builtin_return_address(0)))
+		return NULL;
+	if (ka_class_enabled(type->class))
+		ptr = ka_cpu_alloc(type->class, size, type->id, gfp);
+	else
+		ptr = ka_sys_alloc(size, gfp);
+	ka_count(type, ptr);
 	return ptr;
 }
 EXPORT_SYMBOL_GPL(ka_alloc);
 
+/* The name of the type whose id is @tid, for reports; under rcu_read_lock(). */
+static const char *ka_type_name_of(unsigned int tid)
+{
+	struct ka_type *t = tid ? xa_load(&ka_type_ids, tid) : NULL;
+
+	if (t)
+		return t->name;
+	return tid ? "(destroyed type)" : "(untyped)";
+}
+
+/*
+ * The owner of @ptr if it is a live block of @type. Anything else is reported,
+ * naming the type and the caller, and NULL tells the caller to do nothing.
+ */
+static struct ka_pcpu *ka_check_block(struct ka_type *type, const void *ptr,
+				      const char *op, void *caller)
+{
+	const char *why = NULL;
+	struct ka_pcpu *owner = ka_cpu_owner(ptr, &why);
+	unsigned int tid;
+
+	if (!owner) {
+		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr,
+			  caller, why);
+		return NULL;
+	}
+	tid = ka_blk_tid(ka_payload_blk(ptr));
+	if (tid != type->id || owner->cls != type->class) {
+		rcu_read_lock();
+		ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
+			  type->name, ptr, caller, ka_type_name_of(tid));
+		rcu_read_unlock();
+		return NULL;
+	}
+	return owner;
+}
+
 void ka_free(struct ka_type *type, const void *ptr)
 {
+	struct ka_pcpu *owner;
+
 	if (!ptr)
 		return;
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
 		 __func__, __builtin_return_address(0)))
 		return;
-	kfree(ptr);
+	if (!ka_class_enabled(type->class)) {
+		kfree(ptr);
+	} else {
+		owner = ka_check_block(type, ptr, "ka_free", __builtin_return_address(0));
+		if (!owner)
+			return;
+		ka_cpu_free(owner, (void *)ptr);
+	}
 	this_cpu_inc(type->pcpu->frees);
 }
 EXPORT_SYMBOL_GPL(ka_free);
+
+void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
+{
+	struct ka_pcpu *owner;
+
+	if (!ptr)
+		return ka_alloc(type, size, gfp);
+	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
+		 __func__, __builtin_return_address(0)))
+		return NULL;
+	if (!size) {
+		ka_free(type, ptr);
+		return NULL;
+	}
+	if (!ka_class_enabled(type->class)) {
+		if (size > KMALLOC_MAX_SIZE)
+			return NULL;
+		return krealloc(ptr, ka_sys_size(size), gfp);
+	}
+	owner = ka_check_block(type, ptr, "ka_realloc", __builtin_return_address(0));
+	if (!owner || size > KA_MAX_SIZE)
+		return NULL;
+	return ka_cpu_realloc(owner, ptr, size, gfp);
+}
+EXPORT_SYMBOL_GPL(ka_realloc);
 
 void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out)
 {
@@ -210,6 +309,7 @@ void ka_types_exit(void)
 	list_for_each_entry_safe(type, next, &ka_types, node) {
 		pr_warn("type %s was never destroyed\n", type->name);
 		list_del(&type->node);
+		xa_erase(&ka_type_ids, type->id);
 		free_percpu(type->pcpu);
 		kfree(type);
 	}

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU instances and delayed dealloc.
+ *
+ * Each enabled class has one instance per possible CPU. An allocation uses
+ * the current CPU's instance under its spinlock, taken with interrupts off:
+ * kalloc may be called from hard-irq context with GFP_ATOMIC, and the lock
+ * (rather than only irqs off) lets an allocation that may sleep drop it
+ * around the carrier source and take it again, even after migrating. The
+ * owning CPU takes its lock uncontended; no other CPU does, except the kick
+ * work and hotplug.
+ *
+ * A free on the owning CPU is immediate. A free from any other CPU pushes the
+ * block on the owner's llist (the link is written into the freed block) and
+ * never touches the owner's lock. The owner drains two queued blocks per
+ * allocation, all of them before giving up on a failed one, and a work item
+ * on its CPU drains twenty per pass until the queue is empty; the work is
+ * queued when the list goes from empty to non-empty and again every
+ * KA_KICK_EVERY pushes, so no block waits on an idle CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/cpuhotplug.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "cpu.h"
+#include "internal.h"
+#include "registry.h"
+
+#define KA_DRAIN_PER_ALLOC	2
+#define KA_DRAIN_PER_PASS	20
+#define KA_KICK_EVERY		64
+
+struct ka_class_state ka_class_states[KA_NR_CLASSES];
+EXPORT_SYMBOL_IF_KUNIT(ka_class_states);
+static int ka_cpuhp_state;
+
+/* ---- locking ---- */
+
+static struct ka_pcpu *lock_this_cpu(struct ka_class_state *cs)
+	__acquires(pc->lock)
+{
+	struct ka_pcpu *pc;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	pc = cs->pcpu[smp_processor_id()];
+	spin_lock(&pc->lock);
+	pc->irqflags = flags;
+	pc->locked = true;
+	return pc;
+}
+
+static void lock_pcpu(struct ka_pcpu *pc)
+	__acquires(pc->lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	pc->irqflags = flags;
+	pc->locked = true;
+}
+
+static void unlock_pcpu(struct ka_pcpu *pc)
+	__releases(pc->lock)
+{
+	unsigned long flags = pc->irqflags;
+
+	pc->locked = false;
+	spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+/* ---- the instance's sources ---- */
+
+/* A carrier that may sleep is made with the instance unlocked. */
+static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,
+			    bool sbc, gfp_t gfp)
+{
+	void *mem;
+
+	if (!pc->locked || !gfpflags_allow_blocking(gfp))
+		return real->alloc(real, size, sbc, gfp);
+	unlock_pcpu(pc);
+	mem = real->alloc(real, size, sbc, gfp);
+	lock_pcpu(pc);
+	return mem;
+}
+
+static void *pcpu_seg_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+{
+	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, seg_src);
+
+	return pcpu_src_alloc(pc, &pc->seg.src, size, sbc, gfp);
+}
+
+static void *pcpu_sys_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+{
+	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, sys_src);
+
+	return pcpu_src_alloc(pc, &pc->sys.src, size, sbc, gfp);
+}
+
+/* Written into a released carrier's first block: it goes back after a grace period. */
+struct dead_carrier {
+	struct rcu_head rcu;
+	struct ka_source *real;
+	void *mem;
+	size_t size;
+};
+
+static void dead_carrier_release(struct rcu_head *rcu)
+{
+	struct dead_carrier *d = container_of(rcu, struct dead_carrier, rcu);
+
+	d->real->free(d->real, d->mem, d->size);
+}
+
+/* Registry lookups may still be walking the carrier's header: wait for them. */
+static void pcpu_src_free(struct ka_source *real, void *mem, size_t size)
+{
+	struct dead_carrier *d = ka_blk_payload(ka_crr_first(mem));
+
+	d->real = real;
+	d->mem = mem;
+	d->size = size;
+	call_rcu(&d->rcu, dead_carrier_release);
+}
+
+static void pcpu_seg_free(struct ka_source *s, void *mem, size_t size)
+{
+	pcpu_src_free(&container_of(s, struct ka_pcpu, seg_src)->seg.src, mem, size);
+}
+
+static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
+{
+	pcpu_src_free(&container_of(s, struct ka_pcpu, sys_src)->sys.src, mem, size);
+}
+
+static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
+{
+	ka_registry_add(c);
+}
+
+static void pcpu_carrier_destroying(struct ka_instance *inst, struct ka_carrier *c)
+{
+	ka_registry_del(c);
+}
+
+static const struct ka_inst_hooks pcpu_hooks = {
+	.carrier_created = pcpu_carrier_created,
+	.carrier_destroying = pcpu_carrier_destroying,
+};
+
+/* ---- delayed dealloc ---- */
+
+static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
+{
+	unsigned int done = 0;
+	struct llist_node *n;
+
+	lockdep_assert_held(&pc->lock);
+	while (done < budget) {
+		if (!pc->pending) {
+			if (llist_empty(&pc->remote))
+				break;
+			pc->pending = llist_reverse_order(llist_del_all(&pc->remote));
+		}
+		n = pc->pending;
+		pc->pending = n->next;
+		ka_inst_free(&pc->inst, n);
+		done++;
+	}
+	pc->dd_drained += done;
+	return done;
+}
+
+static bool queue_nonempty(struct ka_pcpu *pc)
+{
+	return pc->pending || !llist_empty(&pc->remote);
+}
+
+static void kick(struct ka_pcpu *pc)
+{
+	atomic64_inc(&pc->dd_kicks);
+	queue_work_on(pc->cpu, system_wq, &pc->kick);
+}
+
+static void kick_work(struct work_struct *work)
+{
+	struct ka_pcpu *pc = container_of(work, struct ka_pcpu, kick);
+	bool more;
+
+	lock_pcpu(pc);
+	drain(pc, KA_DRAIN_PER_PASS);
+	more = queue_nonempty(pc);
+	unlock_pcpu(pc);
+	if (more)
+		kick(pc);
+}
+
+/* Send @ptr home to @pc without touching its lock. */
+static void push_remote(struct ka_pcpu *pc, void *ptr)
+{
+	atomic64_inc(&pc->dd_queued);
+	if (llist_add(ptr, &pc->remote) ||
+	    atomic_inc_return(&pc->pushes) % KA_KICK_EVERY == 0)
+		kick(pc);
+}
+
+/* Frees everything queued for @pc (hotplug, unload, tests). */
+void ka_cpu_drain(struct ka_pcpu *pc)
+{
+	lock_pcpu(pc);
+	drain(pc, UINT_MAX);
+	unlock_pcpu(pc);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
+
+/* ---- allocation paths ---- */
+
+void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, gfp_t gfp)
+{
+	struct ka_pcpu *pc = lock_this_cpu(&ka_class_states[cls]);
+	void *ptr;
+
+	drain(pc, KA_DRAIN_PER_ALLOC);
+	ptr = ka_inst_alloc_tid(&pc->inst, size, tid, gfp);
+	if (!ptr && size && size <= KA_MAX_REQUEST && drain(pc, UINT_MAX))
+		ptr = ka_inst_alloc_tid(&pc->inst, size, tid, gfp);
+	unlock_pcpu(pc);
+	return ptr;
+}
+
+void ka_cpu_free(struct ka_pcpu *owner, void *ptr)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (owner->cpu == smp_processor_id()) {
+		spin_lock(&owner->lock);
+		owner->irqflags = flags;
+		owner->locked = true;
+		ka_inst_free(&owner->inst, ptr);
+		unlock_pcpu(owner);
+		return;
+	}
+	local_irq_restore(flags);
+	push_remote(owner, ptr);
+}
+
+/* A foreign block is copied into a block of this CPU and sent home. */
+void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp)
+{
+	unsigned int tid = ka_ptr_tid(ptr);
+	unsigned long flags;
+	void *new;
+
+	local_irq_save(flags);
+	if (owner->cpu == smp_processor_id()) {
+		spin_lock(&owner->lock);
+		owner->irqflags = flags;
+		owner->locked = true;
+		new = ka_inst_realloc(&owner->inst, ptr, size, gfp);
+		unlock_pcpu(owner);
+		return new;
+	}
+	local_irq_restore(flags);
+	new = ka_cpu_alloc(owner->cls, size, tid, gfp);
+	if (!new)
+		return NULL;
+	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
+	push_remote(owner, ptr);
+	return new;
+}
+
+/*
+ * The instance a pointer belongs to, if it is an allocated kalloc block;
+ * otherwise NULL and a reason in @why. Any context.
+ */
+struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
+{
+	struct ka_pcpu *pc = NULL;
+	struct ka_carrier *c;
+	struct ka_block *b;
+
+	rcu_read_lock();
+	c = ka_registry_find(ptr);
+	if (!c) {
+		*why = "not a block kalloc gave out";
+		goto out;
+	}
+	b = ka_payload_blk(ptr);
+	if ((unsigned long)ptr % KA_UNIT || (void *)b < (void *)ka_crr_first(c) ||
+	    ka_blk_carrier(b) != c || ka_blk_size(b) < KA_UNIT ||
+	    (char *)b + ka_blk_size(b) > (char *)ka_crr_end(c)) {
+		*why = "inside a kalloc carrier but not at the start of a block";
+		goto out;
+	}
+	if (ka_blk_free(b)) {
+		*why = "already free (double free?)";
+		goto out;
+	}
+	pc = container_of(c->inst, struct ka_pcpu, inst);
+out:
+	rcu_read_unlock();
+	return pc;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_owner);
+
+/* ---- CPU hotplug, set-up and tear-down ---- */
+
+/* Runs on the CPU going down: nothing of its queue is left behind. */
+static int ka_cpu_offline(unsigned int cpu)
+{
+	enum ka_class cls;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++)
+		if (ka_class_states[cls].enabled)
+			ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
+	return 0;
+}
+
+static void pcpu_destroy(struct ka_pcpu *pc)
+{
+	size_t live;
+
+	cancel_work_sync(&pc->kick);
+	ka_cpu_drain(pc);
+	live = ka_inst_destroy(&pc->inst);
+	if (live)
+		pr_warn("%s instance of CPU %d released with %zu blocks still allocated\n",
+			ka_class_name(pc->cls), pc->cpu, live);
+	/* kfree()d by the caller once the RCU-deferred carrier releases ran */
+}
+
+static int pcpu_create(struct ka_class_state *cs, enum ka_class cls, int cpu)
+{
+	int node = cpu_to_node(cpu);
+	struct ka_pcpu *pc;
+	int err;
+
+	pc = kzalloc_node(sizeof(*pc), GFP_KERNEL, node);
+	if (!pc)
+		return -ENOMEM;
+	spin_lock_init(&pc->lock);
+	init_llist_head(&pc->remote);
+	INIT_WORK(&pc->kick, kick_work);
+	pc->cls = cls;
+	pc->cpu = cpu;
+	ka_seg_handle_init(&pc->seg, &ka_seg_global, node);
+	ka_sys_handle_init(&pc->sys, &ka_sys_global, node);
+	pc->seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free };
+	pc->sys_src = (struct ka_source){ "sys", pcpu_sys_alloc, pcpu_sys_free };
+	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->seg_src, &pc->sys_src,
+				  &pcpu_hooks, GFP_KERNEL);
+	if (err) {
+		kfree(pc);
+		return err;
+	}
+	cs->pcpu[cpu] = pc;
+	return 0;
+}
+
+void ka_cpu_exit(void)
+{
+	enum ka_class cls;
+	int cpu;
+
+	if (ka_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(ka_cpuhp_state);
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		cs->enabled = false;
+		if (!cs->pcpu)
+			continue;
+		for_each_possible_cpu(cpu)
+			if (cs->pcpu[cpu])
+				pcpu_destroy(cs->pcpu[cpu]);
+	}
+	/* The carriers released through call_rcu() use their instance's sources. */
+	rcu_barrier();
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		if (!cs->pcpu)
+			continue;
+		for_each_possible_cpu(cpu)
+			kfree(cs->pcpu[cpu]);
+		kfree(cs->pcpu);
+		cs->pcpu = NULL;
+	}
+}
+
+int ka_cpu_init(const struct ka_opts *o)
+{
+	enum ka_class cls;
+	int cpu, err;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		cs->p = o->cls[cls].p;
+		if (!o->cls[cls].enabled)
+			continue;
+		cs->pcpu = kcalloc(nr_cpu_ids, sizeof(*cs->pcpu), GFP_KERNEL);
+		if (!cs->pcpu)
+			goto nomem;
+		for_each_possible_cpu(cpu) {
+			err = pcpu_create(cs, cls, cpu);
+			if (err) {
+				pr_err("%s instance of CPU %d: error %d\n", ka_class_name(cls),
+				       cpu, err);
+				goto fail;
+			}
+		}
+		cs->enabled = true;
+	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "kalloc:online", NULL,
+					ka_cpu_offline);
+	if (err < 0)
+		goto fail;
+	ka_cpuhp_state = err;
+	return 0;
+nomem:
+	err = -ENOMEM;
+fail:
+	ka_cpu_exit();
+	return err;
+}

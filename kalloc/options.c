@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Class defaults and the erts-style option string.
+ *
+ * "+M<S><param> <value>": <S> is a class letter (T temp, S sl, D std, L ll,
+ * F fix, B buffer, R driver), u for every class, or M for the segment source.
+ * Sizes are in KiB as in erts (scs in MiB). A name or value that is not valid
+ * is refused with a message naming it; nothing is clamped or ignored.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+#include "options.h"
+
+#define KIB	1024UL
+#define NO_SBC	(KA_MAX_REQUEST + 1)	/* sbct above any request: no SBCs */
+
+struct class_default {
+	enum ka_as as;
+	size_t sbct, mmbcs, smbcs, lmbcs;
+};
+
+/*
+ * erts_alloc's strategies, with carrier sizes scaled to a kernel's per-CPU
+ * instances: lmbcs stays within what the page allocator serves in one piece
+ * (4 MiB) and main carriers are small, as every CPU has one per class.
+ */
+static const struct class_default class_defaults[KA_NR_CLASSES] = {
+	[KA_CLASS_TEMP]   = { KA_AS_AF,   512 * KIB, 64 * KIB, 64 * KIB,  1024 * KIB },
+	[KA_CLASS_SL]     = { KA_AS_GF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
+	[KA_CLASS_STD]    = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
+	[KA_CLASS_LL]     = { KA_AS_AOBF, NO_SBC,    64 * KIB, 256 * KIB, 4096 * KIB },
+	[KA_CLASS_FIX]    = { KA_AS_AOBF, 512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
+	[KA_CLASS_BUFFER] = { KA_AS_BF,   512 * KIB, 0,        256 * KIB, 4096 * KIB },
+	[KA_CLASS_DRIVER] = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
+};
+
+void ka_opts_default(struct ka_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		struct ka_params *p = &o->cls[c].p;
+
+		ka_params_default(p);
+		p->as = class_defaults[c].as;
+		p->sbct = class_defaults[c].sbct;
+		p->mmbcs = class_defaults[c].mmbcs;
+		p->smbcs = class_defaults[c].smbcs;
+		p->lmbcs = class_defaults[c].lmbcs;
+		o->cls[c].enabled = true;
+	}
+	ka_seg_params_default(&o->seg);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_opts_default);
+
+enum kind { K_SIZE_KIB, K_UINT, K_PCT, K_BOOL, K_AS };
+
+struct param {
+	const char *name;
+	enum kind kind;
+	size_t off;		/* in struct ka_params, or struct ka_seg_params for M */
+	size_t size;		/* of the field: sizeof(size_t), unsigned int or bool */
+	unsigned long min, max;
+};
+
+/* Parameters are named as the fields they set. */
+static const struct param class_params[] = {
+	{ "sbct", K_SIZE_KIB, offsetof(struct ka_params, sbct),
+	  sizeof_field(struct ka_params, sbct), 1, 4UL << 20 },
+	{ "mmbcs", K_SIZE_KIB, offsetof(struct ka_params, mmbcs),
+	  sizeof_field(struct ka_params, mmbcs), 0, KA_CARRIER_MAX / KIB },
+	{ "smbcs", K_SIZE_KIB, offsetof(struct ka_params, smbcs),
+	  sizeof_field(struct ka_params, smbcs), 16, KA_CARRIER_MAX / KIB },
+	{ "lmbcs", K_SIZE_KIB, offsetof(struct ka_params, lmbcs),
+	  sizeof_field(struct ka_params, lmbcs), 16, KA_CARRIER_MAX / KIB },
+	{ "mbcgs", K_UINT, offsetof(struct ka_params, mbcgs),
+	  sizeof_field(struct ka_params, mbcgs), 1, 1000 },
+	{ "ycs", K_SIZE_KIB, offsetof(struct ka_params, ycs),
+	  sizeof_field(struct ka_params, ycs), 16, KA_CARRIER_MAX / KIB },
+	{ "mbsd", K_UINT, offsetof(struct ka_params, mbsd),
+	  sizeof_field(struct ka_params, mbsd), 1, 1000 },
+	{ "ramv", K_BOOL, offsetof(struct ka_params, ramv),
+	  sizeof_field(struct ka_params, ramv), 0, 1 },
+	{ "rmbcmt", K_PCT, offsetof(struct ka_params, rmbcmt),
+	  sizeof_field(struct ka_params, rmbcmt), 0, 100 },
+	{ "rsbcmt", K_PCT, offsetof(struct ka_params, rsbcmt),
+	  sizeof_field(struct ka_params, rsbcmt), 0, 100 },
+	{ "rsbcst", K_PCT, offsetof(struct ka_params, rsbcst),
+	  sizeof_field(struct ka_params, rsbcst), 0, 100 },
+	{ "asbcst", K_SIZE_KIB, offsetof(struct ka_params, asbcst),
+	  sizeof_field(struct ka_params, asbcst), 0, KA_CARRIER_MAX / KIB },
+	{ "mmmbc", K_UINT, offsetof(struct ka_params, mmmbc),
+	  sizeof_field(struct ka_params, mmmbc), 0, UINT_MAX },
+	{ "mmsbc", K_UINT, offsetof(struct ka_params, mmsbc),
+	  sizeof_field(struct ka_params, mmsbc), 0, UINT_MAX },
+	{ "as", K_AS, offsetof(struct ka_params, as),
+	  sizeof_field(struct ka_params, as), 0, KA_NR_AS - 1 },
+};
+
+static const struct param seg_params[] = {
+	{ "mcs", K_UINT, offsetof(struct ka_seg_params, mcs),
+	  sizeof_field(struct ka_seg_params, mcs), 0, KA_MCS_MAX },
+	{ "amcbf", K_SIZE_KIB, offsetof(struct ka_seg_params, amcbf),
+	  sizeof_field(struct ka_seg_params, amcbf), 0, KA_CARRIER_MAX / KIB },
+	{ "rmcbf", K_UINT, offsetof(struct ka_seg_params, rmcbf),
+	  sizeof_field(struct ka_seg_params, rmcbf), 0, 100000 },
+	{ "scs", K_UINT, offsetof(struct ka_seg_params, scs),
+	  sizeof_field(struct ka_seg_params, scs), 0, 64 * 1024 },	/* MiB, made bytes below */
+	{ "sco", K_BOOL, offsetof(struct ka_seg_params, sco),
+	  sizeof_field(struct ka_seg_params, sco), 0, 1 },
+};
+
+static int class_of_letter(char letter)
+{
+	enum ka_class c;
+
+	for (c = 0; c < KA_NR_CLASSES; c++)
+		if (ka_class_letter(c) == letter)
+			return c;
+	return -1;
+}
+
+/* Parses @val for @prm into @out (bytes for sizes); message in @err on failure. */
+static int parse_value(const struct param *prm, const char *flag, const char *val,
+		       unsigned long *out, char *err, size_t errlen)
+{
+	unsigned long v;
+	int as;
+
+	switch (prm->kind) {
+	case K_BOOL:
+		if (!strcmp(val, "true") || !strcmp(val, "false")) {
+			*out = !strcmp(val, "true");
+			return 0;
+		}
+		snprintf(err, errlen, "%s: '%s' is not true or false", flag, val);
+		return -EINVAL;
+	case K_AS:
+		as = ka_strategy_parse(val);
+		if (as < 0) {
+			snprintf(err, errlen, "%s: '%s' is not an allocation strategy", flag, val);
+			return -EINVAL;
+		}
+		*out = as;
+		return 0;
+	default:
+		if (kstrtoul(val, 10, &v)) {
+			snprintf(err, errlen, "%s: '%s' is not a number", flag, val);
+			return -EINVAL;
+		}
+		if (v < prm->min || v > prm->max) {
+			snprintf(err, errlen, "%s: %lu is out of range %lu..%lu", flag, v,
+				 prm->min, prm->max);
+			return -EINVAL;
+		}
+		*out = prm->kind == K_SIZE_KIB ? v * KIB : v;
+		return 0;
+	}
+}
+
+static void store(void *base, const struct param *prm, unsigned long v)
+{
+	void *field = (char *)base + prm->off;
+
+	if (prm->size == sizeof(size_t))
+		*(size_t *)field = v;
+	else if (prm->size == sizeof(unsigned int))
+		*(unsigned int *)field = v;
+	else
+		*(bool *)field = v;
+}
+
+static const struct param *lookup(const struct param *tab, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(tab[i].name, name))
+			return &tab[i];
+	return NULL;
+}
+
+static int apply(struct ka_opts *o, const char *flag, const char *val, char *err, size_t errlen)
+{
+	char sys = flag[2];
+	const char *name = flag + 3;
+	const struct param *prm;
+	unsigned long v;
+	int c, first, last, ret;
+
+	if (sys == 'M') {
+		prm = lookup(seg_params, ARRAY_SIZE(seg_params), name);
+		if (!prm)
+			goto unknown;
+		ret = parse_value(prm, flag, val, &v, err, errlen);
+		if (ret)
+			return ret;
+		store(&o->seg, prm, !strcmp(name, "scs") ? v << 20 : v);
+		return 0;
+	}
+	if (sys == 'u') {
+		first = 0;
+		last = KA_NR_CLASSES - 1;
+	} else {
+		first = class_of_letter(sys);
+		last = first;
+		if (first < 0) {
+			snprintf(err, errlen, "%s: no allocator class has the letter '%c'",
+				 flag, sys);
+			return -EINVAL;
+		}
+	}
+	if (!strcmp(name, "e")) {
+		prm = &(const struct param){ "e", K_BOOL, 0, sizeof(bool), 0, 1 };
+		ret = parse_value(prm, flag, val, &v, err, errlen);
+		if (ret)
+			return ret;
+		for (c = first; c <= last; c++) {
+			if (c == KA_CLASS_TEMP && !v) {
+				snprintf(err, errlen, "%s: temp cannot be disabled", flag);
+				return -EINVAL;
+			}
+			o->cls[c].enabled = v;
+		}
+		return 0;
+	}
+	prm = lookup(class_params, ARRAY_SIZE(class_params), name);
+	if (!prm)
+		goto unknown;
+	ret = parse_value(prm, flag, val, &v, err, errlen);
+	if (ret)
+		return ret;
+	for (c = first; c <= last; c++) {
+		/* erts refuses af everywhere but temp_alloc: it only suits scratch memory */
+		if (prm->kind == K_AS && v == KA_AS_AF && c != KA_CLASS_TEMP) {
+			snprintf(err, errlen, "%s: af is only for the temp class", flag);
+			return -EINVAL;
+		}
+		store(&o->cls[c].p, prm, v);
+	}
+	return 0;
+
+unknown:
+	snprintf(err, errlen, "%s: unknown parameter '%s'", flag, name);
+	return -EINVAL;
+}
+
+int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen)
+{
+	char *copy, *cur, *flag, *val;
+	int ret = 0;
+
+	if (!str)
+		return 0;
+	copy = kstrdup(str, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	cur = copy;
+	for (;;) {
+		do
+			flag = strsep(&cur, " \t\n");
+		while (flag && !*flag);
+		if (!flag)
+			break;
+		if (strncmp(flag, "+M", 2) || strlen(flag) < 4) {
+			snprintf(err, errlen, "'%s' is not a +M<S><param> flag", flag);
+			ret = -EINVAL;
+			break;
+		}
+		do
+			val = strsep(&cur, " \t\n");
+		while (val && !*val);
+		if (!val) {
+			snprintf(err, errlen, "%s: no value", flag);
+			ret = -EINVAL;
+			break;
+		}
+		ret = apply(o, flag, val, err, errlen);
+		if (ret)
+			break;
+	}
+	kfree(copy);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_opts_parse);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Load-time options in erts_alloc's syntax: "+M<S><param> <value> ...".
+ * Documentation/options.rst has the table of letters, parameters and units.
+ */
+#ifndef _KALLOC_OPTIONS_H
+#define _KALLOC_OPTIONS_H
+
+#include <kalloc.h>
+
+#include "instance.h"
+#include "seg.h"
+
+struct ka_class_opts {
+	struct ka_params p;
+	bool enabled;		/* e: false sends the class's types to the sys source */
+};
+
+struct ka_opts {
+	struct ka_class_opts cls[KA_NR_CLASSES];
+	struct ka_seg_params seg;
+};
+
+void ka_opts_default(struct ka_opts *o);
+int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen);
+
+#endif /* _KALLOC_OPTIONS_H */

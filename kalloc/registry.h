@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every carrier of every per-CPU instance, by address, so that a pointer can
+ * be checked to be a kalloc block before its header is trusted.
+ */
+#ifndef _KALLOC_REGISTRY_H
+#define _KALLOC_REGISTRY_H
+
+#include "carrier.h"
+
+void ka_registry_add(struct ka_carrier *c);
+void ka_registry_del(struct ka_carrier *c);
+struct ka_carrier *ka_registry_find(const void *addr);
+
+#endif /* _KALLOC_REGISTRY_H */

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the per-CPU layer and the public API: frees from other CPUs
+ * come home, foreign reallocs, misuse reports, allocation in hard-irq
+ * context, and a concurrent stress over every CPU with a CPU taken offline
+ * and back in the middle.
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "ka_test.h"
+#include "../kalloc/cpu.h"
+#include "../kalloc/internal.h"
+
+static void type_destroy_action(void *type)
+{
+	ka_type_destroy(type);
+}
+
+static struct ka_type *new_type(struct kunit *test, const char *name, enum ka_class cls)
+{
+	struct ka_type *type = ka_type_create(name, cls);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, type_destroy_action, type), 0);
+	return type;
+}
+
+static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
+{
+	return ka_class_states[cls].pcpu[cpu];
+}
+
+/* Every instance of every class, checked under its lock. */
+static void expect_all_consistent(struct kunit *test)
+{
+	enum ka_class cls;
+	struct ka_check chk;
+	unsigned long flags;
+	int cpu;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		if (!ka_class_enabled(cls))
+			continue;
+		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = pcpu_of(cls, cpu);
+			unsigned int bad;
+
+			spin_lock_irqsave(&pc->lock, flags);
+			bad = ka_check_instance(&pc->inst, &chk);
+			spin_unlock_irqrestore(&pc->lock, flags);
+			KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "%s/%d: %s", ka_class_name(cls), cpu,
+					    chk.first);
+		}
+	}
+}
+
+static u64 blocks_of(struct ka_pcpu *pc)
+{
+	unsigned long flags;
+	u64 n;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return n;
+}
+
+#define NBLK 48
+
+struct batch {
+	struct ka_type *type;
+	void *p[NBLK];
+	size_t size;
+	int cpu;
+};
+
+static long alloc_batch(void *arg)
+{
+	struct batch *b = arg;
+	int i;
+
+	b->cpu = raw_smp_processor_id();
+	for (i = 0; i < NBLK; i++) {
+		b->p[i] = ka_alloc(b->type, b->size, GFP_KERNEL);
+		if (!b->p[i])
+			return -ENOMEM;
+		memset(b->p[i], i, b->size);
+	}
+	return 0;
+}
+
+static long free_batch(void *arg)
+{
+	struct batch *b = arg;
+	int i;
+
+	for (i = 0; i < NBLK; i++)
+		ka_free(b->type, b->p[i]);
+	return 0;
+}
+
+static bool wait_drained(struct ka_pcpu *pc, u64 target)
+{
+	unsigned long deadline = jiffies + 20 * HZ;
+
+	while (time_before(jiffies, deadline)) {
+		unsigned long flags;
+		u64 done;
+
+		spin_lock_irqsave(&pc->lock, flags);
+		done = pc->dd_drained;
+		spin_unlock_irqrestore(&pc->lock, flags);
+		if (done >= target)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/* Blocks of CPU 0 freed on CPU 1 are queued to CPU 0 and come home by themselves. */
+static void cross_cpu_free_comes_home(struct kunit *test)
+{
+	struct batch *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct ka_pcpu *owner = pcpu_of(KA_CLASS_STD, 0);
+	u64 base, queued, drained;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (!cpu_online(0) || !cpu_online(1))
+		kunit_skip(test, "needs CPUs 0 and 1");
+	b->type = new_type(test, "kunit_home", KA_CLASS_STD);
+	b->size = 200;
+	base = blocks_of(owner);
+	queued = atomic64_read(&owner->dd_queued);
+	drained = owner->dd_drained;
+
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
+	KUNIT_ASSERT_EQ(test, b->cpu, 0);
+	KUNIT_EXPECT_EQ(test, blocks_of(owner), base + NBLK);
+	KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(b->p[0], &(const char *){ NULL }), owner);
+	work_on_cpu(1, free_batch, b);
+
+	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + NBLK);
+	KUNIT_EXPECT_TRUE(test, wait_drained(owner, drained + NBLK));
+	KUNIT_EXPECT_EQ(test, blocks_of(owner), base);
+	KUNIT_EXPECT_GT(test, atomic64_read(&owner->dd_kicks), 0LL);
+	expect_all_consistent(test);
+}
+
+struct realloc_arg {
+	struct ka_type *type;
+	void *p;
+};
+
+static long realloc_on(void *arg)
+{
+	struct realloc_arg *r = arg;
+
+	r->p = ka_realloc(r->type, r->p, 5000, GFP_KERNEL);
+	return r->p ? 0 : -ENOMEM;
+}
+
+/* realloc of a foreign block moves it to this CPU and sends the old one home. */
+static void foreign_realloc(struct kunit *test)
+{
+	struct batch *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct realloc_arg r;
+	const char *why = NULL;
+	struct ka_pcpu *owner;
+	u64 queued;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (!cpu_online(0) || !cpu_online(1))
+		kunit_skip(test, "needs CPUs 0 and 1");
+	b->type = new_type(test, "kunit_frealloc", KA_CLASS_SL);
+	b->size = 300;
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
+	owner = pcpu_of(KA_CLASS_SL, 0);
+	queued = atomic64_read(&owner->dd_queued);
+
+	r.type = b->type;
+	r.p = b->p[0];
+	KUNIT_ASSERT_EQ(test, work_on_cpu(1, realloc_on, &r), 0L);
+	KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(r.p, &why), pcpu_of(KA_CLASS_SL, 1));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(r.p, 0, 300));	/* block 0 was filled with 0 */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + 1);
+	b->p[0] = r.p;
+	work_on_cpu(0, free_batch, b);
+	expect_all_consistent(test);
+}
+
+struct misuse {
+	struct ka_type *a, *b;
+	int *reports;
+	long step[6];
+};
+
+static long misuse_on_one_cpu(void *arg)
+{
+	struct misuse *m = arg;
+	void *p = ka_alloc(m->a, 100, GFP_KERNEL);
+	void *k = kmalloc(64, GFP_KERNEL);
+
+	if (!p || !k) {
+		kfree(k);
+		ka_free(m->a, p);
+		return -ENOMEM;
+	}
+	ka_free(m->b, p);			/* wrong type */
+	m->step[0] = *m->reports;
+	ka_free(m->a, k);			/* never given out by kalloc */
+	m->step[1] = *m->reports;
+	ka_free(m->a, (char *)p + 16);		/* inside a block */
+	m->step[2] = *m->reports;
+	m->step[3] = ka_realloc(m->b, p, 500, GFP_KERNEL) ? -1 : *m->reports;
+	ka_free(m->a, p);			/* the right one: freed */
+	ka_free(m->a, p);			/* double free */
+	m->step[4] = *m->reports;
+	kfree(k);
+	return 0;
+}
+
+/* Misuse is reported (counted here instead of WARNed) and changes nothing. */
+static void misuse_is_reported(struct kunit *test)
+{
+	struct misuse *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct ka_type_totals sum;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->a = new_type(test, "kunit_misuse_a", KA_CLASS_DRIVER);
+	m->b = new_type(test, "kunit_misuse_b", KA_CLASS_DRIVER);
+	m->reports = ka_test_expect_reports(test);
+	/* In the test's own thread, where reports are counted; one CPU: frees are local. */
+	migrate_disable();
+	KUNIT_EXPECT_EQ(test, misuse_on_one_cpu(m), 0L);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, m->step[0], 1L);
+	KUNIT_EXPECT_EQ(test, m->step[1], 2L);
+	KUNIT_EXPECT_EQ(test, m->step[2], 3L);
+	KUNIT_EXPECT_EQ(test, m->step[3], 4L);
+	KUNIT_EXPECT_EQ(test, m->step[4], 5L);
+	ka_type_sum(m->a, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, sum.frees);	/* the refused frees were not counted */
+	expect_all_consistent(test);
+}
+
+struct irq_arg {
+	struct hrtimer timer;
+	struct ka_type *type;
+	struct completion done;
+	bool in_irq, ok;
+	void *kept;
+};
+
+static enum hrtimer_restart irq_alloc(struct hrtimer *t)
+{
+	struct irq_arg *a = container_of(t, struct irq_arg, timer);
+	void *p = ka_alloc(a->type, 700, GFP_ATOMIC);
+
+	a->in_irq = in_hardirq();
+	a->kept = ka_zalloc(a->type, 90000, GFP_ATOMIC);
+	a->ok = p && a->kept;
+	if (p) {
+		memset(p, 0x5a, 700);
+		ka_free(a->type, p);
+	}
+	complete(&a->done);
+	return HRTIMER_NORESTART;
+}
+
+/* An allocation from an hrtimer callback, in hard-irq context, works. */
+static void hardirq_allocation(struct kunit *test)
+{
+	struct irq_arg *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->type = new_type(test, "kunit_irq", KA_CLASS_TEMP);
+	init_completion(&a->done);
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	a->timer.function = irq_alloc;
+	hrtimer_start(&a->timer, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->done, 20 * HZ), 0UL);
+	hrtimer_cancel(&a->timer);
+	KUNIT_EXPECT_TRUE(test, a->in_irq);
+	KUNIT_EXPECT_TRUE(test, a->ok);
+	if (a->kept)
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(a->kept, 0, 90000));
+	ka_free(a->type, a->kept);
+	expect_all_consistent(test);
+}
+
+/* ---- the concurrent stress ---- */
+
+#define STRESS_SLOTS	256
+#define STRESS_TYPES	6
+
+struct stress_hdr {		/* at the start of every stress block */
+	u32 size;
+	u8 type, seed;
+};
+
+struct stress {
+	struct ka_type *types[STRESS_TYPES];
+	atomic_long_t slot[STRESS_SLOTS];
+	atomic_t bad, running;
+	unsigned int ops;
+	struct completion done;
+};
+
+static bool stress_ok(struct stress *s, struct stress_hdr *h)
+{
+	return h->type < STRESS_TYPES && h->size >= sizeof(*h) &&
+	       !memchr_inv(h + 1, h->seed, h->size - sizeof(*h));
+}
+
+static void stress_fill(struct stress_hdr *h, size_t size, unsigned int type)
+{
+	h->size = size;
+	h->type = type;
+	h->seed = get_random_u32();
+	memset(h + 1, h->seed, size - sizeof(*h));
+}
+
+static size_t stress_size(void)
+{
+	u32 r = get_random_u32_below(1000);
+
+	if (r < 5)
+		return 520 * 1024 + get_random_u32_below(64 * 1024);	/* above sbct */
+	if (r < 200)
+		return 4096 + get_random_u32_below(60000);
+	return sizeof(struct stress_hdr) + get_random_u32_below(1024);
+}
+
+static int stress_thread(void *arg)
+{
+	struct stress *s = arg;
+	unsigned int i;
+
+	for (i = 0; i < s->ops; i++) {
+		atomic_long_t *slot = &s->slot[get_random_u32_below(STRESS_SLOTS)];
+		struct stress_hdr *h = (void *)atomic_long_xchg(slot, 0);
+		unsigned int t;
+		size_t size;
+
+		if (h) {
+			if (!stress_ok(s, h))
+				atomic_inc(&s->bad);
+			if (get_random_u32_below(4) == 0) {	/* resize, maybe a foreign block */
+				size = stress_size();
+				h = ka_realloc(s->types[h->type], h, size, GFP_KERNEL);
+				if (!h) {
+					atomic_inc(&s->bad);
+					continue;
+				}
+				stress_fill(h, size, h->type);
+				h = (void *)atomic_long_xchg(slot, (long)h);
+				if (!h)
+					continue;
+			}
+			ka_free(s->types[h->type], h);	/* often another CPU's block */
+			continue;
+		}
+		t = get_random_u32_below(STRESS_TYPES);
+		size = stress_size();
+		h = ka_alloc(s->types[t], size, GFP_KERNEL);
+		if (!h) {
+			atomic_inc(&s->bad);
+			continue;
+		}
+		stress_fill(h, size, t);
+		h = (void *)atomic_long_xchg(slot, (long)h);
+		if (h)
+			ka_free(s->types[h->type], h);
+		if (i % 32 == 0)
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&s->running))
+		complete(&s->done);
+	return 0;
+}
+
+static long alloc_one(void *arg)
+{
+	struct ka_type *type = arg;
+
+	return (long)ka_alloc(type, 100, GFP_KERNEL);
+}
+
+/*
+ * Threads on every CPU allocate, reallocate and free blocks of six types in
+ * four classes, most of them freed by another CPU than the one that made
+ * them, while the last CPU goes offline and comes back. Every block is
+ * checked before it is freed or moved; at the end nothing is left queued,
+ * every instance is consistent and every type balances.
+ */
+static void concurrent_stress_with_hotplug(struct kunit *test)
+{
+	static const enum ka_class cls[STRESS_TYPES] = {
+		KA_CLASS_STD, KA_CLASS_SL, KA_CLASS_LL, KA_CLASS_BUFFER, KA_CLASS_DRIVER,
+		KA_CLASS_STD,
+	};
+	struct stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	int victim = nr_cpu_ids - 1, nthreads = num_online_cpus(), i, cpu;
+	struct ka_type_totals sum;
+	void *back;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < STRESS_TYPES; i++) {
+		char name[24];
+
+		snprintf(name, sizeof(name), "kunit_stress_%d", i);
+		s->types[i] = new_type(test, name, cls[i]);
+	}
+	s->ops = 3000;
+	atomic_set(&s->running, nthreads);
+	init_completion(&s->done);
+	for (i = 0; i < nthreads; i++) {
+		struct task_struct *t = kthread_run(stress_thread, s, "ka_cpu_stress/%d", i);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+
+	msleep(200);
+	if (victim > 0 && cpu_online(victim)) {
+		KUNIT_EXPECT_EQ(test, remove_cpu(victim), 0);
+		msleep(200);
+		KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
+	}
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->done, 600 * HZ), 0UL);
+
+	for (i = 0; i < STRESS_SLOTS; i++) {
+		struct stress_hdr *h = (void *)atomic_long_xchg(&s->slot[i], 0);
+
+		if (!h)
+			continue;
+		if (!stress_ok(s, h))
+			atomic_inc(&s->bad);
+		ka_free(s->types[h->type], h);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->bad), 0);
+
+	/* the CPU that came back serves its instance again */
+	if (victim > 0 && cpu_online(victim)) {
+		back = (void *)work_on_cpu(victim, alloc_one, s->types[0]);
+		KUNIT_ASSERT_NOT_NULL(test, back);
+		KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(back, &(const char *){ NULL }),
+				    pcpu_of(cls[0], victim));
+		ka_free(s->types[0], back);
+	}
+	for (i = 0; i < KA_NR_CLASSES; i++)
+		if (ka_class_enabled(i))
+			for_each_possible_cpu(cpu)
+				ka_cpu_drain(pcpu_of(i, cpu));
+	for (i = 0; i < STRESS_TYPES; i++) {
+		ka_type_sum(s->types[i], &sum);
+		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);
+		KUNIT_EXPECT_EQ(test, sum.failed, 0ULL);
+	}
+	expect_all_consistent(test);
+}
+
+static struct kunit_case cpu_cases[] = {
+	KUNIT_CASE(cross_cpu_free_comes_home),
+	KUNIT_CASE(foreign_realloc),
+	KUNIT_CASE(misuse_is_reported),
+	KUNIT_CASE(hardirq_allocation),
+	KUNIT_CASE_SLOW(concurrent_stress_with_hotplug),
+	{}
+};
+
+static struct kunit_suite cpu_suite = {
+	.name = "kalloc_cpu",
+	.test_cases = cpu_cases,
+};
+
+kunit_test_suites(&cpu_suite);

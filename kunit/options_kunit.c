@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the erts-style option string.
+ */
+#include "ka_test.h"
+#include "../kalloc/options.h"
+
+static void options_valid(struct kunit *test)
+{
+	struct ka_opts *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	char err[128] = "";
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	ka_opts_default(o);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MBas aobf +MBsbct 2048 +MMmcs 20", err,
+					    sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.as, KA_AS_AOBF);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.sbct, (size_t)2048 * 1024);
+	KUNIT_EXPECT_EQ(test, o->seg.mcs, 20U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].p.as, KA_AS_BF);	/* others untouched */
+
+	/* Options add up over calls, white space of any kind separates them. */
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "  +Muramv true\t+MDe false +MTas af\n",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MLlmbcs 1024 +MRmmsbc 0 +MMscs 4 +MMsco false",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MSrmbcmt 0 +MFmbsd 7 +Muycs 256",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_TRUE(test, o->cls[KA_CLASS_SL].p.ramv && o->cls[KA_CLASS_LL].p.ramv);
+	KUNIT_EXPECT_FALSE(test, o->cls[KA_CLASS_STD].enabled);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.as, KA_AS_AF);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_LL].p.lmbcs, (size_t)1024 * 1024);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_DRIVER].p.mmsbc, 0U);
+	KUNIT_EXPECT_EQ(test, o->seg.scs, (size_t)4 << 20);
+	KUNIT_EXPECT_FALSE(test, o->seg.sco);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_SL].p.rmbcmt, 0U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_FIX].p.mbsd, 7U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_DRIVER].p.ycs, (size_t)256 * 1024);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "", err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, NULL, err, sizeof(err)), 0);
+}
+
+static void options_invalid(struct kunit *test)
+{
+	static const struct { const char *opts, *says; } bad[] = {
+		{ "+MBas best", "+MBas: 'best' is not an allocation strategy" },
+		{ "+MDas af", "+MDas: af is only for the temp class" },
+		{ "+MQsbct 10", "no allocator class has the letter 'Q'" },
+		{ "+MBfoo 1", "+MBfoo: unknown parameter 'foo'" },
+		{ "+MBsbct", "+MBsbct: no value" },
+		{ "+MBsbct big", "+MBsbct: 'big' is not a number" },
+		{ "+MBsbct 0", "+MBsbct: 0 is out of range" },
+		{ "+MMmcs 31", "+MMmcs: 31 is out of range 0..30" },
+		{ "+MBrmbcmt 101", "+MBrmbcmt: 101 is out of range 0..100" },
+		{ "+MBramv yes", "+MBramv: 'yes' is not true or false" },
+		{ "+MTe false", "+MTe: temp cannot be disabled" },
+		{ "MBsbct 10", "'MBsbct' is not a +M<S><param> flag" },
+		{ "+MBsbct -1", "+MBsbct: '-1' is not a number" },
+	};
+	struct ka_opts *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	char err[128];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ka_opts_default(o);
+		err[0] = '\0';
+		KUNIT_EXPECT_EQ_MSG(test, ka_opts_parse(o, bad[i].opts, err, sizeof(err)), -EINVAL,
+				    "%s", bad[i].opts);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(err, bad[i].says), "'%s' said '%s'",
+					  bad[i].opts, err);
+	}
+}
+
+static struct kunit_case options_cases[] = {
+	KUNIT_CASE(options_valid),
+	KUNIT_CASE(options_invalid),
+	{}
+};
+
+static struct kunit_suite options_suite = {
+	.name = "kalloc_options",
+	.test_cases = options_cases,
+};
+
+kunit_test_suites(&options_suite);
