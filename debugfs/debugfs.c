@@ -45,6 +45,20 @@ static int ka_show_type_cpus(const struct ka_type *type, void *arg)
 	return 0;
 }
 
+static void ka_show_instances(struct seq_file *m, enum ka_class class)
+{
+	struct ka_inst_stats st;
+	struct ka_pcpu_counts dd;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		ka_cpu_read(class, cpu, &st, &dd);
+		seq_printf(m, "%s %d %llu %llu %llu %llu %llu %llu %llu\n", ka_class_name(class),
+			   cpu, st.mbc.blocks.cur, st.mbc.carriers.cur, st.sbc.blocks.cur,
+			   st.sbc.carriers.cur, dd.queued, dd.drained, dd.kicks);
+	}
+}
+
 static int info_show(struct seq_file *m, void *unused)
 {
 	enum ka_class class;
@@ -65,6 +79,11 @@ static int info_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "\n[type_cpus]\ntype cpu allocs frees failed\n");
 	ka_visit_types(ka_show_type_cpus, m);
+
+	seq_puts(m, "\n[instances]\nclass cpu mbc_blocks mbc_carriers sbc_blocks sbc_carriers dd_queued dd_drained dd_kicks\n");
+	for (class = 0; class < KA_NR_CLASSES; class++)
+		if (ka_class_enabled(class))
+			ka_show_instances(m, class);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);

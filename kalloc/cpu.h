@@ -53,6 +53,14 @@ void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 void ka_cpu_drain(struct ka_pcpu *pc);
 
+/* Delayed-dealloc counters of one instance, as the statistics views show them. */
+struct ka_pcpu_counts {
+	u64 queued, drained, kicks;
+};
+
+void ka_cpu_read(enum ka_class cls, int cpu, struct ka_inst_stats *st,
+		 struct ka_pcpu_counts *dd);
+
 static inline bool ka_class_enabled(enum ka_class cls)
 {
 	return ka_class_states[cls].enabled;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small kalloc client for `make run`: on every online CPU it allocates a mix
- * of block sizes through its own allocation type, frees part of them at once
- * and keeps the rest until unload, so the statistics have something to show.
+ * of block sizes through its own allocation types, frees part of them at once,
+ * frees a quarter of the previous CPU's blocks from this CPU (cross-CPU frees,
+ * which travel home through the owner's queue), and keeps the rest until
+ * unload, so the statistics have something to show.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,6 +24,34 @@ struct demo_cpu {
 
 static struct ka_type *demo_type;
 static struct demo_cpu *demo_cpus;	/* indexed by CPU number */
+
+/* The online CPU before @cpu, wrapping around. */
+static int demo_prev_cpu(int cpu)
+{
+	int c, prev = -1, last = -1;
+
+	for_each_online_cpu(c) {
+		if (c < cpu)
+			prev = c;
+		last = c;
+	}
+	return prev >= 0 ? prev : last;
+}
+
+/* Frees every fourth block the previous CPU kept: those are not this CPU's. */
+static long demo_free_foreign(void *arg)
+{
+	struct demo_cpu *prev = arg;
+	int i, freed = 0;
+
+	for (i = 0; i < prev->nr_kept; i += 4) {
+		ka_free(demo_type, prev->kept[i]);
+		prev->kept[i] = NULL;
+		freed++;
+	}
+	pr_info("cpu %d: freed %d blocks of another CPU\n", raw_smp_processor_id(), freed);
+	return 0;
+}
 
 static long demo_fill_cpu(void *arg)
 {
@@ -76,6 +106,13 @@ static int __init demo_init(void)
 		err = work_on_cpu(cpu, demo_fill_cpu, &demo_cpus[cpu]);
 		if (err)
 			break;
+	}
+	for_each_online_cpu(cpu) {
+		int prev = demo_prev_cpu(cpu);
+
+		if (err || prev == cpu)
+			break;
+		err = work_on_cpu(cpu, demo_free_foreign, &demo_cpus[prev]);
 	}
 	cpus_read_unlock();
 
