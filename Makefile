@@ -8,6 +8,7 @@
 # make check-harness  prove the harness fails on a failed case and on a WARN
 # make testkernel     build (or reuse) the cached test kernel
 # make utest [OPS=N]  the user-space tests only (N stress operations per strategy)
+# make bench          kalloc against kmalloc/kmem_cache in the VM, and the core natively
 # make clean
 
 ifneq ($(KERNELRELEASE),)
@@ -17,7 +18,7 @@ else
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell scripts/testkernel.sh --print-dir))
 
-.PHONY: all modules clean check check-harness run vm testkernel utest
+.PHONY: all modules clean check check-harness run vm testkernel utest bench
 
 all: modules
 
@@ -43,6 +44,9 @@ vm:
 
 testkernel:
 	scripts/testkernel.sh >/dev/null
+
+bench:
+	scripts/bench.sh
 
 utest:
 	KALLOC_STRESS_OPS=$(or $(OPS),1000000) scripts/utest.sh

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The allocator core natively, against glibc malloc in the same run: ns per
+ * alloc+free pair and per operation of a batch, for each strategy and a few
+ * sizes, with the ratio to malloc. Built without sanitizers (make ka_bench).
+ */
+#include <stdint.h>
+#include <time.h>
+
+#include "../../../kalloc/instance.h"
+
+unsigned long ka_user_reports;
+
+void ka_report(const char *fmt, ...)
+{
+	ka_user_reports++;
+}
+
+static void *bench_src_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+{
+	void *mem;
+
+	return posix_memalign(&mem, KA_CARRIER_ALIGN, *size) ? NULL : mem;
+}
+
+static void bench_src_free(struct ka_source *s, void *mem, size_t size)
+{
+	free(mem);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+#define PAIRS	2000000
+#define BATCH	1024
+#define ROUNDS	200
+
+static void *batch[BATCH];
+static volatile uintptr_t sink;
+
+struct result {
+	double pair, batched;
+};
+
+static struct result run(struct ka_instance *inst, size_t size)
+{
+	struct result r;
+	double t0;
+	int i, j;
+
+	t0 = now_ns();
+	for (i = 0; i < PAIRS; i++) {
+		void *p = inst ? ka_inst_alloc(inst, size, 0) : malloc(size);
+
+		sink += (uintptr_t)p;
+		if (inst)
+			ka_inst_free(inst, p);
+		else
+			free(p);
+	}
+	r.pair = (now_ns() - t0) / PAIRS;
+	t0 = now_ns();
+	for (j = 0; j < ROUNDS; j++) {
+		for (i = 0; i < BATCH; i++)
+			batch[i] = inst ? ka_inst_alloc(inst, size + (i & 7) * 16, 0)
+					: malloc(size + (i & 7) * 16);
+		for (i = 0; i < BATCH; i++) {
+			if (inst)
+				ka_inst_free(inst, batch[(i * 7) % BATCH]);
+			else
+				free(batch[(i * 7) % BATCH]);
+		}
+	}
+	r.batched = (now_ns() - t0) / (ROUNDS * 2.0 * BATCH);
+	return r;
+}
+
+int main(void)
+{
+	static const size_t sizes[] = { 64, 256, 2048 };
+	struct ka_source src = { "bench", bench_src_alloc, bench_src_free };
+	unsigned int s, as;
+
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct result m = run(NULL, sizes[s]);
+
+		printf("size %4zu %-11s pair %6.1f ns            batch %6.1f ns/op\n", sizes[s],
+		       "glibc", m.pair, m.batched);
+		for (as = 0; as < KA_NR_AS; as++) {
+			struct ka_instance inst;
+			struct ka_params p;
+			struct result r;
+
+			ka_params_default(&p);
+			p.as = as;
+			if (ka_inst_init(&inst, &p, &src, &src, 0))
+				return 1;
+			r = run(&inst, sizes[s]);
+			printf("size %4zu %-11s pair %6.1f ns (x%.2f) batch %6.1f ns/op (x%.2f)\n",
+			       sizes[s], ka_strategy_get(as)->name, r.pair, r.pair / m.pair,
+			       r.batched, r.batched / m.batched);
+			ka_inst_destroy(&inst);
+		}
+	}
+	return ka_user_reports ? 1 : 0;
+}
