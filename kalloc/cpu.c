@@ -220,15 +220,16 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
 
 /* ---- allocation paths ---- */
 
-void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, gfp_t gfp)
+void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
+		   gfp_t gfp)
 {
 	struct ka_pcpu *pc = lock_this_cpu(&ka_class_states[cls]);
 	void *ptr;
 
 	drain(pc, KA_DRAIN_PER_ALLOC);
-	ptr = ka_inst_alloc_tid(&pc->inst, size, tid, gfp);
+	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
 	if (!ptr && size && size <= KA_MAX_REQUEST && drain(pc, UINT_MAX))
-		ptr = ka_inst_alloc_tid(&pc->inst, size, tid, gfp);
+		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
 	unlock_pcpu(pc);
 	return ptr;
 }
@@ -267,7 +268,7 @@ void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp)
 		return new;
 	}
 	local_irq_restore(flags);
-	new = ka_cpu_alloc(owner->cls, size, tid, gfp);
+	new = ka_cpu_alloc(owner->cls, size, tid, ka_inst_block_origin(ptr), gfp);
 	if (!new)
 		return NULL;
 	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));

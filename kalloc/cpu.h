@@ -47,7 +47,8 @@ extern struct ka_class_state ka_class_states[KA_NR_CLASSES];
 int ka_cpu_init(const struct ka_opts *o);
 void ka_cpu_exit(void);
 
-void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, gfp_t gfp);
+void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
+		   gfp_t gfp);
 void ka_cpu_free(struct ka_pcpu *owner, void *ptr);
 void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);

@@ -79,9 +79,32 @@ static void account_resize(struct ka_instance *inst, struct ka_carrier *c,
 	c->used_size = c->used_size - old + new;
 }
 
+/* With atags every allocated block ends with one word naming its origin. */
+static size_t tag_room(const struct ka_instance *inst)
+{
+	return inst->p.atags ? sizeof(unsigned long) : 0;
+}
+
+static unsigned long *tag_of(const struct ka_block *b)
+{
+	return (unsigned long *)((char *)b + ka_blk_size(b)) - 1;
+}
+
+static unsigned long read_tag(const struct ka_instance *inst, const struct ka_block *b)
+{
+	return inst->p.atags ? *tag_of(b) : 0;
+}
+
+static void write_tag(const struct ka_instance *inst, struct ka_block *b, unsigned long origin)
+{
+	if (inst->p.atags)
+		*tag_of(b) = origin;
+}
+
 static size_t block_size_for(const struct ka_instance *inst, size_t size)
 {
-	return max_t(size_t, ALIGN(size + KA_HDR_SIZE, KA_UNIT), inst->min_block);
+	return max_t(size_t, ALIGN(size + KA_HDR_SIZE + tag_room(inst), KA_UNIT),
+		     inst->min_block);
 }
 
 /* ---- carriers ---- */
@@ -209,7 +232,7 @@ static void mbc_destroy(struct ka_instance *inst, struct ka_carrier *c)
 
 /* Allocate @blk bytes of type @tid from free, unindexed block @b, splitting off the rest. */
 static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
-		      struct ka_block *b, size_t blk, unsigned int tid)
+		      struct ka_block *b, size_t blk, unsigned int tid, unsigned long origin)
 {
 	size_t size = ka_blk_size(b);
 	bool last = ka_blk_last(b);
@@ -228,10 +251,12 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
 	}
 	account_block(inst, c, size, true);
+	write_tag(inst, b, origin);
 	return ka_blk_payload(b);
 }
 
-static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid, gfp_t gfp)
+static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
+		       unsigned long origin, gfp_t gfp)
 {
 	struct ka_block *b = inst->strat->find(inst->idx, blk);
 	struct ka_carrier *c;
@@ -245,7 +270,7 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid, g
 			return NULL;
 		b = ka_crr_first(c);
 	}
-	return mbc_take(inst, c, b, blk, tid);
+	return mbc_take(inst, c, b, blk, tid, origin);
 }
 
 /* Free an MBC block: coalesce with free neighbours, index or release. */
@@ -280,9 +305,10 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 
 /* ---- singleblock carriers ---- */
 
-static void *sbc_alloc(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
+static void *sbc_alloc(struct ka_instance *inst, size_t size, unsigned int tid,
+		       unsigned long origin, gfp_t gfp)
 {
-	size_t blk = ALIGN(size + KA_HDR_SIZE, KA_UNIT);
+	size_t blk = ALIGN(size + KA_HDR_SIZE + tag_room(inst), KA_UNIT);
 	size_t csize = ALIGN(KA_CRR_HDR_SIZE + blk, PAGE_SIZE);
 	struct ka_carrier *c;
 	enum ka_src src;
@@ -296,6 +322,7 @@ static void *sbc_alloc(struct ka_instance *inst, size_t size, unsigned int tid, 
 	carrier_setup(inst, c, csize, src, KA_CRR_SBC);
 	ka_blk_set(ka_crr_first(c), c, ka_crr_room(csize), ka_tid_bits(tid) | KA_F_LAST);
 	account_block(inst, c, ka_crr_room(csize), true);
+	write_tag(inst, ka_crr_first(c), origin);
 	return ka_blk_payload(ka_crr_first(c));
 }
 
@@ -307,27 +334,29 @@ static void sbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 
 /* ---- the instance ---- */
 
-static void *inst_alloc(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
+static void *inst_alloc(struct ka_instance *inst, size_t size, unsigned int tid,
+			unsigned long origin, gfp_t gfp)
 {
 	if (unlikely(!size || size > KA_MAX_REQUEST || tid > KA_TID_MAX))
 		return NULL;
 	if (size >= inst->p.sbct)
-		return sbc_alloc(inst, size, tid, gfp);
-	return mbc_alloc(inst, block_size_for(inst, size), tid, gfp);
+		return sbc_alloc(inst, size, tid, origin, gfp);
+	return mbc_alloc(inst, block_size_for(inst, size), tid, origin, gfp);
 }
 
-void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp)
+void *ka_inst_alloc_tagged(struct ka_instance *inst, size_t size, unsigned int tid,
+			   unsigned long origin, gfp_t gfp)
 {
 	void *ptr;
 
 	inst->st.alloc_calls++;
 	/* Zero the block, not whole carriers the sources might make for it. */
-	ptr = inst_alloc(inst, size, tid, gfp & ~__GFP_ZERO);
+	ptr = inst_alloc(inst, size, tid, origin, gfp & ~__GFP_ZERO);
 	if (ptr && (gfp & __GFP_ZERO))
 		memset(ptr, 0, size);
 	return ptr;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_tid);
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_tagged);
 
 /* The block of @ptr if it is a live block of @inst; otherwise reported, NULL. */
 static struct ka_block *own_block(struct ka_instance *inst, const void *ptr, const char *op)
@@ -374,7 +403,9 @@ EXPORT_SYMBOL_IF_KUNIT(ka_inst_free);
 
 size_t ka_inst_usable_size(const void *ptr)
 {
-	return ka_blk_size(ka_payload_blk(ptr)) - KA_HDR_SIZE;
+	const struct ka_block *b = ka_payload_blk(ptr);
+
+	return ka_blk_size(b) - KA_HDR_SIZE - tag_room(ka_blk_carrier(b)->inst);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_usable_size);
 
@@ -384,11 +415,19 @@ struct ka_instance *ka_ptr_instance(const void *ptr)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_ptr_instance);
 
+unsigned long ka_inst_block_origin(const void *ptr)
+{
+	const struct ka_block *b = ka_payload_blk(ptr);
+
+	return read_tag(ka_blk_carrier(b)->inst, b);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_block_origin);
+
 /* Allocate anew, copy, free the old block; on failure the old block stays. */
 static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp)
 {
-	size_t keep = min(size, ka_blk_size(b) - KA_HDR_SIZE);
-	void *ptr = inst_alloc(inst, size, ka_blk_tid(b), gfp);
+	size_t keep = min(size, ka_inst_usable_size(ka_blk_payload(b)));
+	void *ptr = inst_alloc(inst, size, ka_blk_tid(b), read_tag(inst, b), gfp);
 
 	if (!ptr)
 		return NULL;
@@ -403,6 +442,7 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 {
 	size_t old = ka_blk_size(b), tail = old - blk;
 	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
+	unsigned long origin = read_tag(inst, b);
 	bool last = ka_blk_last(b);
 	struct ka_block *rest = (struct ka_block *)((char *)b + blk);
 	struct ka_block *next = last ? NULL : ka_blk_next(b);
@@ -419,6 +459,7 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 	ka_blk_make_free(rest, c, tail, last ? KA_F_LAST : 0);
 	inst->strat->insert(inst->idx, c, rest);
 	account_resize(inst, c, old, blk);
+	write_tag(inst, b, origin);
 }
 
 /* Grow MBC block @b to @blk bytes into a free next block, if it is big enough. */
@@ -427,6 +468,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 {
 	size_t old = ka_blk_size(b), total;
 	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
+	unsigned long origin = read_tag(inst, b);
 	struct ka_block *next;
 	bool last;
 
@@ -451,6 +493,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
 	}
 	account_resize(inst, c, old, blk);
+	write_tag(inst, b, origin);
 	return true;
 }
 
@@ -476,7 +519,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 				void *ptr;
 
 				inst->strat->remove(inst->idx, tc, to);
-				ptr = mbc_take(inst, tc, to, blk, ka_blk_tid(b));
+				ptr = mbc_take(inst, tc, to, blk, ka_blk_tid(b), read_tag(inst, b));
 				memcpy(ptr, ka_blk_payload(b), size);
 				inst_free(inst, b);
 				return ptr;
@@ -494,7 +537,7 @@ static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 			 struct ka_block *b, size_t size, gfp_t gfp)
 {
 	size_t room = ka_blk_size(b);
-	size_t blk = ALIGN(size + KA_HDR_SIZE, KA_UNIT);
+	size_t blk = ALIGN(size + KA_HDR_SIZE + tag_room(inst), KA_UNIT);
 	size_t unused, need;
 	void *ptr;
 

@@ -38,6 +38,7 @@ struct ka_params {
 	size_t ycs;		/* sys carriers are multiples of this */
 	unsigned int mbsd;	/* gf search depth */
 	bool ramv;		/* realloc always moves */
+	bool atags;		/* each block ends with a tag word: who allocated it */
 	unsigned int rmbcmt;	/* % freed by an MBC shrink above which it moves */
 	unsigned int rsbcmt;	/* % unused above which a shrunk SBC block moves to an MBC */
 	unsigned int rsbcst;	/* % unused below which an SBC is not shrunk ... */
@@ -99,7 +100,15 @@ static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params 
 
 size_t ka_inst_destroy(struct ka_instance *inst);
 
-void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid, gfp_t gfp);
+void *ka_inst_alloc_tagged(struct ka_instance *inst, size_t size, unsigned int tid,
+			   unsigned long origin, gfp_t gfp);
+
+static inline void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, unsigned int tid,
+				      gfp_t gfp)
+{
+	return ka_inst_alloc_tagged(inst, size, tid, 0, gfp);
+}
+
 void ka_inst_free(struct ka_instance *inst, void *ptr);
 
 /* An untyped block (type id 0). */
@@ -112,6 +121,9 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 
 /* Bytes the caller may use at @ptr (at least what was asked). */
 size_t ka_inst_usable_size(const void *ptr);
+/* The allocation tag (origin) of the block at @ptr; 0 without atags. */
+unsigned long ka_inst_block_origin(const void *ptr);
+
 /* The allocation type id stored in the block at @ptr. */
 static inline unsigned int ka_ptr_tid(const void *ptr)
 {

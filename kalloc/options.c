@@ -53,6 +53,8 @@ void ka_opts_default(struct ka_opts *o)
 		p->mmbcs = class_defaults[c].mmbcs;
 		p->smbcs = class_defaults[c].smbcs;
 		p->lmbcs = class_defaults[c].lmbcs;
+		/* as erts: tags on for the buffer and driver allocators */
+		p->atags = c == KA_CLASS_BUFFER || c == KA_CLASS_DRIVER;
 		o->cls[c].enabled = true;
 	}
 	ka_seg_params_default(&o->seg);
@@ -87,6 +89,8 @@ static const struct param class_params[] = {
 	  sizeof_field(struct ka_params, mbsd), 1, 1000 },
 	{ "ramv", K_BOOL, offsetof(struct ka_params, ramv),
 	  sizeof_field(struct ka_params, ramv), 0, 1 },
+	{ "atags", K_BOOL, offsetof(struct ka_params, atags),
+	  sizeof_field(struct ka_params, atags), 0, 1 },
 	{ "rmbcmt", K_PCT, offsetof(struct ka_params, rmbcmt),
 	  sizeof_field(struct ka_params, rmbcmt), 0, 100 },
 	{ "rsbcmt", K_PCT, offsetof(struct ka_params, rsbcmt),

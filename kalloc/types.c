@@ -174,19 +174,24 @@ static void ka_count(struct ka_type *type, void *ptr)
 		this_cpu_inc(type->pcpu->failed);
 }
 
-void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
+/* @origin: who asked, recorded in the block's tag when the class has atags */
+static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigned long origin)
 {
 	void *ptr;
 
-	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
-		 __func__, __builtin_return_address(0)))
+	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n", (void *)origin))
 		return NULL;
 	if (ka_class_enabled(type->class))
-		ptr = ka_cpu_alloc(type->class, size, type->id, gfp);
+		ptr = ka_cpu_alloc(type->class, size, type->id, origin, gfp);
 	else
 		ptr = ka_sys_alloc(size, gfp);
 	ka_count(type, ptr);
 	return ptr;
+}
+
+void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
+{
+	return ka_alloc_from(type, size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_alloc);
 
@@ -253,7 +258,7 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 	struct ka_pcpu *owner;
 
 	if (!ptr)
-		return ka_alloc(type, size, gfp);
+		return ka_alloc_from(type, size, gfp, _RET_IP_);
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
 		 __func__, __builtin_return_address(0)))
 		return NULL;

@@ -8,6 +8,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -273,6 +274,24 @@ static enum hrtimer_restart irq_alloc(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* Buffer and driver classes tag blocks with their origin by default. */
+static void atags_record_the_caller(struct kunit *test)
+{
+	struct ka_type *t = new_type(test, "kunit_atags", KA_CLASS_DRIVER);
+	struct ka_type *u = new_type(test, "kunit_noatags", KA_CLASS_STD);
+	void *p = ka_alloc(t, 100, GFP_KERNEL);
+	void *q = ka_alloc(u, 100, GFP_KERNEL);
+	char who[KSYM_SYMBOL_LEN], me[KSYM_SYMBOL_LEN];
+
+	KUNIT_ASSERT_TRUE(test, p && q);
+	snprintf(who, sizeof(who), "%ps", (void *)ka_inst_block_origin(p));
+	snprintf(me, sizeof(me), "%s [%s]", __func__, KBUILD_MODNAME);
+	KUNIT_EXPECT_STREQ(test, who, me);
+	KUNIT_EXPECT_EQ(test, ka_inst_block_origin(q), 0UL);
+	ka_free(t, p);
+	ka_free(u, q);
+}
+
 /* An allocation from an hrtimer callback, in hard-irq context, works. */
 static void hardirq_allocation(struct kunit *test)
 {
@@ -469,6 +488,7 @@ static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(cross_cpu_free_comes_home),
 	KUNIT_CASE(foreign_realloc),
 	KUNIT_CASE(misuse_is_reported),
+	KUNIT_CASE(atags_record_the_caller),
 	KUNIT_CASE(hardirq_allocation),
 	KUNIT_CASE_SLOW(concurrent_stress_with_hotplug),
 	{}

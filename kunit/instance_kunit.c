@@ -270,6 +270,40 @@ static void type_id_kept(struct kunit *test)
 	ka_inst_free(inst, guard);
 }
 
+/* atags: each block ends with its origin, kept through every realloc path. */
+static void atags_kept(struct kunit *test)
+{
+	struct ka_params p;
+	struct ka_instance *inst;
+	size_t sizes[] = { 100, 80, 3000, 2 * 64 * 1024, 200, 64 * 1024 + 5 };
+	void *a, *b;
+	int i;
+
+	ka_test_params(&p, KA_AS_BF);
+	p.atags = true;
+	inst = &ka_test_inst_new(test, &p)->inst;
+	a = ka_inst_alloc_tagged(inst, 50, 3, 0xfeedface, GFP_KERNEL);
+	b = ka_inst_alloc_tagged(inst, 50, 3, 0xbeef, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, a && b);
+	KUNIT_EXPECT_EQ(test, ka_inst_block_origin(a), 0xfeedfaceUL);
+	KUNIT_EXPECT_EQ(test, ka_inst_usable_size(a),
+			ka_blk_size(ka_payload_blk(a)) - KA_HDR_SIZE - sizeof(long));
+	memset(a, 0xee, ka_inst_usable_size(a));	/* the whole usable part: tag intact */
+	KUNIT_EXPECT_EQ(test, ka_inst_block_origin(a), 0xfeedfaceUL);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		a = ka_inst_realloc(inst, a, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		KUNIT_EXPECT_EQ_MSG(test, ka_inst_block_origin(a), 0xfeedfaceUL, "size %zu",
+				    sizes[i]);
+		KUNIT_EXPECT_GE(test, ka_inst_usable_size(a), sizes[i]);
+		memset(a, 0x11, sizes[i]);
+	}
+	KUNIT_EXPECT_EQ(test, ka_inst_block_origin(b), 0xbeefUL);
+	KA_EXPECT_CONSISTENT(test, inst);
+	ka_inst_free(inst, a);
+	ka_inst_free(inst, b);
+}
+
 /* A block of another instance is refused, not freed into the wrong one. */
 static void foreign_block_refused(struct kunit *test)
 {
@@ -509,6 +543,7 @@ static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(realloc_always_moves),
 	KUNIT_CASE(edges),
 	KUNIT_CASE(type_id_kept),
+	KUNIT_CASE(atags_kept),
 	KUNIT_CASE(foreign_block_refused),
 	KUNIT_CASE(statistics),
 	KUNIT_CASE(source_failure),

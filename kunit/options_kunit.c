@@ -18,6 +18,8 @@ static void options_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.sbct, (size_t)2048 * 1024);
 	KUNIT_EXPECT_EQ(test, o->seg.mcs, 20U);
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].p.as, KA_AS_BF);	/* others untouched */
+	KUNIT_EXPECT_TRUE(test, o->cls[KA_CLASS_BUFFER].p.atags);	/* as erts */
+	KUNIT_EXPECT_FALSE(test, o->cls[KA_CLASS_STD].p.atags);
 
 	/* Options add up over calls, white space of any kind separates them. */
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "  +Muramv true\t+MDe false +MTas af\n",
@@ -26,6 +28,10 @@ static void options_valid(struct kunit *test)
 					    err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MSrmbcmt 0 +MFmbsd 7 +Muycs 256",
 					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MBatags false +MDatags true", err, sizeof(err)),
+			0);
+	KUNIT_EXPECT_FALSE(test, o->cls[KA_CLASS_BUFFER].p.atags);
+	KUNIT_EXPECT_TRUE(test, o->cls[KA_CLASS_STD].p.atags);
 	KUNIT_EXPECT_TRUE(test, o->cls[KA_CLASS_SL].p.ramv && o->cls[KA_CLASS_LL].p.ramv);
 	KUNIT_EXPECT_FALSE(test, o->cls[KA_CLASS_STD].enabled);
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.as, KA_AS_AF);

@@ -78,6 +78,7 @@ struct slot {
 	size_t size;
 	uint64_t seed;
 	unsigned int tid;
+	unsigned long origin;
 };
 
 /* Pattern word for word @i of a block: position-dependent, so shifts show. */
@@ -169,6 +170,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	p.mmsbc = 8;			/* then sys SBCs */
 	p.asbcst = 16 * 1024;
 	p.ramv = (seed & 3) == 3;	/* some seeds exercise realloc-always-moves */
+	p.atags = seed & 1;		/* and half of them allocation tags */
 	if (ka_inst_init(&inst, &p, &seg.src, &sys.src, GFP_KERNEL))
 		return fail(name, 0, "init failed");
 	seg.fail_one_in = 97;		/* injected source failures */
@@ -185,7 +187,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 
 			r->allocs++;
 			sl->tid = rng_next(&rng) % (KA_TID_MAX + 1);
-			sl->ptr = ka_inst_alloc_tid(&inst, size, sl->tid, GFP_KERNEL);
+			sl->ptr = ka_inst_alloc_tagged(&inst, size, sl->tid, op + 1, GFP_KERNEL);
+			sl->origin = p.atags ? op + 1 : 0;
 			if (!sl->ptr) {
 				r->failed++;
 				continue;
@@ -216,6 +219,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 				return fail(name, op, "realloc lost the contents");
 			if (ka_ptr_tid(np) != sl->tid)
 				return fail(name, op, "realloc lost the block's type");
+			if (ka_inst_block_origin(np) != sl->origin)
+				return fail(name, op, "realloc lost the block's tag");
 			if (ka_inst_usable_size(np) < size)
 				return fail(name, op, "usable size below the realloc request");
 			sl->size = size;
@@ -226,6 +231,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 				return fail(name, op, "block contents damaged before free");
 			if (ka_ptr_tid(sl->ptr) != sl->tid)
 				return fail(name, op, "block's type changed");
+			if (ka_inst_block_origin(sl->ptr) != sl->origin)
+				return fail(name, op, "block's tag changed");
 			ka_inst_free(&inst, sl->ptr);
 			sl->ptr = NULL;
 		}
