@@ -9,25 +9,6 @@
 
 #include "../../../kalloc/instance.h"
 
-unsigned long ka_user_reports;
-
-void ka_report(const char *fmt, ...)
-{
-	ka_user_reports++;
-}
-
-static void *bench_src_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
-{
-	void *mem;
-
-	return posix_memalign(&mem, KA_CARRIER_ALIGN, *size) ? NULL : mem;
-}
-
-static void bench_src_free(struct ka_source *s, void *mem, size_t size)
-{
-	free(mem);
-}
-
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -83,7 +64,7 @@ static struct result run(struct ka_instance *inst, size_t size)
 int main(void)
 {
 	static const size_t sizes[] = { 64, 256, 2048 };
-	struct ka_source src = { "bench", bench_src_alloc, bench_src_free };
+	struct ka_source *src = &ka_user_plain_source;
 	unsigned int s, as;
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
@@ -98,7 +79,7 @@ int main(void)
 
 			ka_params_default(&p);
 			p.as = as;
-			if (ka_inst_init(&inst, &p, &src, &src, 0))
+			if (ka_inst_init(&inst, &p, src, src, 0))
 				return 1;
 			r = run(&inst, sizes[s]);
 			printf("size %4zu %-11s pair %6.1f ns (x%.2f) batch %6.1f ns/op (x%.2f)\n",

@@ -16,25 +16,6 @@
 /* libFuzzer's entry point name, given by the Makefile (-DKA_FUZZ_ENTRY=...). */
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len);
 
-unsigned long ka_user_reports;
-
-void ka_report(const char *fmt, ...)
-{
-	ka_user_reports++;
-}
-
-static void *fuzz_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
-{
-	void *mem;
-
-	return posix_memalign(&mem, KA_CARRIER_ALIGN, *size) ? NULL : mem;
-}
-
-static void fuzz_free(struct ka_source *s, void *mem, size_t size)
-{
-	free(mem);
-}
-
 #define SLOTS 64
 
 struct slot {
@@ -62,8 +43,6 @@ static void expect_intact(const struct slot *s, size_t len)
 
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 {
-	struct ka_source seg = { "seg", fuzz_alloc, fuzz_free };
-	struct ka_source sys = { "sys", fuzz_alloc, fuzz_free };
 	struct slot slots[SLOTS] = {};
 	struct ka_instance inst;
 	struct ka_params p;
@@ -83,7 +62,7 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 	p.mmmbc = 3;
 	p.mmsbc = 3;
 	p.asbcst = 8192;
-	if (ka_inst_init(&inst, &p, &seg, &sys, GFP_KERNEL))
+	if (ka_inst_init(&inst, &p, &ka_user_plain_source, &ka_user_plain_source, GFP_KERNEL))
 		abort();
 
 	for (i = 1; i + 4 <= len; i += 4) {

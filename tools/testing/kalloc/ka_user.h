@@ -60,8 +60,13 @@ static inline void ka_core_free(void *ptr)
 	free(ptr);
 }
 
-/* Reports of misuse; the stress driver and tests count them. */
+/* Reports of misuse; the user-space programs count them (ka_user.c). */
 extern unsigned long ka_user_reports;
+extern bool ka_user_verbose;
 __printf(1, 2) void ka_report(const char *fmt, ...);
+
+/* A carrier source over posix_memalign. */
+struct ka_source;
+extern struct ka_source ka_user_plain_source;
 
 #endif /* _KA_USER_H */

@@ -15,18 +15,6 @@
 #include "../../../kalloc/instance.h"
 #include "../../../kalloc/check.h"
 
-unsigned long ka_user_reports;
-
-void ka_report(const char *fmt, ...)
-{
-	va_list args;
-
-	ka_user_reports++;
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-}
-
 struct user_source {
 	struct ka_source src;
 	unsigned long live, calls, fail_one_in;
@@ -300,6 +288,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	ka_user_verbose = true;
 	if (only && ka_strategy_parse(only) < 0) {
 		fprintf(stderr, "ka_stress: unknown strategy '%s'\n", only);
 		return 2;
