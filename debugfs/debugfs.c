@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read-only statistics views under /sys/kernel/debug/kalloc/. They format what
- * the allocator counts and hold no allocator logic. The format is described in
- * Documentation/statistics.rst.
+ * Read-only statistics views under /sys/kernel/debug/kalloc/. They format
+ * snapshots the allocator takes (kalloc/stats.c, the sources, the types) and
+ * hold no allocator logic. Documentation/statistics.rst describes the format:
+ * "key value" lines, then sections of "[name]", a header line and rows.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,14 +11,36 @@
 #include <linux/debugfs.h>
 #include <linux/nodemask.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/utsname.h>
 
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/seg.h"
+#include "../kalloc/stats.h"
 #include "../kalloc/sys.h"
 
 static struct dentry *ka_debugfs_root;
+
+/*
+ * DEFINE_SHOW_ATTRIBUTE with .read_iter, so the files can also be read with
+ * kernel_read() (the KUnit suites do), and the inode's private data (a class)
+ * handed to the show function.
+ */
+#define KA_DEFINE_SHOW(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, name##_show, inode->i_private);	\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read_iter = seq_read_iter,					\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
+static const char *const src_names[KA_NR_SRC] = { "seg", "sys" };
 
 static int ka_show_type(const struct ka_type *type, void *arg)
 {
@@ -45,20 +68,6 @@ static int ka_show_type_cpus(const struct ka_type *type, void *arg)
 	return 0;
 }
 
-static void ka_show_instances(struct seq_file *m, enum ka_class class)
-{
-	struct ka_inst_stats st;
-	struct ka_pcpu_counts dd;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		ka_cpu_read(class, cpu, &st, &dd);
-		seq_printf(m, "%s %d %llu %llu %llu %llu %llu %llu %llu\n", ka_class_name(class),
-			   cpu, st.mbc.blocks.cur, st.mbc.carriers.cur, st.sbc.blocks.cur,
-			   st.sbc.carriers.cur, dd.queued, dd.drained, dd.kicks);
-	}
-}
-
 static int info_show(struct seq_file *m, void *unused)
 {
 	enum ka_class class;
@@ -69,24 +78,249 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "cpus_online %u\n", num_online_cpus());
 	seq_printf(m, "nodes_online %u\n", num_online_nodes());
 
-	seq_puts(m, "\n[classes]\nclass letter source\n");
-	for (class = 0; class < KA_NR_CLASSES; class++)
-		seq_printf(m, "%s %c %s\n", ka_class_name(class), ka_class_letter(class),
-			   ka_class_enabled(class) ? "instances" : "sys");
+	seq_puts(m, "\n[classes]\nclass letter source as sbct atags\n");
+	for (class = 0; class < KA_NR_CLASSES; class++) {
+		const struct ka_params *p = &ka_class_states[class].p;
+
+		seq_printf(m, "%s %c %s %s %zu %d\n", ka_class_name(class),
+			   ka_class_letter(class), ka_class_enabled(class) ? "instances" : "sys",
+			   ka_strategy_get(p->as)->name, p->sbct, p->atags);
+	}
 
 	seq_puts(m, "\n[types]\ntype class allocs frees failed live\n");
 	ka_visit_types(ka_show_type, m);
 
 	seq_puts(m, "\n[type_cpus]\ntype cpu allocs frees failed\n");
 	ka_visit_types(ka_show_type_cpus, m);
-
-	seq_puts(m, "\n[instances]\nclass cpu mbc_blocks mbc_carriers sbc_blocks sbc_carriers dd_queued dd_drained dd_kicks\n");
-	for (class = 0; class < KA_NR_CLASSES; class++)
-		if (ka_class_enabled(class))
-			ka_show_instances(m, class);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(info);
+
+KA_DEFINE_SHOW(info);
+
+static void add_stat(struct ka_stat *sum, const struct ka_stat *s)
+{
+	sum->cur += s->cur;
+	sum->last_max += s->last_max;
+	sum->max += s->max;
+}
+
+/* Sums @st into @sum: the total's maxima are sums of the instances' maxima. */
+static void add_inst(struct ka_inst_stats *sum, const struct ka_inst_stats *st)
+{
+	const struct ka_carrier_stats *from[2] = { &st->mbc, &st->sbc };
+	struct ka_carrier_stats *to[2] = { &sum->mbc, &sum->sbc };
+	int k, s;
+
+	for (k = 0; k < 2; k++) {
+		add_stat(&to[k]->blocks, &from[k]->blocks);
+		add_stat(&to[k]->blocks_size, &from[k]->blocks_size);
+		add_stat(&to[k]->carriers, &from[k]->carriers);
+		add_stat(&to[k]->carriers_size, &from[k]->carriers_size);
+		for (s = 0; s < KA_NR_SRC; s++) {
+			to[k]->src_carriers[s] += from[k]->src_carriers[s];
+			to[k]->src_carriers_size[s] += from[k]->src_carriers_size[s];
+		}
+	}
+	sum->alloc_calls += st->alloc_calls;
+	sum->free_calls += st->free_calls;
+	sum->realloc_calls += st->realloc_calls;
+	for (s = 0; s < KA_NR_SRC; s++) {
+		sum->src_creates[s] += st->src_creates[s];
+		sum->src_destroys[s] += st->src_destroys[s];
+	}
+}
+
+static void show_stats(struct seq_file *m, const char *who, const struct ka_inst_stats *st)
+{
+	const struct ka_carrier_stats *cs[2] = { &st->mbc, &st->sbc };
+	static const char *const kind[2] = { "mbc", "sbc" };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct { const char *name; const struct ka_stat *s; } rows[] = {
+			{ "blocks", &cs[k]->blocks },
+			{ "blocks_size", &cs[k]->blocks_size },
+			{ "carriers", &cs[k]->carriers },
+			{ "carriers_size", &cs[k]->carriers_size },
+		};
+		int r;
+
+		for (r = 0; r < ARRAY_SIZE(rows); r++)
+			seq_printf(m, "%s %s_%s %llu %llu %llu\n", who, kind[k], rows[r].name,
+				   rows[r].s->cur, rows[r].s->last_max, rows[r].s->max);
+	}
+}
+
+static void show_calls(struct seq_file *m, const char *who, const struct ka_inst_stats *st,
+		       const struct ka_pcpu_counts *dd)
+{
+	seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n", who,
+		   st->alloc_calls, st->free_calls, st->realloc_calls,
+		   st->src_creates[KA_SRC_SEG], st->src_destroys[KA_SRC_SEG],
+		   st->src_creates[KA_SRC_SYS], st->src_destroys[KA_SRC_SYS],
+		   dd->queued, dd->drained, dd->kicks);
+}
+
+static void show_sources(struct seq_file *m, const char *who, const struct ka_inst_stats *st)
+{
+	int s;
+
+	for (s = 0; s < KA_NR_SRC; s++)
+		seq_printf(m, "%s %s %llu %llu %llu %llu\n", who, src_names[s],
+			   st->mbc.src_carriers[s], st->mbc.src_carriers_size[s],
+			   st->sbc.src_carriers[s], st->sbc.src_carriers_size[s]);
+}
+
+static int class_info_show(struct seq_file *m, void *data)
+{
+	enum ka_class class = (uintptr_t)m->private;
+	const struct ka_params *p = &ka_class_states[class].p;
+	struct ka_inst_stats *st, sum = {};
+	struct ka_pcpu_counts *dd, ddsum = {};
+	char who[16];
+	int cpu;
+
+	seq_printf(m, "class %s\nletter %c\nenabled %d\n", ka_class_name(class),
+		   ka_class_letter(class), ka_class_enabled(class));
+	seq_printf(m, "as %s\nsbct %zu\nmmbcs %zu\nsmbcs %zu\nlmbcs %zu\nmbcgs %u\nycs %zu\n",
+		   ka_strategy_get(p->as)->name, p->sbct, p->mmbcs, p->smbcs, p->lmbcs,
+		   p->mbcgs, p->ycs);
+	seq_printf(m, "mbsd %u\nramv %d\natags %d\nrmbcmt %u\nrsbcmt %u\nrsbcst %u\nasbcst %zu\n",
+		   p->mbsd, p->ramv, p->atags, p->rmbcmt, p->rsbcmt, p->rsbcst, p->asbcst);
+	seq_printf(m, "mmmbc %u\nmmsbc %u\n", p->mmmbc, p->mmsbc);
+	if (!ka_class_enabled(class))
+		return 0;
+
+	/* One snapshot per instance, so the three sections agree. */
+	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
+	dd = kcalloc(nr_cpu_ids, sizeof(*dd), GFP_KERNEL);
+	if (!st || !dd) {
+		kfree(st);
+		kfree(dd);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		ka_stats_instance(class, cpu, &st[cpu], &dd[cpu], true);
+		add_inst(&sum, &st[cpu]);
+		ddsum.queued += dd[cpu].queued;
+		ddsum.drained += dd[cpu].drained;
+		ddsum.kicks += dd[cpu].kicks;
+	}
+
+	seq_puts(m, "\n[stats]\ninstance stat cur last_max max\n");
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "%d", cpu);
+		show_stats(m, who, &st[cpu]);
+	}
+	show_stats(m, "total", &sum);
+
+	seq_puts(m, "\n[sources]\ninstance source mbc_carriers mbc_carriers_size sbc_carriers sbc_carriers_size\n");
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "%d", cpu);
+		show_sources(m, who, &st[cpu]);
+	}
+	show_sources(m, "total", &sum);
+
+	seq_puts(m, "\n[calls]\ninstance alloc free realloc seg_create seg_destroy sys_create sys_destroy dd_queued dd_drained dd_kicks\n");
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "%d", cpu);
+		show_calls(m, who, &st[cpu], &dd[cpu]);
+	}
+	show_calls(m, "total", &sum, &ddsum);
+	kfree(st);
+	kfree(dd);
+	return 0;
+}
+
+#define CARRIERS_PER_STEP 8
+
+static void show_carrier(struct seq_file *m, int cpu, const struct ka_carrier_info *ci)
+{
+	unsigned int h;
+
+	seq_printf(m, "%d %llu %s %s %zu %zu %zu 0 %zu", cpu, ci->birth, src_names[ci->src],
+		   ci->sbc ? "sbc" : ci->main ? "main" : "mbc", ci->size, ci->used_size,
+		   ci->used_blocks, ci->unscanned);
+	for (h = 0; h < KA_FREE_HIST; h++)
+		seq_printf(m, " %u", ci->free_hist[h]);
+	seq_putc(m, '\n');
+}
+
+/* The carriers of one instance, a few per step: its lock is dropped between steps. */
+static void show_instance_carriers(struct seq_file *m, enum ka_class class, int cpu,
+				   struct ka_carrier_info *ci)
+{
+	unsigned int n, i;
+	u64 after;
+	int sbc;
+
+	for (sbc = 0; sbc < 2; sbc++) {
+		after = 0;
+		do {
+			n = ka_stats_carriers(class, cpu, sbc, &after, ci, CARRIERS_PER_STEP);
+			for (i = 0; i < n; i++)
+				show_carrier(m, cpu, &ci[i]);
+			cond_resched();
+		} while (n == CARRIERS_PER_STEP);
+	}
+}
+
+static int class_carriers_show(struct seq_file *m, void *data)
+{
+	enum ka_class class = (uintptr_t)m->private;
+	struct ka_carrier_info *ci;
+	unsigned int h;
+	int cpu;
+
+	seq_puts(m, "[carriers]\ninstance birth source kind size allocated blocks pooled unscanned");
+	for (h = 0; h < KA_FREE_HIST; h++)
+		seq_printf(m, " free_%u", 1U << (KA_FREE_HIST_FIRST + h));
+	seq_putc(m, '\n');
+	if (!ka_class_enabled(class))
+		return 0;
+	ci = kcalloc(CARRIERS_PER_STEP, sizeof(*ci), GFP_KERNEL);
+	if (!ci)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		show_instance_carriers(m, class, cpu, ci);
+	kfree(ci);
+	return 0;
+}
+
+KA_DEFINE_SHOW(class_info);
+KA_DEFINE_SHOW(class_carriers);
+
+/* The erlang:memory() analogue: bytes in blocks against bytes in carriers. */
+static int memory_show(struct seq_file *m, void *unused)
+{
+	u64 blocks_total = 0, carriers_total = 0;
+	struct ka_inst_stats st;
+	struct ka_pcpu_counts dd;
+	enum ka_class class;
+	int cpu;
+
+	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent\n");
+	for (class = 0; class < KA_NR_CLASSES; class++) {
+		u64 blocks = 0, carriers = 0;
+
+		if (!ka_class_enabled(class))
+			continue;
+		for_each_possible_cpu(cpu) {
+			ka_stats_instance(class, cpu, &st, &dd, false);
+			blocks += st.mbc.blocks_size.cur + st.sbc.blocks_size.cur;
+			carriers += st.mbc.carriers_size.cur + st.sbc.carriers_size.cur;
+		}
+		seq_printf(m, "%s %llu %llu %llu\n", ka_class_name(class), blocks, carriers,
+			   carriers ? blocks * 100 / carriers : 0);
+		blocks_total += blocks;
+		carriers_total += carriers;
+	}
+	seq_printf(m, "total %llu %llu %llu\n", blocks_total, carriers_total,
+		   carriers_total ? blocks_total * 100 / carriers_total : 0);
+	return 0;
+}
+
+KA_DEFINE_SHOW(memory);
 
 static int segments_show(struct seq_file *m, void *unused)
 {
@@ -114,14 +348,30 @@ static int segments_show(struct seq_file *m, void *unused)
 		   ys.carriers, ys.carriers_max, ys.carriers_size);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(segments);
 
-/* debugfs is a diagnostic aid: its failures are ignored, as the kernel does. */
+KA_DEFINE_SHOW(segments);
+
+/*
+ * debugfs is a diagnostic aid: its failures are ignored, as the kernel does.
+ * The files are created "unsafe" (without debugfs's proxy, which has no
+ * read_iter) because .owner pins the module while a file is open, and the
+ * data they show outlives the files.
+ */
 void ka_debugfs_init(void)
 {
+	enum ka_class class;
+
 	ka_debugfs_root = debugfs_create_dir("kalloc", NULL);
-	debugfs_create_file("info", 0400, ka_debugfs_root, NULL, &info_fops);
-	debugfs_create_file("segments", 0400, ka_debugfs_root, NULL, &segments_fops);
+	debugfs_create_file_unsafe("info", 0400, ka_debugfs_root, NULL, &info_fops);
+	debugfs_create_file_unsafe("segments", 0400, ka_debugfs_root, NULL, &segments_fops);
+	debugfs_create_file_unsafe("memory", 0400, ka_debugfs_root, NULL, &memory_fops);
+	for (class = 0; class < KA_NR_CLASSES; class++) {
+		struct dentry *dir = debugfs_create_dir(ka_class_name(class), ka_debugfs_root);
+		void *arg = (void *)(uintptr_t)class;
+
+		debugfs_create_file_unsafe("info", 0400, dir, arg, &class_info_fops);
+		debugfs_create_file_unsafe("carriers", 0400, dir, arg, &class_carriers_fops);
+	}
 }
 
 void ka_debugfs_exit(void)

@@ -310,21 +310,6 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_owner);
 
-/* A snapshot of one instance's statistics; "max since last read" is not reset. */
-void ka_cpu_read(enum ka_class cls, int cpu, struct ka_inst_stats *st,
-		 struct ka_pcpu_counts *dd)
-{
-	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
-	unsigned long flags;
-
-	spin_lock_irqsave(&pc->lock, flags);
-	*st = pc->inst.st;
-	dd->drained = pc->dd_drained;
-	spin_unlock_irqrestore(&pc->lock, flags);
-	dd->queued = atomic64_read(&pc->dd_queued);
-	dd->kicks = atomic64_read(&pc->dd_kicks);
-}
-
 /* ---- CPU hotplug, set-up and tear-down ---- */
 
 /* Runs on the CPU going down: nothing of its queue is left behind. */

@@ -59,9 +59,6 @@ struct ka_pcpu_counts {
 	u64 queued, drained, kicks;
 };
 
-void ka_cpu_read(enum ka_class cls, int cpu, struct ka_inst_stats *st,
-		 struct ka_pcpu_counts *dd);
-
 static inline bool ka_class_enabled(enum ka_class cls)
 {
 	return ka_class_states[cls].enabled;

@@ -427,7 +427,9 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 	struct stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	int victim = nr_cpu_ids - 1, nthreads = num_online_cpus(), i, cpu;
 	struct ka_type_totals sum;
+	int reads = 0;
 	void *back;
+	char *buf;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	for (i = 0; i < STRESS_TYPES; i++) {
@@ -451,6 +453,15 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 		msleep(200);
 		KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
 	}
+	/* Every statistics file stays readable, and harmless, under the load. */
+	buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	while (!completion_done(&s->done)) {
+		KUNIT_EXPECT_EQ(test, ka_test_read_all_stats(buf, 64 * 1024), 0);
+		reads++;
+	}
+	kunit_info(test, "read every statistics file %d times during the stress\n", reads);
+	KUNIT_EXPECT_GT(test, reads, 0);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->done, 600 * HZ), 0UL);
 
 	for (i = 0; i < STRESS_SLOTS; i++) {

@@ -3,11 +3,13 @@
  * Helpers shared by the core's KUnit suites.
  */
 #include <kunit/resource.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 
 #include "ka_test.h"
+#include "../kalloc/internal.h"
 
 static unsigned int test_order(size_t size)
 {
@@ -89,4 +91,40 @@ int *ka_test_expect_reports(struct kunit *test)
 	reports = 0;
 	kunit_add_named_resource(test, NULL, NULL, &resource, "kalloc_errors", &reports);
 	return &reports;
+}
+
+ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n, got = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kalloc/%s", rel);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	while (got < len - 1 && (n = kernel_read(f, buf + got, len - 1 - got, &pos)) > 0)
+		got += n;
+	filp_close(f, NULL);
+	buf[got] = '\0';
+	return got;
+}
+
+int ka_test_read_all_stats(char *buf, size_t len)
+{
+	static const char *const files[] = { "info", "segments", "memory" };
+	enum ka_class c;
+	char rel[32];
+	int i, bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		bad += ka_test_read_stats(files[i], buf, len) <= 0;
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		snprintf(rel, sizeof(rel), "%s/info", ka_class_name(c));
+		bad += ka_test_read_stats(rel, buf, len) <= 0;
+		snprintf(rel, sizeof(rel), "%s/carriers", ka_class_name(c));
+		bad += ka_test_read_stats(rel, buf, len) <= 0;
+	}
+	return bad;
 }

@@ -32,4 +32,9 @@ int *ka_test_expect_reports(struct kunit *test);
 
 #define KA_EXPECT_CONSISTENT(test, inst) ka_test_expect_consistent(test, inst)
 
+/* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */
+ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
+/* Reads every statistics file once; the number that could not be read. */
+int ka_test_read_all_stats(char *buf, size_t len);
+
 #endif /* _KA_TEST_H */

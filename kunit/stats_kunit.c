@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the statistics files: known allocations on one CPU of the
+ * fix class (no other suite uses it), and what debugfs reports of them.
+ */
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "ka_test.h"
+#include "../kalloc/internal.h"
+#include "../kalloc/stats.h"
+
+#define NB	10
+#define BSIZE	1000	/* a 1008-byte block: the free-block histogram's first bucket */
+
+struct known {
+	struct ka_type *type;
+	void *p[NB];
+	bool odd_only;
+};
+
+static long known_alloc(void *arg)
+{
+	struct known *k = arg;
+	int i;
+
+	for (i = 0; i < NB; i++) {
+		k->p[i] = ka_alloc(k->type, BSIZE, GFP_KERNEL);
+		if (!k->p[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Frees the even blocks, or with odd_only the rest. */
+static long known_free(void *arg)
+{
+	struct known *k = arg;
+	int i;
+
+	for (i = k->odd_only ? 1 : 0; i < NB; i += 2)
+		ka_free(k->type, k->p[i]);
+	return 0;
+}
+
+/* "@who @stat cur last_max max" of the [stats] section. */
+static bool stat_of(const char *text, const char *who, const char *stat, u64 v[3])
+{
+	char key[48];
+	const char *at;
+
+	snprintf(key, sizeof(key), "\n%s %s ", who, stat);
+	at = strstr(text, key);
+	return at && sscanf(at + strlen(key), "%llu %llu %llu", &v[0], &v[1], &v[2]) == 3;
+}
+
+/* Up to @n numbers separated by spaces; returns how many were read. */
+static int parse_numbers(const char *s, u64 *out, int n)
+{
+	int i, used;
+
+	for (i = 0; i < n; i++) {
+		if (sscanf(s, "%llu%n", &out[i], &used) != 1)
+			break;
+		s += used;
+	}
+	return i;
+}
+
+static void stats_files(struct kunit *test)
+{
+	struct known *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	u64 v[3], hist[KA_FREE_HIST], nums[5 + KA_FREE_HIST];
+	unsigned long allocated, blocks;
+	const char *line;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, k && buf);
+	if (!cpu_online(0) || !ka_class_enabled(KA_CLASS_FIX))
+		kunit_skip(test, "needs CPU 0 and the fix class");
+	k->type = ka_type_create("kunit_stats", KA_CLASS_FIX);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k->type));
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
+
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, known_alloc, k), 0L);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
+	KUNIT_EXPECT_EQ(test, v[0], (u64)NB);
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB);
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks_size", v));
+	KUNIT_EXPECT_EQ(test, v[0], (u64)NB * 1008);
+
+	work_on_cpu(0, known_free, k);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
+	KUNIT_EXPECT_EQ(test, v[0], (u64)NB / 2);
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB);		/* the max since the last read */
+	KUNIT_EXPECT_GE(test, v[2], (u64)NB);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB / 2);	/* reading restarted it */
+	KUNIT_EXPECT_GE(test, v[2], (u64)NB);		/* max ever stays */
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "total", "mbc_blocks", v));
+	KUNIT_EXPECT_GE(test, v[0], (u64)NB / 2);
+
+	/* The main carrier of CPU 0: 5 blocks, 5 holes of 1008 bytes, one free tail. */
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/carriers", buf, 64 * 1024), 0L);
+	line = strstr(buf, "\n0 1 sys main ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	/* size allocated blocks pooled unscanned, then the histogram */
+	KUNIT_ASSERT_EQ(test, parse_numbers(line + strlen("\n0 1 sys main "), nums,
+					    ARRAY_SIZE(nums)), (int)ARRAY_SIZE(nums));
+	allocated = nums[1];
+	blocks = nums[2];
+	memcpy(hist, &nums[5], sizeof(hist));
+	KUNIT_EXPECT_EQ(test, blocks, (unsigned long)NB / 2);
+	KUNIT_EXPECT_EQ(test, allocated, (unsigned long)NB / 2 * 1008);
+	KUNIT_EXPECT_EQ(test, hist[0], (u64)NB / 2);
+	for (i = 1, v[0] = 0; i < KA_FREE_HIST; i++)
+		v[0] += hist[i];
+	KUNIT_EXPECT_EQ(test, v[0], 1ULL);		/* the tail */
+
+	/* memory: the fix class shows these bytes in blocks */
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("memory", buf, 64 * 1024), 0L);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\nfix "));
+
+	k->odd_only = true;
+	work_on_cpu(0, known_free, k);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(k->type), 0);
+}
+
+static void hist_buckets(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(100, KA_FREE_HIST_FIRST, KA_FREE_HIST), 0U);
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(1023, KA_FREE_HIST_FIRST, KA_FREE_HIST), 0U);
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(1024, KA_FREE_HIST_FIRST, KA_FREE_HIST), 1U);
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(SIZE_MAX / 2, KA_FREE_HIST_FIRST, KA_FREE_HIST),
+			KA_FREE_HIST - 1);
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(128, KA_ALLOC_HIST_FIRST, KA_ALLOC_HIST), 0U);
+	KUNIT_EXPECT_EQ(test, ka_hist_bucket(256, KA_ALLOC_HIST_FIRST, KA_ALLOC_HIST), 1U);
+}
+
+static struct kunit_case stats_cases[] = {
+	KUNIT_CASE(hist_buckets),
+	KUNIT_CASE(stats_files),
+	{}
+};
+
+static struct kunit_suite stats_suite = {
+	.name = "kalloc_stats",
+	.test_cases = stats_cases,
+};
+
+kunit_test_suites(&stats_suite);

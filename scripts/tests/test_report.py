@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of tools/kalloc-report on saved copies of kalloc's debugfs files."""
+
+import importlib.machinery
+import importlib.util
+import io
+import os
+import tempfile
+import unittest
+
+_path = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "kalloc-report")
+_loader = importlib.machinery.SourceFileLoader("kalloc_report", _path)
+_spec = importlib.util.spec_from_loader("kalloc_report", _loader)
+report = importlib.util.module_from_spec(_spec)
+_loader.exec_module(report)
+
+MIB = 1024 * 1024
+
+
+def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None):
+    """A <class>/info file; inst: {cpu: {stat: cur}}."""
+    lines = [f"class {name}", "letter X", "enabled 1", f"as {as_}", "sbct 524288",
+             f"lmbcs {lmbcs}", "", "[stats]", "instance stat cur last_max max"]
+    total = {}
+    for cpu, stats in inst.items():
+        for stat, cur in stats.items():
+            lines.append(f"{cpu} {stat} {cur} {cur} {cur}")
+            total[stat] = total.get(stat, 0) + cur
+    for stat, cur in total.items():
+        lines.append(f"total {stat} {cur} {cur} {cur}")
+    return "\n".join(lines) + "\n"
+
+
+def save(d, files):
+    for rel, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(d, rel)), exist_ok=True)
+        with open(os.path.join(d, rel), "w") as f:
+            f.write(text)
+
+
+def run(files):
+    with tempfile.TemporaryDirectory() as d:
+        save(d, {"info": "version 0.1.0\n", **files})
+        out = io.StringIO()
+        tips = report.report(d, out)
+        return tips, out.getvalue()
+
+
+SEG_OK = "mcs 10\ncache_hits 950\ncache_misses 50\ncached 3\n"
+
+
+class ReportTest(unittest.TestCase):
+    def test_sbc_heavy_buffer_class(self):
+        # 40 buffer blocks of 1.6 MB in SBCs, 10 small ones in MBCs
+        inst = {0: {"mbc_blocks": 10, "mbc_blocks_size": 10 * 4096,
+                    "mbc_carriers_size": MIB // 2, "sbc_blocks": 40,
+                    "sbc_blocks_size": int(40 * 1.6 * MIB),
+                    "sbc_carriers_size": int(40 * 1.6 * MIB) + 40 * 4096}}
+        tips, text = run({"buffer/info": class_info("buffer", inst=inst),
+                          "segments": SEG_OK})
+        self.assertTrue(any("most buffer blocks are in singleblock carriers, average 1.6 MB"
+                            in t and "+MBsbct 2048" in t and "larger lmbcs" in t
+                            for t in tips), tips)
+        self.assertIn("sbc to mbc block ratio", text)
+        self.assertIn("buffer   4.000", text)
+
+    def test_low_utilization_ll_class(self):
+        inst = {cpu: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
+                      "mbc_carriers_size": 4 * MIB} for cpu in range(2)}
+        tips, text = run({"ll/info": class_info("ll", as_="bf", inst=inst),
+                          "segments": SEG_OK})
+        self.assertTrue(any("ll carrier utilization 22 %: consider aobf / a smaller lmbcs"
+                            in t for t in tips), tips)
+        self.assertIn("usage                   22.0 %", text)
+
+    def test_low_utilization_already_aobf(self):
+        inst = {0: {"mbc_blocks": 1, "mbc_blocks_size": MIB // 4,
+                    "mbc_carriers_size": 2 * MIB}}
+        tips, _ = run({"ll/info": class_info("ll", as_="aobf", inst=inst),
+                       "segments": SEG_OK})
+        self.assertTrue(any("consider a smaller lmbcs" in t and "aobf /" not in t
+                            for t in tips), tips)
+
+    def test_poor_segment_cache(self):
+        tips, text = run({"segments": "mcs 2\ncache_hits 10\ncache_misses 190\n"})
+        self.assertTrue(any("segment cache hit rate 5 %: consider a larger +MMmcs (now 2)"
+                            in t for t in tips), tips)
+        self.assertIn("hit rate 5.0 % (10 hits, 190 misses)", text)
+
+    def test_healthy_gives_no_advice(self):
+        inst = {0: {"mbc_blocks": 1000, "mbc_blocks_size": 3 * MIB,
+                    "mbc_carriers_size": 4 * MIB, "sbc_blocks": 1,
+                    "sbc_blocks_size": MIB, "sbc_carriers_size": MIB + 4096}}
+        tips, text = run({"std/info": class_info("std", inst=inst), "segments": SEG_OK})
+        self.assertEqual(tips, [])
+        self.assertIn("advice\n  - none", text)
+
+    def test_fragmentation_sorted_by_waste(self):
+        inst = {0: {"mbc_blocks_size": MIB, "mbc_carriers_size": 2 * MIB},
+                1: {"mbc_blocks_size": MIB, "mbc_carriers_size": 4 * MIB}}
+        _, text = run({"sl/info": class_info("sl", inst=inst), "segments": SEG_OK})
+        frag = text.split("fragmentation")[1].split("\n\n")[0]
+        self.assertLess(frag.index("cpu 1"), frag.index("cpu 0"))
+
+    def test_parse_reads_keys_and_sections(self):
+        with tempfile.TemporaryDirectory() as d:
+            save(d, {"x": "a 1\nb two words\n\n[s]\nc d\n1 2\n3 4\n"})
+            keys, sections = report.parse(os.path.join(d, "x"))
+        self.assertEqual(keys, {"a": "1", "b": "two words"})
+        self.assertEqual(sections["s"], [{"c": "1", "d": "2"}, {"c": "3", "d": "4"}])
+
+
+if __name__ == "__main__":
+    unittest.main()
