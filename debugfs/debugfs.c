@@ -9,9 +9,11 @@
 
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kallsyms.h>
 #include <linux/nodemask.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
 
 #include "../kalloc/cpu.h"
@@ -77,6 +79,9 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "cpus_possible %u\n", num_possible_cpus());
 	seq_printf(m, "cpus_online %u\n", num_online_cpus());
 	seq_printf(m, "nodes_online %u\n", num_online_nodes());
+	seq_puts(m, "features per_cpu_instances delayed_dealloc carrier_registry atags segment_cache super_carrier\n");
+	seq_printf(m, "mcs %u\nscs %zu\nsco %d\n", ka_seg_global.p.mcs, ka_seg_global.p.scs,
+		   ka_seg_global.p.sco);
 
 	seq_puts(m, "\n[classes]\nclass letter source as sbct atags\n");
 	for (class = 0; class < KA_NR_CLASSES; class++) {
@@ -290,6 +295,77 @@ static int class_carriers_show(struct seq_file *m, void *data)
 KA_DEFINE_SHOW(class_info);
 KA_DEFINE_SHOW(class_carriers);
 
+#define ALLOC_SLOTS 4096
+
+struct tid_name {
+	unsigned int tid;
+	const char *name;
+};
+
+static int find_tid(const struct ka_type *type, void *arg)
+{
+	struct tid_name *tn = arg;
+
+	if (type->id != tn->tid)
+		return 0;
+	tn->name = type->name;
+	return 1;
+}
+
+static void show_allocation(struct seq_file *m, const struct ka_alloc_entry *e)
+{
+	struct tid_name tn = { e->tid, "-" };	/* "-": destroyed meanwhile */
+	char origin[KSYM_SYMBOL_LEN], *module;
+	unsigned int h;
+
+	ka_visit_types(find_tid, &tn);
+	if (e->origin) {
+		/* "function [module]": two columns, and no raw address */
+		sprint_symbol_no_offset(origin, e->origin);
+		module = strchr(origin, ' ');
+		if (module) {
+			*module++ = '\0';
+			module[strcspn(module, "]")] = '\0';
+			module++;
+		} else {
+			module = "kernel";
+		}
+	} else {
+		strscpy(origin, "untagged", sizeof(origin));
+		module = "-";
+	}
+	seq_printf(m, "%s %s %s %s %llu %llu", tn.name, ka_class_name(e->cls), origin, module,
+		   e->count, e->size);
+	for (h = 0; h < KA_ALLOC_HIST; h++)
+		seq_printf(m, " %u", e->hist[h]);
+	seq_putc(m, '\n');
+}
+
+/* The instrument:allocations() analogue. */
+static int allocations_show(struct seq_file *m, void *unused)
+{
+	struct ka_alloc_table *t;
+	unsigned int i, h;
+
+	t = kvzalloc(struct_size(t, e, ALLOC_SLOTS), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->slots = ALLOC_SLOTS;
+	ka_stats_allocations(t);
+	seq_printf(m, "dropped_blocks %llu\nunscanned_size %llu\n", t->dropped, t->unscanned);
+	seq_puts(m, "\n[allocations]\ntype class origin module blocks blocks_size");
+	for (h = 0; h < KA_ALLOC_HIST; h++)
+		seq_printf(m, " size_%u", 1U << (KA_ALLOC_HIST_FIRST + h));
+	seq_putc(m, '\n');
+	for (i = 0; i < t->slots; i++)
+		if (t->e[i].tid)
+			show_allocation(m, &t->e[i]);
+	kvfree(t);
+	return 0;
+}
+
+KA_DEFINE_SHOW(allocations);
+
 /* The erlang:memory() analogue: bytes in blocks against bytes in carriers. */
 static int memory_show(struct seq_file *m, void *unused)
 {
@@ -365,6 +441,7 @@ void ka_debugfs_init(void)
 	debugfs_create_file_unsafe("info", 0400, ka_debugfs_root, NULL, &info_fops);
 	debugfs_create_file_unsafe("segments", 0400, ka_debugfs_root, NULL, &segments_fops);
 	debugfs_create_file_unsafe("memory", 0400, ka_debugfs_root, NULL, &memory_fops);
+	debugfs_create_file_unsafe("allocations", 0400, ka_debugfs_root, NULL, &allocations_fops);
 	for (class = 0; class < KA_NR_CLASSES; class++) {
 		struct dentry *dir = debugfs_create_dir(ka_class_name(class), ka_debugfs_root);
 		void *arg = (void *)(uintptr_t)class;

@@ -6,6 +6,7 @@
  * released between steps are simply seen or not, never touched after release.
  */
 #include <kunit/visibility.h>
+#include <linux/hash.h>
 #include <linux/log2.h>
 
 #include "stats.h"
@@ -89,3 +90,85 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->kicks = atomic64_read(&pc->dd_kicks);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
+
+static void count_block(struct ka_alloc_table *t, enum ka_class cls, const struct ka_block *b)
+{
+	unsigned int tid = ka_blk_tid(b), i, slot;
+	unsigned long origin = ka_inst_block_origin(ka_blk_payload(b));
+	struct ka_alloc_entry *e;
+
+	if (!tid)
+		return;		/* untyped blocks are the tests' own */
+	slot = hash_long(origin ^ ((unsigned long)tid << 7), 32) % t->slots;
+	for (i = 0; i < t->slots; i++) {
+		e = &t->e[(slot + i) % t->slots];
+		if (!e->tid) {
+			e->tid = tid;
+			e->origin = origin;
+			e->cls = cls;
+		}
+		if (e->tid == tid && e->origin == origin) {
+			e->count++;
+			e->size += ka_blk_size(b);
+			e->hist[ka_hist_bucket(ka_blk_size(b), KA_ALLOC_HIST_FIRST,
+					       KA_ALLOC_HIST)]++;
+			return;
+		}
+	}
+	t->dropped++;
+}
+
+/* Counts the allocated blocks of the first carrier born after *@after; false when none is left. */
+static bool count_next_carrier(struct ka_alloc_table *t, enum ka_class cls, int cpu, bool sbc,
+			       u64 *after)
+{
+	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	struct ka_carrier *c, *found = NULL;
+	unsigned long flags;
+	struct ka_block *b;
+	unsigned int seen;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	list_for_each_entry(c, sbc ? &pc->inst.sbcs : &pc->inst.mbcs, link) {
+		if (c->birth > *after) {
+			found = c;
+			break;
+		}
+	}
+	if (found) {
+		*after = found->birth;
+		for (b = ka_crr_first(found), seen = 0;; b = ka_blk_next(b)) {
+			if (++seen > KA_SCAN_BLOCKS) {
+				t->unscanned += (char *)ka_crr_end(found) - (char *)b;
+				break;
+			}
+			if (!ka_blk_free(b))
+				count_block(t, cls, b);
+			if (ka_blk_last(b))
+				break;
+		}
+	}
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return found;
+}
+
+/* Walks every instance, one carrier per hold of its lock. */
+void ka_stats_allocations(struct ka_alloc_table *t)
+{
+	enum ka_class cls;
+	int cpu, sbc;
+	u64 after;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		if (!ka_class_enabled(cls))
+			continue;
+		for_each_possible_cpu(cpu) {
+			for (sbc = 0; sbc < 2; sbc++) {
+				after = 0;
+				while (count_next_carrier(t, cls, cpu, sbc, &after))
+					cond_resched();
+			}
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_stats_allocations);

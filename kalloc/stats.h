@@ -33,4 +33,22 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 
 unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n);
 
+/* Allocated blocks by (type, origin): the instrument:allocations() analogue. */
+struct ka_alloc_entry {
+	unsigned long origin;		/* 0: the class keeps no tags */
+	unsigned int tid;		/* 0 marks a free slot of the table */
+	enum ka_class cls;
+	u64 count, size;
+	u32 hist[KA_ALLOC_HIST];
+};
+
+struct ka_alloc_table {
+	unsigned int slots;
+	u64 dropped;			/* blocks of pairs the table had no room for */
+	u64 unscanned;			/* bytes past KA_SCAN_BLOCKS in a carrier */
+	struct ka_alloc_entry e[];
+};
+
+void ka_stats_allocations(struct ka_alloc_table *t);
+
 #endif /* _KALLOC_STATS_H */

@@ -113,7 +113,7 @@ ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
 
 int ka_test_read_all_stats(char *buf, size_t len)
 {
-	static const char *const files[] = { "info", "segments", "memory" };
+	static const char *const files[] = { "info", "segments", "memory", "allocations" };
 	enum ka_class c;
 	char rel[32];
 	int i, bad = 0;

@@ -3,6 +3,7 @@
  * KUnit cases of the statistics files: known allocations on one CPU of the
  * fix class (no other suite uses it), and what debugfs reports of them.
  */
+#include <linux/kallsyms.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -91,6 +92,12 @@ static void stats_files(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks_size", v));
 	KUNIT_EXPECT_EQ(test, v[0], (u64)NB * 1008);
 
+	/* allocations: fix keeps no tags; 10 blocks of 1008 bytes, bucket 512 (index 2) */
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("allocations", buf, 64 * 1024), 0L);
+	KUNIT_EXPECT_NOT_NULL_MSG(test,
+				  strstr(buf, "\nkunit_stats fix untagged - 10 10080 0 0 10 0 "),
+				  "%s", buf);
+
 	work_on_cpu(0, known_free, k);
 	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
 	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
@@ -130,6 +137,29 @@ static void stats_files(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(k->type), 0);
 }
 
+/* With atags the origin shows as the calling function and its module. */
+static void allocations_by_origin(struct kunit *test)
+{
+	struct ka_type *t = ka_type_create("kunit_origin", KA_CLASS_DRIVER);
+	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	char want[KSYM_NAME_LEN + 64];
+	void *p[3];
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < 3; i++)
+		p[i] = ka_alloc(t, 3000, GFP_KERNEL);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("allocations", buf, 64 * 1024), 0L);
+	/* 3000 bytes + header + tag: a 3024-byte block, bucket 2048 (index 4) */
+	snprintf(want, sizeof(want), "\nkunit_origin driver %s %s 3 9072 0 0 0 0 3 ", __func__,
+		 KBUILD_MODNAME);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "no '%s' in %s", want + 1, buf);
+	for (i = 0; i < 3; i++)
+		ka_free(t, p[i]);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(t), 0);
+}
+
 static void hist_buckets(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, ka_hist_bucket(100, KA_FREE_HIST_FIRST, KA_FREE_HIST), 0U);
@@ -144,6 +174,7 @@ static void hist_buckets(struct kunit *test)
 static struct kunit_case stats_cases[] = {
 	KUNIT_CASE(hist_buckets),
 	KUNIT_CASE(stats_files),
+	KUNIT_CASE(allocations_by_origin),
 	{}
 };
 
