@@ -20,9 +20,11 @@
 struct demo_cpu {
 	void *kept[DEMO_BLOCKS_PER_CPU];
 	int nr_kept;
+	void *buf;		/* one buffer per CPU, kept until unload */
 };
 
-static struct ka_type *demo_type;
+static struct ka_type *demo_type;	/* std class */
+static struct ka_type *demo_buf_type;	/* buffer class: tagged with their origin */
 static struct demo_cpu *demo_cpus;	/* indexed by CPU number */
 
 /* The online CPU before @cpu, wrapping around. */
@@ -72,7 +74,10 @@ static long demo_fill_cpu(void *arg)
 			dc->kept[dc->nr_kept++] = block;
 		}
 	}
-	pr_info("cpu %d: allocated %d blocks, freed %d, kept %d\n",
+	dc->buf = ka_zalloc(demo_buf_type, 64 * 1024, GFP_KERNEL);
+	if (!dc->buf)
+		return -ENOMEM;
+	pr_info("cpu %d: allocated %d blocks and a buffer, freed %d, kept %d\n",
 		raw_smp_processor_id(), DEMO_BLOCKS_PER_CPU, freed, dc->nr_kept);
 	return 0;
 }
@@ -81,10 +86,13 @@ static void demo_release(void)
 {
 	int cpu, i;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		for (i = 0; i < demo_cpus[cpu].nr_kept; i++)
 			ka_free(demo_type, demo_cpus[cpu].kept[i]);
+		ka_free(demo_buf_type, demo_cpus[cpu].buf);
+	}
 	kfree(demo_cpus);
+	ka_type_destroy(demo_buf_type);
 	ka_type_destroy(demo_type);
 }
 
@@ -95,10 +103,15 @@ static int __init demo_init(void)
 	demo_type = ka_type_create("demo", KA_CLASS_STD);
 	if (IS_ERR(demo_type))
 		return PTR_ERR(demo_type);
+	demo_buf_type = ka_type_create("demo_buf", KA_CLASS_BUFFER);
 	demo_cpus = kcalloc(nr_cpu_ids, sizeof(*demo_cpus), GFP_KERNEL);
-	if (!demo_cpus) {
+	if (IS_ERR(demo_buf_type) || !demo_cpus) {
+		err = IS_ERR(demo_buf_type) ? PTR_ERR(demo_buf_type) : -ENOMEM;
+		if (!IS_ERR(demo_buf_type))
+			ka_type_destroy(demo_buf_type);
+		kfree(demo_cpus);
 		ka_type_destroy(demo_type);
-		return -ENOMEM;
+		return err;
 	}
 
 	cpus_read_lock();
