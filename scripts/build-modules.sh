@@ -18,7 +18,8 @@ case "$which" in
 esac
 
 obj=$KALLOC_BUILD/obj-$which
-log=$KALLOC_BUILD/logs/modules-$which.log
+[ "$KALLOC_FLAVOR" = test ] || obj=$obj-$KALLOC_FLAVOR
+log=$KALLOC_BUILD/logs/modules-$(basename "$obj").log
 mkdir -p "$KALLOC_BUILD/logs"
 rm -rf "$obj"
 mkdir -p "$obj"

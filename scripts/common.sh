@@ -6,7 +6,17 @@ KALLOC_CACHE=${KALLOC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kalloc}
 KALLOC_BUILD=${KALLOC_BUILD:-$KALLOC_ROOT/build}
 KALLOC_KERNEL_SRC=${KALLOC_KERNEL_SRC:-/usr/src/linux-source-6.12.tar.xz}
 KALLOC_KERNEL_PKG=${KALLOC_KERNEL_PKG:-linux-source-6.12}
-KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12}
+# The test kernel (KUnit, KASAN, lockdep), or with KALLOC_FLAVOR=bench the
+# benchmark kernel (no debugging options), each in its own cached tree.
+KALLOC_FLAVOR=${KALLOC_FLAVOR:-test}
+case "$KALLOC_FLAVOR" in
+bench)
+	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-bench}
+	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config ;;
+*)
+	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12}
+	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/testkernel.config ;;
+esac
 KALLOC_JOBS=${KALLOC_JOBS:-$(nproc)}
 
 die() {

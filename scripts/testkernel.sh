@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build (or reuse) the test kernel: Debian's linux-source-6.12 over x86-64
-# tinyconfig plus scripts/testkernel.config. The tree lives in the cache
+# tinyconfig plus scripts/testkernel.config (or, with KALLOC_FLAVOR=bench,
+# scripts/benchkernel.config). The tree lives in the cache
 # ($KALLOC_CACHE, default ~/.cache/kalloc) and is rebuilt only when the source
 # package version, the fragment or this recipe changes.
 #
@@ -18,7 +19,7 @@ fi
 
 "$KALLOC_ROOT/scripts/deps.sh"
 
-fragment=$KALLOC_ROOT/scripts/testkernel.config
+fragment=$KALLOC_FRAGMENT
 srcver=$(dpkg-query -W -f='${Version}' "$KALLOC_KERNEL_PKG")
 recipe=2 # bump when the build steps below change
 key="$srcver $(sha256sum "$fragment" | cut -d' ' -f1) $recipe"
@@ -45,6 +46,7 @@ if [ ! -f "$tree/.kalloc-srcver" ] || [ "$(cat "$tree/.kalloc-srcver")" != "$src
 fi
 
 log=$KALLOC_BUILD/logs/kernel-build.log
+[ "$KALLOC_FLAVOR" = test ] || log=$KALLOC_BUILD/logs/kernel-build-$KALLOC_FLAVOR.log
 note "test kernel: configuring and building in $tree (log: $log)"
 cd "$tree"
 rm -f .kalloc-stamp
