@@ -31,6 +31,7 @@
 
 #define KA_DRAIN_PER_ALLOC	2
 #define KA_DRAIN_PER_PASS	20
+#define KA_DRAIN_ON_FAILURE	1024	/* bounds the irqs-off time of a failing alloc */
 #define KA_KICK_EVERY		64
 
 struct ka_class_state ka_class_states[KA_NR_CLASSES];
@@ -209,12 +210,17 @@ static void push_remote(struct ka_pcpu *pc, void *ptr)
 		kick(pc);
 }
 
-/* Frees everything queued for @pc (hotplug, unload, tests). */
+/* Frees everything queued for @pc (hotplug, unload, tests), in bounded steps. */
 void ka_cpu_drain(struct ka_pcpu *pc)
 {
-	lock_pcpu(pc);
-	drain(pc, UINT_MAX);
-	unlock_pcpu(pc);
+	bool more;
+
+	do {
+		lock_pcpu(pc);
+		drain(pc, KA_DRAIN_PER_PASS);
+		more = queue_nonempty(pc);
+		unlock_pcpu(pc);
+	} while (more);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
 
@@ -228,7 +234,7 @@ void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned lo
 
 	drain(pc, KA_DRAIN_PER_ALLOC);
 	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
-	if (!ptr && size && size <= KA_MAX_REQUEST && drain(pc, UINT_MAX))
+	if (!ptr && size && size <= KA_MAX_REQUEST && drain(pc, KA_DRAIN_ON_FAILURE))
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
 	unlock_pcpu(pc);
 	return ptr;
