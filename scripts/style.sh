@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Kernel style gate: checkpatch --strict on every C source and header of the
-# project. Writes {passed, failed} (one per file) to $KALLOC_BUILD/check/group-style.json.
+# project (one result per file) and kernel-doc -Wall on the public header.
+# Writes {passed, failed} to $KALLOC_BUILD/check/group-style.json.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -23,7 +24,16 @@ while IFS= read -r f; do
 	fi
 done < <(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build/')
 
+# The public header's kernel-doc must be complete (kernel-doc -Wall).
+kdoc=$("$KALLOC_KERNEL_TREE/scripts/kernel-doc" -none -Wall include/*.h 2>&1 || true)
+if [ -n "$kdoc" ]; then
+	echo "$kdoc"
+	failed=$((failed + 1))
+else
+	passed=$((passed + 1))
+fi
+
 echo "{\"passed\": $passed, \"failed\": $failed, \"skipped\": 0, \"problems\": []}" \
 	>"$out/group-style.json"
-echo "style (checkpatch --strict): $passed files clean, $failed with findings"
+echo "style (checkpatch --strict, kernel-doc): $passed clean, $failed with findings"
 [ $failed -eq 0 ]
