@@ -21,11 +21,36 @@ unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_hist_bucket);
 
-static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
+/*
+ * Calls @fn on each block of MBC @c, at most KA_SCAN_BLOCKS of them, as
+ * instrument bounds its scans; returns the bytes left unscanned.
+ */
+static size_t walk_blocks(struct ka_carrier *c, void (*fn)(struct ka_block *b, void *arg),
+			  void *arg)
 {
 	struct ka_block *b = ka_crr_first(c);
-	unsigned int seen = 0;
+	unsigned int seen;
 
+	for (seen = 1; seen <= KA_SCAN_BLOCKS; seen++) {
+		fn(b, arg);
+		if (ka_blk_last(b))
+			return 0;
+		b = ka_blk_next(b);
+	}
+	return (char *)ka_crr_end(c) - (char *)b;
+}
+
+static void count_free_block(struct ka_block *b, void *arg)
+{
+	struct ka_carrier_info *ci = arg;
+
+	if (ka_blk_free(b))
+		ci->free_hist[ka_hist_bucket(ka_blk_size(b), KA_FREE_HIST_FIRST,
+					     KA_FREE_HIST)]++;
+}
+
+static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
+{
 	memset(ci, 0, sizeof(*ci));
 	ci->birth = c->birth;
 	ci->src = c->src;
@@ -34,20 +59,8 @@ static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
 	ci->size = c->size;
 	ci->used_size = c->used_size;
 	ci->used_blocks = c->used_blocks;
-	if (ci->sbc)
-		return;
-	for (;;) {
-		if (++seen > KA_SCAN_BLOCKS) {
-			ci->unscanned = (char *)ka_crr_end(c) - (char *)b;
-			return;
-		}
-		if (ka_blk_free(b))
-			ci->free_hist[ka_hist_bucket(ka_blk_size(b), KA_FREE_HIST_FIRST,
-						     KA_FREE_HIST)]++;
-		if (ka_blk_last(b))
-			return;
-		b = ka_blk_next(b);
-	}
+	if (!ci->sbc)
+		ci->unscanned = walk_blocks(c, count_free_block, ci);
 }
 
 unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
@@ -91,14 +104,25 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
 
-static void count_block(struct ka_alloc_table *t, enum ka_class cls, const struct ka_block *b)
+struct count_arg {
+	struct ka_alloc_table *t;
+	enum ka_class cls;
+};
+
+static void count_block(struct ka_block *b, void *arg)
 {
-	unsigned int tid = ka_blk_tid(b), i, slot;
-	unsigned long origin = ka_inst_block_origin(ka_blk_payload(b));
+	struct ka_alloc_table *t = ((struct count_arg *)arg)->t;
+	enum ka_class cls = ((struct count_arg *)arg)->cls;
+	unsigned int tid, i, slot;
+	unsigned long origin;
 	struct ka_alloc_entry *e;
 
+	if (ka_blk_free(b))
+		return;
+	tid = ka_blk_tid(b);
 	if (!tid)
 		return;		/* untyped blocks are the tests' own */
+	origin = ka_inst_block_origin(ka_blk_payload(b));
 	slot = hash_long(origin ^ ((unsigned long)tid << 7), 32) % t->slots;
 	for (i = 0; i < t->slots; i++) {
 		e = &t->e[(slot + i) % t->slots];
@@ -123,10 +147,9 @@ static bool count_next_carrier(struct ka_alloc_table *t, enum ka_class cls, int 
 			       u64 *after)
 {
 	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	struct count_arg arg = { t, cls };
 	struct ka_carrier *c, *found = NULL;
 	unsigned long flags;
-	struct ka_block *b;
-	unsigned int seen;
 
 	spin_lock_irqsave(&pc->lock, flags);
 	list_for_each_entry(c, sbc ? &pc->inst.sbcs : &pc->inst.mbcs, link) {
@@ -137,16 +160,10 @@ static bool count_next_carrier(struct ka_alloc_table *t, enum ka_class cls, int 
 	}
 	if (found) {
 		*after = found->birth;
-		for (b = ka_crr_first(found), seen = 0;; b = ka_blk_next(b)) {
-			if (++seen > KA_SCAN_BLOCKS) {
-				t->unscanned += (char *)ka_crr_end(found) - (char *)b;
-				break;
-			}
-			if (!ka_blk_free(b))
-				count_block(t, cls, b);
-			if (ka_blk_last(b))
-				break;
-		}
+		if (sbc)
+			count_block(ka_crr_first(found), &arg);
+		else
+			t->unscanned += walk_blocks(found, count_block, &arg);
 	}
 	spin_unlock_irqrestore(&pc->lock, flags);
 	return found;

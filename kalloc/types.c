@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Allocation types and the allocation entry points.
- *
- * Until the class instances exist, every class is served by the sys source
- * (kmalloc), which is what erts_alloc does for a disabled allocator: the API,
- * the type registry and the per-CPU call counters are already the real ones.
+ * Allocation types and the allocation entry points: the type registry, the
+ * per-CPU call counters, the pointer checks before a free or realloc, and the
+ * routing to the class's per-CPU instances (or to kmalloc for a disabled
+ * class, as erts_alloc serves a disabled allocator from sys_alloc).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -21,10 +21,6 @@ static void af_init(void *idx, const struct ka_strategy_params *p)
 	INIT_LIST_HEAD(&((struct af_index *)idx)->list);
 }
 
-static void af_carrier_noop(void *idx, struct ka_carrier *c)
-{
-}
-
 static void af_insert(void *idx, struct ka_carrier *c, struct ka_block *b)
 {
 	struct list_head *list = &((struct af_index *)idx)->list;
@@ -69,8 +65,8 @@ const struct ka_strategy ka_strategy_af = {
 	.node_size = sizeof(struct af_node),
 	.index_size = sizeof(struct af_index),
 	.init = af_init,
-	.carrier_add = af_carrier_noop,
-	.carrier_remove = af_carrier_noop,
+	.carrier_add = ka_strategy_carrier_noop,
+	.carrier_remove = ka_strategy_carrier_noop,
 	.insert = af_insert,
 	.remove = af_remove,
 	.find = af_find,

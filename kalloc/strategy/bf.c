@@ -37,10 +37,6 @@ static void bf_init(void *idx, const struct ka_strategy_params *p)
 	((struct bf_index *)idx)->root = RB_ROOT;
 }
 
-static void bf_carrier_noop(void *idx, struct ka_carrier *c)
-{
-}
-
 static void bf_insert(void *idx, struct ka_carrier *c, struct ka_block *b)
 {
 	struct rb_root *root = &((struct bf_index *)idx)->root;
@@ -143,8 +139,8 @@ const struct ka_strategy ka_strategy_bf = {
 	.node_size = sizeof(struct bf_node),
 	.index_size = sizeof(struct bf_index),
 	.init = bf_init,
-	.carrier_add = bf_carrier_noop,
-	.carrier_remove = bf_carrier_noop,
+	.carrier_add = ka_strategy_carrier_noop,
+	.carrier_remove = ka_strategy_carrier_noop,
 	.insert = bf_insert,
 	.remove = bf_remove,
 	.find = bf_find,
@@ -221,8 +217,8 @@ const struct ka_strategy ka_strategy_aobf = {
 	.node_size = sizeof(struct aobf_node),
 	.index_size = sizeof(struct bf_index),
 	.init = bf_init,
-	.carrier_add = bf_carrier_noop,
-	.carrier_remove = bf_carrier_noop,
+	.carrier_add = ka_strategy_carrier_noop,
+	.carrier_remove = ka_strategy_carrier_noop,
 	.insert = aobf_insert,
 	.remove = aobf_remove,
 	.find = aobf_find,

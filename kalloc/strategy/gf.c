@@ -65,10 +65,6 @@ static void gf_init(void *idx, const struct ka_strategy_params *p)
 	gi->mbsd = max_t(unsigned int, p->mbsd, 1);
 }
 
-static void gf_carrier_noop(void *idx, struct ka_carrier *c)
-{
-}
-
 static void mark(struct gf_index *gi, unsigned int ix)
 {
 	gi->nonempty[ix / BITS_PER_LONG] |= 1UL << (ix % BITS_PER_LONG);
@@ -200,8 +196,8 @@ const struct ka_strategy ka_strategy_gf = {
 	.node_size = sizeof(struct gf_node),
 	.index_size = sizeof(struct gf_index),
 	.init = gf_init,
-	.carrier_add = gf_carrier_noop,
-	.carrier_remove = gf_carrier_noop,
+	.carrier_add = ka_strategy_carrier_noop,
+	.carrier_remove = ka_strategy_carrier_noop,
 	.insert = gf_insert,
 	.remove = gf_remove,
 	.find = gf_find,

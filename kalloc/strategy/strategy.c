@@ -17,6 +17,10 @@ static const struct ka_strategy *const ka_strategies[KA_NR_AS] = {
 	[KA_AS_AF] = &ka_strategy_af,
 };
 
+void ka_strategy_carrier_noop(void *idx, struct ka_carrier *c)
+{
+}
+
 const struct ka_strategy *ka_strategy_get(enum ka_as as)
 {
 	return (unsigned int)as < KA_NR_AS ? ka_strategies[as] : NULL;

@@ -69,6 +69,9 @@ extern const struct ka_strategy ka_strategy_aoff, ka_strategy_aoffcbf,
 	ka_strategy_ageffcaobf;
 extern const struct ka_strategy ka_strategy_gf, ka_strategy_af;
 
+/* carrier_add/carrier_remove of strategies that keep nothing per carrier */
+void ka_strategy_carrier_noop(void *idx, struct ka_carrier *c);
+
 const struct ka_strategy *ka_strategy_get(enum ka_as as);
 int ka_strategy_parse(const char *name);
 
