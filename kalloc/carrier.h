@@ -20,24 +20,44 @@ enum ka_src {
 
 #define KA_CRR_SBC	0x1U	/* singleblock carrier */
 #define KA_CRR_MAIN	0x2U	/* the main multiblock carrier, never released */
+#define KA_CRR_DETACHED	0x4U	/* an MBC out of every instance's index: in the carrier pool */
 
 /* Room a strategy may use inside each carrier header (carrier-oriented ones). */
 #define KA_CRR_STRAT_WORDS 6
-/* Room the layer owning the instance may use in each carrier header. */
-#define KA_CRR_OWNER_WORDS 6
+/* Room the layer owning the instances may use in each carrier header. */
+#define KA_CRR_LAYER_WORDS 14
 
+/*
+ * The employer word: the instance that uses the carrier (allocates from it
+ * and frees into it), with low bits left to the layer above the core, which
+ * changes employment with atomic operations when carriers migrate.
+ */
+#define KA_EMP_FLAGS	0x7UL
+
+/*
+ * Ownership and employment (erts_alloc's terms): the instance that created a
+ * carrier owns it for life and alone gives it back to its source; the
+ * instance using it employs it. Without a carrier pool the two are the same.
+ */
 struct ka_carrier {
 	size_t size;			/* whole carrier, header included */
 	unsigned int flags;		/* KA_CRR_* */
 	enum ka_src src;
-	struct ka_instance *inst;	/* the instance that owns it */
-	struct list_head link;		/* on the instance's MBC or SBC list */
+	unsigned long emp;		/* employer | KA_EMP_FLAGS bits */
+	struct ka_instance *home;	/* owner */
+	struct list_head link;		/* on its employer's MBC or SBC list, in birth order */
 	u64 birth;			/* creation order, for the age-ordered strategies */
 	size_t used_blocks;		/* allocated blocks in it */
 	size_t used_size;		/* their total size */
 	unsigned long strat[KA_CRR_STRAT_WORDS];
-	unsigned long owner[KA_CRR_OWNER_WORDS];	/* for the layer above the core */
+	unsigned long layer[KA_CRR_LAYER_WORDS];	/* for the layer above the core */
 };
+
+/* The instance employing @c. */
+static inline struct ka_instance *ka_crr_inst(const struct ka_carrier *c)
+{
+	return (struct ka_instance *)(READ_ONCE(c->emp) & ~KA_EMP_FLAGS);
+}
 
 /* First block sits at 8 mod 16 so that every payload is KA_UNIT-aligned. */
 #define KA_CRR_HDR_SIZE \
@@ -68,6 +88,11 @@ static inline bool ka_crr_sbc(const struct ka_carrier *c)
 static inline bool ka_crr_main(const struct ka_carrier *c)
 {
 	return c->flags & KA_CRR_MAIN;
+}
+
+static inline bool ka_crr_detached(const struct ka_carrier *c)
+{
+	return c->flags & KA_CRR_DETACHED;
 }
 
 #endif /* _KALLOC_CARRIER_H */

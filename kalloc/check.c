@@ -51,7 +51,7 @@ static void visit_indexed(struct ka_check *chk, struct ka_block *b)
 	struct ka_carrier *c = ka_blk_carrier(b);
 
 	chk->indexed++;
-	if (c->inst != chk->inst || ka_crr_sbc(c)) {
+	if (ka_crr_inst(c) != chk->inst || ka_crr_sbc(c) || ka_crr_detached(c)) {
 		ka_check_fail(chk, "indexed block not in one of this instance's MBCs");
 		return;
 	}
@@ -137,7 +137,8 @@ static void walk_carriers(struct ka_check *chk, struct list_head *list, bool sbc
 	list_for_each_entry(c, list, link) {
 		if ((unsigned long)c % KA_CARRIER_ALIGN)
 			ka_check_fail(chk, "carrier not aligned to %lu", KA_CARRIER_ALIGN);
-		if (c->inst != inst || ka_crr_sbc(c) != sbc || c->src >= KA_NR_SRC) {
+		if (ka_crr_inst(c) != inst || ka_crr_sbc(c) != sbc || c->src >= KA_NR_SRC ||
+		    ka_crr_detached(c)) {
 			ka_check_fail(chk, "carrier header damaged or on the wrong list");
 			return;
 		}

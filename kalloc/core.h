@@ -36,6 +36,9 @@ static inline void ka_core_free(void *ptr)
 
 /* Misuse of the allocator: a WARN, or counted when a test expects it. */
 __printf(1, 2) void ka_report(const char *fmt, ...);
+
+/* Carrier birth numbers, unique and rising across all instances. */
+u64 ka_core_next_birth(void);
 #else
 #include "ka_user.h"
 #endif

@@ -26,6 +26,7 @@ void ka_params_default(struct ka_params *p)
 		.asbcst = 4145152,
 		.mmmbc = KA_UNLIMITED,
 		.mmsbc = 256,
+		.acnl = 1000,
 	};
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_params_default);
@@ -109,6 +110,14 @@ static size_t block_size_for(const struct ka_instance *inst, size_t size)
 
 /* ---- carriers ---- */
 
+/*
+ * erts's disable-abandon counter: allocations raise it, frees lower it, a
+ * new carrier sets it to the top, and carriers are abandoned only at zero.
+ */
+#define KA_HOLDOFF_MAX		1000U
+#define KA_HOLDOFF_ALLOC	8U
+#define KA_HOLDOFF_FREE		10U
+
 static size_t segment_mbcs(const struct ka_instance *inst)
 {
 	return inst->st.mbc.src_carriers[KA_SRC_SEG];
@@ -140,43 +149,58 @@ static size_t mbc_size(const struct ka_instance *inst, size_t blk)
 	return ALIGN(size, PAGE_SIZE);
 }
 
+/* @c joins or leaves the carriers @inst counts (blocks are counted apart). */
+static void account_carrier(struct ka_instance *inst, struct ka_carrier *c, bool add)
+{
+	struct ka_carrier_stats *cs = cstats(inst, c);
+
+	if (add) {
+		stat_add(&cs->carriers, 1);
+		stat_add(&cs->carriers_size, c->size);
+		cs->src_carriers[c->src]++;
+		cs->src_carriers_size[c->src] += c->size;
+	} else {
+		stat_sub(&cs->carriers, 1);
+		stat_sub(&cs->carriers_size, c->size);
+		cs->src_carriers[c->src]--;
+		cs->src_carriers_size[c->src] -= c->size;
+	}
+}
+
 static void carrier_setup(struct ka_instance *inst, struct ka_carrier *c, size_t size,
 			  enum ka_src src, unsigned int flags)
 {
-	struct ka_carrier_stats *cs;
-
 	*c = (struct ka_carrier) {
 		.size = size,
 		.flags = flags,
 		.src = src,
-		.inst = inst,
-		.birth = ++inst->births,
+		.emp = (unsigned long)inst,
+		.home = inst,
+		.birth = ka_core_next_birth(),
 	};
-	cs = cstats(inst, c);
-	stat_add(&cs->carriers, 1);
-	stat_add(&cs->carriers_size, size);
-	cs->src_carriers[src]++;
-	cs->src_carriers_size[src] += size;
+	account_carrier(inst, c, true);
 	inst->st.src_creates[src]++;
 	list_add_tail(&c->link, ka_crr_sbc(c) ? &inst->sbcs : &inst->mbcs);
 	if (inst->hooks)
 		inst->hooks->carrier_created(inst, c);
 }
 
-static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
+/* Only the owner gives a carrier back: it holds the sources it came from. */
+static void carrier_free(struct ka_instance *inst, struct ka_carrier *c)
 {
-	struct ka_carrier_stats *cs = cstats(inst, c);
 	struct ka_source *src = inst->src[c->src];
 
 	if (inst->hooks)
 		inst->hooks->carrier_destroying(inst, c);
-	list_del(&c->link);
-	stat_sub(&cs->carriers, 1);
-	stat_sub(&cs->carriers_size, c->size);
-	cs->src_carriers[c->src]--;
-	cs->src_carriers_size[c->src] -= c->size;
 	inst->st.src_destroys[c->src]++;
 	src->free(src, c, c->size);
+}
+
+static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
+{
+	list_del(&c->link);
+	account_carrier(inst, c, false);
+	carrier_free(inst, c);
 }
 
 /*
@@ -219,6 +243,8 @@ static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t
 	carrier_setup(inst, c, size, src, 0);
 	ka_blk_set(ka_crr_first(c), c, ka_crr_room(size), KA_F_FREE | KA_F_LAST);
 	inst->strat->carrier_add(inst->idx, c);
+	/* A new carrier means demand is rising: abandoning now would be premature. */
+	inst->abandon_holdoff = KA_HOLDOFF_MAX;
 	return c;
 }
 
@@ -261,6 +287,11 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
 	struct ka_block *b = inst->strat->find(inst->idx, blk);
 	struct ka_carrier *c;
 
+	inst->abandon_holdoff = min(inst->abandon_holdoff + KA_HOLDOFF_ALLOC, KA_HOLDOFF_MAX);
+	/* A pooled carrier with room comes before a new one. */
+	if (!b && inst->hooks && inst->hooks->carrier_fetch &&
+	    inst->hooks->carrier_fetch(inst, blk))
+		b = inst->strat->find(inst->idx, blk);
 	if (b) {
 		c = ka_blk_carrier(b);
 		inst->strat->remove(inst->idx, c, b);
@@ -273,13 +304,13 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
 	return mbc_take(inst, c, b, blk, tid, origin);
 }
 
-/* Free an MBC block: coalesce with free neighbours, index or release. */
-static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
+/* Turn allocated block @b free, merged with free neighbours; returns the result, unindexed. */
+static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
+				 struct ka_block *b)
 {
 	size_t size = ka_blk_size(b);
 	bool last = ka_blk_last(b);
 
-	account_block(inst, c, size, false);
 	if (ka_blk_prev_free(b)) {
 		struct ka_block *prev = ka_blk_prev(b);
 
@@ -297,10 +328,49 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 		}
 	}
 	ka_blk_make_free(b, c, size, last ? KA_F_LAST : 0);
-	if (!c->used_blocks && !ka_crr_main(c))
-		mbc_destroy(inst, c);
-	else
+	return b;
+}
+
+/*
+ * erts's abandon test: the instance and the carrier are both at or below
+ * acul, the carrier's largest free block is at least acfml, and allocation
+ * is not ramping up. Pool-side limits (acnl, grace) are the layer's.
+ */
+static void maybe_abandon(struct ka_instance *inst, struct ka_carrier *c)
+{
+	const struct ka_carrier_stats *cs = &inst->st.mbc;
+	u64 acul = inst->p.acul;
+
+	if (!inst->hooks || !inst->hooks->carrier_abandon || !ka_inst_can_migrate(inst) ||
+	    inst->abandon_holdoff || ka_crr_main(c))
+		return;
+	if (cs->blocks_size.cur * 100 > acul * cs->carriers_size.cur ||
+	    (u64)c->used_size * 100 > acul * c->size)
+		return;
+	if (inst->strat->carrier_largest(inst->idx, c) < inst->p.acfml)
+		return;
+	inst->hooks->carrier_abandon(inst, c);
+}
+
+/* Free an MBC block: coalesce with free neighbours, index or release. */
+static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
+{
+	account_block(inst, c, ka_blk_size(b), false);
+	b = coalesce(inst, c, b);
+	inst->abandon_holdoff -= min(inst->abandon_holdoff, KA_HOLDOFF_FREE);
+	if (c->used_blocks || ka_crr_main(c)) {
 		inst->strat->insert(inst->idx, c, b);
+		maybe_abandon(inst, c);
+		return;
+	}
+	if (c->home == inst) {
+		mbc_destroy(inst, c);
+		return;
+	}
+	/* Only its owner may give a carrier back. */
+	inst->strat->insert(inst->idx, c, b);
+	ka_inst_mbc_detach(inst, c);
+	inst->hooks->carrier_foreign_empty(inst, c);
 }
 
 /* ---- singleblock carriers ---- */
@@ -367,7 +437,7 @@ static struct ka_block *own_block(struct ka_instance *inst, const void *ptr, con
 		ka_report("kalloc: %s of misaligned pointer %p, not a kalloc block\n", op, ptr);
 		return NULL;
 	}
-	if (ka_blk_carrier(b)->inst != inst) {
+	if (ka_crr_inst(ka_blk_carrier(b)) != inst || ka_crr_detached(ka_blk_carrier(b))) {
 		ka_report("kalloc: %s of %p, which is not a block of this instance\n", op, ptr);
 		return NULL;
 	}
@@ -405,13 +475,13 @@ size_t ka_inst_usable_size(const void *ptr)
 {
 	const struct ka_block *b = ka_payload_blk(ptr);
 
-	return ka_blk_size(b) - KA_HDR_SIZE - tag_room(ka_blk_carrier(b)->inst);
+	return ka_blk_size(b) - KA_HDR_SIZE - tag_room(ka_blk_carrier(b)->home);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_usable_size);
 
 struct ka_instance *ka_ptr_instance(const void *ptr)
 {
-	return ka_blk_carrier(ka_payload_blk(ptr))->inst;
+	return ka_crr_inst(ka_blk_carrier(ka_payload_blk(ptr)));
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_ptr_instance);
 
@@ -419,7 +489,7 @@ unsigned long ka_inst_block_origin(const void *ptr)
 {
 	const struct ka_block *b = ka_payload_blk(ptr);
 
-	return read_tag(ka_blk_carrier(b)->inst, b);
+	return read_tag(ka_blk_carrier(b)->home, b);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_block_origin);
 
@@ -460,6 +530,7 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 	inst->strat->insert(inst->idx, c, rest);
 	account_resize(inst, c, old, blk);
 	write_tag(inst, b, origin);
+	maybe_abandon(inst, c);
 }
 
 /* Grow MBC block @b to @blk bytes into a free next block, if it is big enough. */
@@ -659,3 +730,72 @@ void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
 		all[i]->last_max = all[i]->cur;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_stats_read);
+
+/* ---- carrier migration ---- */
+
+/* Takes MBC @c out of @inst with its free blocks; @inst stops counting it. */
+void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c)
+{
+	struct ka_carrier_stats *cs = &inst->st.mbc;
+
+	stat_sub(&cs->blocks, c->used_blocks);
+	stat_sub(&cs->blocks_size, c->used_size);
+	account_carrier(inst, c, false);
+	list_del_init(&c->link);
+	inst->strat->carrier_remove(inst->idx, c);
+	c->flags |= KA_CRR_DETACHED;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_mbc_detach);
+
+/*
+ * Makes detached MBC @c one of @inst's, free blocks and all. Its employer
+ * word is the caller's to set. The list stays in birth order, which the
+ * statistics views rely on.
+ */
+void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
+{
+	struct ka_carrier_stats *cs = &inst->st.mbc;
+	struct list_head *pos = &inst->mbcs;
+
+	while (pos->prev != &inst->mbcs &&
+	       list_entry(pos->prev, struct ka_carrier, link)->birth > c->birth)
+		pos = pos->prev;
+	list_add_tail(&c->link, pos);
+	c->flags &= ~KA_CRR_DETACHED;
+	account_carrier(inst, c, true);
+	stat_add(&cs->blocks, c->used_blocks);
+	stat_add(&cs->blocks_size, c->used_size);
+	inst->strat->carrier_attach(inst->idx, c);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_mbc_attach);
+
+/*
+ * Frees a block of detached MBC @c (the caller employs it and holds it
+ * against migration); true when the carrier is left empty.
+ */
+bool ka_inst_free_detached(struct ka_instance *inst, void *ptr)
+{
+	struct ka_block *b = ka_payload_blk(ptr);
+	struct ka_carrier *c = ka_blk_carrier(b);
+
+	inst->st.free_calls++;
+	c->used_blocks--;
+	c->used_size -= ka_blk_size(b);
+	b = coalesce(inst, c, b);
+	inst->strat->insert(inst->idx, c, b);
+	return !c->used_blocks;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_free_detached);
+
+/* Gives empty detached MBC @c, owned by @inst, back to its source. */
+void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c)
+{
+	carrier_free(inst, c);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_release_detached);
+
+size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c)
+{
+	return inst->strat->carrier_largest(inst->idx, c);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_carrier_largest);

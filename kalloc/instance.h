@@ -45,6 +45,10 @@ struct ka_params {
 	size_t asbcst;		/* ... if also below this many bytes */
 	unsigned int mmmbc;	/* segment MBCs before sys takes over */
 	unsigned int mmsbc;	/* segment SBCs before sys takes over */
+	unsigned int acul;	/* % utilization at or below which MBCs are abandoned; 0: never */
+	size_t acfml;		/* ... if their largest free block is at least this */
+	unsigned int acnl;	/* ... while fewer of the owner's carriers are pooled */
+	unsigned int acful;	/* % below which free pages would go back (no source can) */
 };
 
 struct ka_stat {
@@ -68,10 +72,21 @@ struct ka_inst_stats {
  * struct ka_inst_hooks - what the layer owning an instance learns of carriers
  * @carrier_created: @c has its header and is about to take blocks
  * @carrier_destroying: @c is about to go back to its source
+ * @carrier_abandon: @c meets the instance's abandon conditions (acul, acfml,
+ *	not the main carrier, not while allocation ramps up); the layer may
+ *	detach it (ka_inst_mbc_detach()) into its carrier pool. Optional.
+ * @carrier_fetch: the instance needs a carrier with a free block of @blk
+ *	bytes; the layer may attach one from its pool (ka_inst_mbc_attach())
+ *	and return true. Optional.
+ * @carrier_foreign_empty: @c, owned by another instance, has become empty
+ *	and was detached; the layer sends it to its owner. Required with a pool.
  */
 struct ka_inst_hooks {
 	void (*carrier_created)(struct ka_instance *inst, struct ka_carrier *c);
 	void (*carrier_destroying)(struct ka_instance *inst, struct ka_carrier *c);
+	void (*carrier_abandon)(struct ka_instance *inst, struct ka_carrier *c);
+	bool (*carrier_fetch)(struct ka_instance *inst, size_t blk);
+	void (*carrier_foreign_empty)(struct ka_instance *inst, struct ka_carrier *c);
 };
 
 struct ka_instance {
@@ -83,7 +98,7 @@ struct ka_instance {
 	struct ka_source *src[KA_NR_SRC];
 	struct list_head mbcs, sbcs;
 	struct ka_carrier *main;
-	u64 births;
+	unsigned int abandon_holdoff;	/* no abandoning while allocation ramps up */
 	struct ka_inst_stats st;
 };
 
@@ -134,5 +149,21 @@ static inline unsigned int ka_ptr_tid(const void *ptr)
 struct ka_instance *ka_ptr_instance(const void *ptr);
 
 void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out);
+
+/*
+ * Carrier migration, for the layer that runs a carrier pool. A detached MBC
+ * keeps its free blocks in its own index (carrier-oriented strategies only)
+ * and counts in no instance's statistics; only its employer touches it.
+ */
+static inline bool ka_inst_can_migrate(const struct ka_instance *inst)
+{
+	return inst->p.acul && inst->strat->carrier_attach;
+}
+
+void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c);
+void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c);
+bool ka_inst_free_detached(struct ka_instance *inst, void *ptr);
+void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c);
+size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c);
 
 #endif /* _KALLOC_INSTANCE_H */

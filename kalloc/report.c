@@ -4,10 +4,12 @@
  * WARN naming the problem; a KUnit test that provokes one on purpose holds a
  * named resource "kalloc_errors" and the report is counted there instead, as
  * lib/slub_kunit.c does, so the harness can stay strict about splats.
+ * Also the core's other kernel-side service: carrier birth numbers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/resource.h>
+#include <linux/atomic.h>
 #include <linux/sched.h>
 
 #include "core.h"
@@ -43,4 +45,12 @@ void ka_report(const char *fmt, ...)
 	else
 		WARN(1, "%pV", &vaf);
 	va_end(args);
+}
+
+static atomic64_t ka_births = ATOMIC64_INIT(0);
+
+/* Carriers migrate between instances, so their ages come from one counter. */
+u64 ka_core_next_birth(void)
+{
+	return atomic64_inc_return(&ka_births);
 }

@@ -50,6 +50,15 @@ echo "{\"passed\": $passed, \"failed\": $failed, \"skipped\": 0, \"problems\": [
 echo "core stress: $passed strategies passed, $failed failed"
 [ $failed -eq 0 ] || rc=1
 
+note "user-space: carrier migration between instances, every carrier-oriented strategy"
+if "$stress_dir/ka_migrate" -s "$seed"; then
+	echo '{"passed": 1, "failed": 0, "skipped": 0, "problems": []}' >"$out/group-migrate.json"
+else
+	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["ka_migrate failed"]}' \
+		>"$out/group-migrate.json"
+	rc=1
+fi
+
 fuzz_s=${KALLOC_FUZZ_SECONDS:-30}
 note "user-space: libFuzzer over the core's operation stream, ${fuzz_s}s"
 fuzz_ok=0

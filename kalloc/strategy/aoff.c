@@ -113,7 +113,11 @@ static void crr_refresh(struct aoff_crr *ac)
 	if (max == ac->max)
 		return;
 	ac->max = max;
-	aoff_crr_cb_propagate(&ac->rb, NULL);
+	/* A detached carrier (in the pool) is in no carrier tree. */
+	if (RB_EMPTY_NODE(&ac->rb))
+		ac->subtree_max = max;
+	else
+		aoff_crr_cb_propagate(&ac->rb, NULL);
 }
 
 static void aoff_common_init(void *idx, const struct ka_strategy_params *p)
@@ -122,18 +126,18 @@ static void aoff_common_init(void *idx, const struct ka_strategy_params *p)
 	((struct aoff_state *)idx)->ix.carriers = RB_ROOT;
 }
 
-static void aoff_carrier_add(void *idx, struct ka_carrier *c)
+/* Links @c, whose block tree and max are set, into the carrier tree. */
+static void link_carrier(struct aoff_state *st, struct ka_carrier *c)
 {
-	struct aoff_state *st = idx;
 	struct rb_node **link = &st->ix.carriers.rb_node, *parent = NULL;
 	struct aoff_crr *ac = crr_of(c);
 
-	ac->blocks = RB_ROOT;
-	ac->max = 0;
-	ac->subtree_max = 0;
+	ac->subtree_max = ac->max;
 	while (*link) {
 		struct aoff_crr *p = rb_entry(*link, struct aoff_crr, rb);
 
+		if (p->subtree_max < ac->max)
+			p->subtree_max = ac->max;
 		parent = *link;
 		link = crr_less(st->v, c, crr_carrier(p)) ? &parent->rb_left : &parent->rb_right;
 	}
@@ -141,11 +145,36 @@ static void aoff_carrier_add(void *idx, struct ka_carrier *c)
 	rb_insert_augmented(&ac->rb, &st->ix.carriers, &aoff_crr_cb);
 }
 
+static void aoff_carrier_add(void *idx, struct ka_carrier *c)
+{
+	struct aoff_crr *ac = crr_of(c);
+
+	ac->blocks = RB_ROOT;
+	ac->max = 0;
+	link_carrier(idx, c);
+}
+
+/* Its block tree stays: the carrier may join another instance with it. */
 static void aoff_carrier_remove(void *idx, struct ka_carrier *c)
 {
 	struct aoff_state *st = idx;
 
 	rb_erase_augmented(&crr_of(c)->rb, &st->ix.carriers, &aoff_crr_cb);
+	RB_CLEAR_NODE(&crr_of(c)->rb);
+}
+
+static void aoff_carrier_attach(void *idx, struct ka_carrier *c)
+{
+	struct aoff_crr *ac = crr_of(c);
+	struct rb_node *root = ac->blocks.rb_node;
+
+	ac->max = root ? rb_entry(root, struct aoff_node, rb)->subtree_max : 0;
+	link_carrier(idx, c);
+}
+
+static size_t aoff_carrier_largest(void *idx, struct ka_carrier *c)
+{
+	return crr_of(c)->max;
 }
 
 static void aoff_insert(void *idx, struct ka_carrier *c, struct ka_block *b)
@@ -388,6 +417,8 @@ const struct ka_strategy ka_strategy_##as_name = {				\
 	.init = as_name##_init,							\
 	.carrier_add = aoff_carrier_add,					\
 	.carrier_remove = aoff_carrier_remove,					\
+	.carrier_attach = aoff_carrier_attach,					\
+	.carrier_largest = aoff_carrier_largest,				\
 	.insert = aoff_insert,							\
 	.remove = aoff_remove,							\
 	.find = aoff_find,							\

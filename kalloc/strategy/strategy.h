@@ -43,7 +43,12 @@ typedef void (*ka_check_visit_fn)(struct ka_check *chk, struct ka_block *b);
  * @index_size: bytes of per-instance index state (zeroed before @init)
  * @init: set up an empty index
  * @carrier_add: a new MBC joins the instance (before any insert into it)
- * @carrier_remove: an MBC leaves the instance (after its last block left)
+ * @carrier_remove: an MBC leaves the instance: after its last block left, or
+ *	with its free blocks, which stay in its own index (carrier migration)
+ * @carrier_attach: an MBC removed from another instance of the same strategy
+ *	joins this one with its free blocks; NULL where the strategy keeps no
+ *	per-carrier index and so cannot migrate carriers
+ * @carrier_largest: the largest free block of @c (with @carrier_attach)
  * @insert: index free block @b of carrier @c (its header and footer are set)
  * @remove: unindex free block @b of carrier @c (before its header changes)
  * @find: a free block of at least @size bytes, left in the index; or NULL
@@ -57,6 +62,8 @@ struct ka_strategy {
 	void (*init)(void *idx, const struct ka_strategy_params *p);
 	void (*carrier_add)(void *idx, struct ka_carrier *c);
 	void (*carrier_remove)(void *idx, struct ka_carrier *c);
+	void (*carrier_attach)(void *idx, struct ka_carrier *c);
+	size_t (*carrier_largest)(void *idx, struct ka_carrier *c);
 	void (*insert)(void *idx, struct ka_carrier *c, struct ka_block *b);
 	void (*remove)(void *idx, struct ka_carrier *c, struct ka_block *b);
 	struct ka_block *(*find)(void *idx, size_t size);

@@ -60,6 +60,13 @@ static inline void ka_core_free(void *ptr)
 	free(ptr);
 }
 
+static inline u64 ka_core_next_birth(void)
+{
+	static u64 births;
+
+	return __atomic_add_fetch(&births, 1, __ATOMIC_RELAXED);
+}
+
 /* Reports of misuse; the user-space programs count them (ka_user.c). */
 extern unsigned long ka_user_reports;
 extern bool ka_user_verbose;
