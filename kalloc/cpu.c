@@ -17,6 +17,11 @@
  * on its CPU drains twenty per pass until the queue is empty; the work is
  * queued when the list goes from empty to non-empty and again every
  * KA_KICK_EVERY pushes, so no block waits on an idle CPU.
+ *
+ * With a carrier pool (pool.c) a block's carrier may have moved to another
+ * instance: a free goes to whoever employs the carrier when it is looked
+ * at, and a queued block whose carrier moved on is forwarded. The same queue
+ * pass also takes the owner's homecoming carriers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +32,8 @@
 
 #include "cpu.h"
 #include "internal.h"
+#include "layer.h"
+#include "pool.h"
 #include "registry.h"
 
 #define KA_DRAIN_PER_ALLOC	2
@@ -83,9 +90,12 @@ static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *
 
 	if (!pc->locked || !gfpflags_allow_blocking(gfp))
 		return real->alloc(real, size, sbc, gfp);
+	/* The caller holds blocks of this instance: their carriers must stay put. */
+	pc->sleepers++;
 	unlock_pcpu(pc);
 	mem = real->alloc(real, size, sbc, gfp);
 	lock_pcpu(pc);
+	pc->sleepers--;
 	return mem;
 }
 
@@ -141,12 +151,24 @@ static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
 
 static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
 {
+	ka_pool_carrier_init(c);
 	ka_registry_add(c);
 }
 
+/* Only the owner gives a carrier back, only when it employs it, and it should be empty. */
 static void pcpu_carrier_destroying(struct ka_instance *inst, struct ka_carrier *c)
 {
+	WARN_ONCE(c->home != inst || ka_crr_inst(c) != inst,
+		  "kalloc: carrier given back by an instance that does not own and employ it\n");
+	if (c->used_blocks)
+		ka_pcpu_of(inst)->released_nonempty++;
 	ka_registry_del(c);
+}
+
+static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)
+{
+	if (!ka_pcpu_of(inst)->sleepers)
+		ka_pool_abandon(inst, c);
 }
 
 static const struct ka_inst_hooks pcpu_hooks = {
@@ -154,7 +176,29 @@ static const struct ka_inst_hooks pcpu_hooks = {
 	.carrier_destroying = pcpu_carrier_destroying,
 };
 
+static const struct ka_inst_hooks pcpu_pool_hooks = {
+	.carrier_created = pcpu_carrier_created,
+	.carrier_destroying = pcpu_carrier_destroying,
+	.carrier_abandon = pcpu_carrier_abandon,
+	.carrier_fetch = ka_pool_fetch,
+	.carrier_foreign_empty = ka_pool_foreign_empty,
+};
+
 /* ---- delayed dealloc ---- */
+
+static unsigned int drain_homecomings(struct ka_pcpu *pc)
+{
+	struct llist_node *n = llist_del_all(&pc->homecoming);
+	struct ka_crr_layer *l, *next;
+	unsigned int done = 0;
+
+	/* The record is in the carrier, which stays until this pass lets it go. */
+	llist_for_each_entry_safe(l, next, n, homecoming) {
+		ka_pool_homecoming(pc, ka_layer_carrier(l));
+		done++;
+	}
+	return done;
+}
 
 static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 {
@@ -162,6 +206,8 @@ static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 	struct llist_node *n;
 
 	lockdep_assert_held(&pc->lock);
+	if (unlikely(!llist_empty(&pc->homecoming)))
+		done = drain_homecomings(pc);
 	while (done < budget) {
 		if (!pc->pending) {
 			if (llist_empty(&pc->remote))
@@ -170,7 +216,7 @@ static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 		}
 		n = pc->pending;
 		pc->pending = n->next;
-		ka_inst_free(&pc->inst, n);
+		ka_cpu_free_locked(pc, n);
 		done++;
 	}
 	pc->dd_drained += done;
@@ -179,13 +225,18 @@ static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 
 static bool queue_nonempty(struct ka_pcpu *pc)
 {
-	return pc->pending || !llist_empty(&pc->remote);
+	return pc->pending || !llist_empty(&pc->remote) || !llist_empty(&pc->homecoming);
 }
 
 static void kick(struct ka_pcpu *pc)
 {
 	atomic64_inc(&pc->dd_kicks);
 	queue_work_on(pc->cpu, system_wq, &pc->kick);
+}
+
+void ka_cpu_kick(struct ka_pcpu *pc)
+{
+	kick(pc);
 }
 
 static void kick_work(struct work_struct *work)
@@ -226,10 +277,10 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
 
 /* ---- allocation paths ---- */
 
-void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
-		   gfp_t gfp)
+void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
+		      unsigned long origin, gfp_t gfp)
 {
-	struct ka_pcpu *pc = lock_this_cpu(&ka_class_states[cls]);
+	struct ka_pcpu *pc = lock_this_cpu(cs);
 	void *ptr;
 
 	drain(pc, KA_DRAIN_PER_ALLOC);
@@ -239,52 +290,105 @@ void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned lo
 	unlock_pcpu(pc);
 	return ptr;
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
 
-void ka_cpu_free(struct ka_pcpu *owner, void *ptr)
+void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
+		   gfp_t gfp)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (owner->cpu == smp_processor_id()) {
-		spin_lock(&owner->lock);
-		owner->irqflags = flags;
-		owner->locked = true;
-		ka_inst_free(&owner->inst, ptr);
-		unlock_pcpu(owner);
-		return;
-	}
-	local_irq_restore(flags);
-	push_remote(owner, ptr);
-}
-
-/* A foreign block is copied into a block of this CPU and sent home. */
-void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp)
-{
-	unsigned int tid = ka_ptr_tid(ptr);
-	unsigned long flags;
-	void *new;
-
-	local_irq_save(flags);
-	if (owner->cpu == smp_processor_id()) {
-		spin_lock(&owner->lock);
-		owner->irqflags = flags;
-		owner->locked = true;
-		new = ka_inst_realloc(&owner->inst, ptr, size, gfp);
-		unlock_pcpu(owner);
-		return new;
-	}
-	local_irq_restore(flags);
-	new = ka_cpu_alloc(owner->cls, size, tid, ka_inst_block_origin(ptr), gfp);
-	if (!new)
-		return NULL;
-	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
-	push_remote(owner, ptr);
-	return new;
+	return ka_cpu_alloc_in(&ka_class_states[cls], size, tid, origin, gfp);
 }
 
 /*
- * The instance a pointer belongs to, if it is an allocated kalloc block;
- * otherwise NULL and a reason in @why. Any context.
+ * Frees @ptr in @pc, which the caller has locked, if @pc employs its carrier;
+ * otherwise sends it on to the employer.
+ */
+void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr)
+{
+	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
+	unsigned long emp;
+
+	lockdep_assert_held(&pc->lock);
+	for (;;) {
+		emp = READ_ONCE(c->emp);
+		if (ka_emp_inst(emp) != &pc->inst) {
+			push_remote(ka_pcpu_of(ka_emp_inst(emp)), ptr);
+			return;
+		}
+		if (!(emp & KA_EMP_IN_POOL)) {
+			ka_inst_free(&pc->inst, ptr);
+			return;
+		}
+		if (ka_pool_free(pc, c, ptr, emp))
+			return;
+	}
+}
+
+/* Locks @pc, this CPU's, with interrupts already off since the caller saved @flags. */
+static void lock_local(struct ka_pcpu *pc, unsigned long flags)
+	__acquires(pc->lock)
+{
+	spin_lock(&pc->lock);
+	pc->irqflags = flags;
+	pc->locked = true;
+}
+
+void ka_cpu_free(void *ptr)
+{
+	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
+	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (pc->cpu == smp_processor_id()) {
+		lock_local(pc, flags);
+		ka_cpu_free_locked(pc, ptr);
+		unlock_pcpu(pc);
+		return;
+	}
+	local_irq_restore(flags);
+	/* If the carrier moves on meanwhile, @pc forwards the block. */
+	push_remote(pc, ptr);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_free);
+
+/*
+ * In place when this CPU employs the block's carrier and it is not pooled;
+ * otherwise copied into a block of this CPU's instance of @cs, the old one
+ * freed through its employer.
+ */
+void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp)
+{
+	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
+	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
+	unsigned long emp, flags;
+	void *new;
+
+	local_irq_save(flags);
+	if (pc->cpu == smp_processor_id()) {
+		lock_local(pc, flags);
+		emp = READ_ONCE(c->emp);
+		if (emp == (unsigned long)&pc->inst ||
+		    emp == ((unsigned long)&pc->inst | KA_EMP_HOME)) {
+			new = ka_inst_realloc(&pc->inst, ptr, size, gfp);
+			unlock_pcpu(pc);
+			return new;
+		}
+		unlock_pcpu(pc);
+	} else {
+		local_irq_restore(flags);
+	}
+	new = ka_cpu_alloc_in(cs, size, ka_ptr_tid(ptr), ka_inst_block_origin(ptr), gfp);
+	if (!new)
+		return NULL;
+	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
+	ka_cpu_free(ptr);
+	return new;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_realloc);
+
+/*
+ * The instance employing the carrier of @ptr, if it is an allocated kalloc
+ * block; otherwise NULL and a reason in @why. Any context.
  */
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 {
@@ -309,7 +413,7 @@ struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 		*why = "already free (double free?)";
 		goto out;
 	}
-	pc = container_of(c->inst, struct ka_pcpu, inst);
+	pc = ka_pcpu_of(ka_crr_inst(c));
 out:
 	rcu_read_unlock();
 	return pc;
@@ -329,22 +433,10 @@ static int ka_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-static void pcpu_destroy(struct ka_pcpu *pc)
-{
-	size_t live;
-
-	cancel_work_sync(&pc->kick);
-	ka_cpu_drain(pc);
-	live = ka_inst_destroy(&pc->inst);
-	if (live)
-		pr_warn("%s instance of CPU %d released with %zu blocks still allocated\n",
-			ka_class_name(pc->cls), pc->cpu, live);
-	/* kfree()d by the caller once the RCU-deferred carrier releases ran */
-}
-
-static int pcpu_create(struct ka_class_state *cs, enum ka_class cls, int cpu)
+static int pcpu_create(struct ka_class_state *cs, int cpu)
 {
 	int node = cpu_to_node(cpu);
+	const struct ka_inst_hooks *hooks = &pcpu_hooks;
 	struct ka_pcpu *pc;
 	int err;
 
@@ -353,15 +445,21 @@ static int pcpu_create(struct ka_class_state *cs, enum ka_class cls, int cpu)
 		return -ENOMEM;
 	spin_lock_init(&pc->lock);
 	init_llist_head(&pc->remote);
+	init_llist_head(&pc->homecoming);
+	INIT_LIST_HEAD(&pc->own_pooled);
 	INIT_WORK(&pc->kick, kick_work);
-	pc->cls = cls;
+	pc->cls = cs->cls;
 	pc->cpu = cpu;
 	ka_seg_handle_init(&pc->seg, &ka_seg_global, node);
 	ka_sys_handle_init(&pc->sys, &ka_sys_global, node);
 	pc->seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free };
 	pc->sys_src = (struct ka_source){ "sys", pcpu_sys_alloc, pcpu_sys_free };
-	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->seg_src, &pc->sys_src,
-				  &pcpu_hooks, GFP_KERNEL);
+	if (cs->pool && cs->p.acul && ka_strategy_get(cs->p.as)->carrier_attach) {
+		pc->pool = cs->pool;
+		hooks = &pcpu_pool_hooks;
+	}
+	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->seg_src, &pc->sys_src, hooks,
+				  GFP_KERNEL);
 	if (err) {
 		kfree(pc);
 		return err;
@@ -370,60 +468,142 @@ static int pcpu_create(struct ka_class_state *cs, enum ka_class cls, int cpu)
 	return 0;
 }
 
-void ka_cpu_exit(void)
+static bool any_queued(struct ka_class_state *const *groups, int n)
 {
-	enum ka_class cls;
-	int cpu;
+	bool queued = false;
+	int g, cpu;
 
-	if (ka_cpuhp_state > 0)
-		cpuhp_remove_state_nocalls(ka_cpuhp_state);
-	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		struct ka_class_state *cs = &ka_class_states[cls];
+	for (g = 0; g < n; g++) {
+		if (!groups[g]->pcpu)
+			continue;
+		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = groups[g]->pcpu[cpu];
 
-		cs->enabled = false;
-		if (!cs->pcpu)
+			if (pc && queue_nonempty(pc)) {
+				ka_cpu_drain(pc);
+				queued = true;
+			}
+		}
+	}
+	return queued;
+}
+
+/*
+ * Tears down classes whose users are gone. Queues are drained until no
+ * block or homecoming is in flight (a drain may forward to another
+ * instance), every carrier goes back to its owner, and only then are the
+ * instances destroyed, each giving back what it owns.
+ */
+static void groups_teardown(struct ka_class_state *const *groups, int n)
+{
+	int g, cpu;
+
+	for (g = 0; g < n; g++) {
+		groups[g]->enabled = false;
+		if (groups[g]->pcpu)
+			for_each_possible_cpu(cpu)
+				if (groups[g]->pcpu[cpu])
+					cancel_work_sync(&groups[g]->pcpu[cpu]->kick);
+	}
+	while (any_queued(groups, n))
+		cond_resched();
+	for (g = 0; g < n; g++)
+		if (groups[g]->pool)
+			ka_pool_return_all(groups[g]->pool);
+	for (g = 0; g < n; g++) {
+		if (!groups[g]->pcpu)
 			continue;
 		for_each_possible_cpu(cpu)
-			if (cs->pcpu[cpu])
-				pcpu_destroy(cs->pcpu[cpu]);
+			if (groups[g]->pcpu[cpu])
+				ka_pool_rehome(groups[g]->pcpu[cpu]);
+	}
+	for (g = 0; g < n; g++) {
+		if (!groups[g]->pcpu)
+			continue;
+		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = groups[g]->pcpu[cpu];
+			size_t live;
+
+			if (!pc)
+				continue;
+			cancel_work_sync(&pc->kick);	/* a drain above may have kicked it */
+			live = ka_inst_destroy(&pc->inst);
+			if (live)
+				pr_warn("%s instance of CPU %d released with %zu blocks still allocated\n",
+					ka_class_name(pc->cls), pc->cpu, live);
+		}
 	}
 	/* The carriers released through call_rcu() use their instance's sources. */
 	rcu_barrier();
-	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		struct ka_class_state *cs = &ka_class_states[cls];
-
-		if (!cs->pcpu)
+	for (g = 0; g < n; g++) {
+		if (!groups[g]->pcpu)
 			continue;
 		for_each_possible_cpu(cpu)
-			kfree(cs->pcpu[cpu]);
-		kfree(cs->pcpu);
-		cs->pcpu = NULL;
+			kfree(groups[g]->pcpu[cpu]);
+		kfree(groups[g]->pcpu);
+		groups[g]->pcpu = NULL;
 	}
+}
+
+int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
+		      struct ka_pool *pool)
+{
+	int cpu, err;
+
+	cs->cls = cls;
+	cs->p = *p;
+	cs->pool = pool;
+	cs->pcpu = kcalloc(nr_cpu_ids, sizeof(*cs->pcpu), GFP_KERNEL);
+	if (!cs->pcpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		err = pcpu_create(cs, cpu);
+		if (err) {
+			pr_err("%s instance of CPU %d: error %d\n", ka_class_name(cls), cpu, err);
+			groups_teardown(&cs, 1);
+			return err;
+		}
+	}
+	cs->enabled = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_group_init);
+
+void ka_cpu_group_exit(struct ka_class_state *cs)
+{
+	groups_teardown(&cs, 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_group_exit);
+
+void ka_cpu_exit(void)
+{
+	struct ka_class_state *groups[KA_NR_CLASSES];
+	enum ka_class cls;
+
+	if (ka_cpuhp_state > 0)
+		cpuhp_remove_state_nocalls(ka_cpuhp_state);
+	for (cls = 0; cls < KA_NR_CLASSES; cls++)
+		groups[cls] = &ka_class_states[cls];
+	groups_teardown(groups, KA_NR_CLASSES);
 }
 
 int ka_cpu_init(const struct ka_opts *o)
 {
 	enum ka_class cls;
-	int cpu, err;
+	int err, i;
 
+	for (i = 0; i < KA_NR_POOLS; i++)
+		ka_pool_init(&ka_pools[i], i == KA_POOL_SHARED ? '@' : ka_class_letter(i));
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
 		struct ka_class_state *cs = &ka_class_states[cls];
 
 		cs->p = o->cls[cls].p;
+		cs->cls = cls;
 		if (!o->cls[cls].enabled)
 			continue;
-		cs->pcpu = kcalloc(nr_cpu_ids, sizeof(*cs->pcpu), GFP_KERNEL);
-		if (!cs->pcpu)
-			goto nomem;
-		for_each_possible_cpu(cpu) {
-			err = pcpu_create(cs, cls, cpu);
-			if (err) {
-				pr_err("%s instance of CPU %d: error %d\n", ka_class_name(cls),
-				       cpu, err);
-				goto fail;
-			}
-		}
-		cs->enabled = true;
+		err = ka_cpu_group_init(cs, cls, &o->cls[cls].p, &ka_pools[o->cls[cls].pool]);
+		if (err)
+			goto fail;
 	}
 	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "kalloc:online", NULL,
 					ka_cpu_offline);
@@ -431,8 +611,6 @@ int ka_cpu_init(const struct ka_opts *o)
 		goto fail;
 	ka_cpuhp_state = err;
 	return 0;
-nomem:
-	err = -ENOMEM;
 fail:
 	ka_cpu_exit();
 	return err;

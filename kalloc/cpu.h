@@ -17,28 +17,57 @@
 #include "seg.h"
 #include "sys.h"
 
+struct ka_pool;
+
+/* Counters of one instance's use of the carrier pool; under its lock. */
+struct ka_pool_calls {
+	u64 abandoned;		/* carriers it put in the pool */
+	u64 fetched;		/* carriers it took from the pool */
+	u64 fetch_failed;	/* searches that found none */
+	u64 skip_busy;		/* pooled carriers passed over: their owner was freeing */
+	u64 skip_size;		/* ... no free block large enough */
+	u64 homecomings;	/* carriers sent back by their employer */
+};
+
+/* The carriers an instance owns that sit in the pool (changed by any CPU). */
+struct ka_pooled {
+	atomic_long_t blocks, blocks_size, carriers, carriers_size;
+};
+
 /* An instance of one class on one CPU. */
 struct ka_pcpu {
 	spinlock_t lock;		/* the instance; taken with interrupts off */
 	unsigned long irqflags;		/* the holder's, to drop the lock around a sleep */
 	bool locked;			/* held by an allocation path (may be dropped) */
+	unsigned int sleepers;		/* allocations that dropped @lock to sleep in a source */
 	struct ka_instance inst;
 	struct ka_source seg_src, sys_src;	/* what the instance calls */
 	struct ka_seg_handle seg;		/* the shared sources behind them */
 	struct ka_sys_handle sys;
 	struct llist_head remote;	/* blocks freed by other CPUs */
 	struct llist_node *pending;	/* taken off @remote, not yet freed; under @lock */
+	struct llist_head homecoming;	/* its carriers sent back by their employers */
 	atomic_t pushes;
 	struct work_struct kick;
 	enum ka_class cls;
 	int cpu;
 	atomic64_t dd_queued, dd_kicks;
 	u64 dd_drained;			/* under @lock */
+	struct ka_pool *pool;		/* NULL: its carriers never migrate */
+	struct list_head own_pooled;	/* its own carriers last seen in the pool; under @lock */
+	struct ka_pool_calls pool_calls;
+	struct ka_pooled pooled;
+	u64 released_nonempty;		/* carriers given back with blocks (tear-down of leaks) */
+	struct rcu_head gp_nudge;	/* asks for a grace period after a pool removal */
+	unsigned long gp_nudging;	/* bit 0: @gp_nudge is queued */
 };
 
+/* A class: its parameters, one instance per possible CPU, its carrier pool. */
 struct ka_class_state {
 	bool enabled;
+	enum ka_class cls;
 	struct ka_params p;
+	struct ka_pool *pool;
 	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
 };
 
@@ -47,16 +76,34 @@ extern struct ka_class_state ka_class_states[KA_NR_CLASSES];
 int ka_cpu_init(const struct ka_opts *o);
 void ka_cpu_exit(void);
 
+/* Class states besides the module's own (tests with their own parameters). */
+int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
+		      struct ka_pool *pool);
+void ka_cpu_group_exit(struct ka_class_state *cs);
+void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
+		      unsigned long origin, gfp_t gfp);
+
 void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
 		   gfp_t gfp);
-void ka_cpu_free(struct ka_pcpu *owner, void *ptr);
-void *ka_cpu_realloc(struct ka_pcpu *owner, void *ptr, size_t size, gfp_t gfp);
+void ka_cpu_free(void *ptr);
+void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 void ka_cpu_drain(struct ka_pcpu *pc);
 
-/* Delayed-dealloc counters of one instance, as the statistics views show them. */
+static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)
+{
+	return container_of(inst, struct ka_pcpu, inst);
+}
+
+/* For the pool: send @ptr to the CPU employing its carrier; @pc is locked by the caller. */
+void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr);
+void ka_cpu_kick(struct ka_pcpu *pc);
+
+/* Counters of one instance kept outside its core, as the statistics views show them. */
 struct ka_pcpu_counts {
-	u64 queued, drained, kicks;
+	u64 queued, drained, kicks;	/* delayed dealloc */
+	struct ka_pool_calls pool;
+	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
 };
 
 static inline bool ka_class_enabled(enum ka_class cls)

@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "options.h"
+#include "pool.h"
 
 #define KIB	1024UL
 #define NO_SBC	(KA_MAX_REQUEST + 1)	/* sbct above any request: no SBCs */
@@ -22,6 +23,7 @@
 struct class_default {
 	enum ka_as as;
 	size_t sbct, mmbcs, smbcs, lmbcs;
+	unsigned int acul_de;	/* what acul "de" means for the class, as erts */
 };
 
 /*
@@ -30,14 +32,35 @@ struct class_default {
  * (4 MiB) and main carriers are small, as every CPU has one per class.
  */
 static const struct class_default class_defaults[KA_NR_CLASSES] = {
-	[KA_CLASS_TEMP]   = { KA_AS_AF,   512 * KIB, 64 * KIB, 64 * KIB,  1024 * KIB },
-	[KA_CLASS_SL]     = { KA_AS_GF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
-	[KA_CLASS_STD]    = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
-	[KA_CLASS_LL]     = { KA_AS_AOBF, NO_SBC,    64 * KIB, 256 * KIB, 4096 * KIB },
-	[KA_CLASS_FIX]    = { KA_AS_AOBF, 512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
-	[KA_CLASS_BUFFER] = { KA_AS_BF,   512 * KIB, 0,        256 * KIB, 4096 * KIB },
-	[KA_CLASS_DRIVER] = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB },
+	[KA_CLASS_TEMP]   = { KA_AS_AF,   512 * KIB, 64 * KIB, 64 * KIB,  1024 * KIB, 0 },
+	[KA_CLASS_SL]     = { KA_AS_GF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB, 60 },
+	[KA_CLASS_STD]    = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB, 60 },
+	[KA_CLASS_LL]     = { KA_AS_AOBF, NO_SBC,    64 * KIB, 256 * KIB, 4096 * KIB, 85 },
+	[KA_CLASS_FIX]    = { KA_AS_AOBF, 512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB, 60 },
+	[KA_CLASS_BUFFER] = { KA_AS_BF,   512 * KIB, 0,        256 * KIB, 4096 * KIB, 60 },
+	[KA_CLASS_DRIVER] = { KA_AS_BF,   512 * KIB, 32 * KIB, 128 * KIB, 2048 * KIB, 60 },
 };
+
+/*
+ * erts's rule: carriers migrate only with a strategy that keeps a free-block
+ * index per carrier, so with acul on any other strategy becomes aoffcbf.
+ * acful never exceeds acul.
+ */
+static void finalize(struct ka_opts *o)
+{
+	int c;
+
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		struct ka_class_opts *co = &o->cls[c];
+
+		co->p.as = co->as;
+		if (co->p.acul && !ka_strategy_get(co->as)->carrier_attach)
+			co->p.as = KA_AS_AOFFCBF;
+		if (co->acful_de)
+			co->p.acful = co->p.acul > 20 ? co->p.acul - 20 : 0;
+		co->p.acful = min(co->p.acful, co->p.acul);
+	}
+}
 
 void ka_opts_default(struct ka_opts *o)
 {
@@ -55,13 +78,18 @@ void ka_opts_default(struct ka_opts *o)
 		p->lmbcs = class_defaults[c].lmbcs;
 		/* as erts: tags on for the buffer and driver allocators */
 		p->atags = c == KA_CLASS_BUFFER || c == KA_CLASS_DRIVER;
+		/* as erts since 17: carriers migrate by default ("de") */
+		p->acul = class_defaults[c].acul_de;
+		o->cls[c].as = class_defaults[c].as;
+		o->cls[c].pool = c;
 		o->cls[c].enabled = true;
 	}
 	ka_seg_params_default(&o->seg);
+	finalize(o);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_opts_default);
 
-enum kind { K_SIZE_KIB, K_UINT, K_PCT, K_BOOL, K_AS };
+enum kind { K_SIZE_KIB, K_UINT, K_PCT, K_BOOL, K_AS, K_SIZE };
 
 struct param {
 	const char *name;
@@ -105,6 +133,14 @@ static const struct param class_params[] = {
 	  sizeof_field(struct ka_params, mmsbc), 0, UINT_MAX },
 	{ "as", K_AS, offsetof(struct ka_params, as),
 	  sizeof_field(struct ka_params, as), 0, KA_NR_AS - 1 },
+	{ "acul", K_PCT, offsetof(struct ka_params, acul),
+	  sizeof_field(struct ka_params, acul), 0, 100 },
+	{ "acful", K_PCT, offsetof(struct ka_params, acful),
+	  sizeof_field(struct ka_params, acful), 0, 100 },
+	{ "acnl", K_UINT, offsetof(struct ka_params, acnl),
+	  sizeof_field(struct ka_params, acnl), 0, UINT_MAX },
+	{ "acfml", K_SIZE, offsetof(struct ka_params, acfml),
+	  sizeof_field(struct ka_params, acfml), 0, KA_CARRIER_MAX },
 };
 
 static const struct param seg_params[] = {
@@ -190,13 +226,39 @@ static const struct param *lookup(const struct param *tab, size_t n, const char 
 	return NULL;
 }
 
+static int no_temp_pool(const char *flag, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: the temp class cannot migrate carriers", flag);
+	return -EINVAL;
+}
+
+/* cp: a class letter, @ for the pool all classes may share, : for the class's own. */
+static int apply_cp(struct ka_opts *o, const char *flag, const char *val, int first, int last,
+		    char *err, size_t errlen)
+{
+	int c, pool = -1;
+
+	if (!strcmp(val, "@"))
+		pool = KA_POOL_SHARED;
+	else if (strlen(val) == 1 && val[0] != ':')
+		pool = class_of_letter(val[0]);
+	if (pool < 0 && strcmp(val, ":")) {
+		snprintf(err, errlen, "%s: '%s' is not a class letter, @ or :", flag, val);
+		return -EINVAL;
+	}
+	for (c = first; c <= last; c++)
+		o->cls[c].pool = pool < 0 ? c : pool;
+	return 0;
+}
+
 static int apply(struct ka_opts *o, const char *flag, const char *val, char *err, size_t errlen)
 {
 	char sys = flag[2];
 	const char *name = flag + 3;
 	const struct param *prm;
-	unsigned long v;
+	unsigned long v = 0;
 	int c, first, last, ret;
+	bool de;
 
 	if (sys == 'M') {
 		prm = lookup(seg_params, ARRAY_SIZE(seg_params), name);
@@ -234,18 +296,40 @@ static int apply(struct ka_opts *o, const char *flag, const char *val, char *err
 		}
 		return 0;
 	}
+	if (!strcmp(name, "cp"))
+		return apply_cp(o, flag, val, first, last, err, errlen);
 	prm = lookup(class_params, ARRAY_SIZE(class_params), name);
 	if (!prm)
 		goto unknown;
-	ret = parse_value(prm, flag, val, &v, err, errlen);
-	if (ret)
-		return ret;
+	/* "de": the class's recommended value, decided per class below */
+	de = (!strcmp(name, "acul") || !strcmp(name, "acful")) && !strcmp(val, "de");
+	if (!de) {
+		ret = parse_value(prm, flag, val, &v, err, errlen);
+		if (ret)
+			return ret;
+	}
 	for (c = first; c <= last; c++) {
 		/* erts refuses af everywhere but temp_alloc: it only suits scratch memory */
 		if (prm->kind == K_AS && v == KA_AS_AF && c != KA_CLASS_TEMP) {
 			snprintf(err, errlen, "%s: af is only for the temp class", flag);
 			return -EINVAL;
 		}
+		if (!strcmp(name, "acful")) {
+			o->cls[c].acful_de = de;
+			if (de)
+				continue;
+		}
+		if (!strcmp(name, "acul")) {
+			if (de)
+				v = class_defaults[c].acul_de;
+			/* as erts: temp memory never leaves its CPU, so it has no pool */
+			if (c == KA_CLASS_TEMP && v && first == last)
+				return no_temp_pool(flag, err, errlen);
+			if (c == KA_CLASS_TEMP)
+				continue;
+		}
+		if (prm->kind == K_AS)
+			o->cls[c].as = v;
 		store(&o->cls[c].p, prm, v);
 	}
 	return 0;
@@ -290,6 +374,8 @@ int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen)
 			break;
 	}
 	kfree(copy);
+	if (!ret)
+		finalize(o);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_opts_parse);

@@ -12,7 +12,10 @@
 #include "seg.h"
 
 struct ka_class_opts {
-	struct ka_params p;
+	struct ka_params p;	/* p.as is effective: aoffcbf when acul needs it */
+	enum ka_as as;		/* the strategy asked for */
+	bool acful_de;		/* acful "de": acul - 20, worked out once acul is known */
+	unsigned int pool;	/* cp: index in ka_pools */
 	bool enabled;		/* e: false sends the class's types to the sys source */
 };
 

@@ -10,6 +10,7 @@
 #include <linux/rbtree_latch.h>
 #include <linux/spinlock.h>
 
+#include "layer.h"
 #include "registry.h"
 
 static struct latch_tree_root ka_registry;
@@ -17,13 +18,12 @@ static DEFINE_SPINLOCK(ka_registry_lock);
 
 static inline struct latch_tree_node *reg_node(struct ka_carrier *c)
 {
-	BUILD_BUG_ON(sizeof(struct latch_tree_node) > sizeof(c->owner));
-	return (struct latch_tree_node *)c->owner;
+	return &ka_crr_layer(c)->reg;
 }
 
 static inline struct ka_carrier *reg_carrier(struct latch_tree_node *n)
 {
-	return container_of((void *)n, struct ka_carrier, owner);
+	return ka_layer_carrier(container_of(n, struct ka_crr_layer, reg));
 }
 
 static __always_inline bool reg_less(struct latch_tree_node *a, struct latch_tree_node *b)

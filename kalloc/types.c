@@ -205,11 +205,13 @@ static const char *ka_type_name_of(unsigned int tid)
 }
 
 /*
- * The owner of @ptr if it is a live block of @type. Anything else is reported,
- * naming the type and the caller, and NULL tells the caller to do nothing.
+ * Whether @ptr is a live block of @type. Anything else is reported, naming
+ * the type and the caller, and false tells the caller to do nothing. Type
+ * ids are unique, so the id alone names the type: with a shared carrier pool
+ * one carrier may hold blocks of several classes.
  */
-static struct ka_pcpu *ka_check_block(struct ka_type *type, const void *ptr,
-				      const char *op, void *caller)
+static bool ka_check_block(struct ka_type *type, const void *ptr, const char *op,
+			   void *caller)
 {
 	const char *why = NULL;
 	struct ka_pcpu *owner = ka_cpu_owner(ptr, &why);
@@ -218,23 +220,21 @@ static struct ka_pcpu *ka_check_block(struct ka_type *type, const void *ptr,
 	if (!owner) {
 		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr,
 			  caller, why);
-		return NULL;
+		return false;
 	}
 	tid = ka_blk_tid(ka_payload_blk(ptr));
-	if (tid != type->id || owner->cls != type->class) {
+	if (tid != type->id) {
 		rcu_read_lock();
 		ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
 			  type->name, ptr, caller, ka_type_name_of(tid));
 		rcu_read_unlock();
-		return NULL;
+		return false;
 	}
-	return owner;
+	return true;
 }
 
 void ka_free(struct ka_type *type, const void *ptr)
 {
-	struct ka_pcpu *owner;
-
 	if (!ptr)
 		return;
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
@@ -243,10 +243,9 @@ void ka_free(struct ka_type *type, const void *ptr)
 	if (!ka_class_enabled(type->class)) {
 		kfree(ptr);
 	} else {
-		owner = ka_check_block(type, ptr, "ka_free", __builtin_return_address(0));
-		if (!owner)
+		if (!ka_check_block(type, ptr, "ka_free", __builtin_return_address(0)))
 			return;
-		ka_cpu_free(owner, (void *)ptr);
+		ka_cpu_free((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
 }
@@ -254,8 +253,6 @@ EXPORT_SYMBOL_GPL(ka_free);
 
 void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 {
-	struct ka_pcpu *owner;
-
 	if (!ptr)
 		return ka_alloc_from(type, size, gfp, _RET_IP_);
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
@@ -270,10 +267,10 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 			return NULL;
 		return krealloc(ptr, ka_sys_size(size), gfp);
 	}
-	owner = ka_check_block(type, ptr, "ka_realloc", __builtin_return_address(0));
-	if (!owner || size > KA_MAX_SIZE)
+	if (!ka_check_block(type, ptr, "ka_realloc", __builtin_return_address(0)) ||
+	    size > KA_MAX_SIZE)
 		return NULL;
-	return ka_cpu_realloc(owner, ptr, size, gfp);
+	return ka_cpu_realloc(&ka_class_states[type->class], ptr, size, gfp);
 }
 EXPORT_SYMBOL_GPL(ka_realloc);
 

@@ -4,6 +4,7 @@
  */
 #include "ka_test.h"
 #include "../kalloc/options.h"
+#include "../kalloc/pool.h"
 
 static void options_valid(struct kunit *test)
 {
@@ -14,10 +15,16 @@ static void options_valid(struct kunit *test)
 	ka_opts_default(o);
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MBas aobf +MBsbct 2048 +MMmcs 20", err,
 					    sizeof(err)), 0);
-	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.as, KA_AS_AOBF);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].as, KA_AS_AOBF);
+	/* as erts: carrier migration (acul "de") needs a carrier-oriented strategy */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.acul, 60U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.as, KA_AS_AOFFCBF);
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.sbct, (size_t)2048 * 1024);
 	KUNIT_EXPECT_EQ(test, o->seg.mcs, 20U);
-	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].p.as, KA_AS_BF);	/* others untouched */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].as, KA_AS_BF);	/* others untouched */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_LL].p.acul, 85U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.acul, 0U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.as, KA_AS_AF);
 	KUNIT_EXPECT_TRUE(test, o->cls[KA_CLASS_BUFFER].p.atags);	/* as erts */
 	KUNIT_EXPECT_FALSE(test, o->cls[KA_CLASS_STD].p.atags);
 
@@ -44,6 +51,26 @@ static void options_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_DRIVER].p.ycs, (size_t)256 * 1024);
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "", err, sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, NULL, err, sizeof(err)), 0);
+
+	/* The carrier pool's parameters. */
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MBacul 0 +Muacul 70 +MSacul de +MDacful de",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.acul, 0U);	/* u skips temp */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.acul, 70U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_SL].p.acul, 60U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].p.acful, 50U);	/* de: acul - 20 */
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MDacul 30 +MLacful 90 +MFacnl 5 +MFacfml 4096",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].p.acful, 10U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_LL].p.acful, 70U);	/* never above acul */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_FIX].p.acnl, 5U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_FIX].p.acfml, (size_t)4096);
+	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MRacul 0 +MRas bf +MDcp @ +MBcp D +MLcp :",
+					    err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_DRIVER].p.as, KA_AS_BF);	/* no migration */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_STD].pool, (unsigned int)KA_POOL_SHARED);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].pool, (unsigned int)KA_CLASS_STD);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_LL].pool, (unsigned int)KA_CLASS_LL);
 }
 
 static void options_invalid(struct kunit *test)
@@ -58,6 +85,10 @@ static void options_invalid(struct kunit *test)
 		{ "+MBsbct 0", "+MBsbct: 0 is out of range" },
 		{ "+MMmcs 31", "+MMmcs: 31 is out of range 0..30" },
 		{ "+MBrmbcmt 101", "+MBrmbcmt: 101 is out of range 0..100" },
+		{ "+MTacul 50", "+MTacul: the temp class cannot migrate carriers" },
+		{ "+MDacul 101", "+MDacul: 101 is out of range 0..100" },
+		{ "+MDacul often", "+MDacul: 'often' is not a number" },
+		{ "+MDcp Q", "+MDcp: 'Q' is not a class letter, @ or :" },
 		{ "+MBramv yes", "+MBramv: 'yes' is not true or false" },
 		{ "+MTe false", "+MTe: temp cannot be disabled" },
 		{ "MBsbct 10", "'MBsbct' is not a +M<S><param> flag" },

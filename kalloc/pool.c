@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The carrier pool and carrier migration, after erts_alloc's
+ * (internal_doc/CarrierMigration.md), in kernel terms.
+ *
+ * An instance abandons a multiblock carrier it uses little of: the carrier
+ * leaves its index with its free blocks (which stay in the carrier's own
+ * tree) and joins the pool. An instance that needs a carrier fetches one
+ * from the pool before it makes one. The instance that made a carrier owns
+ * it for life and alone gives it back to its source; the instance using it
+ * employs it. A pooled carrier is employed by its owner, which alone frees
+ * into it.
+ *
+ * The employer word of each carrier holds the employer and three bits:
+ * IN_POOL, BUSY (the owner is freeing into the pooled carrier, so it is not
+ * to be fetched) and HOME (its homecoming record is on its owner's queue).
+ * Fetching is a compare-and-exchange of that word, so a fetch and the
+ * owner's free cannot both win. The pool's list is searched under RCU with
+ * no lock; insertions and removals take the pool's spinlock. A carrier taken
+ * out of the pool is put back only after a grace period, and given back to
+ * its source only through call_rcu() (cpu.c), so a search never follows a
+ * link into a carrier that moved or went away.
+ *
+ * A foreign employer that abandons a carrier, or finds it empty, sends it
+ * home: a record in the carrier header goes on the owner's homecoming queue,
+ * at most once at a time (the HOME bit), and the owner then keeps it on its
+ * list of own pooled carriers, searched first, or gives it back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/rcupdate.h>
+
+#include "layer.h"
+#include "pool.h"
+
+struct ka_pool ka_pools[KA_NR_POOLS];
+EXPORT_SYMBOL_IF_KUNIT(ka_pools);
+
+#define KA_EMP_BUSY_BIT	1
+static_assert(BIT(KA_EMP_BUSY_BIT) == KA_EMP_BUSY);
+
+void ka_pool_init(struct ka_pool *pool, char name)
+{
+	spin_lock_init(&pool->lock);
+	INIT_LIST_HEAD(&pool->carriers);
+	atomic_long_set(&pool->count, 0);
+	pool->name = name;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_pool_init);
+
+static struct ka_pcpu *owner_of(struct ka_carrier *c)
+{
+	return ka_pcpu_of(c->home);
+}
+
+/* A new carrier: never pooled, so free to be pooled at once. */
+void ka_pool_carrier_init(struct ka_carrier *c)
+{
+	struct ka_crr_layer *l = ka_crr_layer(c);
+
+	INIT_LIST_HEAD(&l->pool_link);
+	INIT_LIST_HEAD(&l->own_link);
+	l->grace = get_completed_synchronize_rcu();
+	l->max_free = 0;
+}
+
+static void pooled_account(struct ka_pcpu *owner, struct ka_carrier *c, long sign)
+{
+	atomic_long_add(sign, &owner->pooled.carriers);
+	atomic_long_add(sign * (long)c->size, &owner->pooled.carriers_size);
+	atomic_long_add(sign * (long)c->used_blocks, &owner->pooled.blocks);
+	atomic_long_add(sign * (long)c->used_size, &owner->pooled.blocks_size);
+}
+
+static void pool_link(struct ka_pool *pool, struct ka_carrier *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_add_tail_rcu(&ka_crr_layer(c)->pool_link, &pool->carriers);
+	atomic_long_inc(&pool->count);
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+static void gp_nudged(struct rcu_head *rcu)
+{
+	clear_bit(0, &container_of(rcu, struct ka_pcpu, gp_nudge)->gp_nudging);
+}
+
+/*
+ * Searches may still stand on @c: it may not be linked again before a grace
+ * period. start_poll_synchronize_rcu() wants interrupts on, so a grace period
+ * is asked for with a callback of @pc's instead, one at a time.
+ */
+static void pool_unlink(struct ka_pcpu *pc, struct ka_pool *pool, struct ka_carrier *c)
+{
+	struct ka_crr_layer *l = ka_crr_layer(c);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_del_rcu(&l->pool_link);
+	atomic_long_dec(&pool->count);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	l->grace = get_state_synchronize_rcu();
+	if (!test_and_set_bit(0, &pc->gp_nudging))
+		call_rcu(&pc->gp_nudge, gp_nudged);
+}
+
+/* The owner's list of its pooled carriers: only the owner touches it. */
+static void own_add(struct ka_pcpu *owner, struct ka_carrier *c)
+{
+	struct ka_crr_layer *l = ka_crr_layer(c);
+
+	if (list_empty(&l->own_link))
+		list_add_tail(&l->own_link, &owner->own_pooled);
+}
+
+static void own_del(struct ka_carrier *c)
+{
+	list_del_init(&ka_crr_layer(c)->own_link);
+}
+
+/* Owner @pc gives back empty detached carrier @c, which is in no pool. */
+static void release(struct ka_pcpu *pc, struct ka_carrier *c)
+{
+	own_del(c);
+	ka_inst_release_detached(&pc->inst, c);
+}
+
+static void send_home(struct ka_carrier *c)
+{
+	struct ka_pcpu *owner = owner_of(c);
+
+	llist_add(&ka_crr_layer(c)->homecoming, &owner->homecoming);
+	ka_cpu_kick(owner);
+}
+
+void ka_pool_abandon(struct ka_instance *inst, struct ka_carrier *c)
+{
+	struct ka_pcpu *pc = ka_pcpu_of(inst), *owner = owner_of(c);
+	struct ka_crr_layer *l = ka_crr_layer(c);
+	unsigned long old, new;
+
+	if (!pc->pool || atomic_long_read(&owner->pooled.carriers) >= inst->p.acnl ||
+	    !poll_state_synchronize_rcu(l->grace))
+		return;
+	ka_inst_mbc_detach(inst, c);
+	l->max_free = ka_inst_carrier_largest(inst, c);
+	pooled_account(owner, c, 1);
+	pool_link(owner->pool, c);
+	/* Pooled carriers are employed by their owners; only HOME may change meanwhile. */
+	old = READ_ONCE(c->emp);
+	do {
+		new = (unsigned long)c->home | KA_EMP_IN_POOL | (old & KA_EMP_HOME);
+		if (pc != owner)
+			new |= KA_EMP_HOME;
+	} while (!try_cmpxchg(&c->emp, &old, new));
+	if (pc == owner)
+		own_add(pc, c);
+	else if (!(old & KA_EMP_HOME))
+		send_home(c);
+	pc->pool_calls.abandoned++;
+}
+
+void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c)
+{
+	unsigned long old = READ_ONCE(c->emp);
+
+	while (!try_cmpxchg(&c->emp, &old, (unsigned long)c->home | KA_EMP_HOME))
+		;
+	/* A record already on its way finds it empty and detached: the owner releases it. */
+	if (!(old & KA_EMP_HOME))
+		send_home(c);
+}
+
+/* Takes pooled carrier @c if its word is still @emp; false if busy or gone. */
+static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
+{
+	struct ka_pcpu *owner = owner_of(c);
+
+	if (!try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst | (emp & KA_EMP_HOME))) {
+		if (emp & KA_EMP_BUSY)
+			pc->pool_calls.skip_busy++;
+		return false;
+	}
+	/* The carrier is ours: its owner's frees now come to us. */
+	pool_unlink(pc, owner->pool, c);
+	pooled_account(owner, c, -1);
+	if (owner == pc)
+		own_del(c);
+	ka_inst_mbc_attach(&pc->inst, c);
+	pc->pool_calls.fetched++;
+	return true;
+}
+
+/* Blocks must be laid out alike: same strategy, same tags. */
+static bool compatible(const struct ka_instance *a, const struct ka_instance *b)
+{
+	return a->strat == b->strat && a->p.atags == b->p.atags;
+}
+
+/* Is pooled carrier @c, whose word is @emp, worth a claim for @blk bytes? */
+static bool candidate(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp, size_t blk)
+{
+	if (!(emp & KA_EMP_IN_POOL) || !compatible(c->home, &pc->inst))
+		return false;
+	if (emp & KA_EMP_BUSY) {
+		pc->pool_calls.skip_busy++;
+		return false;
+	}
+	if (READ_ONCE(ka_crr_layer(c)->max_free) < blk) {
+		pc->pool_calls.skip_size++;
+		return false;
+	}
+	return true;
+}
+
+bool ka_pool_fetch(struct ka_instance *inst, size_t blk)
+{
+	struct ka_pcpu *pc = ka_pcpu_of(inst);
+	unsigned int budget = KA_POOL_FETCH_MAX;
+	struct ka_crr_layer *l, *next;
+	struct ka_carrier *c;
+	unsigned long emp;
+	bool got = false;
+
+	if (!pc->pool)
+		return false;
+	/* Own carriers first: better for NUMA, and fewer searches start at the head. */
+	list_for_each_entry_safe(l, next, &pc->own_pooled, own_link) {
+		c = ka_layer_carrier(l);
+		emp = READ_ONCE(c->emp);
+		if (ka_emp_inst(emp) != inst || !(emp & KA_EMP_IN_POOL)) {
+			own_del(c);	/* fetched by another instance */
+			continue;
+		}
+		if (!budget--)
+			goto out;
+		if (candidate(pc, c, emp, blk) && claim(pc, c, emp))
+			return true;
+	}
+	if (!atomic_long_read(&pc->pool->count))
+		goto out;
+	rcu_read_lock();
+	list_for_each_entry_rcu(l, &pc->pool->carriers, pool_link) {
+		if (!budget--)
+			break;
+		c = ka_layer_carrier(l);
+		emp = READ_ONCE(c->emp);
+		if (candidate(pc, c, emp, blk) && claim(pc, c, emp)) {
+			got = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+out:
+	if (!got)
+		pc->pool_calls.fetch_failed++;
+	return got;
+}
+
+/*
+ * Owner @pc frees @ptr into pooled carrier @c whose word it read as @emp.
+ * False when @c was fetched meanwhile: the caller sends @ptr to the new
+ * employer.
+ */
+bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned long emp)
+{
+	size_t size = ka_blk_size(ka_payload_blk(ptr));
+
+	/* Only the owner sets BUSY, under its lock: the exchange fails only on a fetch. */
+	if (!try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
+		return false;
+	atomic_long_dec(&pc->pooled.blocks);
+	atomic_long_sub(size, &pc->pooled.blocks_size);
+	if (ka_inst_free_detached(&pc->inst, ptr) && !(emp & KA_EMP_HOME)) {
+		/* Empty: withdraw and give back. With HOME set, the homecoming does it. */
+		smp_store_release(&c->emp, (unsigned long)&pc->inst);
+		pool_unlink(pc, pc->pool, c);
+		pooled_account(pc, c, -1);
+		release(pc, c);
+		return true;
+	}
+	WRITE_ONCE(ka_crr_layer(c)->max_free, ka_inst_carrier_largest(&pc->inst, c));
+	clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
+	return true;
+}
+
+void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c)
+{
+	unsigned long old = READ_ONCE(c->emp), emp;
+
+	do
+		emp = old & ~KA_EMP_HOME;
+	while (!try_cmpxchg(&c->emp, &old, emp));
+	pc->pool_calls.homecomings++;
+	if (ka_emp_inst(emp) != &pc->inst)
+		return;		/* fetched again since it was sent */
+	if (emp & KA_EMP_IN_POOL) {
+		/* Pooled carriers change only under BUSY, which only we set. */
+		if (c->used_blocks) {
+			own_add(pc, c);
+		} else if (try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst)) {
+			pool_unlink(pc, pc->pool, c);
+			pooled_account(pc, c, -1);
+			release(pc, c);
+		}
+		return;
+	}
+	/* Sent home empty by its last employer. */
+	if (ka_crr_detached(c))
+		release(pc, c);
+}
+
+/* Carriers @pc employs but does not own go back to their owners. */
+void ka_pool_rehome(struct ka_pcpu *pc)
+{
+	struct ka_carrier *c, *next;
+	unsigned long flags;
+	LIST_HEAD(foreign);
+
+	spin_lock_irqsave(&pc->lock, flags);
+	list_for_each_entry_safe(c, next, &pc->inst.mbcs, link) {
+		if (c->home == &pc->inst)
+			continue;
+		ka_inst_mbc_detach(&pc->inst, c);
+		list_add_tail(&c->link, &foreign);
+	}
+	spin_unlock_irqrestore(&pc->lock, flags);
+	list_for_each_entry_safe(c, next, &foreign, link) {
+		struct ka_pcpu *owner = owner_of(c);
+
+		list_del_init(&c->link);
+		spin_lock_irqsave(&owner->lock, flags);
+		WARN_ON(READ_ONCE(c->emp) & KA_EMP_FLAGS);
+		WRITE_ONCE(c->emp, (unsigned long)c->home);
+		ka_inst_mbc_attach(&owner->inst, c);
+		spin_unlock_irqrestore(&owner->lock, flags);
+	}
+}
+
+/* Every pooled carrier back to its owner's index. */
+void ka_pool_return_all(struct ka_pool *pool)
+{
+	struct ka_crr_layer *l, *next;
+	unsigned long flags;
+
+	list_for_each_entry_safe(l, next, &pool->carriers, pool_link) {
+		struct ka_carrier *c = ka_layer_carrier(l);
+		struct ka_pcpu *owner = owner_of(c);
+
+		spin_lock_irqsave(&owner->lock, flags);
+		WARN_ON(READ_ONCE(c->emp) != ((unsigned long)c->home | KA_EMP_IN_POOL));
+		WRITE_ONCE(c->emp, (unsigned long)c->home);
+		pool_unlink(owner, pool, c);
+		pooled_account(owner, c, -1);
+		own_del(c);
+		ka_inst_mbc_attach(&owner->inst, c);
+		spin_unlock_irqrestore(&owner->lock, flags);
+	}
+}
+
+bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
+			void (*fn)(struct ka_carrier *c, void *arg), void *arg)
+{
+	struct ka_carrier *c, *found = NULL;
+	struct ka_crr_layer *l;
+	unsigned long flags, emp;
+
+	if (!owner->pool)
+		return false;
+	rcu_read_lock();
+	list_for_each_entry_rcu(l, &owner->pool->carriers, pool_link) {
+		c = ka_layer_carrier(l);
+		if (c->home == &owner->inst && c->birth > *after &&
+		    (!found || c->birth < found->birth))
+			found = c;
+	}
+	if (found) {
+		*after = found->birth;
+		/* Under the owner's lock BUSY is free; holding it keeps fetches away. */
+		spin_lock_irqsave(&owner->lock, flags);
+		emp = READ_ONCE(found->emp);
+		if (ka_emp_inst(emp) == &owner->inst && (emp & KA_EMP_IN_POOL) &&
+		    try_cmpxchg(&found->emp, &emp, emp | KA_EMP_BUSY)) {
+			fn(found, arg);
+			clear_bit_unlock(KA_EMP_BUSY_BIT, &found->emp);
+		}
+		spin_unlock_irqrestore(&owner->lock, flags);
+	}
+	rcu_read_unlock();
+	/* A carrier fetched meanwhile is simply not shown; the walk goes on. */
+	return found;
+}
+
+long ka_pool_check(struct ka_pool *pool, char *why, size_t len)
+{
+	struct ka_crr_layer *l;
+	unsigned long flags;
+	long n = 0;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_for_each_entry(l, &pool->carriers, pool_link) {
+		struct ka_carrier *c = ka_layer_carrier(l);
+		unsigned long emp = READ_ONCE(c->emp);
+
+		n++;
+		if (!(emp & KA_EMP_IN_POOL))
+			continue;	/* claimed, about to be unlinked */
+		if (ka_emp_inst(emp) != c->home) {
+			snprintf(why, len, "pooled carrier not employed by its owner");
+			n = -EUCLEAN;
+			break;
+		}
+		if (!ka_crr_detached(c) || ka_crr_sbc(c) || ka_crr_main(c) ||
+		    owner_of(c)->pool != pool) {
+			snprintf(why, len, "pooled carrier attached, singleblock, main or foreign");
+			n = -EUCLEAN;
+			break;
+		}
+	}
+	if (n >= 0 && n != atomic_long_read(&pool->count)) {
+		snprintf(why, len, "pool lists %ld carriers, counts %ld", n,
+			 atomic_long_read(&pool->count));
+		n = -EUCLEAN;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_pool_check);

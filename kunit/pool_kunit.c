@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the carrier pool and carrier migration, on classes of their
+ * own (own parameters, own pool) run on every CPU: the seed talk's
+ * peak-then-one-CPU story measured with and without migration, concurrent
+ * pool insertion and fetching, random grow and shrink phases, and frees from
+ * a third CPU racing with the migration of their carriers.
+ */
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "ka_test.h"
+#include "../kalloc/cpu.h"
+#include "../kalloc/internal.h"
+#include "../kalloc/pool.h"
+
+struct group {
+	struct ka_class_state cs;
+	struct ka_pool pool;
+};
+
+static void group_exit_action(void *g)
+{
+	ka_cpu_group_exit(&((struct group *)g)->cs);
+}
+
+/* A class of small carriers, so that a few thousand blocks make many. */
+static struct group *new_group(struct kunit *test, unsigned int acul)
+{
+	struct group *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	struct ka_params p;
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	ka_params_default(&p);
+	p.as = KA_AS_AOFFCBF;
+	p.mmbcs = 32 * 1024;
+	p.smbcs = 64 * 1024;
+	p.lmbcs = 256 * 1024;
+	p.mbcgs = 4;
+	p.acul = acul;
+	ka_pool_init(&g->pool, 't');
+	KUNIT_ASSERT_EQ(test, ka_cpu_group_init(&g->cs, KA_CLASS_STD, &p, &g->pool), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, group_exit_action, g), 0);
+	return g;
+}
+
+static void *g_alloc(struct group *g, size_t size)
+{
+	return ka_cpu_alloc_in(&g->cs, size, 0, 0, GFP_KERNEL);
+}
+
+/* Everything in flight delivered: frees, forwards and homecomings. */
+static void quiesce(struct group *g)
+{
+	bool busy;
+	int cpu;
+
+	do {
+		busy = false;
+		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = g->cs.pcpu[cpu];
+
+			if (pc->pending || !llist_empty(&pc->remote) ||
+			    !llist_empty(&pc->homecoming)) {
+				ka_cpu_drain(pc);
+				busy = true;
+			}
+		}
+	} while (busy);
+}
+
+/* Carriers that exist: made and not given back, whoever employs them. */
+static long carriers_alive(struct group *g)
+{
+	unsigned long flags;
+	long n = 0;
+	int cpu, s;
+
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = g->cs.pcpu[cpu];
+
+		spin_lock_irqsave(&pc->lock, flags);
+		for (s = 0; s < KA_NR_SRC; s++)
+			n += pc->inst.st.src_creates[s] - pc->inst.st.src_destroys[s];
+		spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	return n;
+}
+
+static void expect_group_consistent(struct kunit *test, struct group *g)
+{
+	struct ka_check chk;
+	unsigned long flags;
+	unsigned int bad;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = g->cs.pcpu[cpu];
+
+		spin_lock_irqsave(&pc->lock, flags);
+		bad = ka_check_instance(&pc->inst, &chk);
+		spin_unlock_irqrestore(&pc->lock, flags);
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "CPU %d: %s", cpu, chk.first);
+		KUNIT_EXPECT_EQ_MSG(test, pc->released_nonempty, 0ULL, "CPU %d", cpu);
+	}
+}
+
+/* After everything was freed: no block anywhere, the pool empty, only main carriers. */
+static void expect_group_empty(struct kunit *test, struct group *g)
+{
+	char why[96] = "";
+	unsigned long flags;
+	int cpu;
+
+	quiesce(g);
+	KUNIT_EXPECT_EQ_MSG(test, ka_pool_check(&g->pool, why, sizeof(why)), 0L, "%s", why);
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = g->cs.pcpu[cpu];
+		u64 blocks, carriers;
+
+		spin_lock_irqsave(&pc->lock, flags);
+		blocks = pc->inst.st.mbc.blocks.cur;
+		carriers = pc->inst.st.mbc.carriers.cur;
+		spin_unlock_irqrestore(&pc->lock, flags);
+		KUNIT_EXPECT_EQ_MSG(test, blocks, 0ULL, "CPU %d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, carriers, 1ULL, "CPU %d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.carriers), 0L, "%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.blocks), 0L, "%d", cpu);
+	}
+	KUNIT_EXPECT_EQ(test, carriers_alive(g), (long)num_possible_cpus());
+	expect_group_consistent(test, g);
+}
+
+/* ---- the peak, then one CPU ---- */
+
+#define PEAK_BLOCKS 1500
+
+struct peak_cpu {
+	struct group *g;
+	void *p[PEAK_BLOCKS];
+	void *more[2 * PEAK_BLOCKS];	/* the one-CPU phase's */
+};
+
+static size_t peak_size(unsigned int i)
+{
+	return 256 * (i % 7 + 1);
+}
+
+static long fill(struct group *g, void **p, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		p[i] = g_alloc(g, peak_size(i));
+		if (!p[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static long peak_alloc(void *arg)
+{
+	struct peak_cpu *pcs = arg;
+
+	return fill(pcs->g, pcs->p, PEAK_BLOCKS);
+}
+
+static long peak_more(void *arg)
+{
+	struct peak_cpu *pcs = arg;
+
+	return fill(pcs->g, pcs->more, 2 * PEAK_BLOCKS);
+}
+
+/* Half, then the rest but every eighth block: every carrier is freed into at low use. */
+static long peak_shrink(void *arg)
+{
+	struct peak_cpu *pcs = arg;
+	unsigned int i;
+
+	for (i = 0; i < PEAK_BLOCKS; i++)
+		if (i % 8 >= 1 && i % 8 <= 4) {
+			ka_cpu_free(pcs->p[i]);
+			pcs->p[i] = NULL;
+		}
+	for (i = 0; i < PEAK_BLOCKS; i++)
+		if (i % 8 >= 5) {
+			ka_cpu_free(pcs->p[i]);
+			pcs->p[i] = NULL;
+		}
+	return 0;
+}
+
+/* Returns the carriers alive at the peak and after the one-CPU phase. */
+static void peak_then_one_cpu(struct kunit *test, unsigned int acul, long *peak, long *after)
+{
+	struct group *g = new_group(test, acul);
+	struct peak_cpu *pcs;
+	int cpu, first = cpumask_first(cpu_online_mask);
+	unsigned int i;
+
+	pcs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*pcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pcs);
+	for_each_online_cpu(cpu) {
+		pcs[cpu].g = g;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, peak_alloc, &pcs[cpu]), 0L);
+	}
+	*peak = carriers_alive(g);
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, peak_shrink, &pcs[cpu]);
+	/* The load is gone from all CPUs but one, which now needs more than it had. */
+	KUNIT_ASSERT_EQ(test, work_on_cpu(first, peak_more, &pcs[first]), 0L);
+	*after = carriers_alive(g);
+	expect_group_consistent(test, g);
+
+	for_each_online_cpu(cpu) {
+		for (i = 0; i < PEAK_BLOCKS; i++)
+			if (pcs[cpu].p[i])
+				ka_cpu_free(pcs[cpu].p[i]);
+		for (i = 0; i < 2 * PEAK_BLOCKS; i++)
+			if (pcs[cpu].more[i])
+				ka_cpu_free(pcs[cpu].more[i]);
+	}
+	expect_group_empty(test, g);
+}
+
+static void migration_after_a_peak(struct kunit *test)
+{
+	long peak_on, after_on, peak_off, after_off;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	peak_then_one_cpu(test, 60, &peak_on, &after_on);
+	peak_then_one_cpu(test, 0, &peak_off, &after_off);
+	kunit_info(test, "migration on (acul 60): peak %ld carriers, after the one-CPU phase %ld\n",
+		   peak_on, after_on);
+	kunit_info(test, "migration off (acul 0): peak %ld carriers, after the one-CPU phase %ld\n",
+		   peak_off, after_off);
+	KUNIT_EXPECT_LE(test, after_on, peak_on);
+	KUNIT_EXPECT_GT(test, after_off, peak_off);
+}
+
+/* ---- concurrent work on every CPU ---- */
+
+#define SLOTS 256		/* blocks passed between CPUs */
+#define LOCAL 512		/* blocks a thread keeps to itself */
+#define BATCH 48
+
+struct churn {
+	struct group *g;
+	atomic_long_t slot[SLOTS];
+	atomic_t running, bad;
+	atomic_long_t steps;
+	struct completion done;
+	unsigned long until;		/* jiffies */
+	unsigned int mode;
+};
+
+enum { CHURN_POOL, CHURN_PHASES };
+
+struct churn_thread {
+	struct churn *ch;
+	void *local[LOCAL];
+	unsigned int n;
+};
+
+struct churn_hdr {
+	u32 size, seed;
+};
+
+static void *churn_alloc(struct churn *ch)
+{
+	u32 limit = get_random_u32_below(8) ? 3000 : 9000;
+	size_t size = sizeof(struct churn_hdr) + get_random_u32_below(limit);
+	struct churn_hdr *h = g_alloc(ch->g, size);
+
+	if (!h) {
+		atomic_inc(&ch->bad);
+		return NULL;
+	}
+	h->size = size;
+	h->seed = get_random_u32();
+	memset(h + 1, h->seed, size - sizeof(*h));
+	return h;
+}
+
+/*
+ * The ends of a block are where a neighbour's overrun or a wrong coalesce
+ * shows; checking every byte under KASAN in the emulated guest costs a
+ * millisecond per block.
+ */
+static void churn_free(struct churn *ch, struct churn_hdr *h)
+{
+	size_t len = h->size - sizeof(*h), edge = min_t(size_t, len, 32);
+
+	if (memchr_inv(h + 1, h->seed, edge) ||
+	    memchr_inv((char *)(h + 1) + len - edge, h->seed, edge))
+		atomic_inc(&ch->bad);
+	ka_cpu_free(h);
+}
+
+/* Passes @h to another CPU's thread, freeing (on this CPU) what was there. */
+static void pass_on(struct churn *ch, void *h)
+{
+	h = (void *)atomic_long_xchg(&ch->slot[get_random_u32_below(SLOTS)], (long)h);
+	if (h)
+		churn_free(ch, h);
+}
+
+static void grow(struct churn_thread *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < BATCH && t->n < LOCAL; i++) {
+		void *h = churn_alloc(t->ch);
+
+		if (h)
+			t->local[t->n++] = h;
+	}
+}
+
+/* Frees all but @keep_one_in of the thread's blocks, at random; some survivors travel. */
+static void shrink(struct churn_thread *t, unsigned int count, unsigned int keep_one_in)
+{
+	while (count-- && t->n) {
+		unsigned int i = get_random_u32_below(t->n);
+		void *h = t->local[i];
+
+		t->local[i] = t->local[--t->n];
+		if (keep_one_in && get_random_u32_below(keep_one_in) == 0)
+			pass_on(t->ch, h);
+		else
+			churn_free(t->ch, h);
+	}
+}
+
+/*
+ * CHURN_POOL: rounds of growing to half the thread's room, then freeing all
+ * but a few scattered survivors that go to other CPUs: the frees end the
+ * ramp-up and abandon carriers, the next growth fetches them, from this CPU
+ * or another, while survivors are freed into them from elsewhere.
+ * CHURN_PHASES: random phases of growth and of shrinking on each CPU.
+ */
+static int churn_thread(void *arg)
+{
+	struct churn_thread *t = arg;
+	struct churn *ch = t->ch;
+	unsigned long steps = 0;
+
+	while (time_before(jiffies, ch->until)) {
+		if (ch->mode == CHURN_POOL) {
+			while (t->n < LOCAL / 2 && time_before(jiffies, ch->until))
+				grow(t);
+			shrink(t, t->n, 8);
+		} else if (get_random_u32_below(2)) {
+			grow(t);
+		} else {
+			shrink(t, get_random_u32_below(2 * BATCH), 16);
+		}
+		steps++;
+		cond_resched();
+	}
+	shrink(t, t->n, 0);
+	atomic_long_add(steps, &ch->steps);
+	if (atomic_dec_and_test(&ch->running))
+		complete(&ch->done);
+	return 0;
+}
+
+static void run_churn(struct kunit *test, struct group *g, unsigned int mode,
+		      unsigned int seconds)
+{
+	struct churn *ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
+	char why[96] = "";
+	u64 fetched = 0, abandoned = 0, homecomings = 0, busy = 0;
+	long checks = 0;
+	int cpu, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	ch->g = g;
+	ch->mode = mode;
+	ch->until = jiffies + seconds * HZ;
+	init_completion(&ch->done);
+	atomic_set(&ch->running, num_online_cpus());
+	for_each_online_cpu(cpu) {
+		struct churn_thread *ct = kunit_kzalloc(test, sizeof(*ct), GFP_KERNEL);
+		struct task_struct *t;
+
+		KUNIT_ASSERT_NOT_NULL(test, ct);
+		ct->ch = ch;
+		t = kthread_create_on_cpu(churn_thread, ct, cpu, "ka_churn/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		wake_up_process(t);
+	}
+	/* The pool stays consistent while it is used, and so does every instance. */
+	while (!completion_done(&ch->done)) {
+		long n = ka_pool_check(&g->pool, why, sizeof(why));
+
+		KUNIT_EXPECT_GE_MSG(test, n, 0L, "%s", why);
+		if (mode == CHURN_PHASES)
+			expect_group_consistent(test, g);
+		checks++;
+		msleep(20);
+	}
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&ch->done, 300 * HZ), 0UL);
+	for (i = 0; i < SLOTS; i++) {
+		struct churn_hdr *h = (void *)atomic_long_xchg(&ch->slot[i], 0);
+
+		if (h)
+			churn_free(ch, h);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&ch->bad), 0);
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = g->cs.pcpu[cpu];
+
+		fetched += pc->pool_calls.fetched;
+		abandoned += pc->pool_calls.abandoned;
+		homecomings += pc->pool_calls.homecomings;
+		busy += pc->pool_calls.skip_busy;
+		kunit_info(test, "CPU %d: %llu failed fetches, %llu size skips, %llu carriers\n",
+			   cpu, pc->pool_calls.fetch_failed, pc->pool_calls.skip_size,
+			   pc->inst.st.src_creates[KA_SRC_SEG] +
+			   pc->inst.st.src_creates[KA_SRC_SYS]);
+	}
+	kunit_info(test,
+		   "%u s, %u CPUs, %ld rounds: %llu abandoned, %llu fetched, %llu sent home, %llu busy, %ld checks\n",
+		   seconds, num_online_cpus(), atomic_long_read(&ch->steps), abandoned, fetched,
+		   homecomings, busy, checks);
+	KUNIT_EXPECT_GT(test, abandoned, 0ULL);
+	KUNIT_EXPECT_GT(test, fetched, 0ULL);
+	expect_group_empty(test, g);
+}
+
+/* erts's cpool case: carriers go in and out of one pool from every CPU at once. */
+static void concurrent_pool_insert_fetch(struct kunit *test)
+{
+	/* acul 100: once the ramp-up ends, a carrier may be abandoned at any free */
+	run_churn(test, new_group(test, 100), CHURN_POOL, 5);
+}
+
+/* erts's migration case: grow and shrink at random on every CPU. */
+static void migration_grow_shrink(struct kunit *test)
+{
+	run_churn(test, new_group(test, 60), CHURN_PHASES, 4);
+}
+
+/* ---- frees racing with migration ---- */
+
+#define RACE_BLOCKS 3000
+
+struct race {
+	struct group *g;
+	void *p[RACE_BLOCKS];
+	atomic_t go;
+};
+
+static long race_alloc(void *arg)
+{
+	struct race *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < RACE_BLOCKS; i++) {
+		r->p[i] = g_alloc(r->g, 64 + (i % 13) * 48);
+		if (!r->p[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The owner frees most blocks, so its carriers go to the pool ... */
+static long race_shrink(void *arg)
+{
+	struct race *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < RACE_BLOCKS; i++)
+		if (i % 4) {
+			ka_cpu_free(r->p[i]);
+			r->p[i] = NULL;
+		}
+	return 0;
+}
+
+/* ... another CPU fills them, fetching them from the pool ... */
+static long race_fetch(void *arg)
+{
+	struct race *r = arg;
+	void **fill = kcalloc(RACE_BLOCKS, sizeof(*fill), GFP_KERNEL);
+	unsigned int i;
+
+	if (!fill)
+		return -ENOMEM;
+	atomic_inc(&r->go);
+	for (i = 0; i < RACE_BLOCKS; i++)
+		fill[i] = g_alloc(r->g, 64 + (i % 13) * 48);
+	for (i = 0; i < RACE_BLOCKS; i++)
+		if (fill[i])
+			ka_cpu_free(fill[i]);
+	kfree(fill);
+	return 0;
+}
+
+/* ... while a third frees the survivors, whose carriers are on the move. */
+static int race_free_thread(void *arg)
+{
+	struct race *r = arg;
+	unsigned int i;
+
+	while (!atomic_read(&r->go))
+		cpu_relax();
+	for (i = 0; i < RACE_BLOCKS; i += 4) {
+		ka_cpu_free(r->p[i]);
+		r->p[i] = NULL;
+	}
+	atomic_inc(&r->go);
+	return 0;
+}
+
+static void frees_racing_with_migration(struct kunit *test)
+{
+	int owner = cpumask_first(cpu_online_mask), fetcher, freer;
+	struct task_struct *t;
+	struct group *g;
+	struct race *r;
+	u64 fetched = 0;
+	int round, cpu;
+
+	if (num_online_cpus() < 3)
+		kunit_skip(test, "needs three CPUs");
+	g = new_group(test, 60);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	fetcher = cpumask_next(owner, cpu_online_mask);
+	freer = cpumask_next(fetcher, cpu_online_mask);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->g = g;
+	for (round = 0; round < 5; round++) {
+		atomic_set(&r->go, 0);
+		KUNIT_ASSERT_EQ(test, work_on_cpu(owner, race_alloc, r), 0L);
+		work_on_cpu(owner, race_shrink, r);
+		t = kthread_create_on_cpu(race_free_thread, r, freer, "ka_race/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		wake_up_process(t);
+		KUNIT_ASSERT_EQ(test, work_on_cpu(fetcher, race_fetch, r), 0L);
+		while (atomic_read(&r->go) < 2)
+			msleep(20);
+		quiesce(g);
+		expect_group_consistent(test, g);
+	}
+	for_each_possible_cpu(cpu)
+		fetched += g->cs.pcpu[cpu]->pool_calls.fetched;
+	kunit_info(test, "%llu carriers fetched while their blocks were being freed\n", fetched);
+	KUNIT_EXPECT_GT(test, fetched, 0ULL);
+	expect_group_empty(test, g);
+}
+
+static struct kunit_case pool_cases[] = {
+	KUNIT_CASE_SLOW(migration_after_a_peak),
+	KUNIT_CASE_SLOW(concurrent_pool_insert_fetch),
+	KUNIT_CASE_SLOW(migration_grow_shrink),
+	KUNIT_CASE_SLOW(frees_racing_with_migration),
+	{}
+};
+
+static struct kunit_suite pool_suite = {
+	.name = "kalloc_pool",
+	.test_cases = pool_cases,
+};
+
+kunit_test_suites(&pool_suite);
