@@ -18,6 +18,7 @@
 
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
+#include "../kalloc/pool.h"
 #include "../kalloc/seg.h"
 #include "../kalloc/stats.h"
 #include "../kalloc/sys.h"
@@ -176,6 +177,30 @@ static void show_sources(struct seq_file *m, const char *who, const struct ka_in
 			   st->sbc.src_carriers[s], st->sbc.src_carriers_size[s]);
 }
 
+static void add_pool_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_counts *c)
+{
+	sum->pooled_blocks += c->pooled_blocks;
+	sum->pooled_blocks_size += c->pooled_blocks_size;
+	sum->pooled_carriers += c->pooled_carriers;
+	sum->pooled_carriers_size += c->pooled_carriers_size;
+	sum->pool.abandoned += c->pool.abandoned;
+	sum->pool.fetched += c->pool.fetched;
+	sum->pool.fetch_failed += c->pool.fetch_failed;
+	sum->pool.skip_busy += c->pool.skip_busy;
+	sum->pool.skip_size += c->pool.skip_size;
+	sum->pool.homecomings += c->pool.homecomings;
+}
+
+/* Pooled totals are of the carriers the instance owns; the calls are its own. */
+static void show_pool(struct seq_file *m, const char *who, const struct ka_pcpu_counts *c)
+{
+	seq_printf(m, "%s %ld %ld %ld %ld %llu %llu %llu %llu %llu %llu\n", who,
+		   c->pooled_blocks, c->pooled_blocks_size, c->pooled_carriers,
+		   c->pooled_carriers_size, c->pool.abandoned, c->pool.fetched,
+		   c->pool.fetch_failed, c->pool.skip_busy, c->pool.skip_size,
+		   c->pool.homecomings);
+}
+
 static int class_info_show(struct seq_file *m, void *data)
 {
 	enum ka_class class = (uintptr_t)m->private;
@@ -193,6 +218,9 @@ static int class_info_show(struct seq_file *m, void *data)
 	seq_printf(m, "mbsd %u\nramv %d\natags %d\nrmbcmt %u\nrsbcmt %u\nrsbcst %u\nasbcst %zu\n",
 		   p->mbsd, p->ramv, p->atags, p->rmbcmt, p->rsbcmt, p->rsbcst, p->asbcst);
 	seq_printf(m, "mmmbc %u\nmmsbc %u\n", p->mmmbc, p->mmsbc);
+	seq_printf(m, "acul %u\nacfml %zu\nacnl %u\nacful %u\ncp %c\n", p->acul, p->acfml,
+		   p->acnl, p->acful, ka_class_states[class].pool && p->acul ?
+		   ka_class_states[class].pool->name : '-');
 	if (!ka_class_enabled(class))
 		return 0;
 
@@ -210,6 +238,7 @@ static int class_info_show(struct seq_file *m, void *data)
 		ddsum.queued += dd[cpu].queued;
 		ddsum.drained += dd[cpu].drained;
 		ddsum.kicks += dd[cpu].kicks;
+		add_pool_counts(&ddsum, &dd[cpu]);
 	}
 
 	seq_puts(m, "\n[stats]\ninstance stat cur last_max max\n");
@@ -232,6 +261,13 @@ static int class_info_show(struct seq_file *m, void *data)
 		show_calls(m, who, &st[cpu], &dd[cpu]);
 	}
 	show_calls(m, "total", &sum, &ddsum);
+
+	seq_puts(m, "\n[pool]\ninstance pooled_blocks pooled_blocks_size pooled_carriers pooled_carriers_size abandoned fetched fetch_failed skip_busy skip_size homecomings\n");
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "%d", cpu);
+		show_pool(m, who, &dd[cpu]);
+	}
+	show_pool(m, "total", &ddsum);
 	kfree(st);
 	kfree(dd);
 	return 0;
@@ -243,9 +279,9 @@ static void show_carrier(struct seq_file *m, int cpu, const struct ka_carrier_in
 {
 	unsigned int h;
 
-	seq_printf(m, "%d %llu %s %s %zu %zu %zu 0 %zu", cpu, ci->birth, src_names[ci->src],
+	seq_printf(m, "%d %llu %s %s %zu %zu %zu %d %zu", cpu, ci->birth, src_names[ci->src],
 		   ci->sbc ? "sbc" : ci->main ? "main" : "mbc", ci->size, ci->used_size,
-		   ci->used_blocks, ci->unscanned);
+		   ci->used_blocks, ci->pooled, ci->unscanned);
 	for (h = 0; h < KA_FREE_HIST; h++)
 		seq_printf(m, " %u", ci->free_hist[h]);
 	seq_putc(m, '\n');
@@ -268,6 +304,14 @@ static void show_instance_carriers(struct seq_file *m, enum ka_class class, int 
 			cond_resched();
 		} while (n == CARRIERS_PER_STEP);
 	}
+	/* Pooled carriers are listed under their owner. */
+	after = 0;
+	do {
+		n = ka_stats_pooled_carriers(class, cpu, &after, ci, CARRIERS_PER_STEP);
+		for (i = 0; i < n; i++)
+			show_carrier(m, cpu, &ci[i]);
+		cond_resched();
+	} while (n == CARRIERS_PER_STEP);
 }
 
 static int class_carriers_show(struct seq_file *m, void *data)
@@ -383,8 +427,11 @@ static int memory_show(struct seq_file *m, void *unused)
 			continue;
 		for_each_possible_cpu(cpu) {
 			ka_stats_instance(class, cpu, &st, &dd, false);
-			blocks += st.mbc.blocks_size.cur + st.sbc.blocks_size.cur;
-			carriers += st.mbc.carriers_size.cur + st.sbc.carriers_size.cur;
+			/* pooled carriers count with their owner */
+			blocks += st.mbc.blocks_size.cur + st.sbc.blocks_size.cur +
+				  dd.pooled_blocks_size;
+			carriers += st.mbc.carriers_size.cur + st.sbc.carriers_size.cur +
+				    dd.pooled_carriers_size;
 		}
 		seq_printf(m, "%s %llu %llu %llu\n", ka_class_name(class), blocks, carriers,
 			   carriers ? blocks * 100 / carriers : 0);

@@ -9,6 +9,7 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 
+#include "pool.h"
 #include "stats.h"
 
 unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
@@ -86,6 +87,32 @@ unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_carriers);
 
+static void scan_pooled(struct ka_carrier *c, void *arg)
+{
+	struct ka_carrier_info *ci = arg;
+
+	scan_carrier(c, ci);
+	ci->pooled = true;
+}
+
+unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
+				      struct ka_carrier_info *out, unsigned int n)
+{
+	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	unsigned int got = 0;
+
+	while (got < n) {
+		out[got].pooled = false;
+		if (!ka_pool_visit_next(pc, after, scan_pooled, &out[got]))
+			break;
+		/* one fetched between the search and the hold is left out */
+		if (out[got].pooled)
+			got++;
+	}
+	return got;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_stats_pooled_carriers);
+
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		       struct ka_pcpu_counts *dd, bool reset)
 {
@@ -98,9 +125,14 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	else
 		*st = pc->inst.st;
 	dd->drained = pc->dd_drained;
+	dd->pool = pc->pool_calls;
 	spin_unlock_irqrestore(&pc->lock, flags);
 	dd->queued = atomic64_read(&pc->dd_queued);
 	dd->kicks = atomic64_read(&pc->dd_kicks);
+	dd->pooled_blocks = atomic_long_read(&pc->pooled.blocks);
+	dd->pooled_blocks_size = atomic_long_read(&pc->pooled.blocks_size);
+	dd->pooled_carriers = atomic_long_read(&pc->pooled.carriers);
+	dd->pooled_carriers_size = atomic_long_read(&pc->pooled.carriers_size);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
 

@@ -18,7 +18,7 @@
 struct ka_carrier_info {
 	u64 birth;
 	enum ka_src src;
-	bool sbc, main;
+	bool sbc, main, pooled;
 	size_t size, used_size, used_blocks, unscanned;
 	u32 free_hist[KA_FREE_HIST];
 };
@@ -26,6 +26,10 @@ struct ka_carrier_info {
 /* Up to @n MBCs (or SBCs) of an instance born after *@after; advances *@after. */
 unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
 			       struct ka_carrier_info *out, unsigned int n);
+
+/* Up to @n of the pooled MBCs an instance owns born after *@after; advances *@after. */
+unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
+				      struct ka_carrier_info *out, unsigned int n);
 
 /* One instance's counters; @reset restarts "max since last read". */
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,

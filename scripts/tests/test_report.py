@@ -17,10 +17,15 @@ _loader.exec_module(report)
 MIB = 1024 * 1024
 
 
-def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None):
-    """A <class>/info file; inst: {cpu: {stat: cur}}."""
+POOL_COLS = ["pooled_blocks", "pooled_blocks_size", "pooled_carriers", "pooled_carriers_size",
+             "abandoned", "fetched", "fetch_failed", "skip_busy", "skip_size", "homecomings"]
+
+
+def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None, acul=0, pool=None):
+    """A <class>/info file; inst: {cpu: {stat: cur}}; pool: {cpu: {column: value}}."""
     lines = [f"class {name}", "letter X", "enabled 1", f"as {as_}", "sbct 524288",
-             f"lmbcs {lmbcs}", "", "[stats]", "instance stat cur last_max max"]
+             f"lmbcs {lmbcs}", f"acul {acul}", "cp X", "", "[stats]",
+             "instance stat cur last_max max"]
     total = {}
     for cpu, stats in inst.items():
         for stat, cur in stats.items():
@@ -28,6 +33,14 @@ def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None):
             total[stat] = total.get(stat, 0) + cur
     for stat, cur in total.items():
         lines.append(f"total {stat} {cur} {cur} {cur}")
+    if pool:
+        lines += ["", "[pool]", "instance " + " ".join(POOL_COLS)]
+        ptotal = {}
+        for cpu, row in pool.items():
+            lines.append(f"{cpu} " + " ".join(str(row.get(c, 0)) for c in POOL_COLS))
+            for c in POOL_COLS:
+                ptotal[c] = ptotal.get(c, 0) + row.get(c, 0)
+        lines.append("total " + " ".join(str(ptotal[c]) for c in POOL_COLS))
     return "\n".join(lines) + "\n"
 
 
@@ -64,22 +77,49 @@ class ReportTest(unittest.TestCase):
         self.assertIn("sbc to mbc block ratio", text)
         self.assertIn("buffer   4.000", text)
 
-    def test_low_utilization_ll_class(self):
+    def test_low_utilization_without_migration(self):
         inst = {cpu: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
                       "mbc_carriers_size": 4 * MIB} for cpu in range(2)}
         tips, text = run({"ll/info": class_info("ll", as_="bf", inst=inst),
                           "segments": SEG_OK})
-        self.assertTrue(any("ll carrier utilization 22 %: consider aobf / a smaller lmbcs"
-                            in t for t in tips), tips)
+        self.assertTrue(any("ll carrier utilization 22 % without carrier migration: "
+                            "consider +MLacul de" in t for t in tips), tips)
         self.assertIn("usage                   22.0 %", text)
+        self.assertIn("ll       off (acul 0)", text)
 
-    def test_low_utilization_already_aobf(self):
+    def test_low_utilization_with_migration(self):
+        inst = {cpu: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
+                      "mbc_carriers_size": 4 * MIB} for cpu in range(2)}
+        tips, _ = run({"ll/info": class_info("ll", as_="aoffcbf", inst=inst, acul=85),
+                       "segments": SEG_OK})
+        self.assertTrue(any("ll carrier utilization 22 %: consider aoffcaobf / a smaller "
+                            "lmbcs" in t for t in tips), tips)
+
+    def test_low_utilization_already_aoffcaobf(self):
         inst = {0: {"mbc_blocks": 1, "mbc_blocks_size": MIB // 4,
                     "mbc_carriers_size": 2 * MIB}}
-        tips, _ = run({"ll/info": class_info("ll", as_="aobf", inst=inst),
+        tips, _ = run({"ll/info": class_info("ll", as_="aoffcaobf", inst=inst, acul=85),
                        "segments": SEG_OK})
-        self.assertTrue(any("consider a smaller lmbcs" in t and "aobf /" not in t
+        self.assertTrue(any("consider a smaller lmbcs" in t and "aoffcaobf /" not in t
                             for t in tips), tips)
+
+    def test_pooled_carriers_count_and_failing_searches(self):
+        # CPU 1 owns 3 MiB of pooled carriers holding 1 MiB; its searches mostly fail
+        inst = {cpu: {"mbc_blocks": 10, "mbc_blocks_size": 3 * MIB,
+                      "mbc_carriers_size": 4 * MIB} for cpu in range(2)}
+        pool = {0: {"fetched": 10, "fetch_failed": 5},
+                1: {"pooled_blocks": 50, "pooled_blocks_size": MIB, "pooled_carriers": 3,
+                    "pooled_carriers_size": 3 * MIB, "abandoned": 7, "fetched": 20,
+                    "fetch_failed": 200}}
+        tips, text = run({"std/info": class_info("std", as_="aoffcbf", inst=inst, acul=60,
+                                                  pool=pool),
+                          "segments": SEG_OK})
+        self.assertIn("usage                   63.6 %", text)  # 7 MiB in 11 MiB
+        self.assertIn("std      pool X  3 carriers 3.0 MiB holding 1.0 MiB", text)
+        frag = text.split("fragmentation")[1].split("\n\n")[0]
+        self.assertLess(frag.index("cpu 1"), frag.index("cpu 0"))
+        self.assertTrue(any("87 % of carrier pool searches fail while 3 carriers are pooled"
+                            in t and "+MDacfml" in t for t in tips), tips)
 
     def test_poor_segment_cache(self):
         tips, text = run({"segments": "mcs 2\ncache_hits 10\ncache_misses 190\n"})
