@@ -26,7 +26,7 @@ static DEFINE_SPINLOCK(bench_lock);
 
 enum what { KMALLOC, KMEM_CACHE, KA_STD, KA_SL, KA_TEMP, NR_WHAT };
 static const char *const names[NR_WHAT] = {
-	"kmalloc", "kmem_cache", "ka std(bf)", "ka sl(gf)", "ka temp(af)",
+	"kmalloc", "kmem_cache", "ka std", "ka sl", "ka temp",
 };
 
 static void *get(enum what w, size_t size)
