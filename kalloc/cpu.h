@@ -89,6 +89,7 @@ void ka_cpu_free(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 void ka_cpu_drain(struct ka_pcpu *pc);
+bool ka_cpu_queued(struct ka_pcpu *pc);
 
 static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)
 {

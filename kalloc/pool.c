@@ -39,6 +39,8 @@ EXPORT_SYMBOL_IF_KUNIT(ka_pools);
 
 #define KA_EMP_BUSY_BIT	1
 static_assert(BIT(KA_EMP_BUSY_BIT) == KA_EMP_BUSY);
+/* The employer word keeps its bits below an instance's alignment. */
+static_assert(__alignof__(struct ka_instance) > KA_EMP_FLAGS);
 
 void ka_pool_init(struct ka_pool *pool, char name)
 {

@@ -201,7 +201,14 @@ static bool count_next_carrier(struct ka_alloc_table *t, enum ka_class cls, int 
 	return found;
 }
 
-/* Walks every instance, one carrier per hold of its lock. */
+static void count_pooled(struct ka_carrier *c, void *arg)
+{
+	struct count_arg *ca = arg;
+
+	ca->t->unscanned += walk_blocks(c, count_block, ca);
+}
+
+/* Walks every instance, one carrier per hold of its lock, then the pooled carriers it owns. */
 void ka_stats_allocations(struct ka_alloc_table *t)
 {
 	enum ka_class cls;
@@ -209,6 +216,8 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 	u64 after;
 
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct count_arg arg = { t, cls };
+
 		if (!ka_class_enabled(cls))
 			continue;
 		for_each_possible_cpu(cpu) {
@@ -217,6 +226,10 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 				while (count_next_carrier(t, cls, cpu, sbc, &after))
 					cond_resched();
 			}
+			after = 0;
+			while (ka_pool_visit_next(ka_class_states[cls].pcpu[cpu], &after,
+						  count_pooled, &arg))
+				cond_resched();
 		}
 	}
 }

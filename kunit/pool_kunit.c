@@ -52,24 +52,28 @@ static void *g_alloc(struct group *g, size_t size)
 	return ka_cpu_alloc_in(&g->cs, size, 0, 0, GFP_KERNEL);
 }
 
-/* Everything in flight delivered: frees, forwards and homecomings. */
+/*
+ * Everything in flight delivered: frees, forwards and homecomings. A block
+ * forwarded from a queue not yet looked at to one already passed escapes one
+ * sweep, not two in a row.
+ */
 static void quiesce(struct group *g)
 {
+	int cpu, clean = 0;
 	bool busy;
-	int cpu;
 
 	do {
 		busy = false;
 		for_each_possible_cpu(cpu) {
 			struct ka_pcpu *pc = g->cs.pcpu[cpu];
 
-			if (pc->pending || !llist_empty(&pc->remote) ||
-			    !llist_empty(&pc->homecoming)) {
+			if (ka_cpu_queued(pc)) {
 				ka_cpu_drain(pc);
 				busy = true;
 			}
 		}
-	} while (busy);
+		clean = busy ? 0 : clean + 1;
+	} while (clean < 2);
 }
 
 /* Carriers that exist: made and not given back, whoever employs them. */

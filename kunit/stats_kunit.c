@@ -175,6 +175,111 @@ static void allocations_by_origin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(t), 0);
 }
 
+#define POOLED_NB 1500
+
+struct burst {
+	struct ka_type *type;
+	void *p[POOLED_NB];
+};
+
+static long burst_alloc(void *arg)
+{
+	struct burst *b = arg;
+	int i;
+
+	for (i = 0; i < POOLED_NB; i++) {
+		b->p[i] = ka_alloc(b->type, BSIZE, GFP_KERNEL);
+		if (!b->p[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Half, then the rest but every eighth block, as a falling load would. */
+static long burst_shrink(void *arg)
+{
+	struct burst *b = arg;
+	int i;
+
+	for (i = 0; i < POOLED_NB; i++)
+		if (i % 8 >= 1 && i % 8 <= 4)
+			ka_free(b->type, b->p[i]);
+	for (i = 0; i < POOLED_NB; i++)
+		if (i % 8 >= 5)
+			ka_free(b->type, b->p[i]);
+	return 0;
+}
+
+/* Counts carriers lines of instance @cpu whose pooled column is 1. */
+static int pooled_lines(const char *buf, int cpu)
+{
+	char prefix[8];
+	const char *line;
+	int n = 0;
+
+	snprintf(prefix, sizeof(prefix), "\n%d ", cpu);
+	for (line = strstr(buf, prefix); line; line = strstr(line + 1, prefix)) {
+		u64 v[8];
+
+		/* birth, then source and kind, then size allocated blocks pooled */
+		if (sscanf(line + strlen(prefix), "%llu %*s %*s %llu %llu %llu %llu", &v[0], &v[1],
+			   &v[2], &v[3], &v[4]) == 5 && v[4] == 1)
+			n++;
+	}
+	return n;
+}
+
+/* pooled_blocks pooled_blocks_size pooled_carriers pooled_carriers_size of @cpu's [pool] row */
+static bool pool_row(const char *buf, int cpu, u64 v[4])
+{
+	const char *at = strstr(buf, "\n[pool]\n");
+	char prefix[8];
+
+	if (!at)
+		return false;
+	snprintf(prefix, sizeof(prefix), "\n%d ", cpu);
+	at = strstr(at + 1, prefix);
+	return at && sscanf(at + strlen(prefix), "%llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			    &v[3]) == 4;
+}
+
+/*
+ * Carriers a CPU abandoned after a burst show in the views: marked pooled
+ * under their owner in fix/carriers, counted in fix/info's [pool] row, and
+ * their blocks still counted in allocations.
+ */
+static void pooled_carriers_in_views(struct kunit *test)
+{
+	struct burst *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	char *buf = kunit_kmalloc(test, 256 * 1024, GFP_KERNEL);
+	int cpu = cpumask_last(cpu_online_mask), i;
+	char line[64];
+	u64 v[4];
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	b->type = ka_type_create("kunit_pooled", KA_CLASS_FIX);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(b->type));
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, burst_alloc, b), 0L);
+	work_on_cpu(cpu, burst_shrink, b);
+
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/carriers", buf, 256 * 1024), 0L);
+	KUNIT_EXPECT_GT_MSG(test, pooled_lines(buf, cpu), 0, "%s", buf);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 256 * 1024), 0L);
+	KUNIT_ASSERT_TRUE(test, pool_row(buf, cpu, v));
+	KUNIT_EXPECT_GT(test, v[0], 0ULL);		/* survivors in pooled carriers */
+	KUNIT_EXPECT_GT(test, v[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, v[1], v[0] * 1008);	/* 1000-byte requests */
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("allocations", buf, 256 * 1024), 0L);
+	snprintf(line, sizeof(line), "\nkunit_pooled fix untagged - %d %d ",
+		 DIV_ROUND_UP(POOLED_NB, 8), DIV_ROUND_UP(POOLED_NB, 8) * 1008);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, line), "%s", buf);
+
+	for (i = 0; i < POOLED_NB; i += 8)
+		ka_free(b->type, b->p[i]);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(b->type), 0);
+}
+
 static void hist_buckets(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, ka_hist_bucket(100, KA_FREE_HIST_FIRST, KA_FREE_HIST), 0U);
@@ -190,6 +295,7 @@ static struct kunit_case stats_cases[] = {
 	KUNIT_CASE(hist_buckets),
 	KUNIT_CASE(stats_files),
 	KUNIT_CASE(allocations_by_origin),
+	KUNIT_CASE(pooled_carriers_in_views),
 	{}
 };
 
