@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Kernel style gate: checkpatch --strict on every C source and header of the
-# project (one result per file) and kernel-doc -Wall on the public header.
+# project (one result per file), kernel-doc -Wall on the public header, and
+# docutils over every Documentation/*.rst (one result per file).
 # Writes {passed, failed} to $KALLOC_BUILD/check/group-style.json.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -33,7 +34,14 @@ else
 	passed=$((passed + 1))
 fi
 
+# The documentation must be valid reStructuredText (docutils; one result per file).
+rst=$(python3 "$KALLOC_ROOT/scripts/rstcheck.py" Documentation/*.rst)
+echo "$rst" | sed '$d'
+read -r rst_passed rst_failed <<<"$(echo "$rst" | tail -n 1)"
+passed=$((passed + rst_passed))
+failed=$((failed + rst_failed))
+
 echo "{\"passed\": $passed, \"failed\": $failed, \"skipped\": 0, \"problems\": []}" \
 	>"$out/group-style.json"
-echo "style (checkpatch --strict, kernel-doc): $passed clean, $failed with findings"
+echo "style (checkpatch --strict, kernel-doc, reST): $passed clean, $failed with findings"
 [ $failed -eq 0 ]
