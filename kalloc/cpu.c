@@ -171,12 +171,8 @@ static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)
 		ka_pool_abandon(inst, c);
 }
 
+/* The pool hooks do nothing for an instance without a pool (@pc->pool NULL). */
 static const struct ka_inst_hooks pcpu_hooks = {
-	.carrier_created = pcpu_carrier_created,
-	.carrier_destroying = pcpu_carrier_destroying,
-};
-
-static const struct ka_inst_hooks pcpu_pool_hooks = {
 	.carrier_created = pcpu_carrier_created,
 	.carrier_destroying = pcpu_carrier_destroying,
 	.carrier_abandon = pcpu_carrier_abandon,
@@ -228,15 +224,10 @@ static bool queue_nonempty(struct ka_pcpu *pc)
 	return pc->pending || !llist_empty(&pc->remote) || !llist_empty(&pc->homecoming);
 }
 
-static void kick(struct ka_pcpu *pc)
+void ka_cpu_kick(struct ka_pcpu *pc)
 {
 	atomic64_inc(&pc->dd_kicks);
 	queue_work_on(pc->cpu, system_wq, &pc->kick);
-}
-
-void ka_cpu_kick(struct ka_pcpu *pc)
-{
-	kick(pc);
 }
 
 static void kick_work(struct work_struct *work)
@@ -249,7 +240,7 @@ static void kick_work(struct work_struct *work)
 	more = queue_nonempty(pc);
 	unlock_pcpu(pc);
 	if (more)
-		kick(pc);
+		ka_cpu_kick(pc);
 }
 
 /* Send @ptr home to @pc without touching its lock. */
@@ -258,7 +249,7 @@ static void push_remote(struct ka_pcpu *pc, void *ptr)
 	atomic64_inc(&pc->dd_queued);
 	if (llist_add(ptr, &pc->remote) ||
 	    atomic_inc_return(&pc->pushes) % KA_KICK_EVERY == 0)
-		kick(pc);
+		ka_cpu_kick(pc);
 }
 
 /*
@@ -383,8 +374,7 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 	if (pc->cpu == smp_processor_id()) {
 		lock_local(pc, flags);
 		emp = READ_ONCE(c->emp);
-		if (emp == (unsigned long)&pc->inst ||
-		    emp == ((unsigned long)&pc->inst | KA_EMP_HOME)) {
+		if (ka_emp_inst(emp) == &pc->inst && !(emp & KA_EMP_IN_POOL)) {
 			new = ka_inst_realloc(&pc->inst, ptr, size, gfp);
 			unlock_pcpu(pc);
 			return new;
@@ -452,7 +442,6 @@ static int ka_cpu_offline(unsigned int cpu)
 static int pcpu_create(struct ka_class_state *cs, int cpu)
 {
 	int node = cpu_to_node(cpu);
-	const struct ka_inst_hooks *hooks = &pcpu_hooks;
 	struct ka_pcpu *pc;
 	int err;
 
@@ -470,16 +459,14 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 	ka_sys_handle_init(&pc->sys, &ka_sys_global, node);
 	pc->seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free };
 	pc->sys_src = (struct ka_source){ "sys", pcpu_sys_alloc, pcpu_sys_free };
-	if (cs->pool && cs->p.acul && ka_strategy_get(cs->p.as)->carrier_attach) {
-		pc->pool = cs->pool;
-		hooks = &pcpu_pool_hooks;
-	}
-	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->seg_src, &pc->sys_src, hooks,
+	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->seg_src, &pc->sys_src, &pcpu_hooks,
 				  GFP_KERNEL);
 	if (err) {
 		kfree(pc);
 		return err;
 	}
+	if (ka_inst_can_migrate(&pc->inst))
+		pc->pool = cs->pool;
 	cs->pcpu[cpu] = pc;
 	return 0;
 }

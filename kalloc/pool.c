@@ -123,6 +123,20 @@ static void own_del(struct ka_carrier *c)
 	list_del_init(&ka_crr_layer(c)->own_link);
 }
 
+/*
+ * @pc, which has just cleared IN_POOL in @c's word and so holds it, takes @c
+ * off the pool's list and out of its owner's pooled totals.
+ */
+static void unpool(struct ka_pcpu *pc, struct ka_carrier *c)
+{
+	struct ka_pcpu *owner = owner_of(c);
+
+	pool_unlink(pc, owner->pool, c);
+	pooled_account(owner, c, -1);
+	if (owner == pc)
+		own_del(c);
+}
+
 /* Owner @pc gives back empty detached carrier @c, which is in no pool. */
 static void release(struct ka_pcpu *pc, struct ka_carrier *c)
 {
@@ -179,18 +193,13 @@ void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c)
 /* Takes pooled carrier @c if its word is still @emp; false if busy or gone. */
 static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 {
-	struct ka_pcpu *owner = owner_of(c);
-
 	if (!try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst | (emp & KA_EMP_HOME))) {
 		if (emp & KA_EMP_BUSY)
 			pc->pool_calls.skip_busy++;
 		return false;
 	}
 	/* The carrier is ours: its owner's frees now come to us. */
-	pool_unlink(pc, owner->pool, c);
-	pooled_account(owner, c, -1);
-	if (owner == pc)
-		own_del(c);
+	unpool(pc, c);
 	ka_inst_mbc_attach(&pc->inst, c);
 	pc->pool_calls.fetched++;
 	return true;
@@ -279,8 +288,7 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 	if (ka_inst_free_detached(&pc->inst, ptr) && !(emp & KA_EMP_HOME)) {
 		/* Empty: withdraw and give back. With HOME set, the homecoming does it. */
 		smp_store_release(&c->emp, (unsigned long)&pc->inst);
-		pool_unlink(pc, pc->pool, c);
-		pooled_account(pc, c, -1);
+		unpool(pc, c);
 		release(pc, c);
 		return true;
 	}
@@ -304,8 +312,7 @@ void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c)
 		if (c->used_blocks) {
 			own_add(pc, c);
 		} else if (try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst)) {
-			pool_unlink(pc, pc->pool, c);
-			pooled_account(pc, c, -1);
+			unpool(pc, c);
 			release(pc, c);
 		}
 		return;
@@ -355,9 +362,7 @@ void ka_pool_return_all(struct ka_pool *pool)
 		spin_lock_irqsave(&owner->lock, flags);
 		WARN_ON(READ_ONCE(c->emp) != ((unsigned long)c->home | KA_EMP_IN_POOL));
 		WRITE_ONCE(c->emp, (unsigned long)c->home);
-		pool_unlink(owner, pool, c);
-		pooled_account(owner, c, -1);
-		own_del(c);
+		unpool(owner, c);
 		ka_inst_mbc_attach(&owner->inst, c);
 		spin_unlock_irqrestore(&owner->lock, flags);
 	}
