@@ -5,7 +5,9 @@
  *
  * Header word (64-bit):
  *   bits  0..3   flags: FREE, PREV_FREE, LAST, MARK (checker scratch)
- *   bits  4..31  block size in bytes (a multiple of KA_UNIT)
+ *   bits  4..29  block size in bytes (a multiple of KA_UNIT, below 1 GiB)
+ *   bit  30      QUEUED: handed back by its user, not yet free (below)
+ *   bit  31      reserved for a further block state
  *   bits 32..47  allocation type id of an allocated block (0: none)
  *   bits 48..63  distance from the block's KA_CARRIER_ALIGN-aligned base down
  *                to its carrier, in KA_CARRIER_ALIGN units
@@ -14,6 +16,17 @@
  * allocated or free, is found from its header alone: no lookup, no lock.
  * A free block repeats its size in its last word (the footer) and the block
  * after it has PREV_FREE set, so both neighbours are reachable in O(1).
+ *
+ * Block states (Documentation/cpu.rst has who moves a block between them):
+ *   allocated  FREE and QUEUED clear: the caller's
+ *   queued     QUEUED set: given back by ka_free() or ka_realloc() and claimed
+ *              by that call; on a remote-free queue, or being freed or moved
+ *   free       FREE set: part of the carrier's free space
+ * Only ka_blk_claim() leaves the allocated state, with a compare-and-exchange
+ * of the whole word, so of two calls giving back one block exactly one wins.
+ * Other CPUs may claim an allocated block at any time; that is why the
+ * employing instance changes an allocated neighbour's PREV_FREE only with an
+ * atomic operation (ka_blk_set_flag() and ka_blk_clear_flag()).
  */
 #ifndef _KALLOC_BLOCK_H
 #define _KALLOC_BLOCK_H
@@ -29,7 +42,9 @@
 #define KA_F_LAST		0x4UL
 #define KA_F_MARK		0x8UL
 #define KA_FLAGS_MASK		0xfUL
-#define KA_SIZE_MASK		(((1UL << 32) - 1) & ~KA_FLAGS_MASK)
+#define KA_SIZE_MASK		(((1UL << 30) - 1) & ~KA_FLAGS_MASK)
+#define KA_F_QUEUED		BIT(30)
+#define KA_STATE_MASK		(KA_F_FREE | KA_F_QUEUED)
 #define KA_TID_SHIFT		32
 #define KA_TID_MASK		(0xffffUL << KA_TID_SHIFT)
 #define KA_TID_MAX		0xffffU
@@ -38,6 +53,7 @@
 
 /* Largest carrier the header's distance field can describe (1 GiB - 16 KiB). */
 #define KA_CARRIER_MAX		(KA_COFF_MAX * KA_CARRIER_ALIGN)
+static_assert(KA_CARRIER_MAX <= KA_SIZE_MASK, "a block size must fit its field");
 
 struct ka_carrier;
 
@@ -54,6 +70,11 @@ static inline size_t ka_blk_size(const struct ka_block *b)
 static inline bool ka_blk_free(const struct ka_block *b)
 {
 	return b->hdr & KA_F_FREE;
+}
+
+static inline bool ka_blk_queued(const struct ka_block *b)
+{
+	return READ_ONCE(b->hdr) & KA_F_QUEUED;
 }
 
 static inline bool ka_blk_prev_free(const struct ka_block *b)
@@ -134,14 +155,51 @@ static inline void ka_blk_set(struct ka_block *b, const struct ka_carrier *c,
 	b->hdr = ka_blk_coff(b, c) | size | flags;
 }
 
+/* Atomic: @b may be an allocated block that another CPU is claiming. */
 static inline void ka_blk_set_flag(struct ka_block *b, unsigned long flag)
 {
-	b->hdr |= flag;
+	ka_word_or(&b->hdr, flag);
 }
 
 static inline void ka_blk_clear_flag(struct ka_block *b, unsigned long flag)
 {
-	b->hdr &= ~flag;
+	ka_word_andnot(&b->hdr, flag);
+}
+
+/* What ka_blk_claim() found. */
+enum ka_claim {
+	KA_CLAIMED,		/* the block was allocated and is now the caller's to give back */
+	KA_CLAIM_FREE,		/* already free */
+	KA_CLAIM_QUEUED,	/* already given back, not yet free */
+	KA_CLAIM_OTHER_TYPE,	/* allocated, but of another type (*@tid tells which) */
+};
+
+/*
+ * Moves allocated block @b of type *@tid to the queued state. On any other
+ * outcome nothing changes and *@tid is the type id the header holds.
+ */
+static inline enum ka_claim ka_blk_claim(struct ka_block *b, unsigned int *tid)
+{
+	unsigned long old = READ_ONCE(b->hdr);
+
+	do {
+		if (old & KA_F_FREE)
+			return KA_CLAIM_FREE;
+		if (old & KA_F_QUEUED)
+			return KA_CLAIM_QUEUED;
+		if (((old & KA_TID_MASK) >> KA_TID_SHIFT) != *tid) {
+			*tid = (old & KA_TID_MASK) >> KA_TID_SHIFT;
+			return KA_CLAIM_OTHER_TYPE;
+		}
+		/* A failed exchange is a PREV_FREE change by the employer, or a rival. */
+	} while (!ka_word_try_cmpxchg(&b->hdr, &old, old | KA_F_QUEUED));
+	return KA_CLAIMED;
+}
+
+/* Back to allocated: a claimed block that could not be moved stays its user's. */
+static inline void ka_blk_unclaim(struct ka_block *b)
+{
+	ka_word_andnot(&b->hdr, KA_F_QUEUED);
 }
 
 /* Makes @b a free block of @size: header, footer, and the next block's tag. */

@@ -68,16 +68,74 @@ static inline struct ka_block *ka_crr_first(const struct ka_carrier *c)
 	return (struct ka_block *)((char *)c + KA_CRR_HDR_SIZE);
 }
 
-/* Bytes a carrier of @size offers to blocks; the odd 8 bytes at its end stay unused. */
-static inline size_t ka_crr_room(size_t size)
+/* Bytes a singleblock carrier of @size offers its block; the odd 8 bytes at its end stay unused. */
+static inline size_t ka_sbc_room(size_t size)
 {
 	return ALIGN_DOWN(size - KA_CRR_HDR_SIZE, KA_UNIT);
+}
+
+/*
+ * The block-start map of a multiblock carrier: one bit per KA_UNIT of the
+ * carrier, set exactly where a block header is. A pointer is taken for a
+ * block only if its bit is set, so no byte a caller can write (a copied
+ * header, say) makes an interior pointer pass for a block. Only the
+ * employer writes the map, under its lock; anyone may read it. It sits at
+ * the carrier's end, after the room for blocks. A singleblock carrier needs
+ * none: its block starts at ka_crr_first().
+ */
+static inline size_t ka_mbc_map_bytes(size_t size)
+{
+	return ALIGN(DIV_ROUND_UP((size - KA_CRR_HDR_SIZE) / KA_UNIT, 8), sizeof(long));
+}
+
+static inline size_t ka_mbc_room(size_t size)
+{
+	return ALIGN_DOWN(size - KA_CRR_HDR_SIZE - ka_mbc_map_bytes(size), KA_UNIT);
+}
+
+/* The smallest multiple of PAGE_SIZE, at least @min, that holds a block of @blk bytes. */
+static inline size_t ka_mbc_size_for(size_t blk, size_t min)
+{
+	size_t need = KA_CRR_HDR_SIZE + blk + KA_UNIT;
+	size_t size = ALIGN(max(min, need + need / 128), PAGE_SIZE);
+
+	while (ka_mbc_room(size) < blk)
+		size += PAGE_SIZE;
+	return size;
+}
+
+static inline unsigned long *ka_mbc_map(const struct ka_carrier *c)
+{
+	return (unsigned long *)((char *)c + c->size - ka_mbc_map_bytes(c->size));
+}
+
+static inline size_t ka_mbc_bit(const struct ka_carrier *c, const struct ka_block *b)
+{
+	return ((const char *)b - (const char *)c - KA_CRR_HDR_SIZE) / KA_UNIT;
+}
+
+static inline void ka_mbc_mark_start(struct ka_carrier *c, const struct ka_block *b)
+{
+	__set_bit(ka_mbc_bit(c, b), ka_mbc_map(c));
+}
+
+static inline void ka_mbc_clear_start(struct ka_carrier *c, const struct ka_block *b)
+{
+	__clear_bit(ka_mbc_bit(c, b), ka_mbc_map(c));
+}
+
+/* Any context; @b must lie in @c's room. */
+static inline bool ka_mbc_is_start(const struct ka_carrier *c, const struct ka_block *b)
+{
+	return test_bit(ka_mbc_bit(c, b), ka_mbc_map(c));
 }
 
 /* Where the last block of @c ends. */
 static inline void *ka_crr_end(const struct ka_carrier *c)
 {
-	return (char *)ka_crr_first(c) + ka_crr_room(c->size);
+	size_t room = (c->flags & KA_CRR_SBC) ? ka_sbc_room(c->size) : ka_mbc_room(c->size);
+
+	return (char *)ka_crr_first(c) + room;
 }
 
 static inline bool ka_crr_sbc(const struct ka_carrier *c)

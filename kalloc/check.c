@@ -71,12 +71,22 @@ struct walk_totals {
 	u64 src_carriers[KA_NR_SRC], src_size[KA_NR_SRC];
 };
 
+static size_t map_weight(const struct ka_carrier *c)
+{
+	const unsigned long *map = ka_mbc_map(c);
+	size_t i, n = 0;
+
+	for (i = 0; i < ka_mbc_map_bytes(c->size) / sizeof(long); i++)
+		n += ka_popcount(map[i]);
+	return n;
+}
+
 static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_totals *t)
 {
 	struct ka_instance *inst = chk->inst;
 	struct ka_block *b = ka_crr_first(c);
 	void *end = ka_crr_end(c);
-	size_t used = 0, used_size = 0;
+	size_t used = 0, used_size = 0, starts = 0;
 	bool prev_free = false;
 
 	for (;;) {
@@ -88,6 +98,12 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 		}
 		if (ka_blk_carrier(b) != c)
 			ka_check_fail(chk, "block header points at another carrier");
+		if (!ka_mbc_is_start(c, b))
+			ka_check_fail(chk, "block of %zu bytes missing from the block-start map",
+				      size);
+		if ((b->hdr & KA_STATE_MASK) == KA_STATE_MASK)
+			ka_check_fail(chk, "block both free and queued");
+		starts++;
 		if (ka_blk_prev_free(b) != prev_free)
 			ka_check_fail(chk, "PREV_FREE flag %d, previous block free %d",
 				      ka_blk_prev_free(b), prev_free);
@@ -118,6 +134,9 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 			return;
 		}
 	}
+	if (map_weight(c) != starts)
+		ka_check_fail(chk, "block-start map has %zu bits for %zu blocks", map_weight(c),
+			      starts);
 	if (used != c->used_blocks || used_size != c->used_size)
 		ka_check_fail(chk, "carrier counts %zu blocks/%zu bytes, walk found %zu/%zu",
 			      c->used_blocks, c->used_size, used, used_size);
@@ -154,7 +173,7 @@ static void walk_carriers(struct ka_check *chk, struct list_head *list, bool sbc
 			continue;
 		}
 		if (ka_blk_free(ka_crr_first(c)) || !ka_blk_last(ka_crr_first(c)) ||
-		    ka_blk_size(ka_crr_first(c)) != ka_crr_room(c->size) || c->used_blocks != 1)
+		    ka_blk_size(ka_crr_first(c)) != ka_sbc_room(c->size) || c->used_blocks != 1)
 			ka_check_fail(chk, "singleblock carrier's block is damaged");
 		t->blocks++;
 		t->size += ka_blk_size(ka_crr_first(c));

@@ -10,6 +10,7 @@
 
 #ifdef __KERNEL__
 #include <kunit/visibility.h>
+#include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/build_bug.h>
@@ -34,8 +35,32 @@ static inline void ka_core_free(void *ptr)
 	kfree(ptr);
 }
 
+/* Atomic operations on a block header word (blocks of other CPUs are claimed). */
+static inline void ka_word_or(unsigned long *w, unsigned long bits)
+{
+	atomic_long_or(bits, (atomic_long_t *)w);
+}
+
+static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
+{
+	atomic_long_andnot(bits, (atomic_long_t *)w);
+}
+
+static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
+{
+	return try_cmpxchg(w, old, new);
+}
+
+static inline unsigned int ka_popcount(unsigned long w)
+{
+	return hweight_long(w);
+}
+
 /* Misuse of the allocator: a WARN, or counted when a test expects it. */
 __printf(1, 2) void ka_report(const char *fmt, ...);
+#if IS_ENABLED(CONFIG_KUNIT)
+void ka_report_sink_set(atomic_t *sink);
+#endif
 
 /* Carrier birth numbers, unique and rising across all instances. */
 u64 ka_core_next_birth(void);

@@ -138,15 +138,13 @@ static size_t mbc_size(const struct ka_instance *inst, size_t blk)
 {
 	const struct ka_params *p = &inst->p;
 	size_t nc = inst->st.mbc.carriers.cur - (inst->main ? 1 : 0);
-	size_t size, need;
+	size_t size;
 
 	if (nc >= p->mbcgs || p->lmbcs <= p->smbcs)
 		size = max(p->lmbcs, p->smbcs);
 	else
 		size = p->smbcs + nc * (p->lmbcs - p->smbcs) / p->mbcgs;
-	need = KA_CRR_HDR_SIZE + blk + KA_UNIT;
-	size = max3(size, need, (size_t)KA_CARRIER_ALIGN);
-	return ALIGN(size, PAGE_SIZE);
+	return ka_mbc_size_for(blk, max_t(size_t, size, KA_CARRIER_ALIGN));
 }
 
 /* @c joins or leaves the carriers @inst counts (blocks are counted apart). */
@@ -228,20 +226,49 @@ static void *carrier_memory(struct ka_instance *inst, size_t *size, enum ka_src 
 	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], size, sbc, gfp);
 }
 
+/* The block-start map knows only the first block of a new MBC. */
+static void mbc_map_init(struct ka_carrier *c)
+{
+	memset(ka_mbc_map(c), 0, ka_mbc_map_bytes(c->size));
+	ka_mbc_mark_start(c, ka_crr_first(c));
+}
+
+/*
+ * When a carrier of the growth rule's size cannot be had (a caller that may
+ * not sleep or retry gets no vmalloc, nor a high order in fragmented memory),
+ * a lean carrier is tried: the smallest holding the block and at least
+ * KA_LEAN_MIN, the most the page allocator gives without working hard. The
+ * next KA_LEAN_CARRIERS carriers are lean too, as each failed attempt at the
+ * full size costs the page allocator a compaction.
+ */
+#define KA_LEAN_MIN		(32UL * 1024)
+#define KA_LEAN_CARRIERS	16U
+
 /* A new MBC whose single free block (not indexed) can hold @blk bytes. */
 static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t gfp)
 {
-	size_t size = mbc_size(inst, blk);
+	size_t size = mbc_size(inst, blk), least = ka_mbc_size_for(blk, KA_LEAN_MIN);
 	struct ka_carrier *c;
 	enum ka_src src;
 
 	if (size > KA_CARRIER_MAX)
 		return NULL;
+	if (inst->lean && least < size) {
+		inst->lean--;
+		size = least;
+	}
 	c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false, gfp);
+	if (!c && least < size) {
+		inst->lean = KA_LEAN_CARRIERS;
+		size = least;
+		c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false,
+				   gfp);
+	}
 	if (!c)
 		return NULL;
 	carrier_setup(inst, c, size, src, 0);
-	ka_blk_set(ka_crr_first(c), c, ka_crr_room(size), KA_F_FREE | KA_F_LAST);
+	mbc_map_init(c);
+	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
 	inst->strat->carrier_add(inst->idx, c);
 	/* A new carrier means demand is rising: abandoning now would be premature. */
 	inst->abandon_holdoff = KA_HOLDOFF_MAX;
@@ -269,6 +296,7 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 		ka_blk_set(b, c, blk, ka_tid_bits(tid));
 		/* The block after @rest already has PREV_FREE: @b was free. */
 		ka_blk_make_free(rest, c, size - blk, last ? KA_F_LAST : 0);
+		ka_mbc_mark_start(c, rest);
 		inst->strat->insert(inst->idx, c, rest);
 		size = blk;
 	} else {
@@ -316,6 +344,7 @@ static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
 
 		inst->strat->remove(inst->idx, c, prev);
 		size += ka_blk_size(prev);
+		ka_mbc_clear_start(c, b);
 		b = prev;
 	}
 	if (!last) {
@@ -325,6 +354,7 @@ static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
 			inst->strat->remove(inst->idx, c, next);
 			last = ka_blk_last(next);
 			size += ka_blk_size(next);
+			ka_mbc_clear_start(c, next);
 		}
 	}
 	ka_blk_make_free(b, c, size, last ? KA_F_LAST : 0);
@@ -390,8 +420,8 @@ static void *sbc_alloc(struct ka_instance *inst, size_t size, unsigned int tid,
 	if (!c)
 		return NULL;
 	carrier_setup(inst, c, csize, src, KA_CRR_SBC);
-	ka_blk_set(ka_crr_first(c), c, ka_crr_room(csize), ka_tid_bits(tid) | KA_F_LAST);
-	account_block(inst, c, ka_crr_room(csize), true);
+	ka_blk_set(ka_crr_first(c), c, ka_sbc_room(csize), ka_tid_bits(tid) | KA_F_LAST);
+	account_block(inst, c, ka_sbc_room(csize), true);
 	write_tag(inst, ka_crr_first(c), origin);
 	return ka_blk_payload(ka_crr_first(c));
 }
@@ -511,7 +541,8 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 		       struct ka_block *b, size_t blk)
 {
 	size_t old = ka_blk_size(b), tail = old - blk;
-	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
+	/* QUEUED too: the caller may have claimed the block against a racing free. */
+	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK | KA_F_QUEUED);
 	unsigned long origin = read_tag(inst, b);
 	bool last = ka_blk_last(b);
 	struct ka_block *rest = (struct ka_block *)((char *)b + blk);
@@ -522,11 +553,13 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 		inst->strat->remove(inst->idx, c, next);
 		last = ka_blk_last(next);
 		tail += ka_blk_size(next);
+		ka_mbc_clear_start(c, next);
 	} else if (tail < inst->min_block) {
 		return;
 	}
 	ka_blk_set(b, c, blk, keep);
 	ka_blk_make_free(rest, c, tail, last ? KA_F_LAST : 0);
+	ka_mbc_mark_start(c, rest);
 	inst->strat->insert(inst->idx, c, rest);
 	account_resize(inst, c, old, blk);
 	write_tag(inst, b, origin);
@@ -538,7 +571,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 		     struct ka_block *b, size_t blk)
 {
 	size_t old = ka_blk_size(b), total;
-	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK);
+	unsigned long keep = b->hdr & (KA_F_PREV_FREE | KA_TID_MASK | KA_F_QUEUED);
 	unsigned long origin = read_tag(inst, b);
 	struct ka_block *next;
 	bool last;
@@ -551,11 +584,13 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 	inst->strat->remove(inst->idx, c, next);
 	total = old + ka_blk_size(next);
 	last = ka_blk_last(next);
+	ka_mbc_clear_start(c, next);
 	if (total - blk >= inst->min_block) {
 		struct ka_block *rest = (struct ka_block *)((char *)b + blk);
 
 		ka_blk_set(b, c, blk, keep);
 		ka_blk_make_free(rest, c, total - blk, last ? KA_F_LAST : 0);
+		ka_mbc_mark_start(c, rest);
 		inst->strat->insert(inst->idx, c, rest);
 	} else {
 		blk = total;
@@ -692,7 +727,8 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
 	inst->main = c;
 	strat->carrier_add(inst->idx, c);
-	ka_blk_make_free(ka_crr_first(c), c, ka_crr_room(size), KA_F_LAST);
+	mbc_map_init(c);
+	ka_blk_make_free(ka_crr_first(c), c, ka_mbc_room(size), KA_F_LAST);
 	strat->insert(inst->idx, c, ka_crr_first(c));
 	return 0;
 }

@@ -99,6 +99,7 @@ struct ka_instance {
 	struct list_head mbcs, sbcs;
 	struct ka_carrier *main;
 	unsigned int abandon_holdoff;	/* no abandoning while allocation ramps up */
+	unsigned int lean;		/* carriers still to make small after a failure */
 	struct ka_inst_stats st;
 };
 

@@ -42,7 +42,7 @@ static void carrier_growth(struct kunit *test)
 
 		expect = n < 4 ? p.smbcs + n * (p.lmbcs - p.smbcs) / p.mbcgs : p.lmbcs;
 		/* a block bigger than any free room left forces a new carrier */
-		b = ka_inst_alloc(inst, expect - 4096, GFP_KERNEL);
+		b = ka_inst_alloc(inst, ka_mbc_room(expect) - 1024, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, b);
 		c = carrier_of(b);
 		KUNIT_EXPECT_EQ_MSG(test, c->size, expect, "carrier %d", n);

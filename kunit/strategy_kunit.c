@@ -105,7 +105,7 @@ static void carrier_pick_case(struct kunit *test, enum ka_as as)
 	p.smbcs = 64 * 1024;
 	p.lmbcs = 64 * 1024;
 	inst = &ka_test_inst_new(test, &p)->inst;
-	room = ka_crr_room(64 * 1024);
+	room = ka_mbc_room(64 * 1024);
 
 	for (i = 0; i < 3; i++) {
 		hole[i] = ka_inst_alloc(inst, hole_req[i], GFP_KERNEL);

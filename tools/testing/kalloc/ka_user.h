@@ -24,6 +24,7 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/rbtree_augmented.h>
+#include <linux/bitops.h>
 
 #ifndef PAGE_SIZE
 #define PAGE_SIZE 4096UL
@@ -49,6 +50,27 @@ static inline unsigned long __ka_ffs(unsigned long word)
 #ifndef __ffs
 #define __ffs(w) __ka_ffs(w)
 #endif
+
+static inline void ka_word_or(unsigned long *w, unsigned long bits)
+{
+	__atomic_fetch_or(w, bits, __ATOMIC_RELAXED);
+}
+
+static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
+{
+	__atomic_fetch_and(w, ~bits, __ATOMIC_RELAXED);
+}
+
+static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
+{
+	return __atomic_compare_exchange_n(w, old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_RELAXED);
+}
+
+static inline unsigned int ka_popcount(unsigned long w)
+{
+	return __builtin_popcountl(w);
+}
 
 static inline void *ka_core_zalloc(size_t size)
 {
