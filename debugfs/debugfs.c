@@ -367,7 +367,11 @@ static void show_allocation(struct seq_file *m, const struct ka_alloc_entry *e)
 		/* "function [module]": two columns, and no raw address */
 		sprint_symbol_no_offset(origin, e->origin);
 		module = strchr(origin, ' ');
-		if (module) {
+		if (!strncmp(origin, "0x", 2)) {
+			/* kallsyms knows no symbol there: the module that allocated is gone */
+			strscpy(origin, "[unloaded]", sizeof(origin));
+			module = "[unloaded]";
+		} else if (module) {
 			*module++ = '\0';
 			module[strcspn(module, "]")] = '\0';
 			module++;

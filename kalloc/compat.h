@@ -9,6 +9,8 @@
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
 
 /* 6.8 renamed MAX_ORDER (exclusive) to MAX_PAGE_ORDER (inclusive). */
 #ifndef MAX_PAGE_ORDER
@@ -81,5 +83,24 @@ static inline void ka_shrinker_destroy(struct shrinker *s)
 	kfree(container_of(s, struct ka_shrinker, s));
 }
 #endif
+
+/*
+ * kvrealloc(): 6.12 takes the new size only; 6.1 also needs the old one,
+ * which no exported call tells for vmalloc memory, so there a vmalloc'd
+ * block is not resized (NULL, the block untouched). Either way a vmalloc'd
+ * block is resized only where the caller may sleep, as vmalloc needs.
+ */
+static inline void *ka_kvrealloc(void *p, size_t size, gfp_t gfp)
+{
+	if (is_vmalloc_addr(p) && !gfpflags_allow_blocking(gfp))
+		return NULL;
+#ifdef vrealloc		/* came with the two-size kvrealloc()'s end, in 6.12 */
+	return kvrealloc(p, size, gfp);
+#else
+	if (is_vmalloc_addr(p) || size > KMALLOC_MAX_SIZE)
+		return NULL;
+	return krealloc(p, size, gfp);
+#endif
+}
 
 #endif /* _KALLOC_COMPAT_H */

@@ -196,9 +196,10 @@ static unsigned int drain_homecomings(struct ka_pcpu *pc)
 	return done;
 }
 
+/* Frees up to @budget queued blocks (homecomings count against it too); how many blocks. */
 static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 {
-	unsigned int done = 0;
+	unsigned int done = 0, blocks = 0;
 	struct llist_node *n;
 
 	lockdep_assert_held(&pc->lock);
@@ -214,8 +215,9 @@ static unsigned int drain(struct ka_pcpu *pc, unsigned int budget)
 		pc->pending = n->next;
 		ka_cpu_free_locked(pc, n);
 		done++;
+		blocks++;
 	}
-	pc->dd_drained += done;
+	pc->dd_drained += blocks;
 	return done;
 }
 
@@ -361,7 +363,8 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_free);
 /*
  * In place when this CPU employs the block's carrier and it is not pooled;
  * otherwise copied into a block of this CPU's instance of @cs, the old one
- * freed through its employer.
+ * freed through its employer. The caller has claimed @ptr (queued state);
+ * whatever stays of it at @ptr goes back to the allocated state here.
  */
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp)
 {
@@ -376,6 +379,8 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) == &pc->inst && !(emp & KA_EMP_IN_POOL)) {
 			new = ka_inst_realloc(&pc->inst, ptr, size, gfp);
+			if (new == ptr || !new)
+				ka_blk_unclaim(ka_payload_blk(ptr));
 			unlock_pcpu(pc);
 			return new;
 		}
@@ -384,8 +389,10 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 		local_irq_restore(flags);
 	}
 	new = ka_cpu_alloc_in(cs, size, ka_ptr_tid(ptr), ka_inst_block_origin(ptr), gfp);
-	if (!new)
+	if (!new) {
+		ka_blk_unclaim(ka_payload_blk(ptr));
 		return NULL;
+	}
 	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
 	ka_cpu_free(ptr);
 	return new;
@@ -399,28 +406,16 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_realloc);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 {
 	struct ka_pcpu *pc = NULL;
-	struct ka_carrier *c;
 	struct ka_block *b;
 
 	rcu_read_lock();
-	c = ka_registry_find(ptr);
-	if (!c) {
-		*why = "not a block kalloc gave out";
-		goto out;
-	}
-	b = ka_payload_blk(ptr);
-	if ((unsigned long)ptr % KA_UNIT || (void *)b < (void *)ka_crr_first(c) ||
-	    ka_blk_carrier(b) != c || ka_blk_size(b) < KA_UNIT ||
-	    (char *)b + ka_blk_size(b) > (char *)ka_crr_end(c)) {
-		*why = "inside a kalloc carrier but not at the start of a block";
-		goto out;
-	}
-	if (ka_blk_free(b)) {
-		*why = "already free (double free?)";
-		goto out;
-	}
-	pc = ka_pcpu_of(ka_crr_inst(c));
-out:
+	b = ka_registry_block(ptr, why);
+	if (b && ka_blk_free(b))
+		*why = "already free";
+	else if (b && ka_blk_queued(b))
+		*why = "given back, not yet free";
+	else if (b)
+		pc = ka_pcpu_of(ka_crr_inst(ka_blk_carrier(b)));
 	rcu_read_unlock();
 	return pc;
 }

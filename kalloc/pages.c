@@ -46,12 +46,36 @@ void ka_pages_free(void *mem, size_t size)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_pages_free);
 
-/* Only where sleeping is allowed. */
-void *ka_vmem_alloc(size_t size, int node)
+/*
+ * Whether a carrier that the page allocator could not give may come from
+ * vmalloc: only if the caller may sleep and wants hard retries (vmalloc
+ * takes its pages one by one and, short of memory, reclaims and may invoke
+ * the OOM killer, which __GFP_NORETRY callers asked to be spared).
+ */
+bool ka_vmem_allowed(gfp_t gfp)
 {
-	char *base = vmalloc_node(size + KA_CARRIER_ALIGN, node);
+	return gfpflags_allow_blocking(gfp) && !(gfp & __GFP_NORETRY);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_vmem_allowed);
+
+/*
+ * With the caller's reclaim flags: __GFP_RETRY_MAYFAIL, __GFP_NOWARN, and
+ * GFP_NOFS/GFP_NOIO, which vmalloc turns into scopes for its own page
+ * tables. Plain GFP_KERNEL keeps vmalloc_node(): __vmalloc(), the only
+ * exported call taking flags, takes no node.
+ */
+void *ka_vmem_alloc(size_t size, int node, gfp_t gfp)
+{
+	gfp_t vgfp = gfp & (GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	char *base;
 	char *mem;
 
+	if (!ka_vmem_allowed(gfp))
+		return NULL;
+	if (vgfp == GFP_KERNEL)
+		base = vmalloc_node(size + KA_CARRIER_ALIGN, node);
+	else
+		base = __vmalloc(size + KA_CARRIER_ALIGN, vgfp);
 	if (!base)
 		return NULL;
 	mem = PTR_ALIGN(base + sizeof(void *), KA_CARRIER_ALIGN);
@@ -61,6 +85,7 @@ void *ka_vmem_alloc(size_t size, int node)
 EXPORT_SYMBOL_IF_KUNIT(ka_vmem_alloc);
 
 static LLIST_HEAD(ka_vmem_deferred);
+static LLIST_HEAD(ka_vfree_deferred_list);
 
 static void ka_vmem_free_work(struct work_struct *work)
 {
@@ -68,6 +93,8 @@ static void ka_vmem_free_work(struct work_struct *work)
 
 	llist_for_each_safe(node, next, llist_del_all(&ka_vmem_deferred))
 		vfree(((void **)node)[-1]);
+	llist_for_each_safe(node, next, llist_del_all(&ka_vfree_deferred_list))
+		vfree(node);
 }
 
 static DECLARE_WORK(ka_vmem_work, ka_vmem_free_work);
@@ -79,6 +106,13 @@ void ka_vmem_free(void *mem)
 		schedule_work(&ka_vmem_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_vmem_free);
+
+/* vfree() of @addr from any context but NMI; its first word links it for the worker. */
+void ka_vfree_deferred(void *addr)
+{
+	if (llist_add(addr, &ka_vfree_deferred_list))
+		schedule_work(&ka_vmem_work);
+}
 
 /* Waits until every deferred vfree is done. */
 void ka_vmem_flush(void)

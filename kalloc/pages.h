@@ -14,8 +14,10 @@
 
 void *ka_pages_alloc(size_t size, int node, gfp_t gfp);
 void ka_pages_free(void *mem, size_t size);
-void *ka_vmem_alloc(size_t size, int node);
+bool ka_vmem_allowed(gfp_t gfp);
+void *ka_vmem_alloc(size_t size, int node, gfp_t gfp);
 void ka_vmem_free(void *mem);
+void ka_vfree_deferred(void *addr);
 void ka_vmem_flush(void);
 
 /* Largest size the page allocator serves in one piece. */

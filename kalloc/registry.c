@@ -73,3 +73,27 @@ struct ka_carrier *ka_registry_find(const void *addr)
 
 	return n ? reg_carrier(n) : NULL;
 }
+
+/*
+ * The block @ptr is the payload of, in whatever state, if @ptr starts a block
+ * of a registered carrier; otherwise NULL and the reason in @why. Decided by
+ * the registry and the carrier's block-start map, never by bytes before @ptr,
+ * which its user may have written. The caller is in an RCU read section.
+ */
+struct ka_block *ka_registry_block(const void *ptr, const char **why)
+{
+	struct ka_carrier *c = ka_registry_find(ptr);
+	struct ka_block *b = ka_payload_blk(ptr);
+
+	if (!c) {
+		*why = "not a block kalloc gave out";
+		return NULL;
+	}
+	if ((unsigned long)ptr % KA_UNIT || (void *)b < (void *)ka_crr_first(c) ||
+	    (void *)b >= ka_crr_end(c) ||
+	    (ka_crr_sbc(c) ? b != ka_crr_first(c) : !ka_mbc_is_start(c, b))) {
+		*why = "not the start of a block (an interior pointer, or freed and merged)";
+		return NULL;
+	}
+	return b;
+}

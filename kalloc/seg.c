@@ -6,7 +6,8 @@
  * fits within amcbf and rmcbf, best fit, on the asking node), from the super
  * carrier when there is one, and, unless sco says the super carrier only, from
  * the page allocator, or vmalloc when the page allocator cannot serve the
- * size and the caller may sleep. Freed segments go to the cache (the oldest
+ * size and the caller's flags allow it: it may sleep and did not pass
+ * __GFP_NORETRY (ka_vmem_allowed()). Freed segments go to the cache (the oldest
  * is evicted when it is full); a delayed work releases cached segments that
  * stayed unused for trim_ms, one per period as erts does, and the shrinker
  * releases them all under memory pressure.
@@ -141,12 +142,12 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 		gfp_t try = gfp;
 
 		/* With vmalloc behind it, a large order need not work hard. */
-		if (gfpflags_allow_blocking(gfp) && get_order(size) > PAGE_ALLOC_COSTLY_ORDER)
+		if (ka_vmem_allowed(gfp) && get_order(size) > PAGE_ALLOC_COSTLY_ORDER)
 			try |= __GFP_NORETRY;
 		mem = ka_pages_alloc(size, h->node, try);
 	}
-	if (!mem && gfpflags_allow_blocking(gfp))
-		mem = ka_vmem_alloc(size, h->node);
+	if (!mem)
+		mem = ka_vmem_alloc(size, h->node, gfp);
 	if (!mem)
 		goto fail;
 
@@ -275,7 +276,7 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 	INIT_LIST_HEAD(&seg->cache);
 	INIT_DELAYED_WORK(&seg->trim_work, seg_trim_work);
 	if (p->scs) {
-		seg->sc_mem = ka_vmem_alloc(ALIGN(p->scs, KA_SC_UNIT), NUMA_NO_NODE);
+		seg->sc_mem = ka_vmem_alloc(ALIGN(p->scs, KA_SC_UNIT), NUMA_NO_NODE, GFP_KERNEL);
 		if (!seg->sc_mem)
 			return -ENOMEM;
 		ka_sc_init(&seg->sc, seg->sc_mem, p->scs);

@@ -5,7 +5,8 @@
  * Carriers are at least KA_CARRIER_ALIGN bytes, so kmalloc serves them from
  * the page allocator, naturally aligned to their power-of-two order: the
  * 16 KiB alignment comes for free. Sizes above KMALLOC_MAX_SIZE use aligned
- * vmalloc, where sleeping is allowed. The instance rounds sys MBCs to ycs.
+ * vmalloc, when the caller's flags allow it (ka_vmem_allowed()). The instance
+ * rounds sys MBCs to ycs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,8 +42,8 @@ static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 			mem = NULL;
 		}
 	}
-	if (!mem && gfpflags_allow_blocking(gfp))
-		mem = ka_vmem_alloc(size, h->node);
+	if (!mem)
+		mem = ka_vmem_alloc(size, h->node, gfp);
 
 	spin_lock_irqsave(&sys->lock, flags);
 	st->alloc_calls++;

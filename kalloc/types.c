@@ -8,18 +8,23 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "block.h"
+#include "compat.h"
 #include "cpu.h"
 #include "internal.h"
+#include "pages.h"
+#include "registry.h"
 
 static const struct {
 	const char *name;
@@ -60,13 +65,32 @@ static struct ka_type *ka_type_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Names are single words of letters, digits, '_', '-' and '.', at most
+ * KA_TYPE_NAME_MAX - 1 of them: each view prints one per column, and a blank
+ * or a newline in a name would forge a column or a row.
+ */
+static bool ka_type_name_ok(const char *name)
+{
+	size_t len, i;
+
+	if (!name)
+		return false;
+	len = strnlen(name, KA_TYPE_NAME_MAX);
+	if (!len || len >= KA_TYPE_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
+			return false;
+	return true;
+}
+
 struct ka_type *ka_type_create(const char *name, enum ka_class class)
 {
 	struct ka_type *type;
 	int err = 0;
 
-	if (!name || !*name || strnlen(name, KA_TYPE_NAME_MAX) >= KA_TYPE_NAME_MAX ||
-	    (unsigned int)class >= KA_NR_CLASSES)
+	if (!ka_type_name_ok(name) || (unsigned int)class >= KA_NR_CLASSES)
 		return ERR_PTR(-EINVAL);
 
 	type = kzalloc(sizeof(*type), GFP_KERNEL);
@@ -157,12 +181,12 @@ static size_t ka_sys_size(size_t size)
 	return size;
 }
 
+/* Up to KA_MAX_SIZE, as for an enabled class: vmalloc serves what kmalloc cannot. */
 static void *ka_sys_alloc(size_t size, gfp_t gfp)
 {
-	/* kmalloc WARNs above KMALLOC_MAX_SIZE; kalloc answers NULL instead. */
-	if (!size || size > KMALLOC_MAX_SIZE)
+	if (!size || size > KA_MAX_SIZE)
 		return NULL;
-	return kmalloc(ka_sys_size(size), gfp);
+	return kvmalloc(ka_sys_size(size), gfp);
 }
 
 static void ka_count(struct ka_type *type, void *ptr)
@@ -173,6 +197,39 @@ static void ka_count(struct ka_type *type, void *ptr)
 		this_cpu_inc(type->pcpu->failed);
 }
 
+/*
+ * A caller that may not sleep but passes flags that may is told so before
+ * any lock is taken, as kmalloc's might_alloc() tells it: in interrupt
+ * context or with interrupts off kalloc refuses (the page allocator would
+ * sleep there), elsewhere might_alloc() checks the rest (a spinlock held,
+ * preemption off) as it does for kmalloc.
+ */
+static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
+				unsigned long origin)
+{
+	if (gfpflags_allow_blocking(gfp) && (in_interrupt() || irqs_disabled())) {
+		ka_report("kalloc: %s(%s) from %pS: gfp %pGg may sleep, but the caller is in %s\n",
+			  op, type->name, (void *)origin, &gfp,
+			  in_interrupt() ? "interrupt context" : "a section with interrupts off");
+		return false;
+	}
+	might_alloc(gfp);
+	return true;
+}
+
+/*
+ * kmalloc never calls the OOM killer for a request above the costly order
+ * (the page allocator fails it instead); kalloc's carriers for such a
+ * request may come from vmalloc, which would: ask it to retry but fail.
+ */
+static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
+{
+	if (size > (PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER) &&
+	    !(gfp & (__GFP_NORETRY | __GFP_NOFAIL)))
+		gfp |= __GFP_RETRY_MAYFAIL;
+	return gfp;
+}
+
 /* @origin: who asked, recorded in the block's tag when the class has atags */
 static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigned long origin)
 {
@@ -180,8 +237,12 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 
 	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n", (void *)origin))
 		return NULL;
+	if (!ka_gfp_fits_context(type, gfp, "ka_alloc", origin)) {
+		this_cpu_inc(type->pcpu->failed);
+		return NULL;
+	}
 	if (ka_class_enabled(type->class))
-		ptr = ka_cpu_alloc(type->class, size, type->id, origin, gfp);
+		ptr = ka_cpu_alloc(type->class, size, type->id, origin, ka_gfp_for_size(size, gfp));
 	else
 		ptr = ka_sys_alloc(size, gfp);
 	ka_count(type, ptr);
@@ -205,32 +266,63 @@ static const char *ka_type_name_of(unsigned int tid)
 }
 
 /*
- * Whether @ptr is a live block of @type. Anything else is reported, naming
- * the type and the caller, and false tells the caller to do nothing. Type
- * ids are unique, so the id alone names the type: with a shared carrier pool
- * one carrier may hold blocks of several classes.
+ * Claims @ptr for @op (the block goes from allocated to queued, atomically)
+ * if it is a live block of @type. Anything else is reported, naming the type
+ * and the caller, and false tells the caller to do nothing. Type ids are
+ * unique, so the id alone names the type: with a shared carrier pool one
+ * carrier may hold blocks of several classes.
  */
-static bool ka_check_block(struct ka_type *type, const void *ptr, const char *op,
+static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
 			   void *caller)
 {
 	const char *why = NULL;
-	struct ka_pcpu *owner = ka_cpu_owner(ptr, &why);
-	unsigned int tid;
+	unsigned int tid = type->id;
+	struct ka_block *b;
+	bool ok = false;
 
-	if (!owner) {
-		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr,
-			  caller, why);
-		return false;
+	rcu_read_lock();
+	b = ka_registry_block(ptr, &why);
+	if (b) {
+		switch (ka_blk_claim(b, &tid)) {
+		case KA_CLAIMED:
+			ok = true;
+			break;
+		case KA_CLAIM_FREE:
+			why = "already free (double free?)";
+			break;
+		case KA_CLAIM_QUEUED:
+			why = "already given back, its free still under way (double free?)";
+			break;
+		case KA_CLAIM_OTHER_TYPE:
+			ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
+				  type->name, ptr, caller, ka_type_name_of(tid));
+			rcu_read_unlock();
+			return false;
+		}
 	}
-	tid = ka_blk_tid(ka_payload_blk(ptr));
-	if (tid != type->id) {
-		rcu_read_lock();
-		ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
-			  type->name, ptr, caller, ka_type_name_of(tid));
-		rcu_read_unlock();
-		return false;
-	}
-	return true;
+	if (!ok)
+		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr, caller,
+			  why);
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
+ * A type of a disabled class frees with kvfree(): refuse a pointer into
+ * kalloc's own carriers, which kvfree() would corrupt.
+ */
+static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *op,
+			    void *caller)
+{
+	bool ours;
+
+	rcu_read_lock();
+	ours = ka_registry_find(ptr);
+	rcu_read_unlock();
+	if (ours)
+		ka_report("kalloc: %s(%s) of %p from %pS: a kalloc block, class %s disabled\n",
+			  op, type->name, ptr, caller, ka_class_name(type->class));
+	return !ours;
 }
 
 void ka_free(struct ka_type *type, const void *ptr)
@@ -241,9 +333,15 @@ void ka_free(struct ka_type *type, const void *ptr)
 		 __func__, __builtin_return_address(0)))
 		return;
 	if (!ka_class_enabled(type->class)) {
-		kfree(ptr);
+		if (!ka_sys_block_ok(type, ptr, "ka_free", __builtin_return_address(0)))
+			return;
+		/* vfree() may sleep; ka_free() never does */
+		if (is_vmalloc_addr(ptr))
+			ka_vfree_deferred((void *)ptr);
+		else
+			kfree(ptr);
 	} else {
-		if (!ka_check_block(type, ptr, "ka_free", __builtin_return_address(0)))
+		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0)))
 			return;
 		ka_cpu_free((void *)ptr);
 	}
@@ -262,15 +360,21 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 		ka_free(type, ptr);
 		return NULL;
 	}
-	if (!ka_class_enabled(type->class)) {
-		if (size > KMALLOC_MAX_SIZE)
-			return NULL;
-		return krealloc(ptr, ka_sys_size(size), gfp);
-	}
-	if (!ka_check_block(type, ptr, "ka_realloc", __builtin_return_address(0)) ||
-	    size > KA_MAX_SIZE)
+	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", _RET_IP_))
 		return NULL;
-	return ka_cpu_realloc(&ka_class_states[type->class], ptr, size, gfp);
+	if (!ka_class_enabled(type->class)) {
+		if (!ka_sys_block_ok(type, ptr, "ka_realloc", __builtin_return_address(0)) ||
+		    size > KA_MAX_SIZE)
+			return NULL;
+		return ka_kvrealloc(ptr, ka_sys_size(size), gfp);
+	}
+	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0)))
+		return NULL;
+	if (size > KA_MAX_SIZE) {
+		ka_blk_unclaim(ka_payload_blk(ptr));
+		return NULL;
+	}
+	return ka_cpu_realloc(&ka_class_states[type->class], ptr, size, ka_gfp_for_size(size, gfp));
 }
 EXPORT_SYMBOL_GPL(ka_realloc);
 

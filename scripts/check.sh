@@ -36,6 +36,18 @@ start=$SECONDS
 vm_rc=$?
 note "guest finished with status $vm_rc after $((SECONDS - start))s; console: $out/console.log"
 
+# Memory exhaustion needs a guest of its own, small, so that loops end soon.
+note "booting a 512 MiB guest: allocation until failure with each driver's flags"
+start=$SECONDS
+"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/exhaust" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+	--cpus 2 --mem 512 --modules-dir "$KALLOC_BUILD/obj-6.12" \
+	"$KALLOC_BUILD/obj-6.12/kalloc_exhaust_kunit.ko"
+note "exhaustion guest finished with status $? after $((SECONDS - start))s"
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/exhaust/console.log" \
+	--expect "$KALLOC_ROOT"/kunit/exhaust/*.c --json "$out/exhaust/results.json" \
+	--group "$out/group-exhaust.json" >"$out/exhaust/judge.txt"
+sed 's/^/  exhaust: /' "$out/exhaust/judge.txt"
+
 extra=()
 for j in "$out"/group-*.json; do
 	[ -f "$j" ] && extra+=(--extra "$(basename "$j" .json)=$j")

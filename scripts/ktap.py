@@ -38,6 +38,7 @@ SPLATS = [
     r"scheduling while atomic", r"blocked for more than",
     r"Call Trace:", r"list_add corruption", r"list_del corruption",
     r"refcount_t:", r"double fault", r"stack-protector",
+    r"invoked oom-killer", r"Out of memory", r"page allocation failure",
 ]
 SPLAT = re.compile("|".join(SPLATS))
 
@@ -244,6 +245,9 @@ def main(argv=None):
     ap.add_argument("--extra", action="append", default=[], metavar="NAME=JSON",
                     help="user-space results {passed, failed, skipped, problems}")
     ap.add_argument("--json", help="write the parsed results here")
+    ap.add_argument("--group", metavar="JSON",
+                    help="also write the run as one group {passed, failed, skipped, "
+                         "problems} for another run's --extra (a splat is a problem)")
     ap.add_argument("--no-guest-status", action="store_true",
                     help="do not require the VM runner's status line")
     args = ap.parse_args(argv)
@@ -258,6 +262,14 @@ def main(argv=None):
             json.dump(result, f, indent=1)
 
     report(result, sys.stdout)
+    if args.group:
+        problems = list(result["problems"])
+        if result["splats"]:
+            problems.append(f"{len(result['splats'])} kernel splat line(s), first: "
+                            f"{result['splats'][0]['text']}")
+        with open(args.group, "w", encoding="utf-8") as f:
+            json.dump({k: result[k] for k in ("passed", "failed", "skipped")} |
+                      {"problems": problems}, f)
     harness_failures = len(result["problems"]) + (1 if result["splats"] else 0)
     failed = result["failed"] + harness_failures
     print(f"{result['passed']} passed, {failed} failed, {result['skipped']} skipped")

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of scripts/ktap.py: the harness must fail every kind of bad run."""
 
+import json
 import os
 import sys
 import tempfile
@@ -87,7 +88,10 @@ class JudgeTest(unittest.TestCase):
                      "Oops: general protection fault, probably for non-canonical address",
                      "Call Trace:",
                      "BUG kmalloc-64 (Tainted: G B): Redzone overwritten",
-                     "UBSAN: shift-out-of-bounds in x.c:1:2"]:
+                     "UBSAN: shift-out-of-bounds in x.c:1:2",
+                     "sh invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE)",
+                     "Out of memory: Killed process 1 (init)",
+                     "kworker/0:1: page allocation failure: order:0, mode:0x820(GFP_ATOMIC)"]:
             lines = module_log(("a", [("x", "ok")]))
             lines.insert(3, f"[    2.000000] {text}\n")
             r = self.judge(lines)
@@ -123,6 +127,23 @@ class JudgeTest(unittest.TestCase):
         lines.insert(5, "[    1.5] random driver: hello\n")
         r = self.judge(lines)
         self.assertEqual((r["passed"], r["problems"]), (2, []))
+
+    def test_group_output_counts_a_splat_as_a_problem(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "x.log")
+            with open(log, "w") as f:
+                f.writelines(module_log(("a", [("x", "ok"), ("y", "not ok")]))
+                             + ["[ 3.0] sh invoked oom-killer: gfp_mask=0x0\n"])
+            group = os.path.join(d, "g.json")
+            import io
+            import contextlib
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(ktap.main([log, "--group", group]), 1)
+            with open(group) as f:
+                got = json.load(f)
+            self.assertEqual((got["passed"], got["failed"]), (1, 1))
+            self.assertEqual(len(got["problems"]), 1)
+            self.assertIn("oom-killer", got["problems"][0])
 
     def test_main_exit_status_and_closing_line(self):
         with tempfile.TemporaryDirectory() as d:

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kalloc_exhaust_kunit.ko: memory exhaustion with the flags drivers pass.
+ * Run in a guest of its own with little memory (scripts/check.sh): each case
+ * allocates until kalloc answers NULL, then checks that the failure was
+ * counted, every block is intact, and every block goes back. The OOM killer
+ * must not run: kmalloc does not call it for these flags, and the harness
+ * counts its report as a splat. The same loop over kmalloc is timed and
+ * counted beside it for the record (Documentation/api.rst).
+ */
+#include <kunit/test.h>
+#include <linux/ktime.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "../../kalloc/internal.h"
+
+#define EXHAUST_CAP	(4UL << 30)	/* far more than the guest has */
+
+struct exhaust_case {
+	const char *name;
+	gfp_t gfp;
+	size_t size;
+	bool nofs_scope;	/* GFP_KERNEL inside memalloc_nofs_save() */
+};
+
+enum { NORETRY_256K, MAYFAIL_256K, NOWAIT_256K, KERNEL_1M, NOFS_4K, NOIO_64K, NOFS_SCOPE_2000 };
+
+static const struct exhaust_case exhaust_cases[] = {
+	[NORETRY_256K] = { "kernel_noretry_256k", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+			   256 * 1024 },
+	[MAYFAIL_256K] = { "kernel_mayfail_256k", GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+			   256 * 1024 },
+	[NOWAIT_256K] = { "nowait_256k", GFP_NOWAIT | __GFP_NOWARN, 256 * 1024 },
+	[KERNEL_1M] = { "kernel_1m", GFP_KERNEL | __GFP_NOWARN, 1024 * 1024 },
+	[NOFS_4K] = { "nofs_noretry_4k", GFP_NOFS | __GFP_NORETRY | __GFP_NOWARN, 4096 },
+	[NOIO_64K] = { "noio_mayfail_64k", GFP_NOIO | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+		       64 * 1024 },
+	[NOFS_SCOPE_2000] = { "nofs_scope_noretry_2000", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+			      2000, true },
+};
+
+/* Blocks are chained through their first word; the second holds a check value. */
+struct chain {
+	struct chain *next;
+	unsigned long check;
+};
+
+struct exhaust_run {
+	unsigned long blocks;
+	size_t bytes;
+	s64 ms;
+	bool capped;
+};
+
+typedef void *(*alloc_fn)(void *arg, size_t size, gfp_t gfp);
+typedef void (*free_fn)(void *arg, void *p);
+
+static struct chain *fill(alloc_fn alloc, void *arg, const struct exhaust_case *c,
+			  struct exhaust_run *run)
+{
+	struct chain *head = NULL, *b;
+	unsigned int nofs = 0;
+	ktime_t t0 = ktime_get();
+
+	if (c->nofs_scope)
+		nofs = memalloc_nofs_save();
+	while (run->bytes < EXHAUST_CAP) {
+		b = alloc(arg, c->size, c->gfp);
+		if (!b)
+			break;
+		b->next = head;
+		b->check = (unsigned long)b ^ c->size;
+		((u8 *)b)[c->size - 1] = 0x5a;
+		head = b;
+		run->blocks++;
+		run->bytes += c->size;
+		if (gfpflags_allow_blocking(c->gfp))
+			cond_resched();
+	}
+	if (c->nofs_scope)
+		memalloc_nofs_restore(nofs);
+	run->capped = run->bytes >= EXHAUST_CAP;
+	run->ms = ktime_ms_delta(ktime_get(), t0);
+	return head;
+}
+
+/* Frees the chain; the number of blocks found damaged. */
+static unsigned long drain_chain(free_fn free, void *arg, const struct exhaust_case *c,
+				 struct chain *b)
+{
+	unsigned long bad = 0;
+	struct chain *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		if (b->check != ((unsigned long)b ^ c->size) || ((u8 *)b)[c->size - 1] != 0x5a)
+			bad++;
+		free(arg, b);
+	}
+	return bad;
+}
+
+static void *by_kalloc(void *type, size_t size, gfp_t gfp)
+{
+	return ka_alloc(type, size, gfp);
+}
+
+static void free_kalloc(void *type, void *p)
+{
+	ka_free(type, p);
+}
+
+static void *by_kmalloc(void *unused, size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp);
+}
+
+static void free_kmalloc(void *unused, void *p)
+{
+	kfree(p);
+}
+
+static void until_null(struct kunit *test, const struct exhaust_case *c)
+{
+	struct exhaust_run ka = {}, km = {};
+	struct ka_type_totals before, after;
+	struct ka_type *type;
+	struct chain *head;
+
+	type = ka_type_create("kunit_exhaust", KA_CLASS_STD);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
+
+	ka_type_sum(type, &before);
+	head = fill(by_kalloc, type, c, &ka);
+	KUNIT_EXPECT_FALSE_MSG(test, ka.capped, "no NULL before %lu bytes", EXHAUST_CAP);
+	KUNIT_EXPECT_GT(test, ka.blocks, 0UL);
+	ka_type_sum(type, &after);
+	KUNIT_EXPECT_EQ(test, after.failed - before.failed, 1ULL);
+	KUNIT_EXPECT_EQ(test, drain_chain(free_kalloc, type, c, head), 0UL);
+	ka_type_sum(type, &after);
+	KUNIT_EXPECT_EQ(test, after.allocs, after.frees);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+
+	head = fill(by_kmalloc, NULL, c, &km);
+	KUNIT_EXPECT_EQ(test, drain_chain(free_kmalloc, NULL, c, head), 0UL);
+	/*
+	 * Not far short of kmalloc: a class whose usual carriers cannot be had
+	 * with these flags falls back to carriers as small as the block.
+	 */
+	KUNIT_EXPECT_GE_MSG(test, ka.bytes * 4, km.bytes, "kalloc %zu bytes, kmalloc %zu",
+			    ka.bytes, km.bytes);
+	kunit_info(test, "%s: kalloc %lu blocks (%zu MiB) in %lld ms; kmalloc %lu blocks (%zu MiB) in %lld ms\n",
+		   c->name, ka.blocks, ka.bytes >> 20, ka.ms, km.blocks, km.bytes >> 20, km.ms);
+}
+
+static void kernel_noretry_256k(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[NORETRY_256K]);
+}
+
+static void kernel_mayfail_256k(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[MAYFAIL_256K]);
+}
+
+static void nowait_256k(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[NOWAIT_256K]);
+}
+
+static void kernel_1m(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[KERNEL_1M]);
+}
+
+static void nofs_noretry_4k(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[NOFS_4K]);
+}
+
+static void noio_mayfail_64k(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[NOIO_64K]);
+}
+
+static void nofs_scope_noretry_2000(struct kunit *test)
+{
+	until_null(test, &exhaust_cases[NOFS_SCOPE_2000]);
+}
+
+static struct kunit_case exhaust_kunit_cases[] = {
+	KUNIT_CASE_SLOW(kernel_noretry_256k),
+	KUNIT_CASE_SLOW(kernel_mayfail_256k),
+	KUNIT_CASE_SLOW(nowait_256k),
+	KUNIT_CASE_SLOW(kernel_1m),
+	KUNIT_CASE_SLOW(nofs_noretry_4k),
+	KUNIT_CASE_SLOW(noio_mayfail_64k),
+	KUNIT_CASE_SLOW(nofs_scope_noretry_2000),
+	{}
+};
+
+static struct kunit_suite exhaust_suite = {
+	.name = "kalloc_exhaust",
+	.test_cases = exhaust_kunit_cases,
+};
+
+kunit_test_suites(&exhaust_suite);
+
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
+MODULE_DESCRIPTION("kalloc under memory exhaustion");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of misuse that used to take the machine down: second frees of
+ * a block whose first free is still queued for its owner, two CPUs freeing
+ * one block at once, forged interior pointers, frees across a disabled class,
+ * sleeping flags in hard-irq context, and names and origins that would forge
+ * rows in the views. Every report here is counted, never WARNed, and each
+ * case checks that nothing changed: blocks intact, counts even, instances
+ * consistent.
+ */
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/vmalloc.h>
+
+#include "ka_test.h"
+#include "../kalloc/cpu.h"
+#include "../kalloc/internal.h"
+#include "../kalloc/pages.h"
+
+static void misuse_type_destroy(void *type)
+{
+	ka_type_destroy(type);
+}
+
+static struct ka_type *misuse_type(struct kunit *test, const char *name, enum ka_class cls)
+{
+	struct ka_type *type = ka_type_create(name, cls);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, misuse_type_destroy, type), 0);
+	return type;
+}
+
+static void misuse_need_cpus(struct kunit *test, int n)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < n; cpu++)
+		if (!cpu_online(cpu))
+			kunit_skip(test, "needs CPUs 0 to %d online", n - 1);
+}
+
+static void misuse_expect_consistent(struct kunit *test, enum ka_class cls)
+{
+	struct ka_check chk;
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+		unsigned int bad;
+
+		spin_lock_irqsave(&pc->lock, flags);
+		bad = ka_check_instance(&pc->inst, &chk);
+		spin_unlock_irqrestore(&pc->lock, flags);
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "CPU %d: %s", cpu, chk.first);
+	}
+}
+
+static u64 misuse_blocks(struct ka_pcpu *pc)
+{
+	unsigned long flags;
+	u64 n;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return n;
+}
+
+struct one_block {
+	struct ka_type *type;
+	size_t size;
+	void *p;
+	atomic_t *reports;
+	long seen;		/* reports counted right at the second call */
+	void *again;		/* what a second realloc returned */
+};
+
+static long alloc_one(void *arg)
+{
+	struct one_block *o = arg;
+
+	o->p = ka_alloc(o->type, o->size, GFP_KERNEL);
+	if (!o->p)
+		return -ENOMEM;
+	memset(o->p, 0x3c, o->size);
+	return 0;
+}
+
+static void free_one_ipi(void *arg)
+{
+	struct one_block *o = arg;
+
+	ka_free(o->type, o->p);
+}
+
+/* Takes @pc's lock so its queue cannot drain while we free twice from CPU 1. */
+static long free_twice_while_queued(void *arg)
+{
+	struct one_block *o = arg;
+	struct ka_pcpu *owner = ka_class_states[o->type->class].pcpu[0];
+	unsigned long flags;
+
+	spin_lock_irqsave(&owner->lock, flags);
+	ka_free(o->type, o->p);
+	ka_free(o->type, o->p);
+	o->seen = atomic_read(o->reports);
+	spin_unlock_irqrestore(&owner->lock, flags);
+	return 0;
+}
+
+static struct one_block *one_block_on_cpu0(struct kunit *test, const char *name)
+{
+	struct one_block *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	static atomic_t reports;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	misuse_need_cpus(test, 2);
+	o->type = misuse_type(test, name, KA_CLASS_SL);
+	o->size = 200;
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_one, o), 0L);
+	atomic_set(&reports, 0);
+	o->reports = &reports;
+	return o;
+}
+
+static void sink_off(void *unused)
+{
+	ka_report_sink_set(NULL);
+}
+
+/* From here on, reports from any context count in @o->reports. */
+static void count_reports_anywhere(struct kunit *test, struct one_block *o)
+{
+	ka_report_sink_set(o->reports);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sink_off, NULL), 0);
+}
+
+/* Drains the owner and checks that the block came back exactly once. */
+static void expect_freed_once(struct kunit *test, struct one_block *o, u64 base)
+{
+	struct ka_pcpu *owner = ka_class_states[o->type->class].pcpu[0];
+	struct ka_type_totals sum;
+
+	ka_cpu_drain(owner);
+	KUNIT_EXPECT_EQ(test, misuse_blocks(owner), base);
+	ka_type_sum(o->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.allocs, sum.frees);
+	misuse_expect_consistent(test, o->type->class);
+}
+
+/* Freed twice from another CPU while the first free waits in the owner's queue. */
+static void double_free_while_queued(struct kunit *test)
+{
+	struct one_block *o = one_block_on_cpu0(test, "kunit_dfq");
+	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+
+	count_reports_anywhere(test, o);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(1, free_twice_while_queued, o), 0L);
+	KUNIT_EXPECT_EQ(test, o->seen, 1L);
+	expect_freed_once(test, o, base);
+	KUNIT_EXPECT_EQ(test, atomic_read(o->reports), 1);
+}
+
+/*
+ * On CPU 0 with preemption off, so the owner's queue cannot drain: CPU 1
+ * frees the block (an IPI), then the owner frees or reallocs it again.
+ */
+static long owner_after_remote_free(void *arg)
+{
+	struct one_block *o = arg;
+
+	preempt_disable();
+	smp_call_function_single(1, free_one_ipi, o, 1);
+	if (o->size == 200)
+		ka_free(o->type, o->p);
+	else
+		o->again = ka_realloc(o->type, o->p, 500, GFP_ATOMIC);
+	o->seen = atomic_read(o->reports);
+	preempt_enable();
+	return 0;
+}
+
+static void owner_free_after_remote_free(struct kunit *test)
+{
+	struct one_block *o = one_block_on_cpu0(test, "kunit_dfo");
+	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+
+	count_reports_anywhere(test, o);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, owner_after_remote_free, o), 0L);
+	KUNIT_EXPECT_EQ(test, o->seen, 1L);	/* at the call, not at the drain */
+	expect_freed_once(test, o, base);
+	KUNIT_EXPECT_EQ(test, atomic_read(o->reports), 1);
+}
+
+static void owner_realloc_after_remote_free(struct kunit *test)
+{
+	struct one_block *o = one_block_on_cpu0(test, "kunit_dfr");
+	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+
+	o->size = 201;		/* tells owner_after_remote_free() to realloc */
+	count_reports_anywhere(test, o);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, owner_after_remote_free, o), 0L);
+	KUNIT_EXPECT_EQ(test, o->seen, 1L);
+	KUNIT_EXPECT_NULL(test, o->again);
+	expect_freed_once(test, o, base);
+	KUNIT_EXPECT_EQ(test, atomic_read(o->reports), 1);
+}
+
+/* A realloc and a free of a block already freed on its own CPU. */
+static void realloc_after_free(struct kunit *test)
+{
+	struct ka_type *t = misuse_type(test, "kunit_raf", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	void *p = ka_alloc(t, 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ka_free(t, p);
+	KUNIT_EXPECT_NULL(test, ka_realloc(t, p, 128, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	ka_free(t, p);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	misuse_expect_consistent(test, KA_CLASS_STD);
+}
+
+#define RACE_BLOCKS 200
+
+struct free_race {
+	struct ka_type *type;
+	void *p[RACE_BLOCKS];
+	atomic_t ready, go_ahead, done;
+	struct completion finished;
+};
+
+static int race_freer(void *arg)
+{
+	struct free_race *r = arg;
+	int i;
+
+	atomic_inc(&r->ready);
+	while (!atomic_read(&r->go_ahead))
+		cpu_relax();
+	for (i = 0; i < RACE_BLOCKS; i++)
+		ka_free(r->type, r->p[i]);
+	if (atomic_inc_return(&r->done) == 2)
+		complete(&r->finished);
+	return 0;
+}
+
+static long alloc_race_blocks(void *arg)
+{
+	struct free_race *r = arg;
+	int i;
+
+	for (i = 0; i < RACE_BLOCKS; i++) {
+		r->p[i] = ka_alloc(r->type, 32 + 16 * (i % 8), GFP_KERNEL);
+		if (!r->p[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* CPUs 1 and 2 free the same blocks of CPU 0 at once: exactly one wins each. */
+static void two_cpus_free_one_block(struct kunit *test)
+{
+	struct free_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct ka_pcpu *owner = ka_class_states[KA_CLASS_STD].pcpu[0];
+	struct ka_type_totals sum;
+	static atomic_t reports;
+	struct task_struct *t[2];
+	u64 base;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	misuse_need_cpus(test, 3);
+	r->type = misuse_type(test, "kunit_race2", KA_CLASS_STD);
+	init_completion(&r->finished);
+	base = misuse_blocks(owner);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_race_blocks, r), 0L);
+	atomic_set(&reports, 0);
+	ka_report_sink_set(&reports);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sink_off, NULL), 0);
+	for (i = 0; i < 2; i++) {
+		t[i] = kthread_create_on_cpu(race_freer, r, i + 1, "ka_race2/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		wake_up_process(t[i]);
+	}
+	while (atomic_read(&r->ready) < 2)
+		usleep_range(1000, 2000);
+	atomic_set(&r->go_ahead, 1);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&r->finished, 60 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&reports), RACE_BLOCKS);
+	ka_type_sum(r->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, (u64)RACE_BLOCKS);
+	ka_cpu_drain(owner);
+	KUNIT_EXPECT_EQ(test, misuse_blocks(owner), base);
+	misuse_expect_consistent(test, KA_CLASS_STD);
+}
+
+/* An interior pointer whose 8 bytes before it are a copy of the real header. */
+static void forged_interior_pointer(struct kunit *test)
+{
+	struct ka_type *t = misuse_type(test, "kunit_forge", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	unsigned long *p = NULL, *held[16];
+	int n = 0, i;
+
+	/* The forged header must sit in the real one's 16 KiB window to look right. */
+	while (n < ARRAY_SIZE(held)) {
+		p = ka_alloc(t, 256, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (((unsigned long)(p - 1) ^ (unsigned long)(p + 1)) < 16 * 1024)
+			break;
+		held[n++] = p;
+	}
+	KUNIT_ASSERT_LT(test, n, (int)ARRAY_SIZE(held));
+	memset(p, 0x77, 256);
+	p[1] = p[-1];			/* a copy of the block's header word */
+	ka_free(t, p + 2);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	KUNIT_EXPECT_NULL(test, ka_realloc(t, p + 2, 64, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	/* Nothing changed: the block is whole and still ours. */
+	KUNIT_EXPECT_EQ(test, p[0], 0x7777777777777777UL);
+	KUNIT_EXPECT_EQ(test, p[31], 0x7777777777777777UL);
+	misuse_expect_consistent(test, KA_CLASS_STD);
+	ka_free(t, p);
+	for (i = 0; i < n; i++)
+		ka_free(t, held[i]);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	misuse_expect_consistent(test, KA_CLASS_STD);
+}
+
+static void class_enable(void *cls)
+{
+	WRITE_ONCE(ka_class_states[(uintptr_t)cls].enabled, true);
+}
+
+/* The driver class switched off for this test, as +MRe false would. */
+static void disable_driver_class(struct kunit *test)
+{
+	KUNIT_ASSERT_TRUE(test, ka_class_enabled(KA_CLASS_DRIVER));
+	WRITE_ONCE(ka_class_states[KA_CLASS_DRIVER].enabled, false);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, class_enable,
+							(void *)(uintptr_t)KA_CLASS_DRIVER), 0);
+}
+
+/* Neither allocator is handed the other's block. */
+static void disabled_class_frees(struct kunit *test)
+{
+	struct ka_type *std = misuse_type(test, "kunit_dis_std", KA_CLASS_STD);
+	struct ka_type *drv = misuse_type(test, "kunit_dis_drv", KA_CLASS_DRIVER);
+	int *reports = ka_test_expect_reports(test);
+	void *kept, *k;
+	u8 *s;
+
+	s = ka_alloc(std, 300, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	memset(s, 0x42, 300);
+	disable_driver_class(test);
+	k = ka_alloc(drv, 100, GFP_KERNEL);		/* from kmalloc now */
+	KUNIT_ASSERT_NOT_NULL(test, k);
+
+	ka_free(drv, s);		/* a live kalloc block: not for kfree() */
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	KUNIT_EXPECT_NULL(test, ka_realloc(drv, s, 600, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(s, 0x42, 300));
+	ka_free(std, k);		/* kmalloc'd: not a kalloc block */
+	KUNIT_EXPECT_EQ(test, *reports, 3);
+
+	ka_free(drv, k);
+	ka_free(std, s);
+	KUNIT_EXPECT_EQ(test, *reports, 3);
+	misuse_expect_consistent(test, KA_CLASS_STD);
+
+	/* kalloc.h promises up to KA_MAX_SIZE whatever serves the class. */
+	kept = ka_alloc(drv, KA_MAX_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NOT_NULL(test, kept);
+	if (kept) {
+		((u8 *)kept)[0] = 1;
+		((u8 *)kept)[KA_MAX_SIZE - 1] = 2;
+		ka_free(drv, kept);
+	}
+	KUNIT_EXPECT_NULL(test, ka_alloc(drv, KA_MAX_SIZE + 1, GFP_KERNEL));
+	ka_vmem_flush();
+}
+
+struct sleepy_irq {
+	struct hrtimer timer;
+	struct ka_type *type;
+	struct completion done;
+	void *got, *got_atomic;
+	bool in_irq;
+};
+
+static enum hrtimer_restart sleepy_alloc(struct hrtimer *t)
+{
+	struct sleepy_irq *a = container_of(t, struct sleepy_irq, timer);
+
+	a->in_irq = in_hardirq();
+	a->got = ka_alloc(a->type, 100, GFP_KERNEL);
+	a->got_atomic = ka_alloc(a->type, 100, GFP_ATOMIC);
+	complete(&a->done);
+	return HRTIMER_NORESTART;
+}
+
+/* GFP_KERNEL from hard-irq context is refused with a report, before any lock. */
+static void sleeping_gfp_in_hardirq(struct kunit *test)
+{
+	struct sleepy_irq *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	static atomic_t reports;
+	struct ka_type_totals sum;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->type = misuse_type(test, "kunit_sleepy", KA_CLASS_STD);
+	init_completion(&a->done);
+	atomic_set(&reports, 0);
+	ka_report_sink_set(&reports);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sink_off, NULL), 0);
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	a->timer.function = sleepy_alloc;
+	hrtimer_start(&a->timer, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->done, 20 * HZ), 0UL);
+	hrtimer_cancel(&a->timer);
+	ka_report_sink_set(NULL);
+	KUNIT_EXPECT_TRUE(test, a->in_irq);
+	KUNIT_EXPECT_NULL(test, a->got);
+	KUNIT_EXPECT_NOT_NULL(test, a->got_atomic);
+	KUNIT_EXPECT_EQ(test, atomic_read(&reports), 1);
+	ka_type_sum(a->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.failed, 1ULL);
+	ka_free(a->type, a->got);
+	ka_free(a->type, a->got_atomic);
+}
+
+/* Names are one safe word: nothing a view prints can be forged by one. */
+static void type_names_are_checked(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"adv\nfake std 1 0 0 1", "two words", "tab\there", "semi;colon", "slash/x",
+		"[brackets]", "quote\"", "back\\slash", "ümlaut",
+	};
+	struct ka_type *t;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, ka_type_create(bad[i], KA_CLASS_STD),
+					ERR_PTR(-EINVAL), "name %d", i);
+	t = ka_type_create("Ok_name-1.2", KA_CLASS_STD);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(t));
+	if (!IS_ERR_OR_NULL(t))
+		KUNIT_EXPECT_EQ(test, ka_type_destroy(t), 0);
+}
+
+/* A block whose origin no symbol covers (its module is gone) shows no address. */
+static void unloaded_origin_has_no_address(struct kunit *test)
+{
+	struct ka_type *t = misuse_type(test, "kunit_gone", KA_CLASS_DRIVER);
+	char *buf = kunit_kzalloc(test, 256 * 1024, GFP_KERNEL);
+	/* A heap address: kallsyms finds no symbol there, as for unloaded code. */
+	unsigned long gone = (unsigned long)buf + 64;
+	char *row;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	p = ka_cpu_alloc_in(&ka_class_states[KA_CLASS_DRIVER], 100, t->id, gone, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ka_inst_block_origin(p), gone);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("allocations", buf, 256 * 1024), 0L);
+	row = strstr(buf, "kunit_gone ");
+	KUNIT_EXPECT_NOT_NULL(test, row);
+	if (row) {
+		row[strcspn(row, "\n")] = '\0';
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(row, " [unloaded] [unloaded] "), "%s", row);
+		KUNIT_EXPECT_NULL_MSG(test, strstr(row, "0x"), "%s", row);
+	}
+	ka_cpu_free(p);
+}
+
+static struct kunit_case misuse_cases[] = {
+	KUNIT_CASE(double_free_while_queued),
+	KUNIT_CASE(owner_free_after_remote_free),
+	KUNIT_CASE(owner_realloc_after_remote_free),
+	KUNIT_CASE(realloc_after_free),
+	KUNIT_CASE(two_cpus_free_one_block),
+	KUNIT_CASE(forged_interior_pointer),
+	KUNIT_CASE(disabled_class_frees),
+	KUNIT_CASE(sleeping_gfp_in_hardirq),
+	KUNIT_CASE(type_names_are_checked),
+	KUNIT_CASE(unloaded_origin_has_no_address),
+	{}
+};
+
+static struct kunit_suite misuse_suite = {
+	.name = "kalloc_misuse",
+	.test_cases = misuse_cases,
+};
+
+kunit_test_suites(&misuse_suite);
