@@ -64,18 +64,37 @@ SEG_OK = "mcs 10\ncache_hits 950\ncache_misses 50\ncached 3\n"
 
 class ReportTest(unittest.TestCase):
     def test_sbc_heavy_buffer_class(self):
-        # 40 buffer blocks of 1.6 MB in SBCs, 10 small ones in MBCs
+        # 40 buffer blocks of 1.6 MiB in SBCs, 10 small ones in MBCs
         inst = {0: {"mbc_blocks": 10, "mbc_blocks_size": 10 * 4096,
                     "mbc_carriers_size": MIB // 2, "sbc_blocks": 40,
                     "sbc_blocks_size": int(40 * 1.6 * MIB),
                     "sbc_carriers_size": int(40 * 1.6 * MIB) + 40 * 4096}}
         tips, text = run({"buffer/info": class_info("buffer", inst=inst),
                           "segments": SEG_OK})
-        self.assertTrue(any("most buffer blocks are in singleblock carriers, average 1.6 MB"
+        self.assertTrue(any("most buffer blocks are in singleblock carriers, average 1.6 MiB"
                             in t and "+MBsbct 2048" in t and "larger lmbcs" in t
                             for t in tips), tips)
         self.assertIn("sbc to mbc block ratio", text)
         self.assertIn("buffer   4.000", text)
+
+    def test_labels_are_binary_units(self):
+        # 1,600,000 B is 1.5 MiB, not "1.5 MB"
+        inst = {0: {"mbc_blocks": 1, "mbc_blocks_size": 4096,
+                    "mbc_carriers_size": MIB // 2, "sbc_blocks": 8,
+                    "sbc_blocks_size": 8 * 1600000,
+                    "sbc_carriers_size": 8 * 1600000 + 8 * 4096}}
+        tips, _ = run({"buffer/info": class_info("buffer", inst=inst), "segments": SEG_OK})
+        self.assertTrue(any("average 1.5 MiB:" in t for t in tips), tips)
+
+    def test_help_and_bad_arguments(self):
+        import contextlib
+        import io
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(report.main(["kalloc-report", "--help"]), 0)
+        self.assertIn("kalloc-report [DIR]", out.getvalue())
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(report.main(["kalloc-report", "--bogus"]), 2)
 
     def test_low_utilization_without_migration(self):
         inst = {cpu: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
