@@ -27,6 +27,11 @@ without reporting a status.
   --mem MiB                guest memory (default: 2048)
   --append 'ARGS'          extra kernel command line
   --kvm                    use KVM instead of TCG (hangs on some hosts)
+  --icount                 instruction-count mode: single-threaded TCG with
+                           -icount shift=0,sleep=off, so one guest nanosecond is
+                           one guest instruction and timings repeat from boot
+                           to boot (no cache misses, no cost for atomics or for
+                           turning interrupts off, vCPUs run in turns)
   --quiet                  do not stream the console while the guest runs
 USAGE
 }
@@ -42,6 +47,7 @@ cpus=4
 mem=2048
 append=
 accel="tcg,thread=multi"
+icount=()
 quiet=0
 
 while [ $# -gt 0 ]; do
@@ -57,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
 	--kvm) accel=kvm ;;
+	--icount) accel=tcg,thread=single; icount=(-icount shift=0,sleep=off) ;;
 	--quiet) quiet=1 ;;
 	-h|--help) usage; exit 0 ;;
 	*.ko) modules+=("$1") ;;
@@ -134,7 +141,7 @@ log=$out/console.log
 note "booting $(basename "$kernel") with ${#modules[@]} module(s), $cpus vCPUs, log: $log"
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine pc -accel "$accel" -smp "$smp" -m "${mem}M" "${numa[@]}" \
+	-machine pc -accel "$accel" "${icount[@]}" -smp "$smp" -m "${mem}M" "${numa[@]}" \
 	-kernel "$kernel" -initrd "$stage/initramfs.cpio" \
 	-append "console=ttyS0 rdinit=/init panic=-1 nokaslr $append" \
 	-display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |
