@@ -18,58 +18,9 @@
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 
-static void type_destroy_action(void *type)
-{
-	ka_type_destroy(type);
-}
-
-static struct ka_type *new_type(struct kunit *test, const char *name, enum ka_class cls)
-{
-	struct ka_type *type = ka_type_create(name, cls);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, type_destroy_action, type), 0);
-	return type;
-}
-
 static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
 {
 	return ka_class_states[cls].pcpu[cpu];
-}
-
-/* Every instance of every class, checked under its lock. */
-static void expect_all_consistent(struct kunit *test)
-{
-	enum ka_class cls;
-	struct ka_check chk;
-	unsigned long flags;
-	int cpu;
-
-	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		if (!ka_class_enabled(cls))
-			continue;
-		for_each_possible_cpu(cpu) {
-			struct ka_pcpu *pc = pcpu_of(cls, cpu);
-			unsigned int bad;
-
-			spin_lock_irqsave(&pc->lock, flags);
-			bad = ka_check_instance(&pc->inst, &chk);
-			spin_unlock_irqrestore(&pc->lock, flags);
-			KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "%s/%d: %s", ka_class_name(cls), cpu,
-					    chk.first);
-		}
-	}
-}
-
-static u64 blocks_of(struct ka_pcpu *pc)
-{
-	unsigned long flags;
-	u64 n;
-
-	spin_lock_irqsave(&pc->lock, flags);
-	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
-	spin_unlock_irqrestore(&pc->lock, flags);
-	return n;
 }
 
 #define NBLK 48
@@ -134,23 +85,23 @@ static void cross_cpu_free_comes_home(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	if (!cpu_online(0) || !cpu_online(1))
 		kunit_skip(test, "needs CPUs 0 and 1");
-	b->type = new_type(test, "kunit_home", KA_CLASS_STD);
+	b->type = ka_test_type(test, "kunit_home", KA_CLASS_STD);
 	b->size = 200;
-	base = blocks_of(owner);
+	base = ka_test_pcpu_blocks(owner);
 	queued = atomic64_read(&owner->dd_queued);
 	drained = owner->dd_drained;
 
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
 	KUNIT_ASSERT_EQ(test, b->cpu, 0);
-	KUNIT_EXPECT_EQ(test, blocks_of(owner), base + NBLK);
+	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base + NBLK);
 	KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(b->p[0], &(const char *){ NULL }), owner);
 	work_on_cpu(1, free_batch, b);
 
 	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + NBLK);
 	KUNIT_EXPECT_TRUE(test, wait_drained(owner, drained + NBLK));
-	KUNIT_EXPECT_EQ(test, blocks_of(owner), base);
+	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base);
 	KUNIT_EXPECT_GT(test, atomic64_read(&owner->dd_kicks), 0LL);
-	expect_all_consistent(test);
+	ka_test_expect_all_consistent(test);
 }
 
 struct realloc_arg {
@@ -178,7 +129,7 @@ static void foreign_realloc(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	if (!cpu_online(0) || !cpu_online(1))
 		kunit_skip(test, "needs CPUs 0 and 1");
-	b->type = new_type(test, "kunit_frealloc", KA_CLASS_SL);
+	b->type = ka_test_type(test, "kunit_frealloc", KA_CLASS_SL);
 	b->size = 300;
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
 	owner = pcpu_of(KA_CLASS_SL, 0);
@@ -192,7 +143,7 @@ static void foreign_realloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + 1);
 	b->p[0] = r.p;
 	work_on_cpu(0, free_batch, b);
-	expect_all_consistent(test);
+	ka_test_expect_all_consistent(test);
 }
 
 struct misuse {
@@ -233,8 +184,8 @@ static void misuse_is_reported(struct kunit *test)
 	struct ka_type_totals sum;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	m->a = new_type(test, "kunit_misuse_a", KA_CLASS_DRIVER);
-	m->b = new_type(test, "kunit_misuse_b", KA_CLASS_DRIVER);
+	m->a = ka_test_type(test, "kunit_misuse_a", KA_CLASS_DRIVER);
+	m->b = ka_test_type(test, "kunit_misuse_b", KA_CLASS_DRIVER);
 	m->reports = ka_test_expect_reports(test);
 	/* In the test's own thread, where reports are counted; one CPU: frees are local. */
 	migrate_disable();
@@ -247,7 +198,7 @@ static void misuse_is_reported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m->step[4], 5L);
 	ka_type_sum(m->a, &sum);
 	KUNIT_EXPECT_EQ(test, sum.allocs, sum.frees);	/* the refused frees were not counted */
-	expect_all_consistent(test);
+	ka_test_expect_all_consistent(test);
 }
 
 struct irq_arg {
@@ -277,8 +228,8 @@ static enum hrtimer_restart irq_alloc(struct hrtimer *t)
 /* Buffer and driver classes tag blocks with their origin by default. */
 static void atags_record_the_caller(struct kunit *test)
 {
-	struct ka_type *t = new_type(test, "kunit_atags", KA_CLASS_DRIVER);
-	struct ka_type *u = new_type(test, "kunit_noatags", KA_CLASS_STD);
+	struct ka_type *t = ka_test_type(test, "kunit_atags", KA_CLASS_DRIVER);
+	struct ka_type *u = ka_test_type(test, "kunit_noatags", KA_CLASS_STD);
 	void *p = ka_alloc(t, 100, GFP_KERNEL);
 	void *q = ka_alloc(u, 100, GFP_KERNEL);
 	char who[KSYM_SYMBOL_LEN], me[KSYM_SYMBOL_LEN];
@@ -298,7 +249,7 @@ static void hardirq_allocation(struct kunit *test)
 	struct irq_arg *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->type = new_type(test, "kunit_irq", KA_CLASS_TEMP);
+	a->type = ka_test_type(test, "kunit_irq", KA_CLASS_TEMP);
 	init_completion(&a->done);
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	a->timer.function = irq_alloc;
@@ -310,7 +261,7 @@ static void hardirq_allocation(struct kunit *test)
 	if (a->kept)
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(a->kept, 0, 90000));
 	ka_free(a->type, a->kept);
-	expect_all_consistent(test);
+	ka_test_expect_all_consistent(test);
 }
 
 /* ---- the concurrent stress ---- */
@@ -436,7 +387,7 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 		char name[24];
 
 		snprintf(name, sizeof(name), "kunit_stress_%d", i);
-		s->types[i] = new_type(test, name, cls[i]);
+		s->types[i] = ka_test_type(test, name, cls[i]);
 	}
 	s->ops = 3000;
 	atomic_set(&s->running, nthreads);
@@ -492,7 +443,7 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);
 		KUNIT_EXPECT_EQ(test, sum.failed, 0ULL);
 	}
-	expect_all_consistent(test);
+	ka_test_expect_all_consistent(test);
 }
 
 static struct kunit_case cpu_cases[] = {

@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 
 #include "ka_test.h"
+#include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 
 static unsigned int test_order(size_t size)
@@ -127,4 +128,52 @@ int ka_test_read_all_stats(char *buf, size_t len)
 		bad += ka_test_read_stats(rel, buf, len) <= 0;
 	}
 	return bad;
+}
+
+static void ka_test_type_destroy(void *type)
+{
+	ka_type_destroy(type);
+}
+
+struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class cls)
+{
+	struct ka_type *type = ka_type_create(name, cls);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ka_test_type_destroy, type), 0);
+	return type;
+}
+
+void ka_test_expect_all_consistent(struct kunit *test)
+{
+	enum ka_class cls;
+	struct ka_check chk;
+	unsigned long flags;
+	int cpu;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		if (!ka_class_enabled(cls))
+			continue;
+		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+			unsigned int bad;
+
+			spin_lock_irqsave(&pc->lock, flags);
+			bad = ka_check_instance(&pc->inst, &chk);
+			spin_unlock_irqrestore(&pc->lock, flags);
+			KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "%s/%d: %s", ka_class_name(cls), cpu,
+					    chk.first);
+		}
+	}
+}
+
+u64 ka_test_pcpu_blocks(struct ka_pcpu *pc)
+{
+	unsigned long flags;
+	u64 n;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return n;
 }

@@ -8,6 +8,7 @@
 #define _KA_TEST_H
 
 #include <kunit/test.h>
+#include <kalloc.h>
 
 #include "../kalloc/check.h"
 #include "../kalloc/instance.h"
@@ -31,6 +32,15 @@ void ka_test_expect_consistent(struct kunit *test, struct ka_instance *inst);
 int *ka_test_expect_reports(struct kunit *test);
 
 #define KA_EXPECT_CONSISTENT(test, inst) ka_test_expect_consistent(test, inst)
+
+/* The per-CPU layer's suites. */
+struct ka_pcpu;
+/* A type destroyed when the test ends. */
+struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class cls);
+/* Every instance of every enabled class of the module, checked under its lock. */
+void ka_test_expect_all_consistent(struct kunit *test);
+/* Blocks allocated in @pc's instance, read under its lock. */
+u64 ka_test_pcpu_blocks(struct ka_pcpu *pc);
 
 /* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */
 ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);

@@ -20,20 +20,6 @@
 #include "../kalloc/internal.h"
 #include "../kalloc/pages.h"
 
-static void misuse_type_destroy(void *type)
-{
-	ka_type_destroy(type);
-}
-
-static struct ka_type *misuse_type(struct kunit *test, const char *name, enum ka_class cls)
-{
-	struct ka_type *type = ka_type_create(name, cls);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(type));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, misuse_type_destroy, type), 0);
-	return type;
-}
-
 static void misuse_need_cpus(struct kunit *test, int n)
 {
 	int cpu;
@@ -41,34 +27,6 @@ static void misuse_need_cpus(struct kunit *test, int n)
 	for (cpu = 0; cpu < n; cpu++)
 		if (!cpu_online(cpu))
 			kunit_skip(test, "needs CPUs 0 to %d online", n - 1);
-}
-
-static void misuse_expect_consistent(struct kunit *test, enum ka_class cls)
-{
-	struct ka_check chk;
-	unsigned long flags;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
-		unsigned int bad;
-
-		spin_lock_irqsave(&pc->lock, flags);
-		bad = ka_check_instance(&pc->inst, &chk);
-		spin_unlock_irqrestore(&pc->lock, flags);
-		KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "CPU %d: %s", cpu, chk.first);
-	}
-}
-
-static u64 misuse_blocks(struct ka_pcpu *pc)
-{
-	unsigned long flags;
-	u64 n;
-
-	spin_lock_irqsave(&pc->lock, flags);
-	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
-	spin_unlock_irqrestore(&pc->lock, flags);
-	return n;
 }
 
 struct one_block {
@@ -120,7 +78,7 @@ static struct one_block *one_block_on_cpu0(struct kunit *test, const char *name)
 
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	misuse_need_cpus(test, 2);
-	o->type = misuse_type(test, name, KA_CLASS_SL);
+	o->type = ka_test_type(test, name, KA_CLASS_SL);
 	o->size = 200;
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_one, o), 0L);
 	atomic_set(&reports, 0);
@@ -147,18 +105,18 @@ static void expect_freed_once(struct kunit *test, struct one_block *o, u64 base)
 	struct ka_type_totals sum;
 
 	ka_cpu_drain(owner);
-	KUNIT_EXPECT_EQ(test, misuse_blocks(owner), base);
+	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base);
 	ka_type_sum(o->type, &sum);
 	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
 	KUNIT_EXPECT_EQ(test, sum.allocs, sum.frees);
-	misuse_expect_consistent(test, o->type->class);
+	ka_test_expect_all_consistent(test);
 }
 
 /* Freed twice from another CPU while the first free waits in the owner's queue. */
 static void double_free_while_queued(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfq");
-	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
 
 	count_reports_anywhere(test, o);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(1, free_twice_while_queued, o), 0L);
@@ -189,7 +147,7 @@ static long owner_after_remote_free(void *arg)
 static void owner_free_after_remote_free(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfo");
-	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
 
 	count_reports_anywhere(test, o);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, owner_after_remote_free, o), 0L);
@@ -201,7 +159,7 @@ static void owner_free_after_remote_free(struct kunit *test)
 static void owner_realloc_after_remote_free(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfr");
-	u64 base = misuse_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
 
 	o->size = 201;		/* tells owner_after_remote_free() to realloc */
 	count_reports_anywhere(test, o);
@@ -215,7 +173,7 @@ static void owner_realloc_after_remote_free(struct kunit *test)
 /* A realloc and a free of a block already freed on its own CPU. */
 static void realloc_after_free(struct kunit *test)
 {
-	struct ka_type *t = misuse_type(test, "kunit_raf", KA_CLASS_STD);
+	struct ka_type *t = ka_test_type(test, "kunit_raf", KA_CLASS_STD);
 	int *reports = ka_test_expect_reports(test);
 	void *p = ka_alloc(t, 64, GFP_KERNEL);
 
@@ -225,7 +183,7 @@ static void realloc_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *reports, 1);
 	ka_free(t, p);
 	KUNIT_EXPECT_EQ(test, *reports, 2);
-	misuse_expect_consistent(test, KA_CLASS_STD);
+	ka_test_expect_all_consistent(test);
 }
 
 #define RACE_BLOCKS 200
@@ -278,9 +236,9 @@ static void two_cpus_free_one_block(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	misuse_need_cpus(test, 3);
-	r->type = misuse_type(test, "kunit_race2", KA_CLASS_STD);
+	r->type = ka_test_type(test, "kunit_race2", KA_CLASS_STD);
 	init_completion(&r->finished);
-	base = misuse_blocks(owner);
+	base = ka_test_pcpu_blocks(owner);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_race_blocks, r), 0L);
 	atomic_set(&reports, 0);
 	ka_report_sink_set(&reports);
@@ -298,14 +256,14 @@ static void two_cpus_free_one_block(struct kunit *test)
 	ka_type_sum(r->type, &sum);
 	KUNIT_EXPECT_EQ(test, sum.frees, (u64)RACE_BLOCKS);
 	ka_cpu_drain(owner);
-	KUNIT_EXPECT_EQ(test, misuse_blocks(owner), base);
-	misuse_expect_consistent(test, KA_CLASS_STD);
+	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base);
+	ka_test_expect_all_consistent(test);
 }
 
 /* An interior pointer whose 8 bytes before it are a copy of the real header. */
 static void forged_interior_pointer(struct kunit *test)
 {
-	struct ka_type *t = misuse_type(test, "kunit_forge", KA_CLASS_STD);
+	struct ka_type *t = ka_test_type(test, "kunit_forge", KA_CLASS_STD);
 	int *reports = ka_test_expect_reports(test);
 	unsigned long *p = NULL, *held[16];
 	int n = 0, i;
@@ -328,12 +286,12 @@ static void forged_interior_pointer(struct kunit *test)
 	/* Nothing changed: the block is whole and still ours. */
 	KUNIT_EXPECT_EQ(test, p[0], 0x7777777777777777UL);
 	KUNIT_EXPECT_EQ(test, p[31], 0x7777777777777777UL);
-	misuse_expect_consistent(test, KA_CLASS_STD);
+	ka_test_expect_all_consistent(test);
 	ka_free(t, p);
 	for (i = 0; i < n; i++)
 		ka_free(t, held[i]);
 	KUNIT_EXPECT_EQ(test, *reports, 2);
-	misuse_expect_consistent(test, KA_CLASS_STD);
+	ka_test_expect_all_consistent(test);
 }
 
 static void class_enable(void *cls)
@@ -353,8 +311,8 @@ static void disable_driver_class(struct kunit *test)
 /* Neither allocator is handed the other's block. */
 static void disabled_class_frees(struct kunit *test)
 {
-	struct ka_type *std = misuse_type(test, "kunit_dis_std", KA_CLASS_STD);
-	struct ka_type *drv = misuse_type(test, "kunit_dis_drv", KA_CLASS_DRIVER);
+	struct ka_type *std = ka_test_type(test, "kunit_dis_std", KA_CLASS_STD);
+	struct ka_type *drv = ka_test_type(test, "kunit_dis_drv", KA_CLASS_DRIVER);
 	int *reports = ka_test_expect_reports(test);
 	void *kept, *k;
 	u8 *s;
@@ -377,7 +335,7 @@ static void disabled_class_frees(struct kunit *test)
 	ka_free(drv, k);
 	ka_free(std, s);
 	KUNIT_EXPECT_EQ(test, *reports, 3);
-	misuse_expect_consistent(test, KA_CLASS_STD);
+	ka_test_expect_all_consistent(test);
 
 	/* kalloc.h promises up to KA_MAX_SIZE whatever serves the class. */
 	kept = ka_alloc(drv, KA_MAX_SIZE, GFP_KERNEL | __GFP_NOWARN);
@@ -418,7 +376,7 @@ static void sleeping_gfp_in_hardirq(struct kunit *test)
 	struct ka_type_totals sum;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->type = misuse_type(test, "kunit_sleepy", KA_CLASS_STD);
+	a->type = ka_test_type(test, "kunit_sleepy", KA_CLASS_STD);
 	init_completion(&a->done);
 	atomic_set(&reports, 0);
 	ka_report_sink_set(&reports);
@@ -461,7 +419,7 @@ static void type_names_are_checked(struct kunit *test)
 /* A block whose origin no symbol covers (its module is gone) shows no address. */
 static void unloaded_origin_has_no_address(struct kunit *test)
 {
-	struct ka_type *t = misuse_type(test, "kunit_gone", KA_CLASS_DRIVER);
+	struct ka_type *t = ka_test_type(test, "kunit_gone", KA_CLASS_DRIVER);
 	char *buf = kunit_kzalloc(test, 256 * 1024, GFP_KERNEL);
 	/* A heap address: kallsyms finds no symbol there, as for unloaded code. */
 	unsigned long gone = (unsigned long)buf + 64;
