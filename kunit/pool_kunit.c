@@ -115,6 +115,7 @@ static void expect_group_consistent(struct kunit *test, struct group *g)
 /* After everything was freed: no block anywhere, the pool empty, only main carriers. */
 static void expect_group_empty(struct kunit *test, struct group *g)
 {
+	u64 queued = 0, drained = 0, homecomings = 0;
 	char why[96] = "";
 	unsigned long flags;
 	int cpu;
@@ -128,13 +129,18 @@ static void expect_group_empty(struct kunit *test, struct group *g)
 		spin_lock_irqsave(&pc->lock, flags);
 		blocks = pc->inst.st.mbc.blocks.cur;
 		carriers = pc->inst.st.mbc.carriers.cur;
+		drained += pc->dd_drained;
+		homecomings += pc->pool_calls.homecomings;
 		spin_unlock_irqrestore(&pc->lock, flags);
+		queued += atomic64_read(&pc->dd_queued);
 		KUNIT_EXPECT_EQ_MSG(test, blocks, 0ULL, "CPU %d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, carriers, 1ULL, "CPU %d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.carriers), 0L, "%d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.blocks), 0L, "%d", cpu);
 	}
 	KUNIT_EXPECT_EQ(test, carriers_alive(g), (long)num_possible_cpus());
+	/* Each queued block was drained once; homecoming carriers are not blocks. */
+	KUNIT_EXPECT_EQ_MSG(test, drained, queued, "%llu homecomings", homecomings);
 	expect_group_consistent(test, g);
 }
 
