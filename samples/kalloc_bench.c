@@ -1,136 +1,461 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `make bench`: kalloc against the kernel's own allocators, measured in the
- * same boot on the same CPU, printed as ns per operation and as ratios to
- * kmalloc. Run it in the VM runner (see README.md); under TCG and with the
- * test kernel's KASAN and lockdep the absolute numbers are far from native
- * ones, so read the ratios, and the user-space benchmark for the core.
+ * same boot. Every figure is printed as one raw line,
+ *
+ *	kalloc_bench: R <measure> <param> <who> <value>
+ *
+ * which scripts/bench-report.py turns into tables of kalloc's cost and its
+ * ratio to the kernel's allocator of the same line. The measures:
+ *
+ *	P1.pair  P1.batch  same-CPU alloc+free pairs, and batches (BATCH allocs,
+ *			   then BATCH frees), per size, every class against
+ *			   kmalloc and a kmem_cache of that size: ns per op
+ *	P2		   one CPU allocates, a CPU of the other NUMA node frees,
+ *			   through a ring: objects per second
+ *	P3		   every online CPU doing same-CPU pairs at once: ns per
+ *			   pair of the whole machine (total time / all pairs)
+ *	P4.cold P4.warm	   1 and 4 MiB alloc+free: the first pair, then the mean
+ *			   of a loop (the segment cache warm), against vmalloc
+ *			   and kvmalloc: ns per pair
+ *
+ * scale=N divides every count by N (make check loads the module with a
+ * large one so the code keeps working, and times nothing).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
+#include <linux/topology.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
-#define PAIRS	20000
-#define BATCH	512
+static unsigned int scale = 1;
+module_param(scale, uint, 0444);
+MODULE_PARM_DESC(scale, "divide every iteration count by this (1: full run)");
 
-static struct ka_type *bench_types[3];
-static struct kmem_cache *bench_cache;
-static void *batch[BATCH];
-static DEFINE_SPINLOCK(bench_lock);
+#define PAIRS		20000
+#define BATCH		512
+#define BATCH_ROUNDS	16
+#define HANDOFFS	20000
+#define RING		256
+#define BIG_ROUNDS	200
 
-enum what { KMALLOC, KMEM_CACHE, KA_STD, KA_SL, KA_TEMP, NR_WHAT };
-static const char *const names[NR_WHAT] = {
-	"kmalloc", "kmem_cache", "ka std", "ka sl", "ka temp",
+static const size_t p1_sizes[] = { 16, 64, 256, 1024, 4096 };
+
+/* Who serves a figure: the kernel's allocators, then one kalloc type per class. */
+enum who { KMALLOC, KMEM_CACHE, VMALLOC, KVMALLOC, KA_FIRST };
+#define NR_WHO (KA_FIRST + KA_NR_CLASSES)
+
+static const char *const class_names[KA_NR_CLASSES] = {
+	"temp", "sl", "std", "ll", "fix", "buffer", "driver",
 };
 
-static void *get(enum what w, size_t size)
+static struct ka_type *types[KA_NR_CLASSES];
+static struct kmem_cache *cache;	/* of the size being measured */
+static void *batch[BATCH];
+
+static unsigned int count(unsigned int n)
+{
+	return max(n / max(scale, 1U), 1U);
+}
+
+static const char *who_name(enum who w)
+{
+	static const char *const kernel[KA_FIRST] = {
+		"kmalloc", "kmem_cache", "vmalloc", "kvmalloc",
+	};
+
+	return w < KA_FIRST ? kernel[w] : class_names[w - KA_FIRST];
+}
+
+static void *get(enum who w, size_t size)
 {
 	switch (w) {
 	case KMALLOC:
 		return kmalloc(size, GFP_KERNEL);
 	case KMEM_CACHE:
-		return kmem_cache_alloc(bench_cache, GFP_KERNEL);
+		return kmem_cache_alloc(cache, GFP_KERNEL);
+	case VMALLOC:
+		return vmalloc(size);
+	case KVMALLOC:
+		return kvmalloc(size, GFP_KERNEL);
 	default:
-		return ka_alloc(bench_types[w - KA_STD], size, GFP_KERNEL);
+		return ka_alloc(types[w - KA_FIRST], size, GFP_KERNEL);
 	}
 }
 
-static void put(enum what w, void *p)
+static void put(enum who w, void *p)
 {
 	switch (w) {
 	case KMALLOC:
 		kfree(p);
 		break;
 	case KMEM_CACHE:
-		kmem_cache_free(bench_cache, p);
+		kmem_cache_free(cache, p);
+		break;
+	case VMALLOC:
+		vfree(p);
+		break;
+	case KVMALLOC:
+		kvfree(p);
 		break;
 	default:
-		ka_free(bench_types[w - KA_STD], p);
+		ka_free(types[w - KA_FIRST], p);
 	}
 }
 
-/* ns per alloc+free pair, and per operation of a batch of BATCH then BATCH frees */
-static void measure(enum what w, size_t size, u64 *pair, u64 *batched)
+static void result(const char *measure, size_t param, enum who w, u64 value)
 {
-	u64 t0;
-	int i, j;
+	pr_info("R %s %zu %s %llu\n", measure, param, who_name(w), value);
+}
 
-	for (i = 0; i < 100; i++)	/* warm up: carriers, slabs */
-		put(w, get(w, size));
-	t0 = ktime_get_ns();
-	for (i = 0; i < PAIRS; i++)
-		put(w, get(w, size));
-	*pair = (ktime_get_ns() - t0) / PAIRS;
+/*
+ * Between figures: carriers released through call_rcu() and deferred vfrees
+ * of one figure must not run inside the next one's timing.
+ */
+static void settle(void)
+{
+	rcu_barrier();
+	msleep(20);
+}
 
+/* P1: ns per alloc+free pair, and per operation of a batch. */
+static bool p1_one(enum who w, size_t size)
+{
+	unsigned int pairs = count(PAIRS), rounds = count(BATCH_ROUNDS), i, j;
+	u64 t0, ns;
+
+	for (i = 0; i < 100; i++) {	/* warm up: carriers, slabs */
+		void *p = get(w, size);
+
+		if (!p)
+			return false;
+		put(w, p);
+	}
 	t0 = ktime_get_ns();
-	for (j = 0; j < 8; j++) {
+	for (i = 0; i < pairs; i++)
+		put(w, get(w, size));
+	result("P1.pair", size, w, (ktime_get_ns() - t0) / pairs);
+
+	/*
+	 * Each round from the same state: what the last one released has
+	 * settled. Round 0 is not timed: it fills slabs and carriers.
+	 */
+	for (ns = 0, j = 0; j <= rounds; j++) {
+		settle();
+		t0 = ktime_get_ns();
 		for (i = 0; i < BATCH; i++)
 			batch[i] = get(w, size);
 		for (i = 0; i < BATCH; i++)
 			put(w, batch[i]);
+		if (j)
+			ns += ktime_get_ns() - t0;
 	}
-	*batched = (ktime_get_ns() - t0) / (8 * 2 * BATCH);
+	result("P1.batch", size, w, ns / (rounds * 2 * BATCH));
+	return true;
 }
 
-static long bench_run(void *unused)
+static int p1(void)
 {
-	static const size_t sizes[] = { 64, 256, 2048 };
-	u64 pair[NR_WHAT], batched[NR_WHAT], t0, lock_ns, kp, kb;
-	unsigned long flags;
-	int s, w, i;
+	unsigned int s, w;
 
-	t0 = ktime_get_ns();
-	for (i = 0; i < PAIRS; i++) {
-		local_irq_save(flags);
-		spin_lock(&bench_lock);
-		spin_unlock(&bench_lock);
-		local_irq_restore(flags);
-	}
-	lock_ns = (ktime_get_ns() - t0) / PAIRS;
-	pr_info("instance protection (irq save + spin lock, and back): %llu ns\n", lock_ns);
-
-	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		for (w = 0; w < NR_WHAT; w++) {
-			if (w == KMEM_CACHE && sizes[s] != 64)
+	for (s = 0; s < ARRAY_SIZE(p1_sizes); s++) {
+		cache = kmem_cache_create("kalloc_bench", p1_sizes[s], 0, 0, NULL);
+		if (!cache)
+			return -ENOMEM;
+		for (w = 0; w < NR_WHO; w++) {
+			if (w == VMALLOC || w == KVMALLOC)
 				continue;
-			measure(w, sizes[s], &pair[w], &batched[w]);
-			kp = max_t(u64, pair[KMALLOC], 1);
-			kb = max_t(u64, batched[KMALLOC], 1);
-			pr_info("size %4zu %-11s pair %5llu ns (x%llu.%02llu kmalloc)  batch %5llu ns/op (x%llu.%02llu)\n",
-				sizes[s], names[w], pair[w], pair[w] / kp, pair[w] * 100 / kp % 100,
-				batched[w], batched[w] / kb, batched[w] * 100 / kb % 100);
+			settle();
+			if (!p1_one(w, p1_sizes[s]))
+				break;
 		}
+		kmem_cache_destroy(cache);
+		if (w < NR_WHO)
+			return -ENOMEM;
 	}
 	return 0;
 }
 
+/* P2: a producer on one CPU, a consumer on a CPU of another node, one ring. */
+struct handoff {
+	enum who w;
+	size_t size;
+	unsigned int n;
+	void *ring[RING];
+	unsigned int head, tail;	/* head: producer's, tail: consumer's */
+	atomic_t ready;
+	bool failed;
+	struct completion done;
+};
+
+static int producer(void *arg)
+{
+	struct handoff *h = arg;
+	unsigned int i;
+
+	atomic_inc(&h->ready);
+	while (atomic_read(&h->ready) < 3)
+		cpu_relax();
+	for (i = 0; i < h->n; i++) {
+		void *p = get(h->w, h->size);
+
+		if (!p)
+			h->failed = true;
+		/* The consumer is done with the slot once @tail has passed it. */
+		while (h->head - smp_load_acquire(&h->tail) == RING)
+			cpu_relax();
+		h->ring[h->head % RING] = p;
+		/* The slot is written before the consumer sees @head move. */
+		smp_store_release(&h->head, h->head + 1);
+	}
+	return 0;
+}
+
+static int consumer(void *arg)
+{
+	struct handoff *h = arg;
+	unsigned int i;
+
+	atomic_inc(&h->ready);
+	while (atomic_read(&h->ready) < 3)
+		cpu_relax();
+	for (i = 0; i < h->n; i++) {
+		/* Pairs with the producer's release: the slot is filled. */
+		while (smp_load_acquire(&h->head) == h->tail)
+			cpu_relax();
+		put(h->w, h->ring[h->tail % RING]);
+		/* The slot is read before the producer may refill it. */
+		smp_store_release(&h->tail, h->tail + 1);
+	}
+	complete(&h->done);
+	return 0;
+}
+
+static int p2_one(enum who w, size_t size, int from, int to)
+{
+	struct handoff *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	struct task_struct *tp, *tc;
+	u64 t0, ns;
+
+	if (!h)
+		return -ENOMEM;
+	h->w = w;
+	h->size = size;
+	h->n = count(HANDOFFS);
+	init_completion(&h->done);
+	tp = kthread_create_on_cpu(producer, h, from, "ka_bench_p/%u");
+	tc = kthread_create_on_cpu(consumer, h, to, "ka_bench_c/%u");
+	if (IS_ERR(tp) || IS_ERR(tc)) {
+		/* Neither runs before it is woken; a created one is stopped unrun. */
+		if (!IS_ERR(tp))
+			kthread_stop(tp);
+		if (!IS_ERR(tc))
+			kthread_stop(tc);
+		kfree(h);
+		return -ENOMEM;
+	}
+	wake_up_process(tp);
+	wake_up_process(tc);
+	while (atomic_read(&h->ready) < 2)
+		schedule_timeout_uninterruptible(1);
+	t0 = ktime_get_ns();
+	atomic_inc(&h->ready);
+	wait_for_completion(&h->done);
+	ns = max_t(u64, ktime_get_ns() - t0, 1);
+	result("P2", size, w, div64_u64((u64)h->n * NSEC_PER_SEC, ns));
+	kfree(h);
+	return 0;
+}
+
+/* Another node's first CPU, or any other CPU when there is one node. */
+static int far_cpu(int from)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu_to_node(cpu) != cpu_to_node(from))
+			return cpu;
+	for_each_online_cpu(cpu)
+		if (cpu != from)
+			return cpu;
+	return -1;
+}
+
+static int p2(void)
+{
+	static const size_t sizes[] = { 64, 1024 };
+	int from = cpumask_first(cpu_online_mask), to = far_cpu(from), s, err = 0;
+
+	if (to < 0) {
+		pr_info("P2 skipped: one CPU online\n");
+		return 0;
+	}
+	for (s = 0; s < ARRAY_SIZE(sizes) && !err; s++) {
+		settle();
+		err = p2_one(KMALLOC, sizes[s], from, to);
+		settle();
+		if (!err)
+			err = p2_one(KA_FIRST + KA_CLASS_STD, sizes[s], from, to);
+	}
+	return err;
+}
+
+/* P3: same-CPU pairs on every online CPU at once. */
+struct all_cpus {
+	enum who w;
+	size_t size;
+	unsigned int pairs;
+	atomic_t ready, running;
+	bool go;
+	struct completion done;
+};
+
+static int all_cpus_thread(void *arg)
+{
+	struct all_cpus *a = arg;
+	unsigned int i;
+
+	atomic_inc(&a->ready);
+	while (!READ_ONCE(a->go))
+		cpu_relax();
+	for (i = 0; i < a->pairs; i++)
+		put(a->w, get(a->w, a->size));
+	if (atomic_dec_and_test(&a->running))
+		complete(&a->done);
+	return 0;
+}
+
+static int p3_one(enum who w, size_t size)
+{
+	struct all_cpus *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	unsigned int made = 0;
+	u64 t0, ns;
+	int cpu;
+
+	if (!a)
+		return -ENOMEM;
+	a->w = w;
+	a->size = size;
+	a->pairs = count(PAIRS);
+	atomic_set(&a->running, num_online_cpus());
+	init_completion(&a->done);
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_create_on_cpu(all_cpus_thread, a, cpu,
+							      "ka_bench_all/%u");
+
+		if (IS_ERR(t))
+			break;
+		wake_up_process(t);
+		made++;
+	}
+	/* Those made run to the end whatever happens, so @a outlives them. */
+	if (made < num_online_cpus() && atomic_sub_and_test(num_online_cpus() - made,
+							    &a->running))
+		complete(&a->done);
+	while (atomic_read(&a->ready) < made)
+		schedule_timeout_uninterruptible(1);
+	t0 = ktime_get_ns();
+	WRITE_ONCE(a->go, true);
+	wait_for_completion(&a->done);
+	ns = ktime_get_ns() - t0;
+	if (made == num_online_cpus())
+		result("P3", size, w, div64_u64(ns, (u64)made * a->pairs));
+	kfree(a);
+	return made == num_online_cpus() ? 0 : -ENOMEM;
+}
+
+static int p3(void)
+{
+	int err;
+
+	settle();
+	err = p3_one(KMALLOC, 64);
+	settle();
+	return err ? err : p3_one(KA_FIRST + KA_CLASS_STD, 64);
+}
+
+/* P4: large blocks, the first pair and then a loop. */
+static int p4_one(enum who w, size_t size)
+{
+	unsigned int rounds = count(BIG_ROUNDS), i;
+	u64 t0;
+	void *p;
+
+	t0 = ktime_get_ns();
+	p = get(w, size);
+	if (!p)
+		return -ENOMEM;
+	put(w, p);
+	result("P4.cold", size >> 10, w, ktime_get_ns() - t0);
+	t0 = ktime_get_ns();
+	for (i = 0; i < rounds; i++) {
+		p = get(w, size);
+		if (!p)
+			return -ENOMEM;
+		put(w, p);
+	}
+	result("P4.warm", size >> 10, w, (ktime_get_ns() - t0) / rounds);
+	return 0;
+}
+
+static int p4(void)
+{
+	static const size_t sizes[] = { 1 << 20, 4 << 20 };
+	static const enum who whos[] = { VMALLOC, KVMALLOC, KA_FIRST + KA_CLASS_BUFFER,
+					 KA_FIRST + KA_CLASS_STD };
+	int s, w, err = 0;
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++)
+		for (w = 0; w < ARRAY_SIZE(whos) && !err; w++) {
+			settle();
+			err = p4_one(whos[w], sizes[s]);
+		}
+	return err;
+}
+
+static long bench_run(void *unused)
+{
+	int err = p1();
+
+	if (!err)
+		err = p4();
+	return err;
+}
+
 static int __init bench_init(void)
 {
-	static const enum ka_class cls[3] = { KA_CLASS_STD, KA_CLASS_SL, KA_CLASS_TEMP };
-	static const char *const tn[3] = { "bench_std", "bench_sl", "bench_temp" };
-	int i, err = 0;
+	int c, err = 0;
+	char name[24];
 
-	bench_cache = kmem_cache_create("kalloc_bench", 64, 0, 0, NULL);
-	if (!bench_cache)
-		return -ENOMEM;
-	for (i = 0; i < 3; i++) {
-		bench_types[i] = ka_type_create(tn[i], cls[i]);
-		if (IS_ERR(bench_types[i])) {
-			err = PTR_ERR(bench_types[i]);
-			bench_types[i] = NULL;
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		snprintf(name, sizeof(name), "bench_%s", class_names[c]);
+		types[c] = ka_type_create(name, c);
+		if (IS_ERR(types[c])) {
+			err = PTR_ERR(types[c]);
+			types[c] = NULL;
 		}
 	}
+	pr_info("begin: %u CPUs online, scale %u\n", num_online_cpus(), scale);
+	/* Same-CPU measures on one CPU; P2 and P3 place their own threads. */
 	if (!err)
 		err = work_on_cpu(cpumask_first(cpu_online_mask), bench_run, NULL);
-	for (i = 0; i < 3; i++)
-		ka_type_destroy(bench_types[i]);
-	kmem_cache_destroy(bench_cache);
+	if (!err)
+		err = p2();
+	if (!err)
+		err = p3();
+	pr_info("end: %d\n", err);
+	for (c = 0; c < KA_NR_CLASSES; c++)
+		ka_type_destroy(types[c]);
 	return err;
 }
 
@@ -140,5 +465,5 @@ static void __exit bench_exit(void)
 
 module_init(bench_init);
 module_exit(bench_exit);
-MODULE_DESCRIPTION("kalloc benchmark against kmalloc and kmem_cache");
+MODULE_DESCRIPTION("kalloc benchmark against kmalloc, kmem_cache, vmalloc and kvmalloc");
 MODULE_LICENSE("GPL");

@@ -1,22 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: kalloc against kmalloc and kmem_cache in one boot of the
-# benchmark kernel (ratios are what counts: TCG inflates every absolute
-# number), then the allocator core natively in user space against glibc malloc.
+# `make bench`: kalloc against the kernel's allocators in the benchmark kernel
+# (no KASAN, lockdep or SLUB debugging), booted twice in instruction-count mode
+# (the reproducible witness; the second boot checks that it repeats) and once
+# under ordinary TCG, every figure a ratio to the kernel's allocator of the
+# same boot; then the allocator core natively against user-space allocators.
+# Documentation/performance.rst explains the tables.
 set -euo pipefail
 # The benchmark kernel: no KASAN, lockdep or SLUB debugging to skew the ratios.
 export KALLOC_FLAVOR=bench
 . "$(dirname "$0")/common.sh"
 
-"$KALLOC_ROOT/scripts/deps.sh"
+"$KALLOC_ROOT/scripts/deps.sh" --bench
 obj=$("$KALLOC_ROOT/scripts/build-modules.sh" 6.12)
 out=$KALLOC_BUILD/bench
 mkdir -p "$out"
-"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out" --timeout 900 --modules-dir "$obj" \
-	"$obj/kalloc_bench.ko"
-echo "In the benchmark VM (TCG, no debugging options; console: $out/console.log):"
-sed -n 's/^\[ *[0-9.]*\] kalloc_bench: /  /p' "$out/console.log"
+for run in icount icount-repeat tcg; do
+	mode=()
+	[ "$run" = tcg ] || mode=(--icount)
+	note "benchmark boot: $run"
+	"$KALLOC_ROOT/scripts/vm.sh" --quiet "${mode[@]}" --out "$out/$run" --timeout 1800 \
+		--modules-dir "$obj" "$obj/kalloc_bench.ko"
+done
+echo "In the benchmark VM (consoles: $out/{icount,icount-repeat,tcg}/console.log):"
+python3 "$KALLOC_ROOT/scripts/bench_report.py" --icount "$out/icount/console.log" \
+	--icount-repeat "$out/icount-repeat/console.log" --tcg "$out/tcg/console.log" |
+	tee "$out/report.txt"
 
+echo
 echo "Natively, the core alone (user-space build, -O2, no sanitizers):"
 make -s -C "$KALLOC_ROOT/tools/testing/kalloc" KTOOLS="$("$KALLOC_ROOT/scripts/ktools.sh")" ka_bench
-"$KALLOC_ROOT/tools/testing/kalloc/ka_bench"
+bench=$KALLOC_ROOT/tools/testing/kalloc/ka_bench
+"$bench" | tee "$out/native.txt"
+echo
+echo "Natively, instructions per operation (valgrind --tool=callgrind, small counts):"
+rm -rf "$out/callgrind"
+mkdir -p "$out/callgrind"
+GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536 valgrind --tool=callgrind -q \
+	--collect-atstart=no --callgrind-out-file="$out/callgrind/cg.%p" "$bench" -n >/dev/null
+python3 "$KALLOC_ROOT/scripts/callgrind_ops.py" "$out/callgrind" | tee "$out/native-instructions.txt"

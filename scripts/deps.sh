@@ -7,6 +7,9 @@ set -euo pipefail
 pkgs=(make gcc libc6-dev bc bison flex cpio xz-utils libelf-dev libssl-dev
       python3 python3-docutils sparse clang libclang-rt-14-dev busybox-static qemu-system-x86 "$KALLOC_KERNEL_PKG" linux-headers-amd64)
 
+# make bench also compares the core with these user-space allocators.
+[ "${1:-}" = --bench ] && pkgs+=(libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 valgrind)
+
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
