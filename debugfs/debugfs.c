@@ -71,6 +71,35 @@ static int ka_show_type_cpus(const struct ka_type *type, void *arg)
 	return 0;
 }
 
+/* What this load of kalloc does, from its state: nothing listed that is off. */
+static void show_features(struct seq_file *m)
+{
+	bool instances = false, pool = false, atags = false;
+	enum ka_class class;
+
+	for (class = 0; class < KA_NR_CLASSES; class++) {
+		const struct ka_params *p = &ka_class_states[class].p;
+
+		if (!ka_class_enabled(class))
+			continue;
+		instances = true;
+		pool |= p->acul > 0;
+		atags |= p->atags;
+	}
+	seq_puts(m, "features");
+	if (instances)
+		seq_puts(m, " per_cpu_instances delayed_dealloc carrier_registry block_states");
+	if (pool)
+		seq_puts(m, " carrier_pool");
+	if (atags)
+		seq_puts(m, " atags");
+	if (ka_seg_global.p.mcs)
+		seq_puts(m, " segment_cache");
+	if (ka_seg_global.p.scs)
+		seq_puts(m, " super_carrier");
+	seq_putc(m, '\n');
+}
+
 static int info_show(struct seq_file *m, void *unused)
 {
 	enum ka_class class;
@@ -80,7 +109,7 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "cpus_possible %u\n", num_possible_cpus());
 	seq_printf(m, "cpus_online %u\n", num_online_cpus());
 	seq_printf(m, "nodes_online %u\n", num_online_nodes());
-	seq_puts(m, "features per_cpu_instances delayed_dealloc carrier_registry atags segment_cache super_carrier\n");
+	show_features(m);
 	seq_printf(m, "mcs %u\nscs %zu\nsco %d\n", ka_seg_global.p.mcs, ka_seg_global.p.scs,
 		   ka_seg_global.p.sco);
 

@@ -8,6 +8,7 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
+#include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/stats.h"
 
@@ -143,9 +144,14 @@ static void stats_files(struct kunit *test)
 		v[0] += hist[i];
 	KUNIT_EXPECT_EQ(test, v[0], 1ULL);		/* the tail */
 
-	/* memory: the fix class shows these bytes in blocks */
+	/* memory: the fix class holds at least these bytes, within its carriers */
 	KUNIT_ASSERT_GT(test, ka_test_read_stats("memory", buf, 64 * 1024), 0L);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\nfix "));
+	line = strstr(buf, "\nfix ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	i = sscanf(line, " fix %llu %llu", &v[0], &v[1]);
+	KUNIT_ASSERT_EQ(test, i, 2);
+	KUNIT_EXPECT_GE(test, v[0], (u64)NB / 2 * 1008);
+	KUNIT_EXPECT_LE(test, v[0], v[1]);
 
 	k->odd_only = true;
 	work_on_cpu(0, known_free, k);
@@ -291,11 +297,131 @@ static void hist_buckets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_hist_bucket(256, KA_ALLOC_HIST_FIRST, KA_ALLOC_HIST), 1U);
 }
 
+/* The value of the "@key value" line of @text, or -1. */
+static long long key_of(const char *text, const char *key)
+{
+	char want[40];
+	const char *at;
+	long long v;
+
+	snprintf(want, sizeof(want), "\n%s ", key);
+	at = strstr(text, want);
+	return at && sscanf(at + strlen(want), "%lld", &v) == 1 ? v : -1;
+}
+
+/* info's features name what is on in this load, and nothing that is off. */
+static void features_follow_state(struct kunit *test)
+{
+	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	bool atags = false;
+	char *line, *end;
+	int c;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("info", buf, 64 * 1024), 0L);
+	line = strstr(buf, "\nfeatures ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	end = strchr(line + 1, '\n');
+	KUNIT_ASSERT_NOT_NULL(test, end);
+	*end = '\0';
+	for (c = 0; c < KA_NR_CLASSES; c++)
+		atags |= ka_class_enabled(c) && ka_class_states[c].p.atags;
+	KUNIT_EXPECT_EQ_MSG(test, !!strstr(line, " super_carrier"), key_of(end + 1, "scs") > 0,
+			    "%s", line + 1);
+	*end = '\n';
+	KUNIT_EXPECT_EQ_MSG(test, !!strstr(line, " segment_cache"), key_of(buf, "mcs") > 0,
+			    "%.*s", (int)(end - line - 1), line + 1);
+	KUNIT_EXPECT_EQ(test, !!strstr(line, " atags"), atags);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, " per_cpu_instances"));
+}
+
+struct memory_row {
+	u64 blocks, carriers, pct;
+};
+
+/* The memory view: every class row and the total; false if one is missing. */
+static bool read_memory(struct kunit *test, char *buf, struct memory_row *rows,
+			struct memory_row *total)
+{
+	char key[16];
+	char *at;
+	int c;
+
+	if (ka_test_read_stats("memory", buf, 64 * 1024) <= 0)
+		return false;
+	for (c = 0; c <= KA_NR_CLASSES; c++) {
+		struct memory_row *r = c < KA_NR_CLASSES ? &rows[c] : total;
+
+		snprintf(key, sizeof(key), "\n%s ", c < KA_NR_CLASSES ? ka_class_name(c) : "total");
+		memset(r, 0, sizeof(*r));
+		at = strstr(buf, key);
+		if (!at) {
+			if (c == KA_NR_CLASSES || ka_class_enabled(c))
+				return false;
+			continue;
+		}
+		if (sscanf(at + strlen(key), "%llu %llu %llu", &r->blocks, &r->carriers,
+			   &r->pct) != 3)
+			return false;
+	}
+	return true;
+}
+
+static long alloc_ll(void *arg)
+{
+	struct known *k = arg;
+
+	return known_alloc(k);
+}
+
+/* memory: blocks within carriers, rows adding up, and moving by what was allocated. */
+static void memory_view_adds_up(struct kunit *test)
+{
+	struct memory_row before[KA_NR_CLASSES], after[KA_NR_CLASSES], tb, ta;
+	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	struct known *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	u64 sum_b = 0, sum_c = 0;
+	int c;
+
+	KUNIT_ASSERT_TRUE(test, buf && k);
+	k->type = ka_type_create("kunit_memory", KA_CLASS_LL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k->type));
+	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, before, &tb));
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		KUNIT_EXPECT_LE_MSG(test, before[c].blocks, before[c].carriers, "%s",
+				    ka_class_name(c));
+		if (before[c].carriers)
+			KUNIT_EXPECT_EQ(test, before[c].pct,
+					before[c].blocks * 100 / before[c].carriers);
+		sum_b += before[c].blocks;
+		sum_c += before[c].carriers;
+	}
+	KUNIT_EXPECT_EQ(test, tb.blocks, sum_b);
+	KUNIT_EXPECT_EQ(test, tb.carriers, sum_c);
+
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_ll, k), 0L);
+	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, after, &ta));
+	/* NB blocks of 1008 bytes (ll has no atags), nothing else moved */
+	KUNIT_EXPECT_EQ(test, after[KA_CLASS_LL].blocks, before[KA_CLASS_LL].blocks + NB * 1008);
+	KUNIT_EXPECT_EQ(test, ta.blocks, tb.blocks + NB * 1008);
+	KUNIT_EXPECT_GE(test, after[KA_CLASS_LL].carriers, before[KA_CLASS_LL].carriers);
+
+	known_free(k);
+	k->odd_only = true;
+	known_free(k);
+	ka_cpu_drain(ka_class_states[KA_CLASS_LL].pcpu[0]);
+	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, after, &ta));
+	KUNIT_EXPECT_EQ(test, after[KA_CLASS_LL].blocks, before[KA_CLASS_LL].blocks);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(k->type), 0);
+}
+
 static struct kunit_case stats_cases[] = {
 	KUNIT_CASE(hist_buckets),
 	KUNIT_CASE(stats_files),
 	KUNIT_CASE(allocations_by_origin),
 	KUNIT_CASE(pooled_carriers_in_views),
+	KUNIT_CASE(features_follow_state),
+	KUNIT_CASE(memory_view_adds_up),
 	{}
 };
 

@@ -85,26 +85,63 @@ static void pick_case(struct kunit *test, enum ka_as as)
 }
 
 /*
+ * Carriers carved from one region from its top down, so that each younger
+ * carrier lies at a lower address: age order and address order disagree.
+ */
+#define DOWN_ORDER	6	/* 256 KiB: three 64 KiB carriers and room to spare */
+
+static struct {
+	char *base, *next;
+} downward;
+
+static void *down_alloc(struct ka_source *src, size_t *size, bool sbc, gfp_t gfp)
+{
+	if (*size != 64 * 1024 || downward.next - *size < downward.base)
+		return NULL;
+	downward.next -= *size;
+	return downward.next;
+}
+
+static void down_free(struct ka_source *src, void *mem, size_t size)
+{
+}
+
+static void down_release(void *unused)
+{
+	free_pages((unsigned long)downward.base, DOWN_ORDER);
+}
+
+/*
  * Carrier choice: one hole in each of three full carriers. The
  * carrier-oriented strategies must take the first carrier in their order
  * (address, or age for ageff*) whose largest hole fits, even when a better
  * hole exists elsewhere; the others choose among all holes by their own rule.
+ * The carriers are born at descending addresses, so the oldest is the
+ * highest and an ageff* strategy and its aoff* twin must pick differently.
  */
 static void carrier_pick_case(struct kunit *test, enum ka_as as)
 {
 	static const size_t hole_req[3] = { 1016, 1016, 504 };	/* blocks 1024, 1024, 512 */
+	struct ka_test_inst *ti;
 	struct ka_params p;
 	struct ka_instance *inst;
-	struct ka_carrier *c, *want = NULL;
+	struct ka_carrier *c[3], *want = NULL;
 	void *fill[3], *hole[3], *got;
 	size_t room;
 	int i;
 
+	downward.base = (char *)__get_free_pages(GFP_KERNEL, DOWN_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, downward.base);
+	downward.next = downward.base + (PAGE_SIZE << DOWN_ORDER);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, down_release, NULL), 0);
 	ka_test_params(&p, as);
 	p.mmbcs = 0;			/* only segment carriers, all alike */
 	p.smbcs = 64 * 1024;
 	p.lmbcs = 64 * 1024;
-	inst = &ka_test_inst_new(test, &p)->inst;
+	ti = ka_test_inst_new(test, &p);
+	ti->seg.src.alloc = down_alloc;
+	ti->seg.src.free = down_free;
+	inst = &ti->inst;
 	room = ka_mbc_room(64 * 1024);
 
 	for (i = 0; i < 3; i++) {
@@ -120,6 +157,11 @@ static void carrier_pick_case(struct kunit *test, enum ka_as as)
 	}
 	KUNIT_ASSERT_EQ(test, inst->st.mbc.carriers.cur, 3ULL);
 	for (i = 0; i < 3; i++)
+		c[i] = ka_blk_carrier(ka_payload_blk(hole[i]));
+	/* born in the order 0, 1, 2 at falling addresses */
+	KUNIT_ASSERT_TRUE(test, c[0]->birth < c[1]->birth && c[1]->birth < c[2]->birth);
+	KUNIT_ASSERT_TRUE(test, c[0] > c[1] && c[1] > c[2]);
+	for (i = 0; i < 3; i++)
 		ka_inst_free(inst, hole[i]);
 	KA_EXPECT_CONSISTENT(test, inst);
 
@@ -127,18 +169,18 @@ static void carrier_pick_case(struct kunit *test, enum ka_as as)
 	case KA_AS_BF:
 	case KA_AS_AOBF:
 	case KA_AS_GF:
-		want = ka_blk_carrier(ka_payload_blk(hole[2]));	/* the best hole anywhere */
+		want = c[2];	/* the best hole anywhere */
 		break;
 	case KA_AS_AF:
-		want = ka_blk_carrier(ka_payload_blk(hole[1]));	/* the head: last freed large */
+		want = c[1];	/* the head: last freed large */
+		break;
+	case KA_AS_AGEFFCAOFF:
+	case KA_AS_AGEFFCBF:
+	case KA_AS_AGEFFCAOBF:
+		want = c[0];	/* the oldest, highest carrier */
 		break;
 	default:
-		list_for_each_entry(c, &inst->mbcs, link) {
-			bool by_age = as >= KA_AS_AGEFFCAOFF && as <= KA_AS_AGEFFCAOBF;
-
-			if (!want || (by_age ? c->birth < want->birth : c < want))
-				want = c;
-		}
+		want = c[2];	/* the lowest address, youngest carrier */
 	}
 	got = ka_inst_alloc(inst, 400, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, got);
