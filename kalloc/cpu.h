@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One instance per class per possible CPU, and the delayed-dealloc queues
- * that carry frees from other CPUs to the owner. Documentation/cpu.rst.
+ * One instance per class per possible CPU (cpu.c), its remote-free queue
+ * (remote.c) and its carrier plumbing (plumbing.c). Documentation/cpu.rst.
  */
 #ifndef _KALLOC_CPU_H
 #define _KALLOC_CPU_H
@@ -34,25 +34,38 @@ struct ka_pooled {
 	atomic_long_t blocks, blocks_size, carriers, carriers_size;
 };
 
+/*
+ * The remote-free queue (remote.c): blocks other CPUs freed, and carriers
+ * sent home, waiting for the employing instance.
+ */
+struct ka_remote {
+	struct llist_head blocks;	/* freed by other CPUs; the link is in the block */
+	struct llist_node *pending;	/* taken off @blocks, not yet freed; under the lock */
+	struct llist_head homecoming;	/* its carriers sent back by their employers */
+	atomic_t pushes;
+	struct work_struct kick;	/* drains on the instance's CPU */
+	atomic64_t queued, kicks;
+	u64 drained;			/* blocks only; under the lock */
+};
+
+/* The carrier plumbing (plumbing.c): what the instance calls for carriers. */
+struct ka_plumbing {
+	struct ka_source seg_src, sys_src;	/* what the instance calls */
+	struct ka_seg_handle seg;		/* the shared sources behind them */
+	struct ka_sys_handle sys;
+	unsigned int sleepers;	/* allocations that dropped the lock to sleep in a source */
+};
+
 /* An instance of one class on one CPU. */
 struct ka_pcpu {
 	spinlock_t lock;		/* the instance; taken with interrupts off */
 	unsigned long irqflags;		/* the holder's, to drop the lock around a sleep */
 	bool locked;			/* held by an allocation path (may be dropped) */
-	unsigned int sleepers;		/* allocations that dropped @lock to sleep in a source */
 	struct ka_instance inst;
-	struct ka_source seg_src, sys_src;	/* what the instance calls */
-	struct ka_seg_handle seg;		/* the shared sources behind them */
-	struct ka_sys_handle sys;
-	struct llist_head remote;	/* blocks freed by other CPUs */
-	struct llist_node *pending;	/* taken off @remote, not yet freed; under @lock */
-	struct llist_head homecoming;	/* its carriers sent back by their employers */
-	atomic_t pushes;
-	struct work_struct kick;
+	struct ka_plumbing pl;
+	struct ka_remote rq;
 	enum ka_class cls;
 	int cpu;
-	atomic64_t dd_queued, dd_kicks;
-	u64 dd_drained;			/* under @lock */
 	struct ka_pool *pool;		/* NULL: its carriers never migrate */
 	struct list_head own_pooled;	/* its own carriers last seen in the pool; under @lock */
 	struct ka_pool_calls pool_calls;
@@ -61,6 +74,26 @@ struct ka_pcpu {
 	struct rcu_head gp_nudge;	/* asks for a grace period after a pool removal */
 	unsigned long gp_nudging;	/* bit 0: @gp_nudge is queued */
 };
+
+/* Locks @pc from any CPU, interrupts off; the flags are kept for a sleep. */
+static inline void ka_pcpu_lock(struct ka_pcpu *pc)
+	__acquires(pc->lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	pc->irqflags = flags;
+	pc->locked = true;
+}
+
+static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
+	__releases(pc->lock)
+{
+	unsigned long flags = pc->irqflags;
+
+	pc->locked = false;
+	spin_unlock_irqrestore(&pc->lock, flags);
+}
 
 /* A class: its parameters, one instance per possible CPU, its carrier pool. */
 struct ka_class_state {
@@ -88,8 +121,19 @@ void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned lo
 void ka_cpu_free(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
+
+/* The remote-free queue (remote.c). */
+void ka_remote_init(struct ka_remote *rq);
+void ka_remote_push(struct ka_pcpu *pc, void *ptr);
+unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget);
+bool ka_remote_pending(struct ka_pcpu *pc);
 void ka_cpu_drain(struct ka_pcpu *pc);
 bool ka_cpu_queued(struct ka_pcpu *pc);
+#define KA_DRAIN_PER_PASS	20	/* blocks a drain pass frees before it lets go */
+
+/* The carrier plumbing (plumbing.c). */
+extern const struct ka_inst_hooks ka_pcpu_hooks;
+void ka_plumbing_init(struct ka_pcpu *pc, int node);
 
 static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)
 {

@@ -148,7 +148,7 @@ static void send_home(struct ka_carrier *c)
 {
 	struct ka_pcpu *owner = owner_of(c);
 
-	llist_add(&ka_crr_layer(c)->homecoming, &owner->homecoming);
+	llist_add(&ka_crr_layer(c)->homecoming, &owner->rq.homecoming);
 	ka_cpu_kick(owner);
 }
 

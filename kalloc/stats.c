@@ -124,11 +124,11 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		ka_inst_stats_read(&pc->inst, st);
 	else
 		*st = pc->inst.st;
-	dd->drained = pc->dd_drained;
+	dd->drained = pc->rq.drained;
 	dd->pool = pc->pool_calls;
 	spin_unlock_irqrestore(&pc->lock, flags);
-	dd->queued = atomic64_read(&pc->dd_queued);
-	dd->kicks = atomic64_read(&pc->dd_kicks);
+	dd->queued = atomic64_read(&pc->rq.queued);
+	dd->kicks = atomic64_read(&pc->rq.kicks);
 	dd->pooled_blocks = atomic_long_read(&pc->pooled.blocks);
 	dd->pooled_blocks_size = atomic_long_read(&pc->pooled.blocks_size);
 	dd->pooled_carriers = atomic_long_read(&pc->pooled.carriers);

@@ -26,33 +26,9 @@
 #include "pages.h"
 #include "registry.h"
 
-static const struct {
-	const char *name;
-	char letter;	/* erts_alloc's option letter, used by +M<letter> options */
-} ka_classes[KA_NR_CLASSES] = {
-	[KA_CLASS_TEMP]   = { "temp",   'T' },
-	[KA_CLASS_SL]     = { "sl",     'S' },
-	[KA_CLASS_STD]    = { "std",    'D' },
-	[KA_CLASS_LL]     = { "ll",     'L' },
-	[KA_CLASS_FIX]    = { "fix",    'F' },
-	[KA_CLASS_BUFFER] = { "buffer", 'B' },
-	[KA_CLASS_DRIVER] = { "driver", 'R' },
-};
-
 static LIST_HEAD(ka_types);
 static DEFINE_MUTEX(ka_types_lock);
 static DEFINE_XARRAY_ALLOC1(ka_type_ids);	/* id -> type; 0 marks untyped blocks */
-
-const char *ka_class_name(enum ka_class class)
-{
-	return class < KA_NR_CLASSES ? ka_classes[class].name : "?";
-}
-EXPORT_SYMBOL_IF_KUNIT(ka_class_name);
-
-char ka_class_letter(enum ka_class class)
-{
-	return class < KA_NR_CLASSES ? ka_classes[class].letter : '?';
-}
 
 static struct ka_type *ka_type_find(const char *name)
 {

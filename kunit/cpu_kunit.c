@@ -66,7 +66,7 @@ static bool wait_drained(struct ka_pcpu *pc, u64 target)
 		u64 done;
 
 		spin_lock_irqsave(&pc->lock, flags);
-		done = pc->dd_drained;
+		done = pc->rq.drained;
 		spin_unlock_irqrestore(&pc->lock, flags);
 		if (done >= target)
 			return true;
@@ -88,8 +88,8 @@ static void cross_cpu_free_comes_home(struct kunit *test)
 	b->type = ka_test_type(test, "kunit_home", KA_CLASS_STD);
 	b->size = 200;
 	base = ka_test_pcpu_blocks(owner);
-	queued = atomic64_read(&owner->dd_queued);
-	drained = owner->dd_drained;
+	queued = atomic64_read(&owner->rq.queued);
+	drained = owner->rq.drained;
 
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
 	KUNIT_ASSERT_EQ(test, b->cpu, 0);
@@ -97,10 +97,10 @@ static void cross_cpu_free_comes_home(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(b->p[0], &(const char *){ NULL }), owner);
 	work_on_cpu(1, free_batch, b);
 
-	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + NBLK);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->rq.queued), queued + NBLK);
 	KUNIT_EXPECT_TRUE(test, wait_drained(owner, drained + NBLK));
 	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base);
-	KUNIT_EXPECT_GT(test, atomic64_read(&owner->dd_kicks), 0LL);
+	KUNIT_EXPECT_GT(test, atomic64_read(&owner->rq.kicks), 0LL);
 	ka_test_expect_all_consistent(test);
 }
 
@@ -133,14 +133,14 @@ static void foreign_realloc(struct kunit *test)
 	b->size = 300;
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_batch, b), 0L);
 	owner = pcpu_of(KA_CLASS_SL, 0);
-	queued = atomic64_read(&owner->dd_queued);
+	queued = atomic64_read(&owner->rq.queued);
 
 	r.type = b->type;
 	r.p = b->p[0];
 	KUNIT_ASSERT_EQ(test, work_on_cpu(1, realloc_on, &r), 0L);
 	KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(r.p, &why), pcpu_of(KA_CLASS_SL, 1));
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(r.p, 0, 300));	/* block 0 was filled with 0 */
-	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->dd_queued), queued + 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&owner->rq.queued), queued + 1);
 	b->p[0] = r.p;
 	work_on_cpu(0, free_batch, b);
 	ka_test_expect_all_consistent(test);

@@ -129,10 +129,10 @@ static void expect_group_empty(struct kunit *test, struct group *g)
 		spin_lock_irqsave(&pc->lock, flags);
 		blocks = pc->inst.st.mbc.blocks.cur;
 		carriers = pc->inst.st.mbc.carriers.cur;
-		drained += pc->dd_drained;
+		drained += pc->rq.drained;
 		homecomings += pc->pool_calls.homecomings;
 		spin_unlock_irqrestore(&pc->lock, flags);
-		queued += atomic64_read(&pc->dd_queued);
+		queued += atomic64_read(&pc->rq.queued);
 		KUNIT_EXPECT_EQ_MSG(test, blocks, 0ULL, "CPU %d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, carriers, 1ULL, "CPU %d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.carriers), 0L, "%d", cpu);

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The carrier plumbing of a per-CPU instance: the sources it calls, which
+ * drop the instance's lock around a source that may sleep; carriers given
+ * back only after an RCU grace period, since registry lookups may still walk
+ * their headers; and the hooks through which the core tells the layer of
+ * carriers made, released, abandoned, fetched and emptied.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rcupdate.h>
+
+#include "cpu.h"
+#include "internal.h"
+#include "pool.h"
+#include "registry.h"
+
+/* A carrier that may sleep is made with the instance unlocked. */
+static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,
+			    bool sbc, gfp_t gfp)
+{
+	void *mem;
+
+	if (!pc->locked || !gfpflags_allow_blocking(gfp))
+		return real->alloc(real, size, sbc, gfp);
+	/* The caller holds blocks of this instance: their carriers must stay put. */
+	pc->pl.sleepers++;
+	ka_pcpu_unlock(pc);
+	mem = real->alloc(real, size, sbc, gfp);
+	ka_pcpu_lock(pc);
+	pc->pl.sleepers--;
+	return mem;
+}
+
+static void *pcpu_seg_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+{
+	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, pl.seg_src);
+
+	return pcpu_src_alloc(pc, &pc->pl.seg.src, size, sbc, gfp);
+}
+
+static void *pcpu_sys_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+{
+	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, pl.sys_src);
+
+	return pcpu_src_alloc(pc, &pc->pl.sys.src, size, sbc, gfp);
+}
+
+/* Written into a released carrier's first block: it goes back after a grace period. */
+struct dead_carrier {
+	struct rcu_head rcu;
+	struct ka_source *real;
+	void *mem;
+	size_t size;
+};
+
+static void dead_carrier_release(struct rcu_head *rcu)
+{
+	struct dead_carrier *d = container_of(rcu, struct dead_carrier, rcu);
+
+	d->real->free(d->real, d->mem, d->size);
+}
+
+/* Registry lookups may still be walking the carrier's header: wait for them. */
+static void pcpu_src_free(struct ka_source *real, void *mem, size_t size)
+{
+	struct dead_carrier *d = ka_blk_payload(ka_crr_first(mem));
+
+	d->real = real;
+	d->mem = mem;
+	d->size = size;
+	call_rcu(&d->rcu, dead_carrier_release);
+}
+
+static void pcpu_seg_free(struct ka_source *s, void *mem, size_t size)
+{
+	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src, mem, size);
+}
+
+static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
+{
+	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.sys_src)->pl.sys.src, mem, size);
+}
+
+static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
+{
+	ka_pool_carrier_init(c);
+	ka_registry_add(c);
+}
+
+/* Only the owner gives a carrier back, only when it employs it, and it should be empty. */
+static void pcpu_carrier_destroying(struct ka_instance *inst, struct ka_carrier *c)
+{
+	WARN_ONCE(c->home != inst || ka_crr_inst(c) != inst,
+		  "kalloc: carrier given back by an instance that does not own and employ it\n");
+	if (c->used_blocks)
+		ka_pcpu_of(inst)->released_nonempty++;
+	ka_registry_del(c);
+}
+
+static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)
+{
+	if (!ka_pcpu_of(inst)->pl.sleepers)
+		ka_pool_abandon(inst, c);
+}
+
+/* The pool hooks do nothing for an instance without a pool (@pc->pool NULL). */
+const struct ka_inst_hooks ka_pcpu_hooks = {
+	.carrier_created = pcpu_carrier_created,
+	.carrier_destroying = pcpu_carrier_destroying,
+	.carrier_abandon = pcpu_carrier_abandon,
+	.carrier_fetch = ka_pool_fetch,
+	.carrier_foreign_empty = ka_pool_foreign_empty,
+};
+
+void ka_plumbing_init(struct ka_pcpu *pc, int node)
+{
+	ka_seg_handle_init(&pc->pl.seg, &ka_seg_global, node);
+	ka_sys_handle_init(&pc->pl.sys, &ka_sys_global, node);
+	pc->pl.seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free };
+	pc->pl.sys_src = (struct ka_source){ "sys", pcpu_sys_alloc, pcpu_sys_free };
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The remote-free queue of a per-CPU instance (erts's delayed dealloc).
+ *
+ * A free from any CPU but the employer's pushes the block on the employer's
+ * llist (the link is written into the freed block) and never touches its
+ * lock. The employer drains two queued blocks per allocation, all of them
+ * before giving up on a failed one, and a work item on its CPU drains twenty
+ * per pass until the queue is empty; the work is queued when the list goes
+ * from empty to non-empty and again every KA_KICK_EVERY pushes, so no block
+ * waits on an idle CPU. The same pass takes the instance's homecoming
+ * carriers (pool.c). Documentation/cpu.rst.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+
+#include "cpu.h"
+#include "layer.h"
+#include "pool.h"
+
+#define KA_KICK_EVERY		64
+
+static unsigned int drain_homecomings(struct ka_pcpu *pc)
+{
+	struct llist_node *n = llist_del_all(&pc->rq.homecoming);
+	struct ka_crr_layer *l, *next;
+	unsigned int done = 0;
+
+	/* The record is in the carrier, which stays until this pass lets it go. */
+	llist_for_each_entry_safe(l, next, n, homecoming) {
+		ka_pool_homecoming(pc, ka_layer_carrier(l));
+		done++;
+	}
+	return done;
+}
+
+/* Frees up to @budget queued blocks (homecomings count against it too); how many blocks. */
+unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
+{
+	unsigned int done = 0, blocks = 0;
+	struct llist_node *n;
+
+	lockdep_assert_held(&pc->lock);
+	if (unlikely(!llist_empty(&pc->rq.homecoming)))
+		done = drain_homecomings(pc);
+	while (done < budget) {
+		if (!pc->rq.pending) {
+			if (llist_empty(&pc->rq.blocks))
+				break;
+			pc->rq.pending = llist_reverse_order(llist_del_all(&pc->rq.blocks));
+		}
+		n = pc->rq.pending;
+		pc->rq.pending = n->next;
+		ka_cpu_free_locked(pc, n);
+		done++;
+		blocks++;
+	}
+	pc->rq.drained += blocks;
+	return done;
+}
+
+/* Whether anything waits; the caller holds the lock (a drain keeps what it took in @pending). */
+bool ka_remote_pending(struct ka_pcpu *pc)
+{
+	return pc->rq.pending || !llist_empty(&pc->rq.blocks) || !llist_empty(&pc->rq.homecoming);
+}
+
+void ka_cpu_kick(struct ka_pcpu *pc)
+{
+	atomic64_inc(&pc->rq.kicks);
+	queue_work_on(pc->cpu, system_wq, &pc->rq.kick);
+}
+
+static void kick_work(struct work_struct *work)
+{
+	struct ka_pcpu *pc = container_of(work, struct ka_pcpu, rq.kick);
+	bool more;
+
+	ka_pcpu_lock(pc);
+	ka_remote_drain(pc, KA_DRAIN_PER_PASS);
+	more = ka_remote_pending(pc);
+	ka_pcpu_unlock(pc);
+	if (more)
+		ka_cpu_kick(pc);
+}
+
+/* Send @ptr home to @pc without touching its lock. */
+void ka_remote_push(struct ka_pcpu *pc, void *ptr)
+{
+	atomic64_inc(&pc->rq.queued);
+	if (llist_add(ptr, &pc->rq.blocks) ||
+	    atomic_inc_return(&pc->rq.pushes) % KA_KICK_EVERY == 0)
+		ka_cpu_kick(pc);
+}
+
+/*
+ * Whether anything waits in @pc's queues. Under the lock: a drain in progress
+ * holds what it took off the list in @pc->rq.pending.
+ */
+bool ka_cpu_queued(struct ka_pcpu *pc)
+{
+	unsigned long flags;
+	bool queued;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	queued = ka_remote_pending(pc);
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return queued;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_queued);
+
+/* Frees everything queued for @pc (hotplug, unload, tests), in bounded steps. */
+void ka_cpu_drain(struct ka_pcpu *pc)
+{
+	bool more;
+
+	do {
+		ka_pcpu_lock(pc);
+		ka_remote_drain(pc, KA_DRAIN_PER_PASS);
+		more = ka_remote_pending(pc);
+		ka_pcpu_unlock(pc);
+	} while (more);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
+
+void ka_remote_init(struct ka_remote *rq)
+{
+	init_llist_head(&rq->blocks);
+	init_llist_head(&rq->homecoming);
+	INIT_WORK(&rq->kick, kick_work);
+}
