@@ -210,14 +210,20 @@ struct handoff {
 	struct completion done;
 };
 
+/* Both threads are in place; the third count is the timer's go. */
+static void start_line(struct handoff *h)
+{
+	atomic_inc(&h->ready);
+	while (atomic_read(&h->ready) < 3)
+		cpu_relax();
+}
+
 static int producer(void *arg)
 {
 	struct handoff *h = arg;
 	unsigned int i;
 
-	atomic_inc(&h->ready);
-	while (atomic_read(&h->ready) < 3)
-		cpu_relax();
+	start_line(h);
 	for (i = 0; i < h->n; i++) {
 		void *p = get(h->w, h->size);
 
@@ -238,9 +244,7 @@ static int consumer(void *arg)
 	struct handoff *h = arg;
 	unsigned int i;
 
-	atomic_inc(&h->ready);
-	while (atomic_read(&h->ready) < 3)
-		cpu_relax();
+	start_line(h);
 	for (i = 0; i < h->n; i++) {
 		/* Pairs with the producer's release: the slot is filled. */
 		while (smp_load_acquire(&h->head) == h->tail)
