@@ -214,7 +214,7 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 	if (!pc)
 		return -ENOMEM;
 	spin_lock_init(&pc->lock);
-	INIT_LIST_HEAD(&pc->own_pooled);
+	INIT_LIST_HEAD(&pc->mg.own);
 	ka_remote_init(&pc->rq);
 	pc->cls = cs->cls;
 	pc->cpu = cpu;
@@ -226,7 +226,7 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 		return err;
 	}
 	if (ka_inst_can_migrate(&pc->inst))
-		pc->pool = cs->pool;
+		pc->mg.pool = cs->pool;
 	cs->pcpu[cpu] = pc;
 	return 0;
 }

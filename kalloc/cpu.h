@@ -56,6 +56,16 @@ struct ka_plumbing {
 	unsigned int sleepers;	/* allocations that dropped the lock to sleep in a source */
 };
 
+/* The instance's part in carrier migration (pool.c). */
+struct ka_migration {
+	struct ka_pool *pool;		/* NULL: its carriers never migrate */
+	struct list_head own;		/* its own carriers last seen in the pool; under the lock */
+	struct ka_pool_calls calls;
+	struct ka_pooled pooled;
+	struct rcu_head gp_nudge;	/* asks for a grace period after a pool removal */
+	unsigned long gp_nudging;	/* bit 0: @gp_nudge is queued */
+};
+
 /* An instance of one class on one CPU. */
 struct ka_pcpu {
 	spinlock_t lock;		/* the instance; taken with interrupts off */
@@ -66,13 +76,8 @@ struct ka_pcpu {
 	struct ka_remote rq;
 	enum ka_class cls;
 	int cpu;
-	struct ka_pool *pool;		/* NULL: its carriers never migrate */
-	struct list_head own_pooled;	/* its own carriers last seen in the pool; under @lock */
-	struct ka_pool_calls pool_calls;
-	struct ka_pooled pooled;
+	struct ka_migration mg;
 	u64 released_nonempty;		/* carriers given back with blocks (tear-down of leaks) */
-	struct rcu_head gp_nudge;	/* asks for a grace period after a pool removal */
-	unsigned long gp_nudging;	/* bit 0: @gp_nudge is queued */
 };
 
 /* Locks @pc from any CPU, interrupts off; the flags are kept for a sleep. */

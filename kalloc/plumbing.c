@@ -104,7 +104,7 @@ static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)
 		ka_pool_abandon(inst, c);
 }
 
-/* The pool hooks do nothing for an instance without a pool (@pc->pool NULL). */
+/* The pool hooks do nothing for an instance without a pool (@pc->mg.pool NULL). */
 const struct ka_inst_hooks ka_pcpu_hooks = {
 	.carrier_created = pcpu_carrier_created,
 	.carrier_destroying = pcpu_carrier_destroying,

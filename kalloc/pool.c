@@ -69,10 +69,10 @@ void ka_pool_carrier_init(struct ka_carrier *c)
 
 static void pooled_account(struct ka_pcpu *owner, struct ka_carrier *c, long sign)
 {
-	atomic_long_add(sign, &owner->pooled.carriers);
-	atomic_long_add(sign * (long)c->size, &owner->pooled.carriers_size);
-	atomic_long_add(sign * (long)c->used_blocks, &owner->pooled.blocks);
-	atomic_long_add(sign * (long)c->used_size, &owner->pooled.blocks_size);
+	atomic_long_add(sign, &owner->mg.pooled.carriers);
+	atomic_long_add(sign * (long)c->size, &owner->mg.pooled.carriers_size);
+	atomic_long_add(sign * (long)c->used_blocks, &owner->mg.pooled.blocks);
+	atomic_long_add(sign * (long)c->used_size, &owner->mg.pooled.blocks_size);
 }
 
 static void pool_link(struct ka_pool *pool, struct ka_carrier *c)
@@ -87,7 +87,7 @@ static void pool_link(struct ka_pool *pool, struct ka_carrier *c)
 
 static void gp_nudged(struct rcu_head *rcu)
 {
-	clear_bit(0, &container_of(rcu, struct ka_pcpu, gp_nudge)->gp_nudging);
+	clear_bit(0, &container_of(rcu, struct ka_pcpu, mg.gp_nudge)->mg.gp_nudging);
 }
 
 /*
@@ -105,8 +105,8 @@ static void pool_unlink(struct ka_pcpu *pc, struct ka_pool *pool, struct ka_carr
 	atomic_long_dec(&pool->count);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	l->grace = get_state_synchronize_rcu();
-	if (!test_and_set_bit(0, &pc->gp_nudging))
-		call_rcu(&pc->gp_nudge, gp_nudged);
+	if (!test_and_set_bit(0, &pc->mg.gp_nudging))
+		call_rcu(&pc->mg.gp_nudge, gp_nudged);
 }
 
 /* The owner's list of its pooled carriers: only the owner touches it. */
@@ -115,7 +115,7 @@ static void own_add(struct ka_pcpu *owner, struct ka_carrier *c)
 	struct ka_crr_layer *l = ka_crr_layer(c);
 
 	if (list_empty(&l->own_link))
-		list_add_tail(&l->own_link, &owner->own_pooled);
+		list_add_tail(&l->own_link, &owner->mg.own);
 }
 
 static void own_del(struct ka_carrier *c)
@@ -131,7 +131,7 @@ static void unpool(struct ka_pcpu *pc, struct ka_carrier *c)
 {
 	struct ka_pcpu *owner = owner_of(c);
 
-	pool_unlink(pc, owner->pool, c);
+	pool_unlink(pc, owner->mg.pool, c);
 	pooled_account(owner, c, -1);
 	if (owner == pc)
 		own_del(c);
@@ -158,13 +158,13 @@ void ka_pool_abandon(struct ka_instance *inst, struct ka_carrier *c)
 	struct ka_crr_layer *l = ka_crr_layer(c);
 	unsigned long old, new;
 
-	if (!pc->pool || atomic_long_read(&owner->pooled.carriers) >= inst->p.acnl ||
+	if (!pc->mg.pool || atomic_long_read(&owner->mg.pooled.carriers) >= inst->p.acnl ||
 	    !poll_state_synchronize_rcu(l->grace))
 		return;
 	ka_inst_mbc_detach(inst, c);
 	l->max_free = ka_inst_carrier_largest(inst, c);
 	pooled_account(owner, c, 1);
-	pool_link(owner->pool, c);
+	pool_link(owner->mg.pool, c);
 	/* Pooled carriers are employed by their owners; only HOME may change meanwhile. */
 	old = READ_ONCE(c->emp);
 	do {
@@ -176,7 +176,7 @@ void ka_pool_abandon(struct ka_instance *inst, struct ka_carrier *c)
 		own_add(pc, c);
 	else if (!(old & KA_EMP_HOME))
 		send_home(c);
-	pc->pool_calls.abandoned++;
+	pc->mg.calls.abandoned++;
 }
 
 void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c)
@@ -195,13 +195,13 @@ static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 {
 	if (!try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst | (emp & KA_EMP_HOME))) {
 		if (emp & KA_EMP_BUSY)
-			pc->pool_calls.skip_busy++;
+			pc->mg.calls.skip_busy++;
 		return false;
 	}
 	/* The carrier is ours: its owner's frees now come to us. */
 	unpool(pc, c);
 	ka_inst_mbc_attach(&pc->inst, c);
-	pc->pool_calls.fetched++;
+	pc->mg.calls.fetched++;
 	return true;
 }
 
@@ -217,11 +217,11 @@ static bool candidate(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long em
 	if (!(emp & KA_EMP_IN_POOL) || !compatible(c->home, &pc->inst))
 		return false;
 	if (emp & KA_EMP_BUSY) {
-		pc->pool_calls.skip_busy++;
+		pc->mg.calls.skip_busy++;
 		return false;
 	}
 	if (READ_ONCE(ka_crr_layer(c)->max_free) < blk) {
-		pc->pool_calls.skip_size++;
+		pc->mg.calls.skip_size++;
 		return false;
 	}
 	return true;
@@ -236,10 +236,10 @@ bool ka_pool_fetch(struct ka_instance *inst, size_t blk)
 	unsigned long emp;
 	bool got = false;
 
-	if (!pc->pool)
+	if (!pc->mg.pool)
 		return false;
 	/* Own carriers first: better for NUMA, and fewer searches start at the head. */
-	list_for_each_entry_safe(l, next, &pc->own_pooled, own_link) {
+	list_for_each_entry_safe(l, next, &pc->mg.own, own_link) {
 		c = ka_layer_carrier(l);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) != inst || !(emp & KA_EMP_IN_POOL)) {
@@ -251,10 +251,10 @@ bool ka_pool_fetch(struct ka_instance *inst, size_t blk)
 		if (candidate(pc, c, emp, blk) && claim(pc, c, emp))
 			return true;
 	}
-	if (!atomic_long_read(&pc->pool->count))
+	if (!atomic_long_read(&pc->mg.pool->count))
 		goto out;
 	rcu_read_lock();
-	list_for_each_entry_rcu(l, &pc->pool->carriers, pool_link) {
+	list_for_each_entry_rcu(l, &pc->mg.pool->carriers, pool_link) {
 		if (!budget--)
 			break;
 		c = ka_layer_carrier(l);
@@ -267,7 +267,7 @@ bool ka_pool_fetch(struct ka_instance *inst, size_t blk)
 	rcu_read_unlock();
 out:
 	if (!got)
-		pc->pool_calls.fetch_failed++;
+		pc->mg.calls.fetch_failed++;
 	return got;
 }
 
@@ -283,8 +283,8 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 	/* Only the owner sets BUSY, under its lock: the exchange fails only on a fetch. */
 	if (!try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
 		return false;
-	atomic_long_dec(&pc->pooled.blocks);
-	atomic_long_sub(size, &pc->pooled.blocks_size);
+	atomic_long_dec(&pc->mg.pooled.blocks);
+	atomic_long_sub(size, &pc->mg.pooled.blocks_size);
 	if (ka_inst_free_detached(&pc->inst, ptr) && !(emp & KA_EMP_HOME)) {
 		/* Empty: withdraw and give back. With HOME set, the homecoming does it. */
 		smp_store_release(&c->emp, (unsigned long)&pc->inst);
@@ -304,7 +304,7 @@ void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c)
 	do
 		emp = old & ~KA_EMP_HOME;
 	while (!try_cmpxchg(&c->emp, &old, emp));
-	pc->pool_calls.homecomings++;
+	pc->mg.calls.homecomings++;
 	if (ka_emp_inst(emp) != &pc->inst)
 		return;		/* fetched again since it was sent */
 	if (emp & KA_EMP_IN_POOL) {
@@ -375,10 +375,10 @@ bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
 	struct ka_crr_layer *l;
 	unsigned long flags, emp;
 
-	if (!owner->pool)
+	if (!owner->mg.pool)
 		return false;
 	rcu_read_lock();
-	list_for_each_entry_rcu(l, &owner->pool->carriers, pool_link) {
+	list_for_each_entry_rcu(l, &owner->mg.pool->carriers, pool_link) {
 		c = ka_layer_carrier(l);
 		if (c->home == &owner->inst && c->birth > *after &&
 		    (!found || c->birth < found->birth))
@@ -421,7 +421,7 @@ long ka_pool_check(struct ka_pool *pool, char *why, size_t len)
 			break;
 		}
 		if (!ka_crr_detached(c) || ka_crr_sbc(c) || ka_crr_main(c) ||
-		    owner_of(c)->pool != pool) {
+		    owner_of(c)->mg.pool != pool) {
 			snprintf(why, len, "pooled carrier attached, singleblock, main or foreign");
 			n = -EUCLEAN;
 			break;

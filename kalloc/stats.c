@@ -125,14 +125,14 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	else
 		*st = pc->inst.st;
 	dd->drained = pc->rq.drained;
-	dd->pool = pc->pool_calls;
+	dd->pool = pc->mg.calls;
 	spin_unlock_irqrestore(&pc->lock, flags);
 	dd->queued = atomic64_read(&pc->rq.queued);
 	dd->kicks = atomic64_read(&pc->rq.kicks);
-	dd->pooled_blocks = atomic_long_read(&pc->pooled.blocks);
-	dd->pooled_blocks_size = atomic_long_read(&pc->pooled.blocks_size);
-	dd->pooled_carriers = atomic_long_read(&pc->pooled.carriers);
-	dd->pooled_carriers_size = atomic_long_read(&pc->pooled.carriers_size);
+	dd->pooled_blocks = atomic_long_read(&pc->mg.pooled.blocks);
+	dd->pooled_blocks_size = atomic_long_read(&pc->mg.pooled.blocks_size);
+	dd->pooled_carriers = atomic_long_read(&pc->mg.pooled.carriers);
+	dd->pooled_carriers_size = atomic_long_read(&pc->mg.pooled.carriers_size);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
 

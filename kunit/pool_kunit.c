@@ -130,13 +130,13 @@ static void expect_group_empty(struct kunit *test, struct group *g)
 		blocks = pc->inst.st.mbc.blocks.cur;
 		carriers = pc->inst.st.mbc.carriers.cur;
 		drained += pc->rq.drained;
-		homecomings += pc->pool_calls.homecomings;
+		homecomings += pc->mg.calls.homecomings;
 		spin_unlock_irqrestore(&pc->lock, flags);
 		queued += atomic64_read(&pc->rq.queued);
 		KUNIT_EXPECT_EQ_MSG(test, blocks, 0ULL, "CPU %d", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, carriers, 1ULL, "CPU %d", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.carriers), 0L, "%d", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->pooled.blocks), 0L, "%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->mg.pooled.carriers), 0L, "%d", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&pc->mg.pooled.blocks), 0L, "%d", cpu);
 	}
 	KUNIT_EXPECT_EQ(test, carriers_alive(g), (long)num_possible_cpus());
 	/* Each queued block was drained once; homecoming carriers are not blocks. */
@@ -426,12 +426,12 @@ static void run_churn(struct kunit *test, struct group *g, unsigned int mode,
 	for_each_possible_cpu(cpu) {
 		struct ka_pcpu *pc = g->cs.pcpu[cpu];
 
-		fetched += pc->pool_calls.fetched;
-		abandoned += pc->pool_calls.abandoned;
-		homecomings += pc->pool_calls.homecomings;
-		busy += pc->pool_calls.skip_busy;
+		fetched += pc->mg.calls.fetched;
+		abandoned += pc->mg.calls.abandoned;
+		homecomings += pc->mg.calls.homecomings;
+		busy += pc->mg.calls.skip_busy;
 		kunit_info(test, "CPU %d: %llu failed fetches, %llu size skips, %llu carriers\n",
-			   cpu, pc->pool_calls.fetch_failed, pc->pool_calls.skip_size,
+			   cpu, pc->mg.calls.fetch_failed, pc->mg.calls.skip_size,
 			   pc->inst.st.src_creates[KA_SRC_SEG] +
 			   pc->inst.st.src_creates[KA_SRC_SYS]);
 	}
@@ -560,7 +560,7 @@ static void frees_racing_with_migration(struct kunit *test)
 		expect_group_consistent(test, g);
 	}
 	for_each_possible_cpu(cpu)
-		fetched += g->cs.pcpu[cpu]->pool_calls.fetched;
+		fetched += g->cs.pcpu[cpu]->mg.calls.fetched;
 	kunit_info(test, "%llu carriers fetched while their blocks were being freed\n", fetched);
 	KUNIT_EXPECT_GT(test, fetched, 0ULL);
 	expect_group_empty(test, g);
