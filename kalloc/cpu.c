@@ -171,7 +171,8 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_realloc);
 
 /*
  * The instance employing the carrier of @ptr, if it is an allocated kalloc
- * block; otherwise NULL and a reason in @why. Any context.
+ * block; otherwise NULL and a reason in @why. Any context. For the tests:
+ * ka_free() and ka_realloc() validate through ka_registry_block() and claim.
  */
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 {

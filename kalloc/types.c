@@ -284,8 +284,8 @@ static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op
 }
 
 /*
- * A type of a disabled class frees with kvfree(): refuse a pointer into
- * kalloc's own carriers, which kvfree() would corrupt.
+ * A type of a disabled class frees with kfree() or vfree(): refuse a
+ * pointer into kalloc's own carriers, which either would corrupt.
  */
 static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *op,
 			    void *caller)

@@ -34,6 +34,7 @@ struct one_block {
 	size_t size;
 	void *p;
 	atomic_t *reports;
+	bool by_realloc;	/* the owner's second call is a realloc, not a free */
 	long seen;		/* reports counted right at the second call */
 	void *again;		/* what a second realloc returned */
 };
@@ -135,10 +136,10 @@ static long owner_after_remote_free(void *arg)
 
 	preempt_disable();
 	smp_call_function_single(1, free_one_ipi, o, 1);
-	if (o->size == 200)
-		ka_free(o->type, o->p);
-	else
+	if (o->by_realloc)
 		o->again = ka_realloc(o->type, o->p, 500, GFP_ATOMIC);
+	else
+		ka_free(o->type, o->p);
 	o->seen = atomic_read(o->reports);
 	preempt_enable();
 	return 0;
@@ -161,7 +162,7 @@ static void owner_realloc_after_remote_free(struct kunit *test)
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfr");
 	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
 
-	o->size = 201;		/* tells owner_after_remote_free() to realloc */
+	o->by_realloc = true;
 	count_reports_anywhere(test, o);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, owner_after_remote_free, o), 0L);
 	KUNIT_EXPECT_EQ(test, o->seen, 1L);

@@ -340,8 +340,7 @@ struct memory_row {
 };
 
 /* The memory view: every class row and the total; false if one is missing. */
-static bool read_memory(struct kunit *test, char *buf, struct memory_row *rows,
-			struct memory_row *total)
+static bool read_memory(char *buf, struct memory_row *rows, struct memory_row *total)
 {
 	char key[16];
 	char *at;
@@ -367,13 +366,6 @@ static bool read_memory(struct kunit *test, char *buf, struct memory_row *rows,
 	return true;
 }
 
-static long alloc_ll(void *arg)
-{
-	struct known *k = arg;
-
-	return known_alloc(k);
-}
-
 /* memory: blocks within carriers, rows adding up, and moving by what was allocated. */
 static void memory_view_adds_up(struct kunit *test)
 {
@@ -386,7 +378,7 @@ static void memory_view_adds_up(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, buf && k);
 	k->type = ka_type_create("kunit_memory", KA_CLASS_LL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(k->type));
-	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, before, &tb));
+	KUNIT_ASSERT_TRUE(test, read_memory(buf, before, &tb));
 	for (c = 0; c < KA_NR_CLASSES; c++) {
 		KUNIT_EXPECT_LE_MSG(test, before[c].blocks, before[c].carriers, "%s",
 				    ka_class_name(c));
@@ -399,8 +391,8 @@ static void memory_view_adds_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tb.blocks, sum_b);
 	KUNIT_EXPECT_EQ(test, tb.carriers, sum_c);
 
-	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_ll, k), 0L);
-	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, after, &ta));
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, known_alloc, k), 0L);
+	KUNIT_ASSERT_TRUE(test, read_memory(buf, after, &ta));
 	/* NB blocks of 1008 bytes (ll has no atags), nothing else moved */
 	KUNIT_EXPECT_EQ(test, after[KA_CLASS_LL].blocks, before[KA_CLASS_LL].blocks + NB * 1008);
 	KUNIT_EXPECT_EQ(test, ta.blocks, tb.blocks + NB * 1008);
@@ -410,7 +402,7 @@ static void memory_view_adds_up(struct kunit *test)
 	k->odd_only = true;
 	known_free(k);
 	ka_cpu_drain(ka_class_states[KA_CLASS_LL].pcpu[0]);
-	KUNIT_ASSERT_TRUE(test, read_memory(test, buf, after, &ta));
+	KUNIT_ASSERT_TRUE(test, read_memory(buf, after, &ta));
 	KUNIT_EXPECT_EQ(test, after[KA_CLASS_LL].blocks, before[KA_CLASS_LL].blocks);
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(k->type), 0);
 }
