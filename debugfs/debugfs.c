@@ -74,7 +74,7 @@ static int ka_show_type_cpus(const struct ka_type *type, void *arg)
 /* What this load of kalloc does, from its state: nothing listed that is off. */
 static void show_features(struct seq_file *m)
 {
-	bool instances = false, pool = false, atags = false;
+	bool instances = false, pool = false, atags = false, front = false;
 	enum ka_class class;
 
 	for (class = 0; class < KA_NR_CLASSES; class++) {
@@ -85,10 +85,13 @@ static void show_features(struct seq_file *m)
 		instances = true;
 		pool |= p->acul > 0;
 		atags |= p->atags;
+		front |= ka_class_states[class].shape.max > 0;
 	}
 	seq_puts(m, "features");
 	if (instances)
 		seq_puts(m, " per_cpu_instances delayed_dealloc carrier_registry block_states");
+	if (front)
+		seq_puts(m, " front_cache");
 	if (pool)
 		seq_puts(m, " carrier_pool");
 	if (atags)
@@ -230,6 +233,25 @@ static void show_pool(struct seq_file *m, const char *who, const struct ka_pcpu_
 		   c->pool.homecomings);
 }
 
+static void add_front_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_counts *c)
+{
+	sum->cached_blocks += c->cached_blocks;
+	sum->cached_bytes += c->cached_bytes;
+	sum->front.hits += c->front.hits;
+	sum->front.refills += c->front.refills;
+	sum->front.refilled += c->front.refilled;
+	sum->front.flushes += c->front.flushes;
+	sum->front.flushed += c->front.flushed;
+}
+
+/* Cached blocks also count in the instance's blocks: the instance gave them out. */
+static void show_front(struct seq_file *m, const char *who, const struct ka_pcpu_counts *c)
+{
+	seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu\n", who, c->cached_blocks,
+		   c->cached_bytes, c->front.hits, c->front.refills, c->front.refilled,
+		   c->front.flushes, c->front.flushed);
+}
+
 static int class_info_show(struct seq_file *m, void *data)
 {
 	enum ka_class class = (uintptr_t)m->private;
@@ -250,6 +272,7 @@ static int class_info_show(struct seq_file *m, void *data)
 	seq_printf(m, "acul %u\nacfml %zu\nacnl %u\nacful %u\ncp %c\n", p->acul, p->acfml,
 		   p->acnl, p->acful, ka_class_states[class].pool && p->acul ?
 		   ka_class_states[class].pool->name : '-');
+	seq_printf(m, "fcmax %zu\n", ka_class_states[class].shape.max);
 	if (!ka_class_enabled(class))
 		return 0;
 
@@ -268,6 +291,7 @@ static int class_info_show(struct seq_file *m, void *data)
 		ddsum.drained += dd[cpu].drained;
 		ddsum.kicks += dd[cpu].kicks;
 		add_pool_counts(&ddsum, &dd[cpu]);
+		add_front_counts(&ddsum, &dd[cpu]);
 	}
 
 	seq_puts(m, "\n[stats]\ninstance stat cur last_max max\n");
@@ -297,6 +321,13 @@ static int class_info_show(struct seq_file *m, void *data)
 		show_pool(m, who, &dd[cpu]);
 	}
 	show_pool(m, "total", &ddsum);
+
+	seq_puts(m, "\n[front]\ninstance cached_blocks cached_bytes hits refills refilled flushes flushed\n");
+	for_each_possible_cpu(cpu) {
+		snprintf(who, sizeof(who), "%d", cpu);
+		show_front(m, who, &dd[cpu]);
+	}
+	show_front(m, "total", &ddsum);
 	kfree(st);
 	kfree(dd);
 	return 0;
@@ -443,18 +474,21 @@ static int allocations_show(struct seq_file *m, void *unused)
 
 KA_DEFINE_SHOW(allocations);
 
-/* The erlang:memory() analogue: bytes in blocks against bytes in carriers. */
+/*
+ * The erlang:memory() analogue: bytes in blocks against bytes in carriers.
+ * blocks_size is what users hold; what front caches hold is cached_size.
+ */
 static int memory_show(struct seq_file *m, void *unused)
 {
-	u64 blocks_total = 0, carriers_total = 0;
+	u64 blocks_total = 0, carriers_total = 0, cached_total = 0;
 	struct ka_inst_stats st;
 	struct ka_pcpu_counts dd;
 	enum ka_class class;
 	int cpu;
 
-	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent\n");
+	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent cached_size\n");
 	for (class = 0; class < KA_NR_CLASSES; class++) {
-		u64 blocks = 0, carriers = 0;
+		u64 blocks = 0, carriers = 0, cached = 0;
 
 		if (!ka_class_enabled(class))
 			continue;
@@ -465,14 +499,18 @@ static int memory_show(struct seq_file *m, void *unused)
 				  dd.pooled_blocks_size;
 			carriers += st.mbc.carriers_size.cur + st.sbc.carriers_size.cur +
 				    dd.pooled_carriers_size;
+			cached += dd.cached_bytes;
 		}
-		seq_printf(m, "%s %llu %llu %llu\n", ka_class_name(class), blocks, carriers,
-			   carriers ? blocks * 100 / carriers : 0);
+		/* read apart from the instances: never let the difference go below 0 */
+		blocks -= min(blocks, cached);
+		seq_printf(m, "%s %llu %llu %llu %llu\n", ka_class_name(class), blocks, carriers,
+			   carriers ? blocks * 100 / carriers : 0, cached);
 		blocks_total += blocks;
 		carriers_total += carriers;
+		cached_total += cached;
 	}
-	seq_printf(m, "total %llu %llu %llu\n", blocks_total, carriers_total,
-		   carriers_total ? blocks_total * 100 / carriers_total : 0);
+	seq_printf(m, "total %llu %llu %llu %llu\n", blocks_total, carriers_total,
+		   carriers_total ? blocks_total * 100 / carriers_total : 0, cached_total);
 	return 0;
 }
 

@@ -7,7 +7,7 @@
  *   bits  0..3   flags: FREE, PREV_FREE, LAST, MARK (checker scratch)
  *   bits  4..29  block size in bytes (a multiple of KA_UNIT, below 1 GiB)
  *   bit  30      QUEUED: handed back by its user, not yet free (below)
- *   bit  31      reserved for a further block state
+ *   bit  31      CACHED: handed back by its user, held by a front cache (below)
  *   bits 32..47  allocation type id of an allocated block (0: none)
  *   bits 48..63  distance from the block's KA_CARRIER_ALIGN-aligned base down
  *                to its carrier, in KA_CARRIER_ALIGN units
@@ -21,9 +21,14 @@
  *   allocated  FREE and QUEUED clear: the caller's
  *   queued     QUEUED set: given back by ka_free() or ka_realloc() and claimed
  *              by that call; on a remote-free queue, or being freed or moved
+ *   cached     CACHED set: given back by ka_free() into a per-CPU front cache,
+ *              or taken from the instance to fill one; the instance counts it
+ *              as allocated, the front cache as cached (front.h)
  *   free       FREE set: part of the carrier's free space
  * Only ka_blk_claim() leaves the allocated state, with a compare-and-exchange
- * of the whole word, so of two calls giving back one block exactly one wins.
+ * of the whole word, so of two calls giving back one block exactly one wins;
+ * only ka_blk_uncache() leaves the cached state, by the front cache that
+ * holds the block.
  * Other CPUs may claim an allocated block at any time; that is why the
  * employing instance changes an allocated neighbour's PREV_FREE only with an
  * atomic operation (ka_blk_set_flag() and ka_blk_clear_flag()).
@@ -44,7 +49,8 @@
 #define KA_FLAGS_MASK		0xfUL
 #define KA_SIZE_MASK		(((1UL << 30) - 1) & ~KA_FLAGS_MASK)
 #define KA_F_QUEUED		BIT(30)
-#define KA_STATE_MASK		(KA_F_FREE | KA_F_QUEUED)
+#define KA_F_CACHED		BIT(31)
+#define KA_STATE_MASK		(KA_F_FREE | KA_F_QUEUED | KA_F_CACHED)
 #define KA_TID_SHIFT		32
 #define KA_TID_MASK		(0xffffUL << KA_TID_SHIFT)
 #define KA_TID_MAX		0xffffU
@@ -75,6 +81,11 @@ static inline bool ka_blk_free(const struct ka_block *b)
 static inline bool ka_blk_queued(const struct ka_block *b)
 {
 	return READ_ONCE(b->hdr) & KA_F_QUEUED;
+}
+
+static inline bool ka_blk_cached(const struct ka_block *b)
+{
+	return READ_ONCE(b->hdr) & KA_F_CACHED;
 }
 
 static inline bool ka_blk_prev_free(const struct ka_block *b)
@@ -171,14 +182,17 @@ enum ka_claim {
 	KA_CLAIMED,		/* the block was allocated and is now the caller's to give back */
 	KA_CLAIM_FREE,		/* already free */
 	KA_CLAIM_QUEUED,	/* already given back, not yet free */
+	KA_CLAIM_CACHED,	/* already given back, held by a front cache */
 	KA_CLAIM_OTHER_TYPE,	/* allocated, but of another type (*@tid tells which) */
 };
 
 /*
- * Moves allocated block @b of type *@tid to the queued state. On any other
- * outcome nothing changes and *@tid is the type id the header holds.
+ * Moves allocated block @b of type *@tid to state @to (KA_F_QUEUED or
+ * KA_F_CACHED). On any other outcome nothing changes and *@tid is the type
+ * id the header holds.
  */
-static inline enum ka_claim ka_blk_claim(struct ka_block *b, unsigned int *tid)
+static inline enum ka_claim ka_blk_claim_to(struct ka_block *b, unsigned int *tid,
+					    unsigned long to)
 {
 	unsigned long old = READ_ONCE(b->hdr);
 
@@ -187,13 +201,36 @@ static inline enum ka_claim ka_blk_claim(struct ka_block *b, unsigned int *tid)
 			return KA_CLAIM_FREE;
 		if (old & KA_F_QUEUED)
 			return KA_CLAIM_QUEUED;
+		if (old & KA_F_CACHED)
+			return KA_CLAIM_CACHED;
 		if (((old & KA_TID_MASK) >> KA_TID_SHIFT) != *tid) {
 			*tid = (old & KA_TID_MASK) >> KA_TID_SHIFT;
 			return KA_CLAIM_OTHER_TYPE;
 		}
 		/* A failed exchange is a PREV_FREE change by the employer, or a rival. */
-	} while (!ka_word_try_cmpxchg(&b->hdr, &old, old | KA_F_QUEUED));
+	} while (!ka_word_try_cmpxchg(&b->hdr, &old, old | to));
 	return KA_CLAIMED;
+}
+
+static inline enum ka_claim ka_blk_claim(struct ka_block *b, unsigned int *tid)
+{
+	return ka_blk_claim_to(b, tid, KA_F_QUEUED);
+}
+
+/* An allocated block its taker holds for a front cache (filling one). */
+static inline void ka_blk_cache(struct ka_block *b)
+{
+	ka_word_or(&b->hdr, KA_F_CACHED);
+}
+
+/* A cached block handed out: allocated again, of type @tid. */
+static inline void ka_blk_uncache(struct ka_block *b, unsigned int tid)
+{
+	unsigned long old = READ_ONCE(b->hdr);
+
+	while (!ka_word_try_cmpxchg(&b->hdr, &old,
+				    (old & ~(KA_F_CACHED | KA_TID_MASK)) | ka_tid_bits(tid)))
+		;
 }
 
 /* Back to allocated: a claimed block that could not be moved stays its user's. */

@@ -101,8 +101,9 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 		if (!ka_mbc_is_start(c, b))
 			ka_check_fail(chk, "block of %zu bytes missing from the block-start map",
 				      size);
-		if ((b->hdr & KA_STATE_MASK) == KA_STATE_MASK)
-			ka_check_fail(chk, "block both free and queued");
+		if (ka_popcount(b->hdr & KA_STATE_MASK) > 1)
+			ka_check_fail(chk, "block in two states (free, queued, cached): %#lx",
+				      b->hdr & KA_STATE_MASK);
 		starts++;
 		if (ka_blk_prev_free(b) != prev_free)
 			ka_check_fail(chk, "PREV_FREE flag %d, previous block free %d",

@@ -40,33 +40,22 @@ struct ka_class_state ka_class_states[KA_NR_CLASSES];
 EXPORT_SYMBOL_IF_KUNIT(ka_class_states);
 static int ka_cpuhp_state;
 
-static struct ka_pcpu *lock_this_cpu(struct ka_class_state *cs)
-	__acquires(pc->lock)
-{
-	struct ka_pcpu *pc;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	pc = cs->pcpu[smp_processor_id()];
-	spin_lock(&pc->lock);
-	pc->irqflags = flags;
-	pc->locked = true;
-	return pc;
-}
-
 /* ---- allocation paths ---- */
 
 void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 		      unsigned long origin, gfp_t gfp)
 {
-	struct ka_pcpu *pc = lock_this_cpu(cs);
+	struct ka_pcpu *pc = ka_pcpu_lock_this(cs->pcpu);
+	gfp_t igfp = gfp & ~__GFP_ZERO;	/* zeroed below, with interrupts on */
 	void *ptr;
 
 	ka_remote_drain(pc, KA_DRAIN_PER_ALLOC);
-	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
+	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
 	if (!ptr && size && size <= KA_MAX_REQUEST && ka_remote_drain(pc, KA_DRAIN_ON_FAILURE))
-		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp);
+		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
 	ka_pcpu_unlock(pc);
+	if (ptr && (gfp & __GFP_ZERO))
+		memset(ptr, 0, size);
 	return ptr;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
@@ -74,7 +63,7 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
 void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
 		   gfp_t gfp)
 {
-	return ka_cpu_alloc_in(&ka_class_states[cls], size, tid, origin, gfp);
+	return ka_front_alloc(&ka_class_states[cls], size, tid, origin, gfp);
 }
 
 /*
@@ -199,9 +188,12 @@ static int ka_cpu_offline(unsigned int cpu)
 {
 	enum ka_class cls;
 
-	for (cls = 0; cls < KA_NR_CLASSES; cls++)
-		if (ka_class_states[cls].enabled)
-			ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		if (!ka_class_states[cls].enabled)
+			continue;
+		ka_front_flush_local(&ka_class_states[cls]);
+		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
+	}
 	return 0;
 }
 
@@ -217,6 +209,8 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 	spin_lock_init(&pc->lock);
 	INIT_LIST_HEAD(&pc->mg.own);
 	ka_remote_init(&pc->rq);
+	ka_front_pcpu_init(pc);
+	pc->cs = cs;
 	pc->cls = cs->cls;
 	pc->cpu = cpu;
 	ka_plumbing_init(pc, node);
@@ -262,6 +256,11 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 {
 	int g, cpu, clean;
 
+	/* The front caches first: what they hold goes back through the queues below. */
+	for (g = 0; g < n; g++) {
+		ka_front_flush_everywhere(groups[g]);
+		ka_front_group_exit(groups[g]);
+	}
 	for (g = 0; g < n; g++) {
 		groups[g]->enabled = false;
 		if (groups[g]->pcpu)
@@ -332,6 +331,11 @@ int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct
 			return err;
 		}
 	}
+	err = ka_front_group_init(cs);
+	if (err) {
+		groups_teardown(&cs, 1);
+		return err;
+	}
 	cs->enabled = true;
 	return 0;
 }
@@ -348,6 +352,7 @@ void ka_cpu_exit(void)
 	struct ka_class_state *groups[KA_NR_CLASSES];
 	enum ka_class cls;
 
+	ka_front_shrinker_exit();
 	if (ka_cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(ka_cpuhp_state);
 	for (cls = 0; cls < KA_NR_CLASSES; cls++)
@@ -378,6 +383,9 @@ int ka_cpu_init(const struct ka_opts *o)
 	if (err < 0)
 		goto fail;
 	ka_cpuhp_state = err;
+	err = ka_front_shrinker_init();
+	if (err)
+		goto fail;
 	return 0;
 fail:
 	ka_cpu_exit();

@@ -8,10 +8,12 @@
 
 #include <linux/atomic.h>
 #include <linux/llist.h>
+#include <linux/local_lock.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
+#include "front.h"
 #include "instance.h"
 #include "options.h"
 #include "seg.h"
@@ -66,6 +68,25 @@ struct ka_migration {
 	unsigned long gp_nudging;	/* bit 0: @gp_nudge is queued */
 };
 
+/*
+ * The front cache of one class on one CPU (cpu_front.c), in per-CPU memory:
+ * only its CPU touches it, under @lock (interrupts off; a per-CPU lock that
+ * may sleep on PREEMPT_RT), or another CPU once its CPU is gone.
+ */
+struct ka_pcpu_front {
+	local_lock_t lock;
+	bool decaying;			/* the decay work is queued or running */
+	struct ka_front f;
+};
+
+/* The decay work of one front cache, in the instance of its class and CPU. */
+struct ka_front_decay {
+	struct delayed_work work;
+	bool flush_all;			/* this pass gives back everything */
+};
+
+struct ka_class_state;
+
 /* An instance of one class on one CPU. */
 struct ka_pcpu {
 	spinlock_t lock;		/* the instance; taken with interrupts off */
@@ -74,6 +95,8 @@ struct ka_pcpu {
 	struct ka_instance inst;
 	struct ka_plumbing pl;
 	struct ka_remote rq;
+	struct ka_front_decay fd;
+	struct ka_class_state *cs;
 	enum ka_class cls;
 	int cpu;
 	struct ka_migration mg;
@@ -100,6 +123,34 @@ static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
 	spin_unlock_irqrestore(&pc->lock, flags);
 }
 
+/*
+ * Locks this CPU's instance of @cs and keeps the task on this CPU until the
+ * unlock. Without PREEMPT_RT with interrupts off around a spinlock, as
+ * always; on PREEMPT_RT, where a spinlock_t sleeps and may not be taken with
+ * interrupts off, with migration off while the CPU's instance is chosen
+ * (the lock itself then keeps the task where it is).
+ */
+static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
+	__acquires(pc->lock)
+{
+	struct ka_pcpu *pc;
+	unsigned long flags;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		migrate_disable();
+		pc = pcpu[smp_processor_id()];
+		ka_pcpu_lock(pc);
+		migrate_enable();
+		return pc;
+	}
+	local_irq_save(flags);
+	pc = pcpu[smp_processor_id()];
+	spin_lock(&pc->lock);
+	pc->irqflags = flags;
+	pc->locked = true;
+	return pc;
+}
+
 /* A class: its parameters, one instance per possible CPU, its carrier pool. */
 struct ka_class_state {
 	bool enabled;
@@ -107,6 +158,8 @@ struct ka_class_state {
 	struct ka_params p;
 	struct ka_pool *pool;
 	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
+	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
+	struct ka_pcpu_front __percpu *front;
 };
 
 extern struct ka_class_state ka_class_states[KA_NR_CLASSES];
@@ -136,6 +189,21 @@ void ka_cpu_drain(struct ka_pcpu *pc);
 bool ka_cpu_queued(struct ka_pcpu *pc);
 #define KA_DRAIN_PER_PASS	20	/* blocks a drain pass frees before it lets go */
 
+/* The front caches (cpu_front.c). */
+int ka_front_group_init(struct ka_class_state *cs);
+void ka_front_group_exit(struct ka_class_state *cs);
+void ka_front_pcpu_init(struct ka_pcpu *pc);
+void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
+		     unsigned long origin, gfp_t gfp);
+bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b);
+void ka_front_free(struct ka_class_state *cs, void *ptr);
+void ka_front_flush_local(struct ka_class_state *cs);
+void ka_front_flush_everywhere(struct ka_class_state *cs);
+int ka_front_shrinker_init(void);
+void ka_front_shrinker_exit(void);
+unsigned long ka_front_shrink(void);
+#define KA_FRONT_DECAY_MS	1000	/* a decay period */
+
 /* The carrier plumbing (plumbing.c). */
 extern const struct ka_inst_hooks ka_pcpu_hooks;
 void ka_plumbing_init(struct ka_pcpu *pc, int node);
@@ -152,6 +220,8 @@ void ka_cpu_kick(struct ka_pcpu *pc);
 /* Counters of one instance kept outside its core, as the statistics views show them. */
 struct ka_pcpu_counts {
 	u64 queued, drained, kicks;	/* delayed dealloc */
+	u64 cached_blocks, cached_bytes;	/* in the front cache of the instance's CPU */
+	struct ka_front_counts front;
 	struct ka_pool_calls pool;
 	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
 };

@@ -27,6 +27,7 @@ void ka_params_default(struct ka_params *p)
 		.mmmbc = KA_UNLIMITED,
 		.mmsbc = 256,
 		.acnl = 1000,
+		.fcmax = KA_FRONT_MAX,
 	};
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_params_default);
@@ -522,6 +523,16 @@ unsigned long ka_inst_block_origin(const void *ptr)
 	return read_tag(ka_blk_carrier(b)->home, b);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_block_origin);
+
+size_t ka_inst_block_size(const struct ka_instance *inst, size_t size)
+{
+	return block_size_for(inst, size);
+}
+
+void ka_inst_set_origin(const struct ka_instance *inst, void *ptr, unsigned long origin)
+{
+	write_tag(inst, ka_payload_blk(ptr), origin);
+}
 
 /* Allocate anew, copy, free the old block; on failure the old block stays. */
 static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp)

@@ -13,6 +13,8 @@
 /* Requests above this get NULL; matches KA_MAX_SIZE of include/kalloc.h. */
 #define KA_MAX_REQUEST	((size_t)1 << 29)
 #define KA_UNLIMITED	(~0U)
+/* Largest request a front cache may hold (front.h): fcmax's upper bound. */
+#define KA_FRONT_MAX	4096
 
 /**
  * struct ka_source - where carriers come from
@@ -49,6 +51,7 @@ struct ka_params {
 	size_t acfml;		/* ... if their largest free block is at least this */
 	unsigned int acnl;	/* ... while fewer of the owner's carriers are pooled */
 	unsigned int acful;	/* % below which free pages would go back (no source can) */
+	size_t fcmax;		/* largest request a per-CPU front cache holds; 0: none */
 };
 
 struct ka_stat {
@@ -139,6 +142,11 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 size_t ka_inst_usable_size(const void *ptr);
 /* The allocation tag (origin) of the block at @ptr; 0 without atags. */
 unsigned long ka_inst_block_origin(const void *ptr);
+
+/* Size of the MBC block a request of @size bytes takes. */
+size_t ka_inst_block_size(const struct ka_instance *inst, size_t size);
+/* Records @origin in the tag of the block at @ptr (nothing without atags). */
+void ka_inst_set_origin(const struct ka_instance *inst, void *ptr, unsigned long origin);
 
 /* The allocation type id stored in the block at @ptr. */
 static inline unsigned int ka_ptr_tid(const void *ptr)

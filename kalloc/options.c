@@ -141,6 +141,8 @@ static const struct param class_params[] = {
 	  sizeof_field(struct ka_params, acnl), 0, UINT_MAX },
 	{ "acfml", K_SIZE, offsetof(struct ka_params, acfml),
 	  sizeof_field(struct ka_params, acfml), 0, KA_CARRIER_MAX },
+	{ "fcmax", K_SIZE, offsetof(struct ka_params, fcmax),
+	  sizeof_field(struct ka_params, fcmax), 0, KA_FRONT_MAX },
 };
 
 static const struct param seg_params[] = {

@@ -133,8 +133,33 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pooled_blocks_size = atomic_long_read(&pc->mg.pooled.blocks_size);
 	dd->pooled_carriers = atomic_long_read(&pc->mg.pooled.carriers);
 	dd->pooled_carriers_size = atomic_long_read(&pc->mg.pooled.carriers_size);
+	ka_stats_front(&ka_class_states[cls], cpu, dd);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
+
+/*
+ * The front cache of @cpu for @cs, read without its lock (only its CPU may
+ * take it): each figure is one the cache had, the set may be a moment apart.
+ */
+void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *dd)
+{
+	const struct ka_front *f;
+
+	dd->cached_blocks = 0;
+	dd->cached_bytes = 0;
+	memset(&dd->front, 0, sizeof(dd->front));
+	if (!cs->front)
+		return;
+	f = &per_cpu_ptr(cs->front, cpu)->f;
+	dd->cached_blocks = READ_ONCE(f->blocks);
+	dd->cached_bytes = READ_ONCE(f->bytes);
+	dd->front.hits = READ_ONCE(f->n.hits);
+	dd->front.refills = READ_ONCE(f->n.refills);
+	dd->front.refilled = READ_ONCE(f->n.refilled);
+	dd->front.flushes = READ_ONCE(f->n.flushes);
+	dd->front.flushed = READ_ONCE(f->n.flushed);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_stats_front);
 
 struct count_arg {
 	struct ka_alloc_table *t;
@@ -149,7 +174,8 @@ static void count_block(struct ka_block *b, void *arg)
 	unsigned long origin;
 	struct ka_alloc_entry *e;
 
-	if (ka_blk_free(b))
+	/* a cached block is in no user's hands: its type id is a former user's */
+	if (ka_blk_free(b) || ka_blk_cached(b))
 		return;
 	tid = ka_blk_tid(b);
 	if (!tid)

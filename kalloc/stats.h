@@ -35,6 +35,9 @@ unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		       struct ka_pcpu_counts *dd, bool reset);
 
+/* The front cache of one class on one CPU: its cached figures and counters in @dd. */
+void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *dd);
+
 unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n);
 
 /* Allocated blocks by (type, origin): the instrument:allocations() analogue. */

@@ -242,14 +242,16 @@ static const char *ka_type_name_of(unsigned int tid)
 }
 
 /*
- * Claims @ptr for @op (the block goes from allocated to queued, atomically)
- * if it is a live block of @type. Anything else is reported, naming the type
- * and the caller, and false tells the caller to do nothing. Type ids are
- * unique, so the id alone names the type: with a shared carrier pool one
- * carrier may hold blocks of several classes.
+ * Claims @ptr for @op if it is a live block of @type: the block goes from
+ * allocated to queued, or, when @cached is given and the class's front cache
+ * takes the block, to cached, and *@cached tells which. One
+ * compare-and-exchange does it, atomically against a racing free. Anything
+ * else is reported, naming the type and the caller, and false tells the
+ * caller to do nothing. Type ids are unique, so the id alone names the type:
+ * with a shared carrier pool one carrier may hold blocks of several classes.
  */
 static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
-			   void *caller)
+			   void *caller, bool *cached)
 {
 	const char *why = NULL;
 	unsigned int tid = type->id;
@@ -259,15 +261,22 @@ static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op
 	rcu_read_lock();
 	b = ka_registry_block(ptr, &why);
 	if (b) {
-		switch (ka_blk_claim(b, &tid)) {
+		bool to_cache = cached && ka_front_takes(&ka_class_states[type->class], b);
+
+		switch (ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED)) {
 		case KA_CLAIMED:
 			ok = true;
+			if (cached)
+				*cached = to_cache;
 			break;
 		case KA_CLAIM_FREE:
 			why = "already free (double free?)";
 			break;
 		case KA_CLAIM_QUEUED:
 			why = "already given back, its free still under way (double free?)";
+			break;
+		case KA_CLAIM_CACHED:
+			why = "already given back, held in a front cache (double free?)";
 			break;
 		case KA_CLAIM_OTHER_TYPE:
 			ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
@@ -317,9 +326,14 @@ void ka_free(struct ka_type *type, const void *ptr)
 		else
 			kfree(ptr);
 	} else {
-		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0)))
+		bool cached;
+
+		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0), &cached))
 			return;
-		ka_cpu_free((void *)ptr);
+		if (cached)
+			ka_front_free(&ka_class_states[type->class], (void *)ptr);
+		else
+			ka_cpu_free((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
 }
@@ -344,7 +358,7 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 			return NULL;
 		return ka_kvrealloc(ptr, ka_sys_size(size), gfp);
 	}
-	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0)))
+	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0), NULL))
 		return NULL;
 	if (size > KA_MAX_SIZE) {
 		ka_blk_unclaim(ka_payload_blk(ptr));

@@ -86,7 +86,7 @@ static void cross_cpu_free_comes_home(struct kunit *test)
 	if (!cpu_online(0) || !cpu_online(1))
 		kunit_skip(test, "needs CPUs 0 and 1");
 	b->type = ka_test_type(test, "kunit_home", KA_CLASS_STD);
-	b->size = 200;
+	b->size = 2 * KA_FRONT_MAX;	/* past the front caches: straight to the queue */
 	base = ka_test_pcpu_blocks(owner);
 	queued = atomic64_read(&owner->rq.queued);
 	drained = owner->rq.drained;
@@ -428,6 +428,8 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 
 	/* the CPU that came back serves its instance again */
 	if (victim > 0 && cpu_online(victim)) {
+		/* from its own instance, not a block another CPU's free left in its cache */
+		ka_test_flush_fronts();
 		back = (void *)work_on_cpu(victim, alloc_one, s->types[0]);
 		KUNIT_ASSERT_NOT_NULL(test, back);
 		KUNIT_EXPECT_PTR_EQ(test, ka_cpu_owner(back, &(const char *){ NULL }),

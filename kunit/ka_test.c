@@ -167,11 +167,47 @@ void ka_test_expect_all_consistent(struct kunit *test)
 	}
 }
 
+void ka_test_flush_fronts(void)
+{
+	enum ka_class cls;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++)
+		if (ka_class_enabled(cls))
+			ka_front_flush_everywhere(&ka_class_states[cls]);
+}
+
+struct front_off {
+	enum ka_class cls;
+	struct ka_front_shape saved;
+};
+
+static void front_back_on(void *arg)
+{
+	struct front_off *o = arg;
+
+	ka_class_states[o->cls].shape = o->saved;
+}
+
+void ka_test_front_off(struct kunit *test, enum ka_class cls)
+{
+	struct ka_class_state *cs = &ka_class_states[cls];
+	struct front_off *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	o->cls = cls;
+	o->saved = cs->shape;
+	ka_front_flush_everywhere(cs);
+	WRITE_ONCE(cs->shape.max, 0);
+	WRITE_ONCE(cs->shape.max_blk, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, front_back_on, o), 0);
+}
+
 u64 ka_test_pcpu_blocks(struct ka_pcpu *pc)
 {
 	unsigned long flags;
 	u64 n;
 
+	ka_test_flush_fronts();
 	spin_lock_irqsave(&pc->lock, flags);
 	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
 	spin_unlock_irqrestore(&pc->lock, flags);

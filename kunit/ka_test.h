@@ -39,7 +39,17 @@ struct ka_pcpu;
 struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class cls);
 /* Every instance of every enabled class of the module, checked under its lock. */
 void ka_test_expect_all_consistent(struct kunit *test);
-/* Blocks allocated in @pc's instance, read under its lock. */
+/* Empties every front cache of the module's classes, on every CPU. Sleeps. */
+void ka_test_flush_fronts(void);
+/*
+ * Empties the front caches of @cls and turns them off until the test ends:
+ * for cases about the instances themselves. Sleeps.
+ */
+void ka_test_front_off(struct kunit *test, enum ka_class cls);
+/*
+ * Blocks allocated in @pc's instance, read under its lock after every front
+ * cache is emptied: the blocks its users hold. Sleeps.
+ */
 u64 ka_test_pcpu_blocks(struct ka_pcpu *pc);
 
 /* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */

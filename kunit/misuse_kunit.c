@@ -80,7 +80,7 @@ static struct one_block *one_block_on_cpu0(struct kunit *test, const char *name)
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	misuse_need_cpus(test, 2);
 	o->type = ka_test_type(test, name, KA_CLASS_SL);
-	o->size = 200;
+	o->size = 2 * KA_FRONT_MAX;	/* no front cache: these cases are about the queue */
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, alloc_one, o), 0L);
 	atomic_set(&reports, 0);
 	o->reports = &reports;

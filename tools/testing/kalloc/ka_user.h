@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/rbtree_augmented.h>
 #include <linux/bitops.h>
+#include <asm/bug.h>
 
 #ifndef PAGE_SIZE
 #define PAGE_SIZE 4096UL
@@ -34,6 +35,9 @@
 #endif
 #ifndef ALIGN_DOWN
 #define ALIGN_DOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
+#endif
+#ifndef clamp_t
+#define clamp_t(type, val, lo, hi) clamp((type)(val), (type)(lo), (type)(hi))
 #endif
 #ifndef max3
 #define max3(x, y, z) max((typeof(x))max(x, y), z)

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU front caches: one front cache (front.h) per class and CPU, in front
+ * of that CPU's instance. Documentation/front.rst.
+ *
+ * An allocation of at most the class's fcmax bytes pops a block of its size
+ * bin under a local_lock_t, and a free of such a block pushes it, without
+ * the instance's lock. When a bin is empty one trip to the instance takes
+ * the caller's block and half a bin of extras; when it is full (or the cache
+ * holds KA_FRONT_BYTES) one trip gives the oldest half back. The local lock
+ * is interrupts off (any context, hard-irq with GFP_ATOMIC included) and on
+ * PREEMPT_RT a per-CPU lock that keeps the task on its CPU.
+ *
+ * Blocks go back by themselves: a delayed work per class and CPU hands back
+ * three quarters of what each bin left unused for a period (decay); a
+ * shrinker asks every CPU to give back everything; a CPU going offline
+ * empties its caches; and a class's caches are emptied before its instances
+ * are torn down. Lock order: a front cache, then an instance.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/cpu.h>
+#include <linux/jiffies.h>
+
+#include "compat.h"
+#include "cpu.h"
+#include "layer.h"
+
+#define KA_DRAIN_PER_REFILL	4	/* queued remote frees a refill trip takes along */
+
+/* Gives @n cached blocks back through this CPU's instance; the caller holds the cache. */
+static void give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
+{
+	struct ka_pcpu *pc;
+	unsigned int i;
+
+	if (!n)
+		return;
+	pc = cs->pcpu[smp_processor_id()];
+	ka_pcpu_lock(pc);
+	for (i = 0; i < n; i++)
+		ka_cpu_free_locked(pc, blocks[i]);
+	ka_pcpu_unlock(pc);
+}
+
+static void decay_arm(struct ka_pcpu *pc)
+{
+	queue_delayed_work_on(pc->cpu, system_wq, &pc->fd.work,
+			      msecs_to_jiffies(KA_FRONT_DECAY_MS));
+}
+
+/* Whether the caller must arm the decay work of this CPU; the caller holds the cache. */
+static bool decay_needed(struct ka_pcpu_front *pf)
+{
+	if (pf->decaying)
+		return false;
+	pf->decaying = true;
+	return true;
+}
+
+static void *refill(struct ka_class_state *cs, unsigned int blk, size_t size, unsigned int tid,
+		    unsigned long origin, gfp_t gfp)
+{
+	void *extra[KA_FRONT_SLOTS], *back[2 * KA_FRONT_SLOTS];
+	unsigned int n = 0, kept, nback;
+	struct ka_pcpu_front *pf;
+	struct ka_pcpu *pc, *here;
+	unsigned long flags;
+	bool arm;
+	void *ptr;
+
+	pc = ka_pcpu_lock_this(cs->pcpu);
+	ka_remote_drain(pc, KA_DRAIN_PER_REFILL);
+	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
+	if (ptr)
+		n = ka_front_fill(&pc->inst, &cs->shape, blk, extra,
+				  ka_front_refill_count(blk) - 1);
+	ka_pcpu_unlock(pc);
+	if (!ptr)	/* the instance path drains everything queued before it gives up */
+		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+
+	if (n) {
+		local_lock_irqsave(&cs->front->lock, flags);
+		pf = this_cpu_ptr(cs->front);
+		nback = ka_front_make_room(&pf->f, blk, back);
+		for (kept = 0; kept < n; kept++)
+			if (!ka_front_push(&pf->f, blk, extra[kept]))
+				break;
+		pf->f.n.refills++;
+		pf->f.n.refilled += kept;
+		give_back(cs, back, nback);
+		arm = kept && decay_needed(pf);
+		here = cs->pcpu[smp_processor_id()];
+		local_unlock_irqrestore(&cs->front->lock, flags);
+		if (arm)
+			decay_arm(here);
+		/* No room left after all (the byte bound): give the rest back. */
+		for (; kept < n; kept++)
+			ka_cpu_free(extra[kept]);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
+}
+
+void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
+		     unsigned long origin, gfp_t gfp)
+{
+	unsigned long flags;
+	unsigned int blk;
+	void *ptr;
+
+	/* size 0 wraps to above any max: the instance refuses it */
+	if (size - 1 >= cs->shape.max)
+		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+	blk = ka_front_blk(&cs->shape, size);
+	local_lock_irqsave(&cs->front->lock, flags);
+	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
+	local_unlock_irqrestore(&cs->front->lock, flags);
+	if (unlikely(!ptr))
+		return refill(cs, blk, size, tid, origin, gfp);
+	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
+}
+
+/* Whether allocated block @b goes to a front cache when its user frees it. */
+bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b)
+{
+	return ka_front_holds(&cs->shape, ka_blk_size(b));
+}
+
+/* Caches @ptr, which the caller moved to the cached state. */
+void ka_front_free(struct ka_class_state *cs, void *ptr)
+{
+	unsigned int blk = ka_blk_size(ka_payload_blk(ptr)), n;
+	void *back[2 * KA_FRONT_SLOTS + 1];
+	struct ka_pcpu_front *pf;
+	struct ka_pcpu *here;
+	unsigned long flags;
+	bool arm;
+
+	local_lock_irqsave(&cs->front->lock, flags);
+	pf = this_cpu_ptr(cs->front);
+	if (unlikely(!ka_front_push(&pf->f, blk, ptr))) {
+		n = ka_front_make_room(&pf->f, blk, back);
+		if (!ka_front_push(&pf->f, blk, ptr))
+			back[n++] = ptr;
+		pf->f.n.flushes++;
+		pf->f.n.flushed += n;
+		give_back(cs, back, n);
+	}
+	arm = decay_needed(pf);
+	here = cs->pcpu[smp_processor_id()];
+	local_unlock_irqrestore(&cs->front->lock, flags);
+	if (unlikely(arm))
+		decay_arm(here);
+}
+
+/*
+ * One pass over this CPU's cache of @cs: everything back (@all), or what
+ * decayed. The lock is let go between bins, so interrupts stay off for at
+ * most one bin's worth of frees. False if the caller is not on @pc's CPU
+ * (a work item that ran after its CPU went offline, which emptied it).
+ */
+static bool front_pass(struct ka_pcpu *pc, bool all)
+{
+	struct ka_class_state *cs = pc->cs;
+	void *back[KA_FRONT_SLOTS];
+	struct ka_pcpu_front *pf;
+	unsigned long flags;
+	unsigned int bin, n;
+
+	for (bin = 0; bin < KA_FRONT_BINS; bin++) {
+		do {
+			local_lock_irqsave(&cs->front->lock, flags);
+			if (smp_processor_id() != pc->cpu) {
+				local_unlock_irqrestore(&cs->front->lock, flags);
+				return false;
+			}
+			pf = this_cpu_ptr(cs->front);
+			if (all)
+				n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back);
+			else
+				n = ka_front_take_decayed(&pf->f, bin, back);
+			pf->f.n.flushes += !!n;
+			pf->f.n.flushed += n;
+			give_back(cs, back, n);
+			local_unlock_irqrestore(&cs->front->lock, flags);
+		} while (all && n);
+	}
+	return true;
+}
+
+static void decay_work(struct work_struct *work)
+{
+	struct ka_pcpu *pc = container_of(to_delayed_work(work), struct ka_pcpu, fd.work);
+	struct ka_class_state *cs = pc->cs;
+	struct ka_pcpu_front *pf;
+	unsigned long flags;
+	bool more;
+
+	if (!front_pass(pc, xchg(&pc->fd.flush_all, false)))
+		return;
+	local_lock_irqsave(&cs->front->lock, flags);
+	pf = this_cpu_ptr(cs->front);
+	more = pf->f.blocks && smp_processor_id() == pc->cpu;
+	if (!more)
+		pf->decaying = false;
+	local_unlock_irqrestore(&cs->front->lock, flags);
+	if (more)
+		decay_arm(pc);
+}
+
+/* Empties this CPU's cache of @cs (CPU going offline); the caller stays on its CPU. */
+void ka_front_flush_local(struct ka_class_state *cs)
+{
+	struct ka_pcpu *pc = cs->pcpu[raw_smp_processor_id()];
+
+	if (!cs->shape.max)
+		return;
+	front_pass(pc, true);
+	cancel_delayed_work(&pc->fd.work);
+	this_cpu_ptr(cs->front)->decaying = false;
+}
+
+/*
+ * A CPU that is not running: nothing else touches its caches. The module's
+ * classes emptied theirs when the CPU went down; a test's classes have no
+ * hotplug callback.
+ */
+static void flush_offline(struct ka_class_state *cs, int cpu)
+{
+	struct ka_pcpu_front *pf = per_cpu_ptr(cs->front, cpu);
+	void *back[KA_FRONT_SLOTS];
+	unsigned int n, i;
+
+	unsigned int bin;
+
+	for (bin = 0; bin < KA_FRONT_BINS; bin++)
+		while ((n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back)))
+			for (i = 0; i < n; i++)
+				ka_cpu_free(back[i]);
+	pf->decaying = false;
+}
+
+/*
+ * Empties every CPU's cache of @cs and waits for it (tear-down, type
+ * destroy, tests). Sleeps.
+ */
+void ka_front_flush_everywhere(struct ka_class_state *cs)
+{
+	int cpu;
+
+	if (!cs->shape.max || !cs->front)
+		return;
+	cpus_read_lock();
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			flush_offline(cs, cpu);
+	for_each_online_cpu(cpu) {
+		struct ka_pcpu *pc = cs->pcpu[cpu];
+
+		WRITE_ONCE(pc->fd.flush_all, true);
+		mod_delayed_work_on(cpu, system_wq, &pc->fd.work, 0);
+	}
+	for_each_online_cpu(cpu)
+		flush_delayed_work(&cs->pcpu[cpu]->fd.work);
+	cpus_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_flush_everywhere);
+
+void ka_front_pcpu_init(struct ka_pcpu *pc)
+{
+	INIT_DELAYED_WORK(&pc->fd.work, decay_work);
+}
+
+int ka_front_group_init(struct ka_class_state *cs)
+{
+	int cpu;
+
+	ka_front_shape_init(&cs->shape, &cs->pcpu[cpumask_first(cpu_possible_mask)]->inst);
+	cs->front = alloc_percpu(struct ka_pcpu_front);
+	if (!cs->front)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		local_lock_init(&per_cpu_ptr(cs->front, cpu)->lock);
+		ka_front_init(&per_cpu_ptr(cs->front, cpu)->f);
+	}
+	return 0;
+}
+
+/* After ka_front_flush_everywhere(), with the class no longer in use. */
+void ka_front_group_exit(struct ka_class_state *cs)
+{
+	int cpu;
+
+	if (!cs->pcpu || !cs->front)
+		return;
+	for_each_possible_cpu(cpu)
+		if (cs->pcpu[cpu])
+			cancel_delayed_work_sync(&cs->pcpu[cpu]->fd.work);
+	free_percpu(cs->front);
+	cs->front = NULL;
+}
+
+/* ---- under memory pressure: every cache of the module's classes gives all back ---- */
+
+static struct shrinker *ka_front_shrinker;
+
+static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long blocks = 0;
+	enum ka_class cls;
+	int cpu;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		if (!cs->enabled || !cs->shape.max)
+			continue;
+		for_each_online_cpu(cpu)
+			blocks += READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
+	}
+	return blocks ?: SHRINK_EMPTY;
+}
+
+/* Asks each CPU to empty its caches; the blocks go back shortly after, on their CPUs. */
+static unsigned long front_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long asked = 0;
+	enum ka_class cls;
+	int cpu;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		if (!cs->enabled || !cs->shape.max)
+			continue;
+		for_each_online_cpu(cpu) {
+			struct ka_pcpu *pc = cs->pcpu[cpu];
+			unsigned int held = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
+
+			if (!held)
+				continue;
+			asked += held;
+			WRITE_ONCE(pc->fd.flush_all, true);
+			mod_delayed_work_on(cpu, system_wq, &pc->fd.work, 0);
+		}
+	}
+	sc->nr_scanned = asked;
+	return asked ?: SHRINK_STOP;
+}
+
+/* For the tests: what the shrinker does when memory runs short. */
+unsigned long ka_front_shrink(void)
+{
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = ULONG_MAX };
+
+	return front_scan(ka_front_shrinker, &sc);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_shrink);
+
+int ka_front_shrinker_init(void)
+{
+	ka_front_shrinker = ka_shrinker_create(front_count, front_scan, NULL, "kalloc-front");
+	return ka_front_shrinker ? 0 : -ENOMEM;
+}
+
+void ka_front_shrinker_exit(void)
+{
+	if (ka_front_shrinker)
+		ka_shrinker_destroy(ka_front_shrinker);
+	ka_front_shrinker = NULL;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A front cache's shape and its batch moves: finding a bin for a block size,
+ * filling a bin from the instance, and choosing what goes back on overflow
+ * and on decay. The caller serialises the cache (per-CPU layer: its local
+ * lock) and, for ka_front_fill(), the instance. front.h has the invariants.
+ */
+#include "front.h"
+
+void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *inst)
+{
+	size_t max = min_t(size_t, inst->p.fcmax, KA_FRONT_MAX);
+
+	memset(sh, 0, sizeof(*sh));
+	/* Requests at or above sbct go to singleblock carriers, which are never cached. */
+	if (inst->p.sbct && max >= inst->p.sbct)
+		max = inst->p.sbct - 1;
+	if (!max)
+		return;
+	sh->overhead = KA_HDR_SIZE + (inst->p.atags ? sizeof(unsigned long) : 0);
+	sh->min_block = inst->min_block;
+	sh->max = max;
+	sh->max_blk = ka_front_blk(sh, max);
+	/* The cache hands out what the instance would: the same block size. */
+	WARN_ON(sh->max_blk != ka_inst_block_size(inst, max) ||
+		ka_front_blk(sh, 1) != ka_inst_block_size(inst, 1));
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_shape_init);
+
+void ka_front_init(struct ka_front *f)
+{
+	memset(f, 0, sizeof(*f));
+	memset(f->map, KA_FRONT_NONE, sizeof(f->map));
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_init);
+
+static unsigned int bin_cap(unsigned int blk)
+{
+	return clamp_t(unsigned int, KA_FRONT_BIN_BYTES / blk, KA_FRONT_MIN_SLOTS,
+		       KA_FRONT_SLOTS);
+}
+
+/* Takes up to @n of the oldest blocks of bin @bin into @out; how many. */
+unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
+				  void **out)
+{
+	struct ka_front_bin *b = &f->bin[bin];
+
+	n = min(n, b->count);
+	if (!n)
+		return 0;
+	memcpy(out, b->slot, n * sizeof(*out));
+	memmove(b->slot, b->slot + n, (b->count - n) * sizeof(*b->slot));
+	b->count -= n;
+	b->low = min(b->low, b->count);
+	f->bytes -= (size_t)n * b->blk;
+	f->blocks -= n;
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_take_oldest);
+
+/* The bin filled longest ago, among the empty ones if @empty; -1 if none. */
+static int oldest_bin(struct ka_front *f, bool empty)
+{
+	int i, best = -1;
+
+	for (i = 0; i < KA_FRONT_BINS; i++) {
+		if (empty && f->bin[i].count)
+			continue;
+		if (!f->bin[i].blk)
+			return i;
+		if (best < 0 || f->bin[i].filled < f->bin[best].filled)
+			best = i;
+	}
+	return best;
+}
+
+static void unassign(struct ka_front *f, unsigned int bin)
+{
+	f->map[f->bin[bin].blk / KA_UNIT] = KA_FRONT_NONE;
+	f->bin[bin].blk = 0;
+}
+
+/*
+ * Makes room for one more block of @blk bytes: gives the size a bin (an
+ * unused one, else the one filled longest ago, whose blocks go), then frees
+ * the oldest half of a full bin, then takes the oldest halves of the bins
+ * filled longest ago until the byte bound allows it. Whatever must go back
+ * to the instance is in @out (room for 2 * KA_FRONT_SLOTS); how many.
+ */
+unsigned int ka_front_make_room(struct ka_front *f, unsigned int blk, void **out)
+{
+	unsigned int i = f->map[blk / KA_UNIT], n = 0, tries;
+	struct ka_front_bin *b;
+
+	if (i == KA_FRONT_NONE) {
+		int v = oldest_bin(f, true);
+
+		if (v < 0)
+			v = oldest_bin(f, false);
+		i = v;
+		n = ka_front_take_oldest(f, i, KA_FRONT_SLOTS, out);
+		if (f->bin[i].blk)
+			unassign(f, i);
+		b = &f->bin[i];
+		b->blk = blk;
+		b->cap = bin_cap(blk);
+		b->low = 0;
+		f->map[blk / KA_UNIT] = i;
+	}
+	b = &f->bin[i];
+	b->filled = ++f->clock;
+	if (b->count >= b->cap)
+		n += ka_front_take_oldest(f, i, b->cap / 2, out + n);
+	for (tries = 0; f->bytes + blk > KA_FRONT_BYTES && tries < KA_FRONT_BINS; tries++) {
+		unsigned int j, victim = i;
+
+		for (j = 0; j < KA_FRONT_BINS; j++)
+			if (j != i && f->bin[j].count &&
+			    (victim == i || f->bin[j].filled < f->bin[victim].filled))
+				victim = j;
+		n += ka_front_take_oldest(f, victim,
+					  min(DIV_ROUND_UP(f->bin[victim].count, 2),
+					      2 * KA_FRONT_SLOTS - n), out + n);
+		if (n == 2 * KA_FRONT_SLOTS)
+			break;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_make_room);
+
+/* Blocks one trip to the instance brings for @blk: half a bin. */
+unsigned int ka_front_refill_count(unsigned int blk)
+{
+	return max(bin_cap(blk) / 2, 1U);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_refill_count);
+
+/*
+ * Allocates up to @n blocks of @blk bytes from @inst into @out, in the
+ * cached state; how many it got. They are extras beside a block the caller
+ * took with its own flags, so they never wait for memory. The caller
+ * serialises @inst. A block may come out larger than asked (a remainder too
+ * small to split off): such a block is freed again rather than cached.
+ */
+unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
+			   unsigned int blk, void **out, unsigned int n)
+{
+	unsigned int got = 0;
+	void *ptr;
+
+	while (got < n) {
+		ptr = ka_inst_alloc_tagged(inst, blk - sh->overhead, 0, 0,
+					   GFP_NOWAIT | __GFP_NOWARN);
+		if (!ptr)
+			break;
+		if (ka_blk_size(ka_payload_blk(ptr)) != blk) {
+			ka_inst_free(inst, ptr);
+			break;
+		}
+		ka_blk_cache(ka_payload_blk(ptr));
+		out[got++] = ptr;
+	}
+	return got;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_fill);
+
+/*
+ * Incremental decay, as jemalloc's thread-cache GC: of the blocks bin @bin
+ * kept unused through the whole period (its low-water mark) three quarters
+ * go back, rounded up, so an idle bin empties in a few periods and a busy
+ * one keeps what it uses. Starts the bin's next period; an empty bin gives
+ * up its size. How many are in @out (at most KA_FRONT_SLOTS).
+ */
+unsigned int ka_front_take_decayed(struct ka_front *f, unsigned int bin, void **out)
+{
+	struct ka_front_bin *b = &f->bin[bin];
+	unsigned int n;
+
+	if (!b->blk)
+		return 0;
+	n = ka_front_take_oldest(f, bin, b->low - b->low / 4, out);
+	b->low = b->count;
+	if (!b->count)
+		unassign(f, bin);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_take_decayed);

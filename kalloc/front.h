@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A front cache: bounded stacks of cached blocks, one per block size in use,
+ * in front of one allocator instance (jemalloc's thread cache, erts's fix
+ * lists). It knows nothing of CPUs or locks: the per-CPU layer (cpu_front.c)
+ * keeps one per class and CPU under a local_lock_t, the user-space build one
+ * per instance. Documentation/front.rst.
+ *
+ * Blocks are cached by their exact size, as the instance made them: a
+ * request gets the block size it would get from the instance, so caching
+ * changes no block size and no statistic but the cached figures. A cache
+ * has KA_FRONT_BINS bins; @map gives the bin of each block size (in
+ * KA_UNIT steps), and a size without a bin takes the least recently filled
+ * one when it first needs one.
+ *
+ * Invariants:
+ *  - every block on a stack is in the cached state (block.h) and its size is
+ *    exactly its bin's @blk; map[blk / KA_UNIT] names the bin, and every bin
+ *    with blocks is named by exactly one map entry;
+ *  - @count <= @cap <= KA_FRONT_SLOTS, and @bytes is the sum of the cached
+ *    blocks' sizes, at most KA_FRONT_BYTES (the bound per cache);
+ *  - slot[0] is the oldest block, slot[count - 1] the newest: allocation
+ *    takes the newest (warm in cache), flushes give back the oldest.
+ */
+#ifndef _KALLOC_FRONT_H
+#define _KALLOC_FRONT_H
+
+#include "block.h"
+#include "instance.h"
+
+#define KA_FRONT_BINS		16	/* block sizes one cache holds at a time */
+#define KA_FRONT_SLOTS		32	/* most blocks a bin holds (small blocks) */
+#define KA_FRONT_BIN_BYTES	8192	/* larger blocks: about this many bytes a bin ... */
+#define KA_FRONT_MIN_SLOTS	4	/* ... but at least this many blocks */
+#define KA_FRONT_BYTES		(64 * 1024)	/* most bytes one cache holds */
+#define KA_FRONT_NONE		0xff	/* a map entry: the size has no bin */
+/* Map entries: block sizes up to that of a KA_FRONT_MAX request with a tag. */
+#define KA_FRONT_SIZES		((KA_FRONT_MAX + 2 * KA_HDR_SIZE) / KA_UNIT + 2)
+
+struct ka_front_bin {
+	unsigned int blk;		/* block size; 0: the bin is unassigned */
+	unsigned int cap;		/* most blocks it holds */
+	unsigned int count;
+	unsigned int low;		/* fewest blocks held since the last decay pass */
+	unsigned long filled;		/* the cache's clock when last filled, for reuse */
+	void *slot[KA_FRONT_SLOTS];	/* payload pointers, oldest first */
+};
+
+/* What one class's caches cache; the same for all its instances. */
+struct ka_front_shape {
+	size_t max;			/* largest request cached; 0: the class caches nothing */
+	unsigned int max_blk;		/* the block size of such a request */
+	unsigned int overhead;		/* header and tag: block size = request + this, aligned */
+	unsigned int min_block;
+};
+
+struct ka_front_counts {
+	u64 hits;			/* allocations served from the cache */
+	u64 refills, refilled;		/* trips to the instance to fill a bin, blocks got */
+	u64 flushes, flushed;		/* trips back, blocks given back */
+};
+
+struct ka_front {
+	u8 map[KA_FRONT_SIZES];
+	struct ka_front_bin bin[KA_FRONT_BINS];
+	size_t bytes;			/* cached, in block sizes */
+	unsigned int blocks;
+	unsigned long clock;		/* counts fills */
+	struct ka_front_counts n;
+};
+
+/* The block size a request of @size bytes (1..@sh->max) gets from the instance. */
+static inline unsigned int ka_front_blk(const struct ka_front_shape *sh, size_t size)
+{
+	unsigned int blk = ALIGN(size + sh->overhead, KA_UNIT);
+
+	return blk < sh->min_block ? sh->min_block : blk;
+}
+
+/* Whether a block of @blk bytes may be cached. */
+static inline bool ka_front_holds(const struct ka_front_shape *sh, size_t blk)
+{
+	return blk <= sh->max_blk;
+}
+
+/* The newest cached block of @blk bytes, or NULL; the caller holds the cache. */
+static inline void *ka_front_pop(struct ka_front *f, unsigned int blk)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+	struct ka_front_bin *b;
+	void *ptr;
+
+	if (unlikely(i == KA_FRONT_NONE))
+		return NULL;
+	b = &f->bin[i];
+	if (unlikely(!b->count))
+		return NULL;
+	ptr = b->slot[--b->count];
+	if (b->count < b->low)
+		b->low = b->count;
+	f->bytes -= blk;
+	f->blocks--;
+	f->n.hits++;
+	return ptr;
+}
+
+/*
+ * Caches @ptr, a cached-state block of @blk bytes, if its bin has room and
+ * the cache's byte bound allows; the caller holds the cache.
+ */
+static inline bool ka_front_push(struct ka_front *f, unsigned int blk, void *ptr)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+	struct ka_front_bin *b;
+
+	if (unlikely(i == KA_FRONT_NONE))
+		return false;
+	b = &f->bin[i];
+	if (unlikely(b->count >= b->cap || f->bytes + blk > KA_FRONT_BYTES))
+		return false;
+	b->slot[b->count++] = ptr;
+	f->bytes += blk;
+	f->blocks++;
+	return true;
+}
+
+/*
+ * A cached block becomes the caller's: type @tid and, with atags, tagged
+ * with @origin. An allocated block's tag is its last word (instance.c), where
+ * a free block keeps its footer.
+ */
+static inline void *ka_front_hand_out(void *ptr, unsigned int tid, unsigned long origin,
+				      bool atags)
+{
+	struct ka_block *b = ka_payload_blk(ptr);
+
+	ka_blk_uncache(b, tid);
+	if (atags)
+		*ka_blk_footer(b) = origin;
+	return ptr;
+}
+
+void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *inst);
+void ka_front_init(struct ka_front *f);
+unsigned int ka_front_make_room(struct ka_front *f, unsigned int blk, void **out);
+unsigned int ka_front_refill_count(unsigned int blk);
+unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
+			   unsigned int blk, void **out, unsigned int n);
+unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
+				  void **out);
+unsigned int ka_front_take_decayed(struct ka_front *f, unsigned int bin, void **out);
+
+#endif /* _KALLOC_FRONT_H */

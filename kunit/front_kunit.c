@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of the per-CPU front caches: a free lands in its CPU's cache
+ * and the next allocation of that size takes it back; the cache stays within
+ * its bounds; misuse of a cached block is caught; cached blocks show in the
+ * views; and the cache gives its blocks back under hard-irq use, when its CPU
+ * goes offline, to the shrinker, and by decay.
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "ka_test.h"
+#include "../kalloc/cpu.h"
+#include "../kalloc/internal.h"
+#include "../kalloc/stats.h"
+
+#define FBLK	64	/* blocks a case moves */
+
+struct fbatch {
+	struct ka_type *type;
+	size_t size;
+	int n;
+	void *p[FBLK];
+};
+
+static long fb_alloc(void *arg)
+{
+	struct fbatch *b = arg;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		b->p[i] = ka_alloc(b->type, b->size, GFP_KERNEL);
+		if (!b->p[i])
+			return -ENOMEM;
+		memset(b->p[i], 0x5a, b->size);
+	}
+	return 0;
+}
+
+static long fb_free(void *arg)
+{
+	struct fbatch *b = arg;
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		ka_free(b->type, b->p[i]);
+	return 0;
+}
+
+static struct ka_pcpu_counts front_of(enum ka_class cls, int cpu)
+{
+	struct ka_pcpu_counts dd = {};
+
+	ka_stats_front(&ka_class_states[cls], cpu, &dd);
+	return dd;
+}
+
+static struct fbatch *fbatch_new(struct kunit *test, const char *name, enum ka_class cls,
+				 size_t size, int n)
+{
+	struct fbatch *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (!ka_class_enabled(cls) || !ka_class_states[cls].shape.max)
+		kunit_skip(test, "needs the %s class with front caches", ka_class_name(cls));
+	b->type = ka_test_type(test, name, cls);
+	b->size = size;
+	b->n = n;
+	return b;
+}
+
+/* A free goes to its CPU's cache, and the next allocation of that size takes it. */
+static void free_then_alloc_reuses(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_reuse", KA_CLASS_STD, 64, 1);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_pcpu_counts before, after;
+	void *first;
+
+	ka_test_flush_fronts();
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	first = b->p[0];
+	before = front_of(KA_CLASS_STD, cpu);
+	work_on_cpu(cpu, fb_free, b);
+	after = front_of(KA_CLASS_STD, cpu);
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks + 1);
+	KUNIT_EXPECT_TRUE(test, ka_blk_cached(ka_payload_blk(first)));
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	KUNIT_EXPECT_PTR_EQ(test, b->p[0], first);	/* the newest block first */
+	KUNIT_EXPECT_FALSE(test, ka_blk_cached(ka_payload_blk(first)));
+	KUNIT_EXPECT_EQ(test, ka_ptr_tid(first), b->type->id);
+	after = front_of(KA_CLASS_STD, cpu);
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks);
+	work_on_cpu(cpu, fb_free, b);
+	ka_test_expect_all_consistent(test);
+}
+
+/* A refill takes half a bin in one trip; the cache never holds more than its bounds. */
+static void refill_in_batches_within_bounds(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_bounds", KA_CLASS_STD, 100, FBLK);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_pcpu_counts before, after;
+	struct ka_pcpu_front *pf;
+	int i;
+
+	ka_test_flush_fronts();
+	before = front_of(KA_CLASS_STD, cpu);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	after = front_of(KA_CLASS_STD, cpu);
+	/* 64 allocations of a 112-byte block: a trip brings 16 (one for the caller) */
+	KUNIT_EXPECT_EQ(test, after.front.refills - before.front.refills, (u64)FBLK / 16);
+	KUNIT_EXPECT_EQ(test, after.front.hits - before.front.hits, (u64)FBLK - FBLK / 16);
+	work_on_cpu(cpu, fb_free, b);
+	after = front_of(KA_CLASS_STD, cpu);
+	/* a bin holds 32: the rest went back, half a bin per trip */
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, 32ULL);
+	KUNIT_EXPECT_EQ(test, after.cached_bytes, 32ULL * 112);
+	KUNIT_EXPECT_EQ(test, after.front.flushed - before.front.flushed, (u64)FBLK - 32);
+	pf = per_cpu_ptr(ka_class_states[KA_CLASS_STD].front, cpu);
+	for (i = 0; i < KA_FRONT_BINS; i++)
+		KUNIT_EXPECT_LE(test, pf->f.bin[i].count, pf->f.bin[i].cap);
+	KUNIT_EXPECT_LE(test, pf->f.bytes, (size_t)KA_FRONT_BYTES);
+	ka_test_expect_all_consistent(test);
+}
+
+/* Many sizes at once: bins are reused, and the byte bound holds with large blocks. */
+static void many_sizes_byte_bound(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_sizes", KA_CLASS_STD, 0, 8);
+	int cpu = cpumask_first(cpu_online_mask), round, i;
+	struct ka_pcpu_front *pf = per_cpu_ptr(ka_class_states[KA_CLASS_STD].front, cpu);
+	unsigned int blocks;
+	size_t bytes;
+
+	ka_test_flush_fronts();
+	/* 32 sizes of 2-4 KiB, 4 blocks cached of each: 400 KiB if nothing bounded it */
+	for (round = 0; round < 2 * KA_FRONT_BINS; round++) {
+		b->size = 2048 + 64 * round;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+		work_on_cpu(cpu, fb_free, b);
+		KUNIT_EXPECT_LE(test, pf->f.bytes, (size_t)KA_FRONT_BYTES);
+	}
+	for (i = 0, blocks = 0, bytes = 0; i < KA_FRONT_BINS; i++) {
+		KUNIT_EXPECT_LE(test, pf->f.bin[i].count, pf->f.bin[i].cap);
+		blocks += pf->f.bin[i].count;
+		bytes += (size_t)pf->f.bin[i].count * pf->f.bin[i].blk;
+		if (pf->f.bin[i].blk)
+			KUNIT_EXPECT_EQ(test, (int)pf->f.map[pf->f.bin[i].blk / KA_UNIT], i);
+	}
+	KUNIT_EXPECT_EQ(test, blocks, pf->f.blocks);
+	KUNIT_EXPECT_EQ(test, bytes, pf->f.bytes);
+	KUNIT_EXPECT_GT(test, pf->f.bytes, (size_t)KA_FRONT_BYTES / 2);
+	ka_test_expect_all_consistent(test);
+}
+
+/* A second free of a cached block is reported and changes nothing. */
+static void double_free_into_cache(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_df", KA_CLASS_STD, 64, 1);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_pcpu_counts mid, after;
+	struct ka_type_totals sum;
+	int *reports;
+
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	work_on_cpu(cpu, fb_free, b);
+	mid = front_of(KA_CLASS_STD, cpu);
+	reports = ka_test_expect_reports(test);
+	fb_free(b);		/* any CPU: the block's state says it is cached */
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	after = front_of(KA_CLASS_STD, cpu);
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, mid.cached_blocks);
+	KUNIT_EXPECT_NULL(test, ka_realloc(b->type, b->p[0], 128, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	ka_type_sum(b->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	ka_test_expect_all_consistent(test);
+}
+
+/* A free naming the wrong type is reported; the block stays its owner's, uncached. */
+static void wrong_type_free_into_cache(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_wt", KA_CLASS_STD, 64, 1);
+	struct ka_type *other = ka_test_type(test, "kunit_fc_wt2", KA_CLASS_STD);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_pcpu_counts before, after;
+	int *reports;
+
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	before = front_of(KA_CLASS_STD, cpu);
+	reports = ka_test_expect_reports(test);
+	ka_free(other, b->p[0]);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	after = front_of(KA_CLASS_STD, cpu);
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks);
+	KUNIT_EXPECT_FALSE(test, ka_blk_cached(ka_payload_blk(b->p[0])));
+	KUNIT_EXPECT_EQ(test, *(u8 *)b->p[0], 0x5a);
+	work_on_cpu(cpu, fb_free, b);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	ka_test_expect_all_consistent(test);
+}
+
+/* The [front] section and the memory view show what the caches hold. */
+static void cached_blocks_in_views(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_views", KA_CLASS_STD, 200, 8);
+	int cpu = cpumask_first(cpu_online_mask);
+	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
+	unsigned long long blocks, bytes, cached_size, mem_before, mem_after;
+	char row[32];
+	const char *line;
+	int got;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	ka_test_flush_fronts();
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("memory", buf, 64 * 1024), 0L);
+	line = strstr(buf, "\nstd ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	got = sscanf(line, " std %llu %*u %*u %llu", &mem_before, &cached_size);
+	KUNIT_ASSERT_EQ(test, got, 2);
+	KUNIT_EXPECT_EQ(test, cached_size, 0ULL);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	work_on_cpu(cpu, fb_free, b);
+
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("std/info", buf, 64 * 1024), 0L);
+	line = strstr(buf, "\n[front]\n");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(row, sizeof(row), "\n%d ", cpu);
+	line = strstr(line, row);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	got = sscanf(line, " %*d %llu %llu", &blocks, &bytes);
+	KUNIT_ASSERT_EQ(test, got, 2);
+	/* 8 freed, plus what the refill brought beside them: 208-byte blocks */
+	KUNIT_EXPECT_GE(test, blocks, 8ULL);
+	KUNIT_EXPECT_EQ(test, bytes, blocks * 208);
+
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("memory", buf, 64 * 1024), 0L);
+	line = strstr(buf, "\nstd ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	got = sscanf(line, " std %llu %*u %*u %llu", &mem_after, &cached_size);
+	KUNIT_ASSERT_EQ(test, got, 2);
+	KUNIT_EXPECT_EQ(test, cached_size, bytes);
+	/* what users hold did not move: the blocks are in the cache, not in use */
+	KUNIT_EXPECT_EQ(test, mem_after, mem_before);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("info", buf, 64 * 1024), 0L);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " front_cache"));
+}
+
+struct irq_churn {
+	struct hrtimer timer;
+	struct ka_type *type;
+	void *held[8];
+	int rounds, bad;
+	struct completion done;
+};
+
+/* In hard-irq context: allocate and free through the cache, checking each block. */
+static enum hrtimer_restart irq_churn_fn(struct hrtimer *t)
+{
+	struct irq_churn *c = container_of(t, struct irq_churn, timer);
+	int i;
+
+	if (!in_hardirq())
+		c->bad++;
+	for (i = 0; i < ARRAY_SIZE(c->held); i++) {
+		if (c->held[i]) {
+			if (*(u32 *)c->held[i] != (u32)(uintptr_t)c->held[i])
+				c->bad++;
+			ka_free(c->type, c->held[i]);
+		}
+		c->held[i] = ka_alloc(c->type, 32 + 32 * i, GFP_ATOMIC);
+		if (c->held[i])
+			*(u32 *)c->held[i] = (u32)(uintptr_t)c->held[i];
+	}
+	if (++c->rounds == 200) {
+		complete(&c->done);
+		return HRTIMER_NORESTART;
+	}
+	hrtimer_forward_now(t, ns_to_ktime(200 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+/* Hard-irq allocations interleave with the same CPU's task allocations. */
+static void cache_under_hardirq(struct kunit *test)
+{
+	struct irq_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct fbatch *b = fbatch_new(test, "kunit_fc_task", KA_CLASS_STD, 64, FBLK);
+	int i, round;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->type = ka_test_type(test, "kunit_fc_irq", KA_CLASS_STD);
+	init_completion(&c->done);
+	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	c->timer.function = irq_churn_fn;
+	hrtimer_start(&c->timer, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
+	for (round = 0; !completion_done(&c->done) && round < 2000; round++) {
+		KUNIT_ASSERT_EQ(test, fb_alloc(b), 0L);
+		for (i = 0; i < b->n; i++)
+			KUNIT_EXPECT_EQ(test, *(u8 *)b->p[i], 0x5a);
+		fb_free(b);
+	}
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&c->done, 30 * HZ), 0UL);
+	hrtimer_cancel(&c->timer);
+	for (i = 0; i < ARRAY_SIZE(c->held); i++)
+		ka_free(c->type, c->held[i]);
+	KUNIT_EXPECT_EQ(test, c->bad, 0);
+	ka_test_expect_all_consistent(test);
+}
+
+/* Sum of the blocks of every instance of @cls, once the caches are empty. */
+static u64 class_blocks(enum ka_class cls)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += ka_test_pcpu_blocks(ka_class_states[cls].pcpu[cpu]);
+	return n;
+}
+
+/* A CPU taken offline with a full cache gives every block back. */
+static void cpu_offline_with_full_cache(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_off", KA_CLASS_STD, 64, FBLK);
+	int victim = cpumask_last(cpu_online_mask);
+	struct ka_pcpu_counts dd;
+	u64 base;
+
+	if (victim == 0 || num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU to take offline");
+	base = class_blocks(KA_CLASS_STD);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(victim, fb_alloc, b), 0L);
+	work_on_cpu(victim, fb_free, b);
+	dd = front_of(KA_CLASS_STD, victim);
+	KUNIT_ASSERT_GE(test, dd.cached_blocks, 32ULL);		/* a full bin */
+	KUNIT_ASSERT_EQ(test, remove_cpu(victim), 0);
+	dd = front_of(KA_CLASS_STD, victim);
+	KUNIT_EXPECT_EQ(test, dd.cached_blocks, 0ULL);
+	KUNIT_EXPECT_EQ(test, dd.cached_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
+	KUNIT_EXPECT_EQ(test, class_blocks(KA_CLASS_STD), base);
+	/* and the CPU caches again once it is back */
+	KUNIT_ASSERT_EQ(test, work_on_cpu(victim, fb_alloc, b), 0L);
+	work_on_cpu(victim, fb_free, b);
+	KUNIT_EXPECT_GT(test, front_of(KA_CLASS_STD, victim).cached_blocks, 0ULL);
+	ka_test_expect_all_consistent(test);
+}
+
+static u64 all_cached(void)
+{
+	u64 n = 0;
+	int cls, cpu;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++)
+		if (ka_class_enabled(cls))
+			for_each_online_cpu(cpu)
+				n += front_of(cls, cpu).cached_blocks;
+	return n;
+}
+
+static bool wait_all_cached_zero(unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	while (all_cached() && time_before(jiffies, deadline))
+		msleep(20);
+	return !all_cached();
+}
+
+/* Under memory pressure the shrinker has every CPU empty its caches. */
+static void shrinker_empties_caches(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_shrink", KA_CLASS_STD, 64, FBLK);
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+		work_on_cpu(cpu, fb_free, b);
+	}
+	KUNIT_ASSERT_GT(test, all_cached(), 0ULL);
+	KUNIT_EXPECT_GT(test, ka_front_shrink(), 0UL);
+	/* the works run at once; well before a decay period could have emptied them */
+	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(KA_FRONT_DECAY_MS / 4));
+	ka_test_expect_all_consistent(test);
+}
+
+/* Left alone, a cache gives its blocks back by itself, three quarters a period. */
+static void decay_empties_idle_cache(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_decay", KA_CLASS_STD, 64, 32);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_front *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	void *out[2 * KA_FRONT_SLOTS];
+	unsigned int i, bin;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	/* the rule itself, on a cache of our own: 32 idle blocks -> 8 -> 2 -> 0 */
+	ka_front_init(f);
+	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, 80, out), 0U);
+	bin = f->map[80 / KA_UNIT];
+	for (i = 0; i < 32; i++)
+		KUNIT_ASSERT_TRUE(test, ka_front_push(f, 80, out + i));
+	KUNIT_EXPECT_FALSE(test, ka_front_push(f, 80, out));	/* the bin is full */
+	f->bin[bin].low = f->bin[bin].count;	/* a whole period unused */
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 24U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 6U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 2U);
+	KUNIT_EXPECT_EQ(test, f->blocks, 0U);
+	KUNIT_EXPECT_EQ(test, (int)f->map[80 / KA_UNIT], KA_FRONT_NONE);
+	/* a bin in use keeps what it used */
+	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, 80, out), 0U);
+	bin = f->map[80 / KA_UNIT];
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_TRUE(test, ka_front_push(f, 80, out + i));
+	f->bin[bin].low = 0;
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 0U);
+	KUNIT_EXPECT_EQ(test, f->blocks, 8U);
+
+	/* and the real caches, with nobody asking */
+	ka_test_flush_fronts();
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+	work_on_cpu(cpu, fb_free, b);
+	KUNIT_ASSERT_GT(test, front_of(KA_CLASS_STD, cpu).cached_blocks, 0ULL);
+	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(6 * KA_FRONT_DECAY_MS));
+	ka_test_expect_all_consistent(test);
+}
+
+/* Blocks of CPU 0 freed on CPU 1 wait in CPU 1's cache, then go home through the queue. */
+static void remote_blocks_go_home_from_cache(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_home", KA_CLASS_STD, 64, FBLK);
+	struct ka_pcpu *owner = ka_class_states[KA_CLASS_STD].pcpu[0];
+	u64 base, queued;
+
+	if (!cpu_online(0) || !cpu_online(1))
+		kunit_skip(test, "needs CPUs 0 and 1");
+	base = ka_test_pcpu_blocks(owner);
+	queued = atomic64_read(&owner->rq.queued);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, fb_alloc, b), 0L);
+	work_on_cpu(1, fb_free, b);
+	KUNIT_EXPECT_GT(test, front_of(KA_CLASS_STD, 1).cached_blocks, 0ULL);
+	ka_test_flush_fronts();
+	KUNIT_EXPECT_GE(test, atomic64_read(&owner->rq.queued), queued + FBLK);
+	ka_cpu_drain(owner);
+	KUNIT_EXPECT_EQ(test, ka_test_pcpu_blocks(owner), base);
+	ka_test_expect_all_consistent(test);
+}
+
+static struct kunit_case front_cases[] = {
+	KUNIT_CASE(free_then_alloc_reuses),
+	KUNIT_CASE(refill_in_batches_within_bounds),
+	KUNIT_CASE(many_sizes_byte_bound),
+	KUNIT_CASE(double_free_into_cache),
+	KUNIT_CASE(wrong_type_free_into_cache),
+	KUNIT_CASE(cached_blocks_in_views),
+	KUNIT_CASE(cache_under_hardirq),
+	KUNIT_CASE(cpu_offline_with_full_cache),
+	KUNIT_CASE(shrinker_empties_caches),
+	KUNIT_CASE_SLOW(decay_empties_idle_cache),
+	KUNIT_CASE(remote_blocks_go_home_from_cache),
+	{}
+};
+
+static struct kunit_suite front_suite = {
+	.name = "kalloc_front",
+	.test_cases = front_cases,
+};
+
+kunit_test_suites(&front_suite);
