@@ -183,6 +183,8 @@ struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 /* The remote-free queue (remote.c). */
 void ka_remote_init(struct ka_remote *rq);
 void ka_remote_push(struct ka_pcpu *pc, void *ptr);
+void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct llist_node *last,
+			  unsigned int n);
 unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget);
 bool ka_remote_pending(struct ka_pcpu *pc);
 void ka_cpu_drain(struct ka_pcpu *pc);

@@ -29,9 +29,48 @@
 
 #define KA_DRAIN_PER_REFILL	4	/* queued remote frees a refill trip takes along */
 
-/* Gives @n cached blocks back through this CPU's instance; the caller holds the cache. */
+#define KA_BATCH_DESTS	4	/* other CPUs' instances one give-back batches for */
+
+/* Blocks bound for one other instance, linked through their payloads. */
+struct remote_batch {
+	struct ka_pcpu *to;
+	struct llist_node *first, *last;
+	unsigned int n;
+};
+
+/* Adds @ptr to the batch for @to; false if all batches are taken by others. */
+static bool batch_add(struct remote_batch *rb, struct ka_pcpu *to, void *ptr)
+{
+	struct llist_node *node = ptr;
+	int i;
+
+	for (i = 0; i < KA_BATCH_DESTS; i++) {
+		if (!rb[i].to) {
+			rb[i].to = to;
+			rb[i].first = node;
+			rb[i].last = node;
+			node->next = NULL;
+			rb[i].n = 1;
+			return true;
+		}
+		if (rb[i].to == to) {
+			node->next = rb[i].first;
+			rb[i].first = node;
+			rb[i].n++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Gives @n cached blocks back; the caller holds the cache. Blocks of this
+ * CPU's instance are freed under its lock, one lock round trip for all;
+ * blocks of other instances go to their queues, one push per instance.
+ */
 static void give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
 {
+	struct remote_batch rb[KA_BATCH_DESTS] = {};
 	struct ka_pcpu *pc;
 	unsigned int i;
 
@@ -39,9 +78,17 @@ static void give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
 		return;
 	pc = cs->pcpu[smp_processor_id()];
 	ka_pcpu_lock(pc);
-	for (i = 0; i < n; i++)
-		ka_cpu_free_locked(pc, blocks[i]);
+	for (i = 0; i < n; i++) {
+		struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(blocks[i]));
+		struct ka_instance *emp = ka_emp_inst(READ_ONCE(c->emp));
+
+		/* if the carrier moves on meanwhile, its former employer forwards the block */
+		if (emp == &pc->inst || !batch_add(rb, ka_pcpu_of(emp), blocks[i]))
+			ka_cpu_free_locked(pc, blocks[i]);
+	}
 	ka_pcpu_unlock(pc);
+	for (i = 0; i < KA_BATCH_DESTS && rb[i].to; i++)
+		ka_remote_push_batch(rb[i].to, rb[i].first, rb[i].last, rb[i].n);
 }
 
 static void decay_arm(struct ka_pcpu *pc)

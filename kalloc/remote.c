@@ -95,6 +95,23 @@ void ka_remote_push(struct ka_pcpu *pc, void *ptr)
 }
 
 /*
+ * Send @n blocks home to @pc at once, linked from @first to @last: one
+ * exchange on its list, and a kick when the list was empty or the pushes
+ * pass a multiple of KA_KICK_EVERY.
+ */
+void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct llist_node *last,
+			  unsigned int n)
+{
+	int before;
+
+	atomic64_add(n, &pc->rq.queued);
+	before = atomic_fetch_add(n, &pc->rq.pushes);
+	if (llist_add_batch(first, last, &pc->rq.blocks) ||
+	    before / KA_KICK_EVERY != (before + (int)n) / KA_KICK_EVERY)
+		ka_cpu_kick(pc);
+}
+
+/*
  * Whether anything waits in @pc's queues. Under the lock: a drain in progress
  * holds what it took off the list in @pc->rq.pending.
  */

@@ -21,8 +21,12 @@ POOL_COLS = ["pooled_blocks", "pooled_blocks_size", "pooled_carriers", "pooled_c
              "abandoned", "fetched", "fetch_failed", "skip_busy", "skip_size", "homecomings"]
 
 
-def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None, acul=0, pool=None):
-    """A <class>/info file; inst: {cpu: {stat: cur}}; pool: {cpu: {column: value}}."""
+FRONT_COLS = ["cached_blocks", "cached_bytes", "hits", "refills", "refilled", "flushes",
+              "flushed"]
+
+
+def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None, acul=0, pool=None, front=None):
+    """A <class>/info file; inst: {cpu: {stat: cur}}; pool, front: {cpu: {column: value}}."""
     lines = [f"class {name}", "letter X", "enabled 1", f"as {as_}", "sbct 524288",
              f"lmbcs {lmbcs}", f"acul {acul}", "cp X", "", "[stats]",
              "instance stat cur last_max max"]
@@ -41,6 +45,14 @@ def class_info(name, as_="bf", lmbcs=2 * MIB, inst=None, acul=0, pool=None):
             for c in POOL_COLS:
                 ptotal[c] = ptotal.get(c, 0) + row.get(c, 0)
         lines.append("total " + " ".join(str(ptotal[c]) for c in POOL_COLS))
+    if front:
+        lines += ["", "[front]", "instance " + " ".join(FRONT_COLS)]
+        ftotal = {c: 0 for c in FRONT_COLS}
+        for cpu, row in front.items():
+            lines.append(f"{cpu} " + " ".join(str(row.get(c, 0)) for c in FRONT_COLS))
+            for c in FRONT_COLS:
+                ftotal[c] += row.get(c, 0)
+        lines.append("total " + " ".join(str(ftotal[c]) for c in FRONT_COLS))
     return "\n".join(lines) + "\n"
 
 
@@ -160,6 +172,19 @@ class ReportTest(unittest.TestCase):
         _, text = run({"sl/info": class_info("sl", inst=inst), "segments": SEG_OK})
         frag = text.split("fragmentation")[1].split("\n\n")[0]
         self.assertLess(frag.index("cpu 1"), frag.index("cpu 0"))
+
+    def test_cached_blocks_are_not_used(self):
+        # 3 MiB in blocks by the instances' count, 1 MiB of it in CPU 1's front cache
+        inst = {cpu: {"mbc_blocks": 10, "mbc_blocks_size": 3 * MIB // 2,
+                      "mbc_carriers_size": 2 * MIB} for cpu in range(2)}
+        front = {1: {"cached_blocks": 256, "cached_bytes": MIB}}
+        _, text = run({"std/info": class_info("std", inst=inst, front=front),
+                       "segments": SEG_OK})
+        self.assertIn("used (in blocks)        2.0 MiB", text)
+        self.assertIn("cached (front caches)   1.0 MiB", text)
+        self.assertIn("usage  50.0 %  cached    1.0 MiB", text)
+        frag = text.split("fragmentation")[1].split("\n\n")[0]
+        self.assertLess(frag.index("cpu 1"), frag.index("cpu 0"))  # 1.5 MiB wasted
 
     def test_parse_reads_keys_and_sections(self):
         with tempfile.TemporaryDirectory() as d:

@@ -24,6 +24,7 @@
 #include <valgrind/callgrind.h>
 
 #include "../../../kalloc/instance.h"
+#include "ka_front_user.h"
 
 static unsigned long PAIRS = 2000000, ROUNDS = 200, HANDOFFS = 1000000;
 #define BATCH	512
@@ -38,6 +39,7 @@ struct alloc {
 	void *(*lib_malloc)(size_t size);
 	void (*lib_free)(void *p);
 	struct ka_instance inst;
+	struct ka_ufront *fc;	/* the core behind a front cache, as in the kernel */
 	pthread_mutex_t lock;	/* the core in the xthread stream */
 	bool locked;
 };
@@ -52,14 +54,27 @@ static void lib_put(struct alloc *a, void *p)
 	a->lib_free(p);
 }
 
+static void *core_get(struct alloc *a, size_t size)
+{
+	return a->fc ? ka_ufront_alloc(a->fc, size, 0, 0) : ka_inst_alloc(&a->inst, size, 0);
+}
+
+static void core_put(struct alloc *a, void *p)
+{
+	if (a->fc)
+		ka_ufront_free(a->fc, p);
+	else
+		ka_inst_free(&a->inst, p);
+}
+
 static void *ka_get(struct alloc *a, size_t size)
 {
 	void *p;
 
 	if (!a->locked)
-		return ka_inst_alloc(&a->inst, size, 0);
+		return core_get(a, size);
 	pthread_mutex_lock(&a->lock);
-	p = ka_inst_alloc(&a->inst, size, 0);
+	p = core_get(a, size);
 	pthread_mutex_unlock(&a->lock);
 	return p;
 }
@@ -67,11 +82,11 @@ static void *ka_get(struct alloc *a, size_t size)
 static void ka_put(struct alloc *a, void *p)
 {
 	if (!a->locked) {
-		ka_inst_free(&a->inst, p);
+		core_put(a, p);
 		return;
 	}
 	pthread_mutex_lock(&a->lock);
-	ka_inst_free(&a->inst, p);
+	core_put(a, p);
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -214,7 +229,9 @@ static void lib_add(struct alloc *all, int *n, const char *name, void *(*m)(size
 
 int main(int argc, char **argv)
 {
-	static const enum ka_as core_as[] = { KA_AS_BF, KA_AS_GF, KA_AS_AF, KA_AS_AOFFCBF };
+	static const enum ka_as core_as[] = { KA_AS_BF, KA_AS_GF, KA_AS_AF, KA_AS_AOFFCBF,
+					      KA_AS_BF };
+	static struct ka_ufront front;	/* for the last: bf behind a front cache */
 	struct alloc all[4 + ARRAY_SIZE(core_as)] = {};
 	int n = 0, i, s;
 
@@ -248,6 +265,11 @@ int main(int argc, char **argv)
 		if (ka_inst_init(&all[n].inst, &p, &ka_user_plain_source, &ka_user_plain_source, 0))
 			return 1;
 		all[n].name = ka_strategy_get(core_as[i])->name;
+		if (i == ARRAY_SIZE(core_as) - 1) {
+			ka_ufront_init(&front, &all[n].inst, true);
+			all[n].fc = &front;
+			all[n].name = "bf+front";
+		}
 		all[n].get = ka_get;
 		all[n].put = ka_put;
 		pthread_mutex_init(&all[n].lock, NULL);
@@ -276,6 +298,7 @@ int main(int argc, char **argv)
 			printf("\n");
 		}
 	}
+	ka_ufront_flush(&front, true);
 	for (i = 0; i < n; i++)
 		if (all[i].get == ka_get)
 			ka_inst_destroy(&all[i].inst);

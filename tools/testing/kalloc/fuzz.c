@@ -12,6 +12,7 @@
 
 #include "../../../kalloc/instance.h"
 #include "../../../kalloc/check.h"
+#include "ka_front_user.h"
 
 /* libFuzzer's entry point name, given by the Makefile (-DKA_FUZZ_ENTRY=...). */
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len);
@@ -44,6 +45,7 @@ static void expect_intact(const struct slot *s, size_t len)
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 {
 	struct slot slots[SLOTS] = {};
+	static struct ka_ufront fc;
 	struct ka_instance inst;
 	struct ka_params p;
 	struct ka_check chk;
@@ -64,17 +66,18 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 	p.asbcst = 8192;
 	if (ka_inst_init(&inst, &p, &ka_user_plain_source, &ka_user_plain_source, GFP_KERNEL))
 		abort();
+	ka_ufront_init(&fc, &inst, data[0] & 0x40);	/* a front cache for some inputs */
 
 	for (i = 1; i + 4 <= len; i += 4) {
 		struct slot *s = &slots[data[i + 1] % SLOTS];
 		size_t size = (data[i + 2] | data[i + 3] << 8) % (2 * p.sbct) + 1;
 		unsigned char *np;
 
-		switch (data[i] % 3) {
+		switch (data[i] % 4) {
 		case 0:
 			if (s->ptr)
 				break;
-			s->ptr = ka_inst_alloc(&inst, size, GFP_KERNEL);
+			s->ptr = ka_ufront_alloc(&fc, size, 0, 0);
 			if (!s->ptr)
 				abort();
 			s->size = size;
@@ -93,12 +96,15 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 			s->size = size;
 			fill(s);
 			break;
-		default:
+		case 2:
 			if (!s->ptr)
 				break;
 			expect_intact(s, s->size);
-			ka_inst_free(&inst, s->ptr);
+			ka_ufront_free(&fc, s->ptr);
 			s->ptr = NULL;
+			break;
+		default:
+			ka_ufront_flush(&fc, data[i + 1] & 1);	/* decay, or everything */
 		}
 		if (ka_check_instance(&inst, &chk) || ka_user_reports) {
 			fprintf(stderr, "ka_fuzz: %s\n", chk.first);
@@ -106,8 +112,10 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 		}
 	}
 	for (i = 0; i < SLOTS; i++)
-		ka_inst_free(&inst, slots[i].ptr);
-	if (ka_check_instance(&inst, &chk) || ka_inst_destroy(&inst))
+		if (slots[i].ptr)
+			ka_ufront_free(&fc, slots[i].ptr);
+	ka_ufront_flush(&fc, true);
+	if (ka_check_instance(&inst, &chk) || ka_inst_destroy(&inst) || fc.f.blocks)
 		abort();
 	return 0;
 }

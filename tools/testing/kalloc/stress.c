@@ -14,6 +14,7 @@
 
 #include "../../../kalloc/instance.h"
 #include "../../../kalloc/check.h"
+#include "ka_front_user.h"
 
 struct user_source {
 	struct ka_source src;
@@ -124,6 +125,7 @@ static size_t random_size(uint64_t *rng, size_t sbct)
 struct run {
 	unsigned long ops, allocs, reallocs, frees, failed, checks;
 	u64 max_carriers;
+	bool front;
 };
 
 static int fail(const char *as, unsigned long op, const char *what)
@@ -140,6 +142,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	struct user_source seg = { { "seg", user_alloc, user_free }, 0, 0, 0, &rng };
 	struct user_source sys = { { "sys", user_alloc, user_free }, 0, 0, 0, &rng };
 	static struct slot slots[SLOTS];
+	static struct ka_ufront fc;
 	struct ka_instance inst;
 	struct ka_params p;
 	struct ka_check chk;
@@ -161,10 +164,13 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	p.atags = seed & 1;		/* and half of them allocation tags */
 	if (ka_inst_init(&inst, &p, &seg.src, &sys.src, GFP_KERNEL))
 		return fail(name, 0, "init failed");
+	/* half the runs with a front cache in front of the instance, as in the kernel */
+	ka_ufront_init(&fc, &inst, seed & 4);
 	seg.fail_one_in = 97;		/* injected source failures */
 	sys.fail_one_in = 89;
 	memset(slots, 0, sizeof(slots));
 	memset(r, 0, sizeof(*r));
+	r->front = fc.sh.max > 0;
 
 	for (op = 0; op < nops; op++) {
 		struct slot *sl = &slots[rng_next(&rng) % SLOTS];
@@ -175,7 +181,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 
 			r->allocs++;
 			sl->tid = rng_next(&rng) % (KA_TID_MAX + 1);
-			sl->ptr = ka_inst_alloc_tagged(&inst, size, sl->tid, op + 1, GFP_KERNEL);
+			sl->ptr = ka_ufront_alloc(&fc, size, sl->tid, op + 1);
 			sl->origin = p.atags ? op + 1 : 0;
 			if (!sl->ptr) {
 				r->failed++;
@@ -221,9 +227,11 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 				return fail(name, op, "block's type changed");
 			if (ka_inst_block_origin(sl->ptr) != sl->origin)
 				return fail(name, op, "block's tag changed");
-			ka_inst_free(&inst, sl->ptr);
+			ka_ufront_free(&fc, sl->ptr);
 			sl->ptr = NULL;
 		}
+		if (op % 4096 == 4095)
+			ka_ufront_flush(&fc, false);	/* a decay period */
 		r->max_carriers = max(r->max_carriers,
 				      inst.st.mbc.carriers.cur + inst.st.sbc.carriers.cur);
 		if (check_every && op % check_every == 0) {
@@ -241,8 +249,11 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			continue;
 		if (!intact(&slots[i], slots[i].size))
 			return fail(name, op, "block contents damaged at the end");
-		ka_inst_free(&inst, slots[i].ptr);
+		ka_ufront_free(&fc, slots[i].ptr);
 	}
+	ka_ufront_flush(&fc, true);
+	if (fc.f.blocks || fc.f.bytes)
+		return fail(name, op, "the front cache holds blocks after a full flush");
 	r->checks++;
 	if (ka_check_instance(&inst, &chk))
 		return fail(name, op, chk.first);
@@ -307,8 +318,8 @@ int main(int argc, char **argv)
 		passed++;
 		printf("ka_stress: %-10s %lu ops (alloc %lu, realloc %lu, free %lu, fail %lu), ",
 		       name, r.ops, r.allocs, r.reallocs, r.frees, r.failed);
-		printf("%lu checks, max %llu carriers: ok\n", r.checks,
-		       (unsigned long long)r.max_carriers);
+		printf("%lu checks, max %llu carriers%s: ok\n", r.checks,
+		       (unsigned long long)r.max_carriers, r.front ? ", front cache" : "");
 	}
 	printf("ka_stress: %d passed, %d failed\n", passed, failed);
 	if (json) {

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The front cache (kalloc/front.h) in front of one instance, as the per-CPU
+ * layer drives it in the kernel, for the user-space programs: the caller
+ * serialises both (one thread, or the caller's lock).
+ */
+#ifndef _KA_FRONT_USER_H
+#define _KA_FRONT_USER_H
+
+#include "../../../kalloc/front.h"
+
+struct ka_ufront {
+	struct ka_instance *inst;
+	struct ka_front_shape sh;	/* sh.max 0: the cache is off */
+	struct ka_front f;
+};
+
+static inline void ka_ufront_init(struct ka_ufront *u, struct ka_instance *inst, bool on)
+{
+	u->inst = inst;
+	ka_front_shape_init(&u->sh, inst);
+	if (!on)
+		memset(&u->sh, 0, sizeof(u->sh));
+	ka_front_init(&u->f);
+}
+
+static inline void ka_ufront_give_back(struct ka_ufront *u, void **blocks, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ka_inst_free(u->inst, blocks[i]);
+}
+
+static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned int tid,
+				    unsigned long origin)
+{
+	void *extra[KA_FRONT_SLOTS], *back[2 * KA_FRONT_SLOTS], *ptr;
+	unsigned int blk, n, kept;
+
+	if (size - 1 >= u->sh.max)
+		return ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
+	blk = ka_front_blk(&u->sh, size);
+	ptr = ka_front_pop(&u->f, blk);
+	if (ptr)
+		return ka_front_hand_out(ptr, tid, origin, u->inst->p.atags);
+	ptr = ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
+	if (!ptr)
+		return NULL;
+	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
+	if (n) {
+		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, blk, back));
+		for (kept = 0; kept < n && ka_front_push(&u->f, blk, extra[kept]); kept++)
+			;
+		ka_ufront_give_back(u, extra + kept, n - kept);
+	}
+	return ptr;
+}
+
+/* As ka_free() does: claim (reported if not allocated), then cache or free. */
+static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
+{
+	void *back[2 * KA_FRONT_SLOTS + 1];
+	struct ka_block *b = ka_payload_blk(ptr);
+	unsigned int tid = ka_blk_tid(b), n;
+
+	if (!ka_front_holds(&u->sh, ka_blk_size(b))) {
+		ka_inst_free(u->inst, ptr);
+		return;
+	}
+	if (ka_blk_claim_to(b, &tid, KA_F_CACHED) != KA_CLAIMED) {
+		ka_report("ka_ufront_free of %p: not an allocated block\n", ptr);
+		return;
+	}
+	if (ka_front_push(&u->f, ka_blk_size(b), ptr))
+		return;
+	n = ka_front_make_room(&u->f, ka_blk_size(b), back);
+	if (!ka_front_push(&u->f, ka_blk_size(b), ptr))
+		back[n++] = ptr;
+	ka_ufront_give_back(u, back, n);
+}
+
+/* One decay period, or (@all) everything back. */
+static inline void ka_ufront_flush(struct ka_ufront *u, bool all)
+{
+	void *back[KA_FRONT_SLOTS];
+	unsigned int bin, n;
+
+	for (bin = 0; bin < KA_FRONT_BINS; bin++) {
+		do {
+			n = all ? ka_front_take_oldest(&u->f, bin, KA_FRONT_SLOTS, back) :
+				  ka_front_take_decayed(&u->f, bin, back);
+			ka_ufront_give_back(u, back, n);
+		} while (all && n);
+	}
+}
+
+#endif /* _KA_FRONT_USER_H */
