@@ -197,7 +197,6 @@ void ka_front_group_exit(struct ka_class_state *cs);
 void ka_front_pcpu_init(struct ka_pcpu *pc);
 void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
 		     unsigned long origin, gfp_t gfp);
-bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b);
 void ka_front_free(struct ka_class_state *cs, void *ptr);
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
@@ -227,6 +226,12 @@ struct ka_pcpu_counts {
 	struct ka_pool_calls pool;
 	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
 };
+
+/* Whether allocated block @b goes to a front cache of @cs when its user frees it. */
+static inline bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b)
+{
+	return ka_front_holds(&cs->shape, ka_blk_size(b));
+}
 
 static inline bool ka_class_enabled(enum ka_class cls)
 {

@@ -173,17 +173,29 @@ void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
 	return ptr;
 }
 
-/* Whether allocated block @b goes to a front cache when its user frees it. */
-bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b)
+/*
+ * The bin of @blk is full or the cache at its bound: make room and push
+ * @ptr, or give it back with the rest. Out of line: the stack array would
+ * be cleared on every free (CONFIG_INIT_STACK_ALL_ZERO) if it were inline.
+ */
+static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_front *pf,
+				    unsigned int blk, void *ptr)
 {
-	return ka_front_holds(&cs->shape, ka_blk_size(b));
+	void *back[2 * KA_FRONT_SLOTS + 1];
+	unsigned int n;
+
+	n = ka_front_make_room(&pf->f, blk, back);
+	if (!ka_front_push(&pf->f, blk, ptr))
+		back[n++] = ptr;
+	pf->f.n.flushes++;
+	pf->f.n.flushed += n;
+	give_back(cs, back, n);
 }
 
 /* Caches @ptr, which the caller moved to the cached state. */
 void ka_front_free(struct ka_class_state *cs, void *ptr)
 {
-	unsigned int blk = ka_blk_size(ka_payload_blk(ptr)), n;
-	void *back[2 * KA_FRONT_SLOTS + 1];
+	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
 	struct ka_pcpu_front *pf;
 	struct ka_pcpu *here;
 	unsigned long flags;
@@ -191,16 +203,10 @@ void ka_front_free(struct ka_class_state *cs, void *ptr)
 
 	local_lock_irqsave(&cs->front->lock, flags);
 	pf = this_cpu_ptr(cs->front);
-	if (unlikely(!ka_front_push(&pf->f, blk, ptr))) {
-		n = ka_front_make_room(&pf->f, blk, back);
-		if (!ka_front_push(&pf->f, blk, ptr))
-			back[n++] = ptr;
-		pf->f.n.flushes++;
-		pf->f.n.flushed += n;
-		give_back(cs, back, n);
-	}
+	if (unlikely(!ka_front_push(&pf->f, blk, ptr)))
+		free_make_room(cs, pf, blk, ptr);
 	arm = decay_needed(pf);
-	here = cs->pcpu[smp_processor_id()];
+	here = arm ? cs->pcpu[smp_processor_id()] : NULL;
 	local_unlock_irqrestore(&cs->front->lock, flags);
 	if (unlikely(arm))
 		decay_arm(here);

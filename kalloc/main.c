@@ -8,6 +8,7 @@
 
 #include "cpu.h"
 #include "internal.h"
+#include "registry.h"
 #include "options.h"
 
 static char *opts;
@@ -33,6 +34,7 @@ static int __init kalloc_init(void)
 	ret = ka_cpu_init(&ka_options);
 	if (ret) {
 		ka_sources_exit();
+		ka_registry_exit();
 		return ret;
 	}
 	ka_debugfs_init();
@@ -46,6 +48,7 @@ static void __exit kalloc_exit(void)
 	ka_types_exit();
 	ka_cpu_exit();
 	ka_sources_exit();
+	ka_registry_exit();
 	pr_info("unloaded\n");
 }
 

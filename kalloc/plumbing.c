@@ -72,9 +72,18 @@ static void pcpu_src_free(struct ka_source *real, void *mem, size_t size)
 	call_rcu(&d->rcu, dead_carrier_release);
 }
 
+/*
+ * A segment the cache takes at once stays mapped and untouched, so lookups
+ * still reading it are safe without waiting; the tree of verify_pointers
+ * walks carrier headers and needs the grace period.
+ */
 static void pcpu_seg_free(struct ka_source *s, void *mem, size_t size)
 {
-	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src, mem, size);
+	struct ka_source *real = &container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src;
+
+	if (!ka_registry_verifying() && ka_seg_cache_now(real, mem, size))
+		return;
+	pcpu_src_free(real, mem, size);
 }
 
 static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)

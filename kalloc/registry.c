@@ -1,17 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The carrier registry: a latched red-black tree (rbtree_latch.h, as the
- * module loader uses for its address lookups) whose nodes live in the
- * carriers' headers. Lookups take no lock and run under RCU (any context);
- * insertions and removals are serialised by a spinlock and happen only when
- * carriers are made or released. A removed carrier's memory is given back
- * only after a grace period (see cpu.c), so a lookup never walks freed memory.
+ * The carrier registry: which carrier, if any, holds an address.
+ *
+ * The free path asks in O(1), searching no global structure: a radix table
+ * (jemalloc's rtree) maps each KA_CARRIER_ALIGN granule of kernel address
+ * space to the carrier on it. Carriers start on a granule and no two share
+ * one, so five loads decide any address, whatever it is and without reading
+ * memory it points at: a pointer kalloc never gave out finds an empty slot.
+ * The table's nodes are a page each, made as carriers appear (GFP_NOWAIT,
+ * under the registry lock) and kept until unload; 512 entries a node, so a
+ * leaf covers 8 MiB of address space.
+ *
+ * Beside the table, a latched red-black tree (rbtree_latch.h, as the module
+ * loader uses for its address lookups) whose nodes live in the carriers'
+ * headers keeps every carrier by address. It answers when the table could
+ * not get a node, and with the verify_pointers module parameter every lookup
+ * asks it too and reports a disagreement, as slub_debug's consistency checks
+ * do. Lookups take no lock and run under RCU (any context); insertions and
+ * removals happen only when carriers are made or released, and a removed
+ * carrier's memory is given back only after a grace period (plumbing.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/moduleparam.h>
 #include <linux/rbtree_latch.h>
 #include <linux/spinlock.h>
 
 #include "layer.h"
 #include "registry.h"
+
+static bool verify_pointers;
+module_param(verify_pointers, bool, 0644);
+MODULE_PARM_DESC(verify_pointers,
+		 "check every pointer lookup against the carrier tree too (debugging; slower)");
 
 static struct latch_tree_root ka_registry;
 static DEFINE_SPINLOCK(ka_registry_lock);
@@ -48,12 +70,109 @@ static const struct latch_tree_ops reg_ops = {
 	.comp = reg_comp,
 };
 
+/*
+ * Table geometry: the granule number of an address's bits 14..56; kernel
+ * addresses have bits 57..63 set (x86-64 with 4- or 5-level paging, arm64).
+ * A root of 128 entries, then four levels of 512.
+ */
+#define MAP_SHIFT	14
+#define MAP_BITS	43
+#define MAP_FANOUT	9
+#define MAP_ROOT_BITS	(MAP_BITS - 4 * MAP_FANOUT)
+#define MAP_KERNEL	0x7fUL		/* bits 57..63 of a kernel address */
+static_assert(1UL << MAP_SHIFT == KA_CARRIER_ALIGN, "one granule per carrier alignment");
+
+struct map_node {
+	void *slot[1 << MAP_FANOUT];	/* map_node, or ka_carrier at the last level */
+};
+
+static struct map_node *ka_map_root[1 << MAP_ROOT_BITS];
+static bool ka_map_partial;	/* a node could not be had: ask the tree on a miss */
+
+static unsigned long map_key(unsigned long a)
+{
+	return (a >> MAP_SHIFT) & ((1UL << MAP_BITS) - 1);
+}
+
+static unsigned int map_index(unsigned long key, int level)
+{
+	return (key >> ((4 - level) * MAP_FANOUT)) & ((1 << MAP_FANOUT) - 1);
+}
+
+/* The leaf slot of granule @key, made if @make; the caller holds the lock. */
+static void **map_slot(unsigned long key, bool make)
+{
+	void **slot = (void **)&ka_map_root[key >> (4 * MAP_FANOUT)];
+	int level;
+
+	for (level = 1; level <= 4; level++) {
+		struct map_node *n = *slot;
+
+		if (!n) {
+			if (!make)
+				return NULL;
+			n = (void *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
+			if (!n)
+				return NULL;
+			smp_store_release(slot, n);	/* zeroed before it is seen */
+		}
+		slot = &n->slot[map_index(key, level)];
+	}
+	return slot;
+}
+
+/* Points every granule of @c at @val; false if a node could not be had. */
+static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
+{
+	unsigned long a, end = (unsigned long)c + c->size;
+	bool whole = true;
+	void **slot;
+
+	for (a = (unsigned long)c; a < end; a += KA_CARRIER_ALIGN) {
+		slot = map_slot(map_key(a), !!val);
+		if (slot)
+			WRITE_ONCE(*slot, val);
+		else if (val)
+			whole = false;
+	}
+	return whole;
+}
+
+static void map_free(struct map_node *n, int level)
+{
+	int i;
+
+	if (!n)
+		return;
+	if (level < 4)
+		for (i = 0; i < ARRAY_SIZE(n->slot); i++)
+			map_free(n->slot[i], level + 1);
+	free_page((unsigned long)n);
+}
+
+bool ka_registry_verifying(void)
+{
+	return READ_ONCE(verify_pointers);
+}
+
+void ka_registry_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ka_map_root); i++) {
+		map_free(ka_map_root[i], 1);
+		ka_map_root[i] = NULL;
+	}
+}
+
 void ka_registry_add(struct ka_carrier *c)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
+	if (!map_set(c, c))
+		WRITE_ONCE(ka_map_partial, true);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
 
@@ -62,16 +181,57 @@ void ka_registry_del(struct ka_carrier *c)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
+	map_set(c, NULL);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
+}
+
+/* The tree's answer; the caller is in an RCU read section. */
+static struct ka_carrier *tree_find(const void *addr)
+{
+	struct latch_tree_node *n = latch_tree_find((void *)addr, &ka_registry, &reg_ops);
+
+	return n ? reg_carrier(n) : NULL;
+}
+
+/* The table's answer: five loads, and no byte at @addr read. */
+static struct ka_carrier *map_find(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, key = map_key(a);
+	struct map_node *n;
+	struct ka_carrier *c;
+	int level;
+
+	if (a >> (MAP_SHIFT + MAP_BITS) != MAP_KERNEL)
+		return NULL;
+	n = READ_ONCE(ka_map_root[key >> (4 * MAP_FANOUT)]);
+	for (level = 1; level < 4 && n; level++)
+		n = READ_ONCE(n->slot[map_index(key, level)]);
+	if (!n)
+		return NULL;
+	c = READ_ONCE(n->slot[map_index(key, 4)]);
+	/* the carrier's last granule may reach past its end */
+	if (c && a - (unsigned long)c >= READ_ONCE(c->size))
+		return NULL;
+	return c;
 }
 
 /* The carrier holding @addr, or NULL; the caller is in an RCU read section. */
 struct ka_carrier *ka_registry_find(const void *addr)
 {
-	struct latch_tree_node *n = latch_tree_find((void *)addr, &ka_registry, &reg_ops);
+	struct ka_carrier *c = map_find(addr);
 
-	return n ? reg_carrier(n) : NULL;
+	if (unlikely(READ_ONCE(verify_pointers))) {
+		struct ka_carrier *t = tree_find(addr);
+
+		if (t != c && !(!c && READ_ONCE(ka_map_partial)))
+			ka_report("kalloc: pointer %p: the table says carrier %p, the tree %p\n",
+				  addr, c, t);
+		return t;
+	}
+	if (unlikely(!c && READ_ONCE(ka_map_partial)))
+		return tree_find(addr);
+	return c;
 }
 
 /*

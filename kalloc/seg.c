@@ -10,7 +10,8 @@
  * __GFP_NORETRY (ka_vmem_allowed()). Freed segments go to the cache (the oldest
  * is evicted when it is full); a delayed work releases cached segments that
  * stayed unused for trim_ms, one per period as erts does, and the shrinker
- * releases them all under memory pressure.
+ * releases them all under memory pressure. A segment leaves the cache for
+ * good only after the grace period that began when it was cached.
  *
  * One spinlock, taken with interrupts off, covers the cache, the super carrier
  * and the statistics; memory is never allocated or freed under it.
@@ -19,19 +20,12 @@
 
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "pages.h"
 #include "seg.h"
-
-/* Written at the start of a cached segment. */
-struct cached_seg {
-	struct list_head link;
-	size_t size;
-	int node;
-	unsigned long since;	/* jiffies when it was cached */
-};
 
 void ka_seg_params_default(struct ka_seg_params *p)
 {
@@ -68,24 +62,55 @@ static bool cache_fits(const struct ka_seg *seg, size_t have, size_t want)
 	return have >= want && over <= seg->p.amcbf && over * 100 <= (size_t)seg->p.rmcbf * want;
 }
 
-/* Best-fitting cached segment for @size on @node, removed from the cache. */
-static struct cached_seg *cache_take(struct ka_seg *seg, size_t size, int node)
+/* Takes entry @i out of the cache into *@out. */
+static void cache_remove(struct ka_seg *seg, unsigned int i, struct ka_seg_cached *out)
 {
-	struct cached_seg *cs, *best = NULL;
+	lockdep_assert_held(&seg->lock);
+	*out = seg->cache[i];
+	memmove(&seg->cache[i], &seg->cache[i + 1],
+		(seg->ncached - i - 1) * sizeof(seg->cache[0]));
+	seg->ncached--;
+	seg->st.cached--;
+	seg->st.cached_size -= out->size;
+}
+
+/* Best-fitting cached segment for @size on @node, removed from the cache. */
+static bool cache_take(struct ka_seg *seg, size_t size, int node, struct ka_seg_cached *out)
+{
+	unsigned int i, best = KA_MCS_MAX;
 
 	lockdep_assert_held(&seg->lock);
-	list_for_each_entry(cs, &seg->cache, link) {
+	for (i = 0; i < seg->ncached; i++) {
+		const struct ka_seg_cached *cs = &seg->cache[i];
+
 		if (node != NUMA_NO_NODE && cs->node != node)
 			continue;
-		if (cache_fits(seg, cs->size, size) && (!best || cs->size < best->size))
-			best = cs;
+		if (cache_fits(seg, cs->size, size) &&
+		    (best == KA_MCS_MAX || cs->size < seg->cache[best].size))
+			best = i;
 	}
-	if (best) {
-		list_del(&best->link);
-		seg->st.cached--;
-		seg->st.cached_size -= best->size;
-	}
-	return best;
+	if (best == KA_MCS_MAX)
+		return false;
+	cache_remove(seg, best, out);
+	return true;
+}
+
+/* Whether cached segment @cs may go back to the page allocator or vmalloc. */
+static bool may_release(const struct ka_seg_cached *cs)
+{
+	return !cs->wait || poll_state_synchronize_rcu(cs->gp);
+}
+
+/* @wait: lookups may still read the segment until a grace period ends */
+static void cache_add(struct ka_seg *seg, void *mem, size_t size, bool wait)
+{
+	lockdep_assert_held(&seg->lock);
+	seg->cache[seg->ncached++] = (struct ka_seg_cached){
+		.mem = mem, .size = size, .node = seg_node(mem), .since = jiffies,
+		.wait = wait, .gp = wait ? get_state_synchronize_rcu() : 0,
+	};
+	seg->st.cached++;
+	seg->st.cached_size += size;
 }
 
 static void count_out(struct ka_seg *seg, size_t size)
@@ -103,7 +128,7 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 	struct ka_seg_handle *h = container_of(src, struct ka_seg_handle, src);
 	struct ka_seg *seg = h->seg;
 	size_t size = ALIGN(max_t(size_t, *sizep, KA_CARRIER_ALIGN), PAGE_SIZE);
-	struct cached_seg *cs = NULL;
+	struct ka_seg_cached cs;
 	unsigned long flags;
 	void *mem = NULL;
 	bool fallback = true;
@@ -111,11 +136,10 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 	spin_lock_irqsave(&seg->lock, flags);
 	seg->st.alloc_calls++;
 	if (seg->p.mcs) {
-		cs = cache_take(seg, size, h->node);
-		if (cs) {
+		if (cache_take(seg, size, h->node, &cs)) {
 			seg->st.cache_hits++;
-			size = cs->size;
-			mem = cs;
+			size = cs.size;
+			mem = cs.mem;
 		} else {
 			seg->st.cache_misses++;
 		}
@@ -168,16 +192,31 @@ fail:
 	return NULL;
 }
 
-static void seg_free(struct ka_source *src, void *mem, size_t size)
+static void count_back(struct ka_seg *seg, size_t size)
 {
-	struct ka_seg *seg = container_of(src, struct ka_seg_handle, src)->seg;
-	struct cached_seg *cs, *victim = NULL;
-	unsigned long flags;
-
-	spin_lock_irqsave(&seg->lock, flags);
 	seg->st.free_calls++;
 	seg->st.segments--;
 	seg->st.segments_size -= size;
+}
+
+/* Caches @mem, evicting the oldest entry into *@victim if the cache is full. */
+static void cache_put(struct ka_seg *seg, void *mem, size_t size, bool wait,
+		      struct ka_seg_cached *victim)
+{
+	victim->mem = NULL;
+	if (seg->ncached == seg->p.mcs)
+		cache_remove(seg, 0, victim);
+	cache_add(seg, mem, size, wait);
+}
+
+static void seg_free(struct ka_source *src, void *mem, size_t size)
+{
+	struct ka_seg *seg = container_of(src, struct ka_seg_handle, src)->seg;
+	struct ka_seg_cached victim;
+	unsigned long flags;
+
+	spin_lock_irqsave(&seg->lock, flags);
+	count_back(seg, size);
 	if (ka_sc_owns(&seg->sc, mem)) {
 		ka_sc_free(&seg->sc, mem, size);
 		spin_unlock_irqrestore(&seg->lock, flags);
@@ -188,24 +227,48 @@ static void seg_free(struct ka_source *src, void *mem, size_t size)
 		seg_release(mem, size);
 		return;
 	}
-	cs = mem;
-	cs->size = size;
-	cs->node = seg_node(mem);
-	cs->since = jiffies;
-	list_add_tail(&cs->link, &seg->cache);
-	seg->st.cached++;
-	seg->st.cached_size += size;
-	if (seg->st.cached > seg->p.mcs) {
-		victim = list_first_entry(&seg->cache, struct cached_seg, link);
-		list_del(&victim->link);
-		seg->st.cached--;
-		seg->st.cached_size -= victim->size;
+	/* The caller waited for a grace period, or (tests) nobody looks it up. */
+	if (seg->ncached == seg->p.mcs && !may_release(&seg->cache[0])) {
+		spin_unlock_irqrestore(&seg->lock, flags);
+		seg_release(mem, size);		/* the oldest may not leave yet */
+		return;
 	}
+	cache_put(seg, mem, size, false, &victim);
 	spin_unlock_irqrestore(&seg->lock, flags);
 	schedule_delayed_work(&seg->trim_work, msecs_to_jiffies(seg->p.trim_ms));
-	if (victim)
-		seg_release(victim, victim->size);
+	if (victim.mem)
+		seg_release(victim.mem, victim.size);
 }
+
+/*
+ * A segment whose carrier was just released, while registry lookups may
+ * still read its header: cached at once, left untouched, if the cache takes
+ * it and no segment must leave the cache before its grace period ends to
+ * make room. False: the caller gives it back after a grace period instead.
+ * This is what lets a loop of large allocations reuse one segment.
+ */
+bool ka_seg_cache_now(struct ka_source *src, void *mem, size_t size)
+{
+	struct ka_seg *seg = container_of(src, struct ka_seg_handle, src)->seg;
+	struct ka_seg_cached victim = {};
+	unsigned long flags;
+	bool cached = false;
+
+	spin_lock_irqsave(&seg->lock, flags);
+	if (seg->p.mcs && !seg->dying && !ka_sc_owns(&seg->sc, mem) &&
+	    (seg->ncached < seg->p.mcs || may_release(&seg->cache[0]))) {
+		count_back(seg, size);
+		cache_put(seg, mem, size, true, &victim);
+		cached = true;
+	}
+	spin_unlock_irqrestore(&seg->lock, flags);
+	if (cached)
+		schedule_delayed_work(&seg->trim_work, msecs_to_jiffies(seg->p.trim_ms));
+	if (victim.mem)
+		seg_release(victim.mem, victim.size);
+	return cached;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_seg_cache_now);
 
 /*
  * Releases up to @nr cached segments, oldest first; with @idle_ms, only those
@@ -214,23 +277,22 @@ static void seg_free(struct ka_source *src, void *mem, size_t size)
 static unsigned long release_cached(struct ka_seg *seg, unsigned long nr, unsigned int idle_ms)
 {
 	unsigned long pages = 0, flags;
-	struct cached_seg *cs;
+	struct ka_seg_cached cs;
+	bool got;
 
 	while (nr--) {
 		spin_lock_irqsave(&seg->lock, flags);
-		cs = list_first_entry_or_null(&seg->cache, struct cached_seg, link);
-		if (cs && idle_ms && time_before(jiffies, cs->since + msecs_to_jiffies(idle_ms)))
-			cs = NULL;
-		if (cs) {
-			list_del(&cs->link);
-			seg->st.cached--;
-			seg->st.cached_size -= cs->size;
-		}
+		got = seg->ncached &&
+		      (!idle_ms || !time_before(jiffies, seg->cache[0].since +
+						 msecs_to_jiffies(idle_ms))) &&
+		      may_release(&seg->cache[0]);
+		if (got)
+			cache_remove(seg, 0, &cs);
 		spin_unlock_irqrestore(&seg->lock, flags);
-		if (!cs)
+		if (!got)
 			break;
-		pages += cs->size >> PAGE_SHIFT;
-		seg_release(cs, cs->size);
+		pages += cs.size >> PAGE_SHIFT;
+		seg_release(cs.mem, cs.size);
 	}
 	return pages;
 }
@@ -273,7 +335,6 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 	memset(seg, 0, sizeof(*seg));
 	seg->p = *p;
 	spin_lock_init(&seg->lock);
-	INIT_LIST_HEAD(&seg->cache);
 	INIT_DELAYED_WORK(&seg->trim_work, seg_trim_work);
 	if (p->scs) {
 		seg->sc_mem = ka_vmem_alloc(ALIGN(p->scs, KA_SC_UNIT), NUMA_NO_NODE, GFP_KERNEL);
@@ -299,6 +360,7 @@ void ka_seg_destroy(struct ka_seg *seg)
 	seg->dying = true;
 	spin_unlock_irqrestore(&seg->lock, flags);
 	cancel_delayed_work_sync(&seg->trim_work);
+	synchronize_rcu();	/* every cached segment's grace period is over */
 	release_cached(seg, KA_MCS_MAX + 1, 0);
 	WARN(seg->st.segments, "kalloc: segment source destroyed with %llu segments out\n",
 	     seg->st.segments);

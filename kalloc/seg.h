@@ -36,10 +36,26 @@ struct ka_seg_stats {
 	u64 sc_size, sc_used, sc_free_segments, sc_largest_free;
 };
 
+/*
+ * A cached segment. The record is kept here, not in the segment: a segment
+ * given back without a grace period (ka_seg_cache_now()) is left untouched
+ * until it is reused, so a registry lookup still reading its old carrier
+ * header reads a header.
+ */
+struct ka_seg_cached {
+	void *mem;
+	size_t size;
+	int node;
+	unsigned long since;		/* jiffies when it was cached */
+	bool wait;			/* cached at once: released only after ... */
+	unsigned long gp;		/* ... this RCU state's grace period */
+};
+
 struct ka_seg {
 	struct ka_seg_params p;
 	spinlock_t lock;		/* cache, super carrier, statistics */
-	struct list_head cache;		/* oldest first */
+	struct ka_seg_cached cache[KA_MCS_MAX];	/* oldest first */
+	unsigned int ncached;
 	struct ka_sc sc;
 	void *sc_mem;
 	struct ka_seg_stats st;
@@ -60,6 +76,7 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p);
 void ka_seg_destroy(struct ka_seg *seg);
 void ka_seg_handle_init(struct ka_seg_handle *h, struct ka_seg *seg, int node);
 unsigned long ka_seg_release_cached(struct ka_seg *seg, unsigned long nr);
+bool ka_seg_cache_now(struct ka_source *src, void *mem, size_t size);
 void ka_seg_stats_read(struct ka_seg *seg, struct ka_seg_stats *out);
 
 #endif /* _KALLOC_SEG_H */

@@ -218,7 +218,8 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 		return NULL;
 	}
 	if (ka_class_enabled(type->class))
-		ptr = ka_cpu_alloc(type->class, size, type->id, origin, ka_gfp_for_size(size, gfp));
+		ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id, origin,
+				     ka_gfp_for_size(size, gfp));
 	else
 		ptr = ka_sys_alloc(size, gfp);
 	ka_count(type, ptr);
@@ -258,7 +259,12 @@ static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op
 	struct ka_block *b;
 	bool ok = false;
 
-	rcu_read_lock();
+	/*
+	 * Preemption off is a read-side section of the RCU whose grace period
+	 * a released carrier waits for (plumbing.c), and cheaper to enter than
+	 * rcu_read_lock() with PREEMPT_RCU.
+	 */
+	rcu_read_lock_sched();
 	b = ka_registry_block(ptr, &why);
 	if (b) {
 		bool to_cache = cached && ka_front_takes(&ka_class_states[type->class], b);
@@ -281,14 +287,14 @@ static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op
 		case KA_CLAIM_OTHER_TYPE:
 			ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
 				  type->name, ptr, caller, ka_type_name_of(tid));
-			rcu_read_unlock();
+			rcu_read_unlock_sched();
 			return false;
 		}
 	}
 	if (!ok)
 		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr, caller,
 			  why);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return ok;
 }
 

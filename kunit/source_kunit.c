@@ -152,6 +152,40 @@ static void seg_cache_evicts_oldest(struct kunit *test)
 		src->free(src, again[i], sizes[i]);
 }
 
+/*
+ * A segment cached at once (its carrier just released, lookups may still
+ * read it) is reused by the next request at once, but leaves the cache for
+ * the page allocator only after a grace period; when the cache is full of
+ * such segments, a further one is refused (the caller waits the grace period).
+ */
+static void seg_cache_now_waits_to_release(struct kunit *test)
+{
+	struct ka_seg *seg = new_seg(test, 2, 0, true);
+	struct ka_source *src = new_handle(test, seg, 0);
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 128 };
+	void *m[3], *again;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		m[i] = seg_get(src, KB(256), false, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, m[0], KB(256)));
+	again = seg_get(src, KB(256), false, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, again, m[0]);		/* no grace period in between */
+	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, again, KB(256)));
+	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, m[1], KB(256)));
+	/* full, and the oldest's grace period may not be over: refused */
+	if (!ka_seg_cache_now(src, m[2], KB(256)))
+		src->free(src, m[2], KB(256));
+	KUNIT_EXPECT_EQ(test, cached(seg), 2ULL);
+	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), SHRINK_STOP);
+	synchronize_rcu();
+	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc),
+			2 * KB(256) / PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, cached(seg), 0ULL);
+}
+
 static void seg_cache_trims_over_time(struct kunit *test)
 {
 	struct ka_seg *seg = new_seg(test, 10, 0, true);
@@ -538,6 +572,7 @@ static struct kunit_case source_cases[] = {
 	KUNIT_CASE(seg_cache_reuse),
 	KUNIT_CASE(seg_cache_bad_fit),
 	KUNIT_CASE(seg_cache_evicts_oldest),
+	KUNIT_CASE(seg_cache_now_waits_to_release),
 	KUNIT_CASE(seg_cache_trims_over_time),
 	KUNIT_CASE(seg_cache_shrinker),
 	KUNIT_CASE(super_carrier_carving),

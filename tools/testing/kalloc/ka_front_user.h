@@ -69,7 +69,7 @@ static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
 		return;
 	}
 	if (ka_blk_claim_to(b, &tid, KA_F_CACHED) != KA_CLAIMED) {
-		ka_report("ka_ufront_free of %p: not an allocated block\n", ptr);
+		ka_report("%s of %p: not an allocated block\n", __func__, ptr);
 		return;
 	}
 	if (ka_front_push(&u->f, ka_blk_size(b), ptr))
