@@ -172,6 +172,7 @@ void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
 		memset(ptr, 0, size);
 	return ptr;
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_front_alloc);
 
 /*
  * The bin of @blk is full or the cache at its bound: make room and push
@@ -211,6 +212,7 @@ void ka_front_free(struct ka_class_state *cs, void *ptr)
 	if (unlikely(arm))
 		decay_arm(here);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_front_free);
 
 /*
  * One pass over this CPU's cache of @cs: everything back (@all), or what

@@ -16,10 +16,12 @@
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pool.h"
+#include "../kalloc/stats.h"
 
 struct group {
 	struct ka_class_state cs;
 	struct ka_pool pool;
+	bool front;		/* allocations and frees through its front caches */
 };
 
 static void group_exit_action(void *g)
@@ -28,7 +30,7 @@ static void group_exit_action(void *g)
 }
 
 /* A class of small carriers, so that a few thousand blocks make many. */
-static struct group *new_group(struct kunit *test, unsigned int acul)
+static struct group *new_group_front(struct kunit *test, unsigned int acul, bool front)
 {
 	struct group *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	struct ka_params p;
@@ -44,12 +46,56 @@ static struct group *new_group(struct kunit *test, unsigned int acul)
 	ka_pool_init(&g->pool, 't');
 	KUNIT_ASSERT_EQ(test, ka_cpu_group_init(&g->cs, KA_CLASS_STD, &p, &g->pool), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, group_exit_action, g), 0);
+	g->front = front;
 	return g;
+}
+
+static struct group *new_group(struct kunit *test, unsigned int acul)
+{
+	return new_group_front(test, acul, false);
 }
 
 static void *g_alloc(struct group *g, size_t size)
 {
+	if (g->front)
+		return ka_front_alloc(&g->cs, size, 0, 0, GFP_KERNEL);
 	return ka_cpu_alloc_in(&g->cs, size, 0, 0, GFP_KERNEL);
+}
+
+/* As ka_free() does: claim the block, then into this CPU's cache or to its employer. */
+static void g_free(struct group *g, void *p)
+{
+	struct ka_block *b = ka_payload_blk(p);
+	unsigned int tid = 0;
+
+	if (g->front && ka_front_takes(&g->cs, b) &&
+	    ka_blk_claim_to(b, &tid, KA_F_CACHED) == KA_CLAIMED)
+		ka_front_free(&g->cs, p);
+	else
+		ka_cpu_free(p);
+}
+
+static u64 group_cached(struct group *g)
+{
+	struct ka_pcpu_counts dd;
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		ka_stats_front(&g->cs, cpu, &dd);
+		n += dd.cached_blocks;
+	}
+	return n;
+}
+
+/* Until decay has emptied every front cache of @g, as it does by itself. */
+static bool wait_decayed(struct group *g)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(10 * KA_FRONT_DECAY_MS);
+
+	while (group_cached(g) && time_before(jiffies, deadline))
+		msleep(50);
+	return !group_cached(g);
 }
 
 /*
@@ -193,21 +239,26 @@ static long peak_shrink(void *arg)
 
 	for (i = 0; i < PEAK_BLOCKS; i++)
 		if (i % 8 >= 1 && i % 8 <= 4) {
-			ka_cpu_free(pcs->p[i]);
+			g_free(pcs->g, pcs->p[i]);
 			pcs->p[i] = NULL;
 		}
 	for (i = 0; i < PEAK_BLOCKS; i++)
 		if (i % 8 >= 5) {
-			ka_cpu_free(pcs->p[i]);
+			g_free(pcs->g, pcs->p[i]);
 			pcs->p[i] = NULL;
 		}
 	return 0;
 }
 
-/* Returns the carriers alive at the peak and after the one-CPU phase. */
-static void peak_then_one_cpu(struct kunit *test, unsigned int acul, long *peak, long *after)
+/*
+ * Returns the carriers alive at the peak and after the one-CPU phase. With
+ * front caches, each phase ends when decay has given the cached blocks
+ * back, as it does by itself within a few periods.
+ */
+static void peak_then_one_cpu(struct kunit *test, unsigned int acul, bool front, long *peak,
+			      long *after)
 {
-	struct group *g = new_group(test, acul);
+	struct group *g = new_group_front(test, acul, front);
 	struct peak_cpu *pcs;
 	int cpu, first = cpumask_first(cpu_online_mask);
 	unsigned int i;
@@ -221,36 +272,116 @@ static void peak_then_one_cpu(struct kunit *test, unsigned int acul, long *peak,
 	*peak = carriers_alive(g);
 	for_each_online_cpu(cpu)
 		work_on_cpu(cpu, peak_shrink, &pcs[cpu]);
+	KUNIT_EXPECT_TRUE(test, wait_decayed(g));
 	/* The load is gone from all CPUs but one, which now needs more than it had. */
 	KUNIT_ASSERT_EQ(test, work_on_cpu(first, peak_more, &pcs[first]), 0L);
+	KUNIT_EXPECT_TRUE(test, wait_decayed(g));
 	*after = carriers_alive(g);
 	expect_group_consistent(test, g);
 
 	for_each_online_cpu(cpu) {
 		for (i = 0; i < PEAK_BLOCKS; i++)
 			if (pcs[cpu].p[i])
-				ka_cpu_free(pcs[cpu].p[i]);
+				g_free(g, pcs[cpu].p[i]);
 		for (i = 0; i < 2 * PEAK_BLOCKS; i++)
 			if (pcs[cpu].more[i])
-				ka_cpu_free(pcs[cpu].more[i]);
+				g_free(g, pcs[cpu].more[i]);
 	}
+	ka_front_flush_everywhere(&g->cs);
 	expect_group_empty(test, g);
 }
 
 static void migration_after_a_peak(struct kunit *test)
 {
-	long peak_on, after_on, peak_off, after_off;
+	long peak_on, after_on, peak_off, after_off, peak_fc, after_fc;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
-	peak_then_one_cpu(test, 60, &peak_on, &after_on);
-	peak_then_one_cpu(test, 0, &peak_off, &after_off);
+	peak_then_one_cpu(test, 60, false, &peak_on, &after_on);
+	peak_then_one_cpu(test, 0, false, &peak_off, &after_off);
+	peak_then_one_cpu(test, 60, true, &peak_fc, &after_fc);
 	kunit_info(test, "migration on (acul 60): peak %ld carriers, after the one-CPU phase %ld\n",
 		   peak_on, after_on);
 	kunit_info(test, "migration off (acul 0): peak %ld carriers, after the one-CPU phase %ld\n",
 		   peak_off, after_off);
+	kunit_info(test, "migration on, front caches on: peak %ld carriers, after %ld\n",
+		   peak_fc, after_fc);
 	KUNIT_EXPECT_LE(test, after_on, peak_on);
 	KUNIT_EXPECT_GT(test, after_off, peak_off);
+	/* the caches cost no carrier once decay has given their blocks back */
+	KUNIT_EXPECT_LE(test, after_fc, after_on);
+}
+
+/*
+ * Logplex's pattern (seed 000): every CPU's load peaks, then shrinks to a
+ * few long-lived blocks spread over the carriers. Once decay has emptied the
+ * front caches, as many carriers go back with them as without them, and the
+ * survivors' carriers are used no worse.
+ */
+static long peak_keep_eighth(void *arg)
+{
+	struct peak_cpu *pcs = arg;
+	unsigned int i;
+
+	for (i = 0; i < PEAK_BLOCKS; i++)
+		if (i % 8) {
+			g_free(pcs->g, pcs->p[i]);
+			pcs->p[i] = NULL;
+		}
+	return 0;
+}
+
+static void peak_and_shrink(struct kunit *test, bool front, long *after, u64 *used_pct)
+{
+	struct group *g = new_group_front(test, 60, front);
+	u64 used = 0, size = 0;
+	struct peak_cpu *pcs;
+	unsigned long flags;
+	unsigned int i;
+	int cpu;
+
+	pcs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*pcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pcs);
+	for_each_online_cpu(cpu) {
+		pcs[cpu].g = g;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, peak_alloc, &pcs[cpu]), 0L);
+	}
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, peak_keep_eighth, &pcs[cpu]);
+	KUNIT_EXPECT_TRUE(test, wait_decayed(g));
+	quiesce(g);
+	*after = carriers_alive(g);
+	for_each_possible_cpu(cpu) {
+		struct ka_pcpu *pc = g->cs.pcpu[cpu];
+
+		spin_lock_irqsave(&pc->lock, flags);
+		used += pc->inst.st.mbc.blocks_size.cur;
+		size += pc->inst.st.mbc.carriers_size.cur;
+		spin_unlock_irqrestore(&pc->lock, flags);
+		/* pooled carriers count with their owner, as in the views */
+		used += atomic_long_read(&pc->mg.pooled.blocks_size);
+		size += atomic_long_read(&pc->mg.pooled.carriers_size);
+	}
+	*used_pct = size ? used * 100 / size : 0;
+	for_each_online_cpu(cpu)
+		for (i = 0; i < PEAK_BLOCKS; i++)
+			if (pcs[cpu].p[i])
+				g_free(g, pcs[cpu].p[i]);
+	ka_front_flush_everywhere(&g->cs);
+	expect_group_empty(test, g);
+}
+
+static void peak_and_shrink_with_caches(struct kunit *test)
+{
+	long after_off, after_on;
+	u64 use_off, use_on;
+
+	peak_and_shrink(test, false, &after_off, &use_off);
+	peak_and_shrink(test, true, &after_on, &use_on);
+	kunit_info(test, "after the shrink: %ld carriers, %llu %% used without front caches; %ld, %llu %% with\n",
+		   after_off, use_off, after_on, use_on);
+	KUNIT_EXPECT_LE(test, after_on, after_off);
+	KUNIT_EXPECT_GE(test, use_on, use_off);
 }
 
 /* ---- concurrent work on every CPU ---- */
@@ -568,6 +699,7 @@ static void frees_racing_with_migration(struct kunit *test)
 
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_SLOW(migration_after_a_peak),
+	KUNIT_CASE_SLOW(peak_and_shrink_with_caches),
 	KUNIT_CASE_SLOW(concurrent_pool_insert_fetch),
 	KUNIT_CASE_SLOW(migration_grow_shrink),
 	KUNIT_CASE_SLOW(frees_racing_with_migration),
