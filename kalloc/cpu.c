@@ -91,10 +91,36 @@ void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr)
 	}
 }
 
-/* Locks @pc, this CPU's, with interrupts already off since the caller saved @flags. */
+/*
+ * Keeps the task on this CPU while it decides whether an instance is this
+ * CPU's: interrupts off, or on PREEMPT_RT (where the instance lock sleeps)
+ * migration off.
+ */
+static void pin_cpu(unsigned long *flags)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_disable();
+	else
+		local_irq_save(*flags);
+}
+
+static void unpin_cpu(unsigned long flags)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_enable();
+	else
+		local_irq_restore(flags);
+}
+
+/* Locks @pc, this CPU's, pinned by pin_cpu(&@flags); the lock keeps it pinned. */
 static void lock_local(struct ka_pcpu *pc, unsigned long flags)
 	__acquires(pc->lock)
 {
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		ka_pcpu_lock(pc);
+		migrate_enable();
+		return;
+	}
 	spin_lock(&pc->lock);
 	pc->irqflags = flags;
 	pc->locked = true;
@@ -104,16 +130,16 @@ void ka_cpu_free(void *ptr)
 {
 	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
 	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
-	unsigned long flags;
+	unsigned long flags = 0;
 
-	local_irq_save(flags);
+	pin_cpu(&flags);
 	if (pc->cpu == smp_processor_id()) {
 		lock_local(pc, flags);
 		ka_cpu_free_locked(pc, ptr);
 		ka_pcpu_unlock(pc);
 		return;
 	}
-	local_irq_restore(flags);
+	unpin_cpu(flags);
 	/* If the carrier moves on meanwhile, @pc forwards the block. */
 	ka_remote_push(pc, ptr);
 }
@@ -122,35 +148,41 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_free);
 /*
  * In place when this CPU employs the block's carrier and it is not pooled;
  * otherwise copied into a block of this CPU's instance of @cs, the old one
- * freed through its employer. The caller has claimed @ptr (queued state);
- * whatever stays of it at @ptr goes back to the allocated state here.
+ * freed through its employer. The copy runs with the instance unlocked
+ * (interrupts on) unless it is at most KA_COPY_IN_PLACE bytes. The caller
+ * has claimed @ptr (queued state); whatever stays of it at @ptr goes back
+ * to the allocated state here.
  */
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp)
 {
 	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
 	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
-	unsigned long emp, flags;
+	unsigned long emp, flags = 0;
+	bool may_stay = false;
 	void *new;
 
-	local_irq_save(flags);
+	pin_cpu(&flags);
 	if (pc->cpu == smp_processor_id()) {
 		lock_local(pc, flags);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) == &pc->inst && !(emp & KA_EMP_IN_POOL)) {
-			new = ka_inst_realloc(&pc->inst, ptr, size, gfp);
-			if (new == ptr || !new)
-				ka_blk_unclaim(ka_payload_blk(ptr));
-			ka_pcpu_unlock(pc);
-			return new;
+			new = ka_inst_resize(&pc->inst, ptr, size, gfp);
+			if (new != KA_RESIZE_MOVE && new != KA_RESIZE_MAY_MOVE) {
+				if (new == ptr || !new)
+					ka_blk_unclaim(ka_payload_blk(ptr));
+				ka_pcpu_unlock(pc);
+				return new;
+			}
+			may_stay = new == KA_RESIZE_MAY_MOVE;
 		}
 		ka_pcpu_unlock(pc);
 	} else {
-		local_irq_restore(flags);
+		unpin_cpu(flags);
 	}
 	new = ka_cpu_alloc_in(cs, size, ka_ptr_tid(ptr), ka_inst_block_origin(ptr), gfp);
 	if (!new) {
 		ka_blk_unclaim(ka_payload_blk(ptr));
-		return NULL;
+		return may_stay ? ptr : NULL;
 	}
 	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
 	ka_cpu_free(ptr);

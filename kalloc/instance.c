@@ -534,11 +534,21 @@ void ka_inst_set_origin(const struct ka_instance *inst, void *ptr, unsigned long
 	write_tag(inst, ka_payload_blk(ptr), origin);
 }
 
-/* Allocate anew, copy, free the old block; on failure the old block stays. */
-static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp)
+/*
+ * Allocate anew, copy, free the old block; on failure the old block stays.
+ * Under ka_inst_resize() without @may_move, a copy above KA_COPY_IN_PLACE is
+ * left to the caller: KA_RESIZE_MOVE, or KA_RESIZE_MAY_MOVE when keeping the
+ * block where it is would also do (@optional).
+ */
+static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp,
+			  bool optional)
 {
 	size_t keep = min(size, ka_inst_usable_size(ka_blk_payload(b)));
-	void *ptr = inst_alloc(inst, size, ka_blk_tid(b), read_tag(inst, b), gfp);
+	void *ptr;
+
+	if (inst->copy_limit < keep)
+		return optional ? KA_RESIZE_MAY_MOVE : KA_RESIZE_MOVE;
+	ptr = inst_alloc(inst, size, ka_blk_tid(b), read_tag(inst, b), gfp);
 
 	if (!ptr)
 		return NULL;
@@ -620,7 +630,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 	size_t old = ka_blk_size(b), blk = block_size_for(inst, size);
 
 	if (size >= inst->p.sbct || inst->p.ramv)
-		return realloc_move(inst, b, size, gfp);
+		return realloc_move(inst, b, size, gfp, false);
 	if (blk == old)
 		return ka_blk_payload(b);
 	if (blk < old) {
@@ -628,7 +638,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 		 * rmbcmt: a shrink that frees more than this share of the block
 		 * moves it, but only into free space the instance already has.
 		 */
-		if ((old - blk) * 100 > (size_t)inst->p.rmbcmt * old) {
+		if ((old - blk) * 100 > (size_t)inst->p.rmbcmt * old && size <= inst->copy_limit) {
 			struct ka_block *to = inst->strat->find(inst->idx, blk);
 
 			if (to) {
@@ -647,7 +657,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 	}
 	if (mbc_grow(inst, c, b, blk))
 		return ka_blk_payload(b);
-	return realloc_move(inst, b, size, gfp);
+	return realloc_move(inst, b, size, gfp, false);
 }
 
 static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
@@ -659,15 +669,15 @@ static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 	void *ptr;
 
 	if (inst->p.ramv)
-		return realloc_move(inst, b, size, gfp);
+		return realloc_move(inst, b, size, gfp, false);
 	if (blk > room)
-		return realloc_move(inst, b, size, gfp);
+		return realloc_move(inst, b, size, gfp, false);
 	if (size < inst->p.sbct) {
 		/* rsbcmt: below sbct the block moves to an MBC if the SBC would be mostly empty. */
 		unused = c->size - blk;
 		if (unused * 100 < (size_t)inst->p.rsbcmt * c->size)
 			return ka_blk_payload(b);
-		ptr = realloc_move(inst, b, size, gfp);
+		ptr = realloc_move(inst, b, size, gfp, true);
 		return ptr ? ptr : ka_blk_payload(b);
 	}
 	/* rsbcst and asbcst: the carrier shrinks unless little would be gained. */
@@ -675,7 +685,7 @@ static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 	unused = c->size - need;
 	if (unused < inst->p.asbcst && unused * 100 < (size_t)inst->p.rsbcst * c->size)
 		return ka_blk_payload(b);
-	ptr = realloc_move(inst, b, size, gfp);
+	ptr = realloc_move(inst, b, size, gfp, true);
 	return ptr ? ptr : ka_blk_payload(b);
 }
 
@@ -701,6 +711,17 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_realloc);
 
+void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp)
+{
+	void *ret;
+
+	inst->copy_limit = KA_COPY_IN_PLACE;
+	ret = ka_inst_realloc(inst, ptr, size, gfp);
+	inst->copy_limit = SIZE_MAX;
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_resize);
+
 int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
 			const struct ka_inst_hooks *hooks, gfp_t gfp)
@@ -714,6 +735,7 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	    p->lmbcs > KA_CARRIER_MAX || p->mmbcs > KA_CARRIER_MAX)
 		return -EINVAL;
 	memset(inst, 0, sizeof(*inst));
+	inst->copy_limit = SIZE_MAX;
 	inst->hooks = hooks;
 	inst->strat = strat;
 	inst->p = *p;

@@ -103,6 +103,7 @@ struct ka_instance {
 	struct ka_carrier *main;
 	unsigned int abandon_holdoff;	/* no abandoning while allocation ramps up */
 	unsigned int lean;		/* carriers still to make small after a failure */
+	size_t copy_limit;		/* a realloc copies at most this much itself */
 	struct ka_inst_stats st;
 };
 
@@ -137,6 +138,17 @@ static inline void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t g
 }
 
 void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp);
+
+/*
+ * ka_inst_realloc() for a caller that copies outside its lock: a resize in
+ * place, or a move copying at most KA_COPY_IN_PLACE bytes, is done; a larger
+ * move returns KA_RESIZE_MOVE (the caller allocates, copies and frees) or
+ * KA_RESIZE_MAY_MOVE (a shrink the block also survives where it is).
+ */
+#define KA_COPY_IN_PLACE	4096
+#define KA_RESIZE_MOVE		((void *)1)
+#define KA_RESIZE_MAY_MOVE	((void *)2)
+void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp);
 
 /* Bytes the caller may use at @ptr (at least what was asked). */
 size_t ka_inst_usable_size(const void *ptr);

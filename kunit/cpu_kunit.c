@@ -448,7 +448,89 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/*
+ * Long copies and zeroing run with interrupts on: a timer due 1 ms into a
+ * call that copies or zeroes 32 MiB (the carrier itself from the segment
+ * cache, so nothing else in the call takes long) fires about when it is
+ * due, not when the copy is over.
+ */
+struct irq_window {
+	struct hrtimer timer;
+	struct ka_type *type;
+	ktime_t start, due, fired, end;
+	bool zero;
+	void *p;
+};
+
+static enum hrtimer_restart window_fn(struct hrtimer *t)
+{
+	struct irq_window *w = container_of(t, struct irq_window, timer);
+
+	w->fired = ktime_get();
+	return HRTIMER_NORESTART;
+}
+
+#define BIG	(32UL << 20)
+
+static long long_call(void *arg)
+{
+	struct irq_window *w = arg;
+	void *warm;
+
+	/* the target size once, so its segment is cached for the timed call */
+	warm = ka_alloc(w->type, w->zero ? BIG : BIG + BIG / 2, GFP_KERNEL);
+	if (!warm)
+		return -ENOMEM;
+	ka_free(w->type, warm);
+	rcu_barrier();		/* however the segment reaches the cache, it is there */
+	if (!w->zero) {
+		w->p = ka_alloc(w->type, BIG, GFP_KERNEL);
+		if (!w->p)
+			return -ENOMEM;
+		memset(w->p, 0x6b, BIG);
+	}
+	w->fired = 0;
+	w->start = ktime_get();
+	w->due = ktime_add_ms(w->start, 1);
+	hrtimer_start(&w->timer, w->due, HRTIMER_MODE_ABS_PINNED_HARD);
+	if (w->zero)
+		w->p = ka_alloc(w->type, BIG, GFP_KERNEL | __GFP_ZERO);
+	else
+		w->p = ka_realloc(w->type, w->p, BIG + BIG / 2, GFP_KERNEL);
+	w->end = ktime_get();
+	hrtimer_cancel(&w->timer);
+	return w->p ? 0 : -ENOMEM;
+}
+
+static void long_copies_run_with_interrupts_on(struct kunit *test)
+{
+	struct irq_window *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	int round;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->type = ka_test_type(test, "kunit_irqwin", KA_CLASS_STD);
+	hrtimer_init(&w->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	w->timer.function = window_fn;
+	for (round = 0; round < 2; round++) {
+		w->zero = round == 0;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpumask_first(cpu_online_mask), long_call, w),
+				0L);
+		kunit_info(test, "%s: call %lld us, timer late by %lld us\n",
+			   w->zero ? "__GFP_ZERO of 32 MiB" : "realloc copying 32 MiB",
+			   ktime_us_delta(w->end, w->start), ktime_us_delta(w->fired, w->due));
+		KUNIT_EXPECT_NE(test, w->fired, 0);
+		/* late by a quarter of the call at most: not held off by the copy */
+		KUNIT_EXPECT_LT(test, 4 * ktime_us_delta(w->fired, w->due),
+				ktime_us_delta(w->end, w->start));
+		KUNIT_EXPECT_EQ(test, *(u8 *)w->p, w->zero ? 0 : 0x6b);
+		KUNIT_EXPECT_EQ(test, ((u8 *)w->p)[BIG - 1], w->zero ? 0 : 0x6b);
+		ka_free(w->type, w->p);
+	}
+	ka_test_expect_all_consistent(test);
+}
+
 static struct kunit_case cpu_cases[] = {
+	KUNIT_CASE(long_copies_run_with_interrupts_on),
 	KUNIT_CASE(cross_cpu_free_comes_home),
 	KUNIT_CASE(foreign_realloc),
 	KUNIT_CASE(misuse_is_reported),
