@@ -50,6 +50,36 @@ struct ka_type;
 struct ka_type *ka_type_create(const char *name, enum ka_class class);
 
 /**
+ * ka_type_create_fixed() - register a type of one object size (erts's fix_alloc)
+ * @name: as for ka_type_create()
+ * @class: the allocator class that serves this type
+ * @size: the size of every object, 1 to KA_FIXED_MAX bytes
+ * @align: alignment the objects need, a power of two up to KA_MIN_ALIGN;
+ *	0 means KA_MIN_ALIGN
+ *
+ * The type gets per-CPU free lists of exactly its objects' block size (a bin
+ * of each CPU's front cache kept for it, as kmem_cache_create() gives a cache
+ * its per-CPU slabs). Allocate with ka_alloc_fixed(), or ka_alloc() of at
+ * most @size bytes (which gets an object of @size); free with ka_free().
+ *
+ * Context: process context; may sleep.
+ * Return: the new type, or the errors of ka_type_create(), and
+ * ERR_PTR(-EINVAL) for a size or alignment it cannot serve.
+ */
+struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size_t size,
+				     size_t align);
+
+/**
+ * ka_alloc_fixed() - allocate an object of a fixed-size type
+ * @type: a type from ka_type_create_fixed()
+ * @gfp: allocation flags, as for kmem_cache_alloc()
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the object, or NULL (also for a type of no fixed size, reported).
+ */
+void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp);
+
+/**
  * ka_type_destroy() - unregister an allocation type
  * @type: a type from ka_type_create(), or NULL (ignored)
  *
@@ -116,6 +146,9 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp);
  * Context: any context but NMI; never sleeps.
  */
 void ka_free(struct ka_type *type, const void *ptr);
+
+/* Largest object of a fixed-size type: what the per-CPU front caches hold. */
+#define KA_FIXED_MAX	4096
 
 /* Alignment every block is guaranteed to have. */
 #define KA_MIN_ALIGN	16

@@ -130,7 +130,7 @@ static void *refill(struct ka_class_state *cs, unsigned int blk, size_t size, un
 	if (n) {
 		local_lock_irqsave(&cs->front->lock, flags);
 		pf = this_cpu_ptr(cs->front);
-		nback = ka_front_make_room(&pf->f, blk, back);
+		nback = ka_front_make_room(&pf->f, &cs->shape, blk, back);
 		for (kept = 0; kept < n; kept++)
 			if (!ka_front_push(&pf->f, blk, extra[kept]))
 				break;
@@ -185,7 +185,7 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_fr
 	void *back[2 * KA_FRONT_SLOTS + 1];
 	unsigned int n;
 
-	n = ka_front_make_room(&pf->f, blk, back);
+	n = ka_front_make_room(&pf->f, &cs->shape, blk, back);
 	if (!ka_front_push(&pf->f, blk, ptr))
 		back[n++] = ptr;
 	pf->f.n.flushes++;
@@ -239,7 +239,7 @@ static bool front_pass(struct ka_pcpu *pc, bool all)
 			if (all)
 				n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back);
 			else
-				n = ka_front_take_decayed(&pf->f, bin, back);
+				n = ka_front_take_decayed(&pf->f, &cs->shape, bin, back);
 			pf->f.n.flushes += !!n;
 			pf->f.n.flushed += n;
 			give_back(cs, back, n);

@@ -21,6 +21,7 @@ void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *in
 	sh->min_block = inst->min_block;
 	sh->max = max;
 	sh->max_blk = ka_front_blk(sh, max);
+	BUILD_BUG_ON(KA_FRONT_PINNED >= KA_FRONT_BINS);
 	/* The cache hands out what the instance would: the same block size. */
 	WARN_ON(sh->max_blk != ka_inst_block_size(inst, max) ||
 		ka_front_blk(sh, 1) != ka_inst_block_size(inst, 1));
@@ -59,8 +60,13 @@ unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_front_take_oldest);
 
-/* The bin filled longest ago, among the empty ones if @empty; -1 if none. */
-static int oldest_bin(struct ka_front *f, bool empty)
+static bool pinned(const struct ka_front_shape *sh, unsigned int blk)
+{
+	return READ_ONCE(sh->pin[blk / KA_UNIT]);
+}
+
+/* The unpinned bin filled longest ago, among the empty ones if @empty; -1 if none. */
+static int oldest_bin(struct ka_front *f, const struct ka_front_shape *sh, bool empty)
 {
 	int i, best = -1;
 
@@ -69,10 +75,38 @@ static int oldest_bin(struct ka_front *f, bool empty)
 			continue;
 		if (!f->bin[i].blk)
 			return i;
+		if (pinned(sh, f->bin[i].blk))
+			continue;
 		if (best < 0 || f->bin[i].filled < f->bin[best].filled)
 			best = i;
 	}
 	return best;
+}
+
+/*
+ * Whose blocks go when the byte bound is reached for bin @i: the bin with
+ * blocks filled longest ago, a fixed-size type's only when no other has any,
+ * @i itself only when it is the last with blocks.
+ */
+static unsigned int byte_victim(struct ka_front *f, const struct ka_front_shape *sh,
+				unsigned int i)
+{
+	unsigned int j, victim = i;
+	bool victim_pinned = true;
+
+	for (j = 0; j < KA_FRONT_BINS; j++) {
+		bool pin;
+
+		if (j == i || !f->bin[j].count)
+			continue;
+		pin = pinned(sh, f->bin[j].blk);
+		if (victim == i || (victim_pinned && !pin) ||
+		    (pin == victim_pinned && f->bin[j].filled < f->bin[victim].filled)) {
+			victim = j;
+			victim_pinned = pin;
+		}
+	}
+	return victim;
 }
 
 static void unassign(struct ka_front *f, unsigned int bin)
@@ -88,16 +122,19 @@ static void unassign(struct ka_front *f, unsigned int bin)
  * filled longest ago until the byte bound allows it. Whatever must go back
  * to the instance is in @out (room for 2 * KA_FRONT_SLOTS); how many.
  */
-unsigned int ka_front_make_room(struct ka_front *f, unsigned int blk, void **out)
+unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
+				unsigned int blk, void **out)
 {
 	unsigned int i = f->map[blk / KA_UNIT], n = 0, tries;
 	struct ka_front_bin *b;
 
 	if (i == KA_FRONT_NONE) {
-		int v = oldest_bin(f, true);
+		int v = oldest_bin(f, sh, true);
 
 		if (v < 0)
-			v = oldest_bin(f, false);
+			v = oldest_bin(f, sh, false);
+		if (v < 0)		/* all pinned: cannot happen below KA_FRONT_PINNED */
+			return 0;
 		i = v;
 		n = ka_front_take_oldest(f, i, KA_FRONT_SLOTS, out);
 		if (f->bin[i].blk)
@@ -113,12 +150,8 @@ unsigned int ka_front_make_room(struct ka_front *f, unsigned int blk, void **out
 	if (b->count >= b->cap)
 		n += ka_front_take_oldest(f, i, b->cap / 2, out + n);
 	for (tries = 0; f->bytes + blk > KA_FRONT_BYTES && tries < KA_FRONT_BINS; tries++) {
-		unsigned int j, victim = i;
+		unsigned int victim = byte_victim(f, sh, i);
 
-		for (j = 0; j < KA_FRONT_BINS; j++)
-			if (j != i && f->bin[j].count &&
-			    (victim == i || f->bin[j].filled < f->bin[victim].filled))
-				victim = j;
 		n += ka_front_take_oldest(f, victim,
 					  min(DIV_ROUND_UP(f->bin[victim].count, 2),
 					      2 * KA_FRONT_SLOTS - n), out + n);
@@ -172,7 +205,8 @@ EXPORT_SYMBOL_IF_KUNIT(ka_front_fill);
  * one keeps what it uses. Starts the bin's next period; an empty bin gives
  * up its size. How many are in @out (at most KA_FRONT_SLOTS).
  */
-unsigned int ka_front_take_decayed(struct ka_front *f, unsigned int bin, void **out)
+unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_shape *sh,
+				   unsigned int bin, void **out)
 {
 	struct ka_front_bin *b = &f->bin[bin];
 	unsigned int n;
@@ -181,7 +215,7 @@ unsigned int ka_front_take_decayed(struct ka_front *f, unsigned int bin, void **
 		return 0;
 	n = ka_front_take_oldest(f, bin, b->low - b->low / 4, out);
 	b->low = b->count;
-	if (!b->count)
+	if (!b->count && !pinned(sh, b->blk))
 		unassign(f, bin);
 	return n;
 }

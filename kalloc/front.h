@@ -17,6 +17,7 @@
  *  - every block on a stack is in the cached state (block.h) and its size is
  *    exactly its bin's @blk; map[blk / KA_UNIT] names the bin, and every bin
  *    with blocks is named by exactly one map entry;
+ *  - a bin of a pinned size (a fixed-size type's) keeps its size;
  *  - @count <= @cap <= KA_FRONT_SLOTS, and @bytes is the sum of the cached
  *    blocks' sizes, at most KA_FRONT_BYTES (the bound per cache);
  *  - slot[0] is the oldest block, slot[count - 1] the newest: allocation
@@ -52,7 +53,17 @@ struct ka_front_shape {
 	unsigned int max_blk;		/* the block size of such a request */
 	unsigned int overhead;		/* header and tag: block size = request + this, aligned */
 	unsigned int min_block;
+	/*
+	 * Sizes of fixed-size types (ka_type_create_fixed()): a bin of such a
+	 * size is never taken for another size, so the type's per-CPU free
+	 * lists stay. Counts of types, by block size / KA_UNIT; at most
+	 * KA_FRONT_PINNED sizes, so that other sizes keep bins.
+	 */
+	u8 pin[KA_FRONT_SIZES];
+	unsigned int pinned;
 };
+
+#define KA_FRONT_PINNED		(KA_FRONT_BINS / 2)
 
 struct ka_front_counts {
 	u64 hits;			/* allocations served from the cache */
@@ -142,12 +153,14 @@ static inline void *ka_front_hand_out(void *ptr, unsigned int tid, unsigned long
 
 void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *inst);
 void ka_front_init(struct ka_front *f);
-unsigned int ka_front_make_room(struct ka_front *f, unsigned int blk, void **out);
+unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
+				unsigned int blk, void **out);
 unsigned int ka_front_refill_count(unsigned int blk);
 unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
 			   unsigned int blk, void **out, unsigned int n);
 unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
 				  void **out);
-unsigned int ka_front_take_decayed(struct ka_front *f, unsigned int bin, void **out);
+unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_shape *sh,
+				   unsigned int bin, void **out);
 
 #endif /* _KALLOC_FRONT_H */

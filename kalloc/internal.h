@@ -25,6 +25,8 @@ struct ka_type {
 	char name[KA_TYPE_NAME_MAX];
 	enum ka_class class;
 	unsigned int id;		/* in the header of each of its blocks */
+	size_t fixed_size;		/* ka_type_create_fixed()'s object size; 0: any size */
+	bool pinned;			/* its size keeps a bin in its class's front caches */
 	struct ka_type_pcpu __percpu *pcpu;
 };
 

@@ -61,7 +61,32 @@ static bool ka_type_name_ok(const char *name)
 	return true;
 }
 
-struct ka_type *ka_type_create(const char *name, enum ka_class class)
+/*
+ * A fixed-size type's block size keeps a bin in every CPU's front cache of
+ * its class, up to KA_FRONT_PINNED sizes a class; under ka_types_lock.
+ */
+static void ka_type_pin(struct ka_type *type, bool pin)
+{
+	struct ka_front_shape *sh = &ka_class_states[type->class].shape;
+	unsigned int i;
+
+	lockdep_assert_held(&ka_types_lock);
+	if (!type->fixed_size || type->fixed_size > sh->max || pin == type->pinned)
+		return;
+	i = ka_front_blk(sh, type->fixed_size) / KA_UNIT;
+	if (pin) {
+		if (sh->pin[i] == U8_MAX || (!sh->pin[i] && sh->pinned == KA_FRONT_PINNED))
+			return;		/* no room: its size takes its chances in the bins */
+		sh->pinned += !sh->pin[i];
+		WRITE_ONCE(sh->pin[i], sh->pin[i] + 1);
+	} else {
+		WRITE_ONCE(sh->pin[i], sh->pin[i] - 1);
+		sh->pinned -= !sh->pin[i];
+	}
+	type->pinned = pin;
+}
+
+static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t fixed_size)
 {
 	struct ka_type *type;
 	int err = 0;
@@ -79,6 +104,7 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class)
 	}
 	strscpy(type->name, name, sizeof(type->name));
 	type->class = class;
+	type->fixed_size = fixed_size;
 
 	mutex_lock(&ka_types_lock);
 	if (ka_type_find(name)) {
@@ -86,10 +112,12 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class)
 	} else {
 		err = xa_alloc(&ka_type_ids, &type->id, type, XA_LIMIT(1, KA_TID_MAX),
 			       GFP_KERNEL);
-		if (!err)
+		if (!err) {
 			list_add_tail(&type->node, &ka_types);
-		else if (err == -EBUSY)
+			ka_type_pin(type, true);
+		} else if (err == -EBUSY) {
 			err = -ENOSPC;		/* all 65535 type ids are taken */
+		}
 	}
 	mutex_unlock(&ka_types_lock);
 
@@ -100,7 +128,23 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class)
 	}
 	return type;
 }
+
+struct ka_type *ka_type_create(const char *name, enum ka_class class)
+{
+	return ka_type_new(name, class, 0);
+}
 EXPORT_SYMBOL_GPL(ka_type_create);
+
+/* Blocks are KA_UNIT-aligned; a stricter alignment would need its own carving. */
+struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size_t size,
+				     size_t align)
+{
+	if (!size || size > KA_FIXED_MAX || (align && (!is_power_of_2(align) ||
+						       align > KA_MIN_ALIGN)))
+		return ERR_PTR(-EINVAL);
+	return ka_type_new(name, class, size);
+}
+EXPORT_SYMBOL_GPL(ka_type_create_fixed);
 
 int ka_type_destroy(struct ka_type *type)
 {
@@ -119,8 +163,12 @@ int ka_type_destroy(struct ka_type *type)
 	}
 	list_del(&type->node);
 	xa_erase(&ka_type_ids, type->id);
+	ka_type_pin(type, false);
 	mutex_unlock(&ka_types_lock);
 
+	/* What its users gave back goes back to the instances, as kmem_cache_destroy(). */
+	if (ka_class_enabled(type->class))
+		ka_front_flush_everywhere(&ka_class_states[type->class]);
 	/* a report may be reading its name */
 	synchronize_rcu();
 	free_percpu(type->pcpu);
@@ -213,6 +261,15 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 
 	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n", (void *)origin))
 		return NULL;
+	if (unlikely(type->fixed_size)) {
+		if (size > type->fixed_size) {
+			ka_report("kalloc: ka_alloc(%s) of %zu bytes from %pS: objects are %zu\n",
+				  type->name, size, (void *)origin, type->fixed_size);
+			this_cpu_inc(type->pcpu->failed);
+			return NULL;
+		}
+		size = type->fixed_size;
+	}
 	if (!ka_gfp_fits_context(type, gfp, "ka_alloc", origin)) {
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
@@ -231,6 +288,18 @@ void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
 	return ka_alloc_from(type, size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_alloc);
+
+void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
+{
+	if (type && !type->fixed_size) {
+		ka_report("kalloc: %s(%s) from %pS: not a fixed-size type\n", __func__,
+			  type->name, (void *)_RET_IP_);
+		this_cpu_inc(type->pcpu->failed);
+		return NULL;
+	}
+	return ka_alloc_from(type, type ? type->fixed_size : 0, gfp, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(ka_alloc_fixed);
 
 /* The name of the type whose id is @tid, for reports; under rcu_read_lock(). */
 static const char *ka_type_name_of(unsigned int tid)

@@ -393,31 +393,32 @@ static void decay_empties_idle_cache(struct kunit *test)
 {
 	struct fbatch *b = fbatch_new(test, "kunit_fc_decay", KA_CLASS_STD, 64, 32);
 	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_front_shape *sh = kunit_kzalloc(test, sizeof(*sh), GFP_KERNEL);
 	struct ka_front *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	void *out[2 * KA_FRONT_SLOTS];
 	unsigned int i, bin;
 
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_TRUE(test, f && sh);
 	/* the rule itself, on a cache of our own: 32 idle blocks -> 8 -> 2 -> 0 */
 	ka_front_init(f);
-	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, 80, out), 0U);
+	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, sh, 80, out), 0U);
 	bin = f->map[80 / KA_UNIT];
 	for (i = 0; i < 32; i++)
 		KUNIT_ASSERT_TRUE(test, ka_front_push(f, 80, out + i));
 	KUNIT_EXPECT_FALSE(test, ka_front_push(f, 80, out));	/* the bin is full */
 	f->bin[bin].low = f->bin[bin].count;	/* a whole period unused */
-	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 24U);
-	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 6U);
-	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 2U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, sh, bin, out), 24U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, sh, bin, out), 6U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, sh, bin, out), 2U);
 	KUNIT_EXPECT_EQ(test, f->blocks, 0U);
 	KUNIT_EXPECT_EQ(test, (int)f->map[80 / KA_UNIT], KA_FRONT_NONE);
 	/* a bin in use keeps what it used */
-	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, 80, out), 0U);
+	KUNIT_ASSERT_EQ(test, ka_front_make_room(f, sh, 80, out), 0U);
 	bin = f->map[80 / KA_UNIT];
 	for (i = 0; i < 8; i++)
 		KUNIT_ASSERT_TRUE(test, ka_front_push(f, 80, out + i));
 	f->bin[bin].low = 0;
-	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, bin, out), 0U);
+	KUNIT_EXPECT_EQ(test, ka_front_take_decayed(f, sh, bin, out), 0U);
 	KUNIT_EXPECT_EQ(test, f->blocks, 8U);
 
 	/* and the real caches, with nobody asking */
@@ -450,6 +451,96 @@ static void remote_blocks_go_home_from_cache(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+struct fixed_run {
+	struct ka_type *type, *other;
+	void *p[FBLK];
+	int bad;
+};
+
+static long fixed_alloc_free(void *arg)
+{
+	struct fixed_run *r = arg;
+	int i, round;
+
+	for (i = 0; i < FBLK; i++) {
+		r->p[i] = ka_alloc_fixed(r->type, GFP_KERNEL);
+		if (!r->p[i])
+			return -ENOMEM;
+		if ((unsigned long)r->p[i] % KA_MIN_ALIGN || ka_inst_usable_size(r->p[i]) < 72)
+			r->bad++;
+		memset(r->p[i], 0x2d, 72);
+	}
+	for (i = 0; i < FBLK; i++)
+		ka_free(r->type, r->p[i]);
+	/* many other sizes through the same caches: the fixed size keeps its bin */
+	for (round = 0; round < 3 * KA_FRONT_BINS; round++) {
+		void *q = ka_alloc(r->other, 200 + 64 * round, GFP_KERNEL);
+
+		if (!q)
+			return -ENOMEM;
+		ka_free(r->other, q);
+	}
+	return 0;
+}
+
+static void destroy_type(void *t)
+{
+	ka_type_destroy(t);
+}
+
+/* A type of one object size gets per-CPU free lists of exactly that size. */
+static void fixed_size_type(struct kunit *test)
+{
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_FIX];
+	struct fixed_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct ka_pcpu_front *pf;
+	unsigned int blk, bin;
+	int *reports;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (!ka_class_enabled(KA_CLASS_FIX) || !cs->shape.max)
+		kunit_skip(test, "needs the fix class with front caches");
+	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 72, 64);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
+	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 0, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
+	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, KA_FIXED_MAX + 1, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
+	r->type = ka_type_create_fixed("kunit_fx", KA_CLASS_FIX, 72, 8);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r->type));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_type, r->type), 0);
+	r->other = ka_test_type(test, "kunit_fx_other", KA_CLASS_FIX);
+	blk = ka_front_blk(&cs->shape, 72);
+	KUNIT_EXPECT_GT(test, cs->shape.pin[blk / KA_UNIT], 0);
+
+	ka_test_flush_fronts();
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fixed_alloc_free, r), 0L);
+	KUNIT_EXPECT_EQ(test, r->bad, 0);
+	pf = per_cpu_ptr(cs->front, cpu);
+	bin = pf->f.map[blk / KA_UNIT];
+	KUNIT_ASSERT_NE(test, bin, (unsigned int)KA_FRONT_NONE);
+	KUNIT_EXPECT_EQ(test, pf->f.bin[bin].blk, blk);
+	KUNIT_EXPECT_EQ(test, pf->f.bin[bin].count, pf->f.bin[bin].cap);
+
+	/* ka_alloc() gets an object of the type's size, never a larger request */
+	p = ka_alloc(r->type, 40, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ka_blk_size(ka_payload_blk(p)), (size_t)blk);
+	ka_free(r->type, p);
+	reports = ka_test_expect_reports(test);
+	KUNIT_EXPECT_NULL(test, ka_alloc(r->type, 73, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, ka_alloc_fixed(r->other, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+
+	/* destroy gives the size's bin up and empties the class's caches */
+	kunit_release_action(test, destroy_type, r->type);
+	KUNIT_EXPECT_EQ(test, cs->shape.pin[blk / KA_UNIT], 0);
+	KUNIT_EXPECT_EQ(test, front_of(KA_CLASS_FIX, cpu).cached_blocks, 0ULL);
+	ka_test_expect_all_consistent(test);
+}
+
 static struct kunit_case front_cases[] = {
 	KUNIT_CASE(free_then_alloc_reuses),
 	KUNIT_CASE(refill_in_batches_within_bounds),
@@ -462,6 +553,7 @@ static struct kunit_case front_cases[] = {
 	KUNIT_CASE(shrinker_empties_caches),
 	KUNIT_CASE_SLOW(decay_empties_idle_cache),
 	KUNIT_CASE(remote_blocks_go_home_from_cache),
+	KUNIT_CASE(fixed_size_type),
 	{}
 };
 

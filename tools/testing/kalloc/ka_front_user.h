@@ -49,7 +49,7 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 		return NULL;
 	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
 	if (n) {
-		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, blk, back));
+		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
 		for (kept = 0; kept < n && ka_front_push(&u->f, blk, extra[kept]); kept++)
 			;
 		ka_ufront_give_back(u, extra + kept, n - kept);
@@ -74,7 +74,7 @@ static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
 	}
 	if (ka_front_push(&u->f, ka_blk_size(b), ptr))
 		return;
-	n = ka_front_make_room(&u->f, ka_blk_size(b), back);
+	n = ka_front_make_room(&u->f, &u->sh, ka_blk_size(b), back);
 	if (!ka_front_push(&u->f, ka_blk_size(b), ptr))
 		back[n++] = ptr;
 	ka_ufront_give_back(u, back, n);
@@ -89,7 +89,7 @@ static inline void ka_ufront_flush(struct ka_ufront *u, bool all)
 	for (bin = 0; bin < KA_FRONT_BINS; bin++) {
 		do {
 			n = all ? ka_front_take_oldest(&u->f, bin, KA_FRONT_SLOTS, back) :
-				  ka_front_take_decayed(&u->f, bin, back);
+				  ka_front_take_decayed(&u->f, &u->sh, bin, back);
 			ka_ufront_give_back(u, back, n);
 		} while (all && n);
 	}
