@@ -186,6 +186,8 @@ void ka_remote_push(struct ka_pcpu *pc, void *ptr);
 void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct llist_node *last,
 			  unsigned int n);
 unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget);
+unsigned int ka_remote_take_cached(struct ka_pcpu *pc, const struct ka_front_shape *sh,
+				   void **out, unsigned int max);
 bool ka_remote_pending(struct ka_pcpu *pc);
 void ka_cpu_drain(struct ka_pcpu *pc);
 bool ka_cpu_queued(struct ka_pcpu *pc);

@@ -27,8 +27,6 @@
 #include "cpu.h"
 #include "layer.h"
 
-#define KA_DRAIN_PER_REFILL	4	/* queued remote frees a refill trip takes along */
-
 #define KA_BATCH_DESTS	4	/* other CPUs' instances one give-back batches for */
 
 /* Blocks bound for one other instance, linked through their payloads. */
@@ -106,46 +104,80 @@ static bool decay_needed(struct ka_pcpu_front *pf)
 	return true;
 }
 
-static void *refill(struct ka_class_state *cs, unsigned int blk, size_t size, unsigned int tid,
-		    unsigned long origin, gfp_t gfp)
+/*
+ * Puts @n cached-state blocks into this CPU's cache, making room as needed;
+ * what still does not fit is left at the start of @blocks: how many.
+ */
+static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsigned int n)
 {
-	void *extra[KA_FRONT_SLOTS], *back[2 * KA_FRONT_SLOTS];
-	unsigned int n = 0, kept, nback;
+	void *back[2 * KA_FRONT_SLOTS];
 	struct ka_pcpu_front *pf;
-	struct ka_pcpu *pc, *here;
+	unsigned int i, left = 0;
+	struct ka_pcpu *here;
 	unsigned long flags;
 	bool arm;
-	void *ptr;
+
+	local_lock_irqsave(&cs->front->lock, flags);
+	pf = this_cpu_ptr(cs->front);
+	for (i = 0; i < n; i++) {
+		unsigned int blk = ka_blk_size(ka_payload_blk(blocks[i]));
+
+		if (ka_front_push(&pf->f, blk, blocks[i]))
+			continue;
+		give_back(cs, back, ka_front_make_room(&pf->f, &cs->shape, blk, back));
+		if (!ka_front_push(&pf->f, blk, blocks[i]))
+			blocks[left++] = blocks[i];
+	}
+	pf->f.n.refills++;
+	pf->f.n.refilled += n - left;
+	arm = n > left && decay_needed(pf);
+	here = cs->pcpu[smp_processor_id()];
+	local_unlock_irqrestore(&cs->front->lock, flags);
+	if (arm)
+		decay_arm(here);
+	return left;
+}
+
+/*
+ * An empty bin: one trip to this CPU's instance. Blocks other CPUs' caches
+ * sent home come first, back into the cache without the instance freeing
+ * and allocating them again; then the caller's block and, beside it, extras
+ * up to half a bin.
+ */
+static noinline void *refill(struct ka_class_state *cs, unsigned int blk, size_t size,
+			     unsigned int tid, unsigned long origin, gfp_t gfp)
+{
+	unsigned int want = ka_front_refill_count(blk) - 1, n, i;
+	void *extra[KA_FRONT_SLOTS], *ptr = NULL;
+	struct ka_pcpu *pc;
 
 	pc = ka_pcpu_lock_this(cs->pcpu);
-	ka_remote_drain(pc, KA_DRAIN_PER_REFILL);
-	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
-	if (ptr)
-		n = ka_front_fill(&pc->inst, &cs->shape, blk, extra,
-				  ka_front_refill_count(blk) - 1);
-	ka_pcpu_unlock(pc);
+	ka_remote_drain(pc, 0);		/* homecoming carriers */
+	n = ka_remote_take_cached(pc, &cs->shape, extra, KA_FRONT_SLOTS);
+	for (i = 0; i < n; i++) {
+		if (ka_blk_size(ka_payload_blk(extra[i])) == blk) {
+			ptr = extra[i];
+			extra[i] = extra[--n];
+			break;
+		}
+	}
+	if (!ptr) {
+		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
+		if (ptr && n < want)
+			n += ka_front_fill(&pc->inst, &cs->shape, blk, extra + n, want - n);
+		ka_pcpu_unlock(pc);
+	} else {
+		ka_pcpu_unlock(pc);
+		ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+	}
+	if (n) {
+		n = cache_blocks(cs, extra, n);
+		/* no room after all (the byte bound): give the rest back */
+		for (i = 0; i < n; i++)
+			ka_cpu_free(extra[i]);
+	}
 	if (!ptr)	/* the instance path drains everything queued before it gives up */
 		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
-
-	if (n) {
-		local_lock_irqsave(&cs->front->lock, flags);
-		pf = this_cpu_ptr(cs->front);
-		nback = ka_front_make_room(&pf->f, &cs->shape, blk, back);
-		for (kept = 0; kept < n; kept++)
-			if (!ka_front_push(&pf->f, blk, extra[kept]))
-				break;
-		pf->f.n.refills++;
-		pf->f.n.refilled += kept;
-		give_back(cs, back, nback);
-		arm = kept && decay_needed(pf);
-		here = cs->pcpu[smp_processor_id()];
-		local_unlock_irqrestore(&cs->front->lock, flags);
-		if (arm)
-			decay_arm(here);
-		/* No room left after all (the byte bound): give the rest back. */
-		for (; kept < n; kept++)
-			ka_cpu_free(extra[kept]);
-	}
 	if (gfp & __GFP_ZERO)
 		memset(ptr, 0, size);
 	return ptr;

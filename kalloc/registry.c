@@ -22,6 +22,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/gfp.h>
 #include <linux/moduleparam.h>
 #include <linux/rbtree_latch.h>
@@ -154,6 +155,13 @@ bool ka_registry_verifying(void)
 {
 	return READ_ONCE(verify_pointers);
 }
+
+/* For the tests: what writing the parameter does. */
+void ka_registry_set_verify(bool on)
+{
+	WRITE_ONCE(verify_pointers, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_set_verify);
 
 void ka_registry_exit(void)
 {

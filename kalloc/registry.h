@@ -11,6 +11,7 @@
 
 void ka_registry_exit(void);
 bool ka_registry_verifying(void);
+void ka_registry_set_verify(bool on);
 void ka_registry_add(struct ka_carrier *c);
 void ka_registry_del(struct ka_carrier *c);
 struct ka_carrier *ka_registry_find(const void *addr);

@@ -19,6 +19,7 @@
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pages.h"
+#include "../kalloc/registry.h"
 
 static void misuse_need_cpus(struct kunit *test, int n)
 {
@@ -295,6 +296,43 @@ static void forged_interior_pointer(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+static void verify_off(void *unused)
+{
+	ka_registry_set_verify(false);
+}
+
+/*
+ * With verify_pointers, every lookup also asks the carrier tree: over blocks
+ * of every size kind (front-cached, multiblock, singleblock) and pointers
+ * kalloc never gave out, the O(1) table and the tree agree, and only the
+ * misuse is reported.
+ */
+static void verify_pointers_agrees(struct kunit *test)
+{
+	static const size_t sizes[] = { 24, 700, 3000, 20000, 600 * 1024 };
+	struct ka_type *t = ka_test_type(test, "kunit_verify", KA_CLASS_STD);
+	void *p[ARRAY_SIZE(sizes)], *k = kmalloc(64, GFP_KERNEL);
+	int *reports;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	ka_registry_set_verify(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, verify_off, NULL), 0);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = ka_alloc(t, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	reports = ka_test_expect_reports(test);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		ka_free(t, (char *)p[i] + 16);	/* inside the block */
+		ka_free(t, p[i]);
+	}
+	ka_free(t, k);
+	KUNIT_EXPECT_EQ(test, *reports, (int)ARRAY_SIZE(sizes) + 1);
+	kfree(k);
+	ka_test_expect_all_consistent(test);
+}
+
 static void class_enable(void *cls)
 {
 	WRITE_ONCE(ka_class_states[(uintptr_t)cls].enabled, true);
@@ -443,6 +481,7 @@ static void unloaded_origin_has_no_address(struct kunit *test)
 }
 
 static struct kunit_case misuse_cases[] = {
+	KUNIT_CASE(verify_pointers_agrees),
 	KUNIT_CASE(double_free_while_queued),
 	KUNIT_CASE(owner_free_after_remote_free),
 	KUNIT_CASE(owner_realloc_after_remote_free),
