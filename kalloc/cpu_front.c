@@ -397,7 +397,11 @@ void ka_front_group_exit(struct ka_class_state *cs)
 
 static struct shrinker *ka_front_shrinker;
 
-static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
+/*
+ * Blocks the module's classes cache on online CPUs; with @ask, each CPU
+ * holding some is asked to give them all back (its decay work, at once).
+ */
+static unsigned long fronts_held(bool ask)
 {
 	unsigned long blocks = 0;
 	enum ka_class cls;
@@ -408,35 +412,29 @@ static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
 
 		if (!cs->enabled || !cs->shape.max)
 			continue;
-		for_each_online_cpu(cpu)
-			blocks += READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
-	}
-	return blocks ?: SHRINK_EMPTY;
-}
-
-/* Asks each CPU to empty its caches; the blocks go back shortly after, on their CPUs. */
-static unsigned long front_scan(struct shrinker *s, struct shrink_control *sc)
-{
-	unsigned long asked = 0;
-	enum ka_class cls;
-	int cpu;
-
-	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		struct ka_class_state *cs = &ka_class_states[cls];
-
-		if (!cs->enabled || !cs->shape.max)
-			continue;
 		for_each_online_cpu(cpu) {
-			struct ka_pcpu *pc = cs->pcpu[cpu];
 			unsigned int held = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
 
-			if (!held)
+			blocks += held;
+			if (!ask || !held)
 				continue;
-			asked += held;
-			WRITE_ONCE(pc->fd.flush_all, true);
-			mod_delayed_work_on(cpu, system_wq, &pc->fd.work, 0);
+			WRITE_ONCE(cs->pcpu[cpu]->fd.flush_all, true);
+			mod_delayed_work_on(cpu, system_wq, &cs->pcpu[cpu]->fd.work, 0);
 		}
 	}
+	return blocks;
+}
+
+static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return fronts_held(false) ?: SHRINK_EMPTY;
+}
+
+/* The blocks go back shortly after, on their own CPUs. */
+static unsigned long front_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long asked = fronts_held(true);
+
 	sc->nr_scanned = asked;
 	return asked ?: SHRINK_STOP;
 }

@@ -35,6 +35,21 @@ static unsigned int drain_homecomings(struct ka_pcpu *pc)
 	return done;
 }
 
+/* The next queued block, taken off the queue, or NULL; the caller holds the lock. */
+static struct llist_node *next_queued(struct ka_pcpu *pc)
+{
+	struct llist_node *n;
+
+	if (!pc->rq.pending) {
+		if (llist_empty(&pc->rq.blocks))
+			return NULL;
+		pc->rq.pending = llist_reverse_order(llist_del_all(&pc->rq.blocks));
+	}
+	n = pc->rq.pending;
+	pc->rq.pending = n->next;
+	return n;
+}
+
 /* Frees up to @budget queued blocks (homecomings count against it too); how many blocks. */
 unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
 {
@@ -44,14 +59,7 @@ unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
 	lockdep_assert_held(&pc->lock);
 	if (unlikely(!llist_empty(&pc->rq.homecoming)))
 		done = drain_homecomings(pc);
-	while (done < budget) {
-		if (!pc->rq.pending) {
-			if (llist_empty(&pc->rq.blocks))
-				break;
-			pc->rq.pending = llist_reverse_order(llist_del_all(&pc->rq.blocks));
-		}
-		n = pc->rq.pending;
-		pc->rq.pending = n->next;
+	while (done < budget && (n = next_queued(pc))) {
 		ka_cpu_free_locked(pc, n);
 		done++;
 		blocks++;
@@ -74,17 +82,10 @@ unsigned int ka_remote_take_cached(struct ka_pcpu *pc, const struct ka_front_sha
 	struct llist_node *n;
 
 	lockdep_assert_held(&pc->lock);
-	while (seen < max) {
+	while (seen < max && (n = next_queued(pc))) {
 		struct ka_block *b;
 		unsigned long emp;
 
-		if (!pc->rq.pending) {
-			if (llist_empty(&pc->rq.blocks))
-				break;
-			pc->rq.pending = llist_reverse_order(llist_del_all(&pc->rq.blocks));
-		}
-		n = pc->rq.pending;
-		pc->rq.pending = n->next;
 		seen++;
 		b = ka_payload_blk(n);
 		emp = READ_ONCE(ka_blk_carrier(b)->emp);

@@ -250,6 +250,20 @@ static long peak_shrink(void *arg)
 	return 0;
 }
 
+/* Every online CPU allocates its peak. */
+static struct peak_cpu *peak_start(struct kunit *test, struct group *g)
+{
+	struct peak_cpu *pcs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*pcs), GFP_KERNEL);
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, pcs);
+	for_each_online_cpu(cpu) {
+		pcs[cpu].g = g;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, peak_alloc, &pcs[cpu]), 0L);
+	}
+	return pcs;
+}
+
 /*
  * Returns the carriers alive at the peak and after the one-CPU phase. With
  * front caches, each phase ends when decay has given the cached blocks
@@ -259,16 +273,10 @@ static void peak_then_one_cpu(struct kunit *test, unsigned int acul, bool front,
 			      long *after)
 {
 	struct group *g = new_group_front(test, acul, front);
-	struct peak_cpu *pcs;
 	int cpu, first = cpumask_first(cpu_online_mask);
+	struct peak_cpu *pcs = peak_start(test, g);
 	unsigned int i;
 
-	pcs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*pcs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pcs);
-	for_each_online_cpu(cpu) {
-		pcs[cpu].g = g;
-		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, peak_alloc, &pcs[cpu]), 0L);
-	}
 	*peak = carriers_alive(g);
 	for_each_online_cpu(cpu)
 		work_on_cpu(cpu, peak_shrink, &pcs[cpu]);
@@ -335,17 +343,11 @@ static void peak_and_shrink(struct kunit *test, bool front, long *after, u64 *us
 {
 	struct group *g = new_group_front(test, 60, front);
 	u64 used = 0, size = 0;
-	struct peak_cpu *pcs;
+	struct peak_cpu *pcs = peak_start(test, g);
 	unsigned long flags;
 	unsigned int i;
 	int cpu;
 
-	pcs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*pcs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pcs);
-	for_each_online_cpu(cpu) {
-		pcs[cpu].g = g;
-		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, peak_alloc, &pcs[cpu]), 0L);
-	}
 	for_each_online_cpu(cpu)
 		work_on_cpu(cpu, peak_keep_eighth, &pcs[cpu]);
 	KUNIT_EXPECT_TRUE(test, wait_decayed(g));
