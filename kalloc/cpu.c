@@ -190,26 +190,12 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_realloc);
 
-/*
- * The instance employing the carrier of @ptr, if it is an allocated kalloc
- * block; otherwise NULL and a reason in @why. Any context. For the tests:
- * ka_free() and ka_realloc() validate through ka_registry_block() and claim.
- */
+/* The per-CPU instance employing @ptr's carrier, if @ptr is a live block (ka_registry_owner()). */
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 {
-	struct ka_pcpu *pc = NULL;
-	struct ka_block *b;
+	struct ka_instance *inst = ka_registry_owner(ptr, why);
 
-	rcu_read_lock();
-	b = ka_registry_block(ptr, why);
-	if (b && ka_blk_free(b))
-		*why = "already free";
-	else if (b && ka_blk_queued(b))
-		*why = "given back, not yet free";
-	else if (b)
-		pc = ka_pcpu_of(ka_crr_inst(ka_blk_carrier(b)));
-	rcu_read_unlock();
-	return pc;
+	return inst ? ka_pcpu_of(inst) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_owner);
 

@@ -265,3 +265,26 @@ struct ka_block *ka_registry_block(const void *ptr, const char **why)
 	}
 	return b;
 }
+
+/*
+ * The instance employing the carrier of @ptr, if it is an allocated block;
+ * otherwise NULL and a reason in @why. Any context; the answer may be stale
+ * by the time it is used, unless the caller holds the block claimed.
+ */
+struct ka_instance *ka_registry_owner(const void *ptr, const char **why)
+{
+	struct ka_instance *inst = NULL;
+	struct ka_block *b;
+
+	rcu_read_lock_sched();
+	b = ka_registry_block(ptr, why);
+	if (b && ka_blk_free(b))
+		*why = "already free";
+	else if (b && (ka_blk_queued(b) || ka_blk_cached(b)))
+		*why = "given back, not yet free";
+	else if (b)
+		inst = ka_crr_inst(ka_blk_carrier(b));
+	rcu_read_unlock_sched();
+	return inst;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_owner);

@@ -16,5 +16,6 @@ void ka_registry_add(struct ka_carrier *c);
 void ka_registry_del(struct ka_carrier *c);
 struct ka_carrier *ka_registry_find(const void *addr);
 struct ka_block *ka_registry_block(const void *ptr, const char **why);
+struct ka_instance *ka_registry_owner(const void *ptr, const char **why);
 
 #endif /* _KALLOC_REGISTRY_H */
