@@ -223,14 +223,17 @@ static inline void ka_blk_cache(struct ka_block *b)
 	ka_word_or(&b->hdr, KA_F_CACHED);
 }
 
-/* A cached block handed out: allocated again, of type @tid. */
+/*
+ * A cached block handed out: allocated again, of type @tid. Only its
+ * employer changes the header meanwhile, and only PREV_FREE, so one atomic
+ * add moves the type id field from the old id to @tid and clears CACHED:
+ * neither borrows from or carries into another field.
+ */
 static inline void ka_blk_uncache(struct ka_block *b, unsigned int tid)
 {
 	unsigned long old = READ_ONCE(b->hdr);
 
-	while (!ka_word_try_cmpxchg(&b->hdr, &old,
-				    (old & ~(KA_F_CACHED | KA_TID_MASK)) | ka_tid_bits(tid)))
-		;
+	ka_word_add(&b->hdr, ka_tid_bits(tid) - (old & KA_TID_MASK) - KA_F_CACHED);
 }
 
 /* Back to allocated: a claimed block that could not be moved stays its user's. */

@@ -46,6 +46,11 @@ static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
 	atomic_long_andnot(bits, (atomic_long_t *)w);
 }
 
+static inline void ka_word_add(unsigned long *w, unsigned long delta)
+{
+	atomic_long_add(delta, (atomic_long_t *)w);
+}
+
 static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
 {
 	return try_cmpxchg(w, old, new);

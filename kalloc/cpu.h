@@ -197,9 +197,10 @@ bool ka_cpu_queued(struct ka_pcpu *pc);
 int ka_front_group_init(struct ka_class_state *cs);
 void ka_front_group_exit(struct ka_class_state *cs);
 void ka_front_pcpu_init(struct ka_pcpu *pc);
-void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
-		     unsigned long origin, gfp_t gfp);
+void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
+		      unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_front_free(struct ka_class_state *cs, void *ptr);
+void ka_front_free_locked(struct ka_class_state *cs, void *ptr);
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
 int ka_front_shrinker_init(void);
@@ -229,10 +230,51 @@ struct ka_pcpu_counts {
 	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
 };
 
+/*
+ * This CPU's front cache of @cs, locked: interrupts off (on PREEMPT_RT a
+ * per-CPU lock, migration off). Either is a read-side section of the RCU
+ * a released carrier waits for.
+ */
+static inline void ka_front_lock(struct ka_class_state *cs, unsigned long *flags)
+{
+	local_lock_irqsave(&cs->front->lock, *flags);
+}
+
+static inline void ka_front_unlock(struct ka_class_state *cs, unsigned long flags)
+{
+	local_unlock_irqrestore(&cs->front->lock, flags);
+}
+
 /* Whether allocated block @b goes to a front cache of @cs when its user frees it. */
 static inline bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b)
 {
 	return ka_front_holds(&cs->shape, ka_blk_size(b));
+}
+
+/*
+ * A block of @size bytes of type @tid from this CPU's front cache of @cs,
+ * or from its instance (cpu_front.c): the allocation fast path, inline.
+ */
+static inline void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
+				   unsigned long origin, gfp_t gfp)
+{
+	unsigned long flags;
+	unsigned int blk;
+	void *ptr;
+
+	/* size 0 wraps to above any max: the instance refuses it */
+	if (unlikely(size - 1 >= cs->shape.max))
+		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+	blk = ka_front_blk(&cs->shape, size);
+	ka_front_lock(cs, &flags);
+	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
+	ka_front_unlock(cs, flags);
+	if (unlikely(!ptr))
+		return ka_front_refill(cs, blk, size, tid, origin, gfp);
+	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
 }
 
 static inline bool ka_class_enabled(enum ka_class cls)

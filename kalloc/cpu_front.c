@@ -144,8 +144,8 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
  * and allocating them again; then the caller's block and, beside it, extras
  * up to half a bin.
  */
-static noinline void *refill(struct ka_class_state *cs, unsigned int blk, size_t size,
-			     unsigned int tid, unsigned long origin, gfp_t gfp)
+void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
+		      unsigned int tid, unsigned long origin, gfp_t gfp)
 {
 	unsigned int want = ka_front_refill_count(blk) - 1, n, i;
 	void *extra[KA_FRONT_SLOTS], *ptr = NULL;
@@ -182,29 +182,7 @@ static noinline void *refill(struct ka_class_state *cs, unsigned int blk, size_t
 		memset(ptr, 0, size);
 	return ptr;
 }
-
-void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
-		     unsigned long origin, gfp_t gfp)
-{
-	unsigned long flags;
-	unsigned int blk;
-	void *ptr;
-
-	/* size 0 wraps to above any max: the instance refuses it */
-	if (size - 1 >= cs->shape.max)
-		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
-	blk = ka_front_blk(&cs->shape, size);
-	local_lock_irqsave(&cs->front->lock, flags);
-	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
-	local_unlock_irqrestore(&cs->front->lock, flags);
-	if (unlikely(!ptr))
-		return refill(cs, blk, size, tid, origin, gfp);
-	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
-	if (gfp & __GFP_ZERO)
-		memset(ptr, 0, size);
-	return ptr;
-}
-EXPORT_SYMBOL_IF_KUNIT(ka_front_alloc);
+EXPORT_SYMBOL_IF_KUNIT(ka_front_refill);
 
 /*
  * The bin of @blk is full or the cache at its bound: make room and push
@@ -225,24 +203,27 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_fr
 	give_back(cs, back, n);
 }
 
+/* Caches @ptr (cached state) in this CPU's cache, which the caller holds. */
+void ka_front_free_locked(struct ka_class_state *cs, void *ptr)
+{
+	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
+	struct ka_pcpu_front *pf = this_cpu_ptr(cs->front);
+
+	if (unlikely(!ka_front_push(&pf->f, blk, ptr)))
+		free_make_room(cs, pf, blk, ptr);
+	/* queue_delayed_work_on() may be called with the cache held */
+	if (unlikely(decay_needed(pf)))
+		decay_arm(cs->pcpu[smp_processor_id()]);
+}
+
 /* Caches @ptr, which the caller moved to the cached state. */
 void ka_front_free(struct ka_class_state *cs, void *ptr)
 {
-	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
-	struct ka_pcpu_front *pf;
-	struct ka_pcpu *here;
 	unsigned long flags;
-	bool arm;
 
-	local_lock_irqsave(&cs->front->lock, flags);
-	pf = this_cpu_ptr(cs->front);
-	if (unlikely(!ka_front_push(&pf->f, blk, ptr)))
-		free_make_room(cs, pf, blk, ptr);
-	arm = decay_needed(pf);
-	here = arm ? cs->pcpu[smp_processor_id()] : NULL;
-	local_unlock_irqrestore(&cs->front->lock, flags);
-	if (unlikely(arm))
-		decay_arm(here);
+	ka_front_lock(cs, &flags);
+	ka_front_free_locked(cs, ptr);
+	ka_front_unlock(cs, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_front_free);
 

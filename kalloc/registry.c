@@ -32,7 +32,23 @@
 #include "registry.h"
 
 static bool verify_pointers;
-module_param(verify_pointers, bool, 0644);
+static bool ka_map_partial;	/* a node could not be had: ask the tree on a miss */
+
+static int verify_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (!err)
+		WRITE_ONCE(ka_registry_slow, verify_pointers || READ_ONCE(ka_map_partial));
+	return err;
+}
+
+static const struct kernel_param_ops verify_ops = {
+	.set = verify_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(verify_pointers, &verify_ops, &verify_pointers, 0644);
 MODULE_PARM_DESC(verify_pointers,
 		 "check every pointer lookup against the carrier tree too (debugging; slower)");
 
@@ -71,43 +87,17 @@ static const struct latch_tree_ops reg_ops = {
 	.comp = reg_comp,
 };
 
-/*
- * Table geometry: the granule number of an address's bits 14..56; kernel
- * addresses have bits 57..63 set (x86-64 with 4- or 5-level paging, arm64).
- * A root of 128 entries, then four levels of 512.
- */
-#define MAP_SHIFT	14
-#define MAP_BITS	43
-#define MAP_FANOUT	9
-#define MAP_ROOT_BITS	(MAP_BITS - 4 * MAP_FANOUT)
-#define MAP_KERNEL	0x7fUL		/* bits 57..63 of a kernel address */
-static_assert(1UL << MAP_SHIFT == KA_CARRIER_ALIGN, "one granule per carrier alignment");
-
-struct map_node {
-	void *slot[1 << MAP_FANOUT];	/* map_node, or ka_carrier at the last level */
-};
-
-static struct map_node *ka_map_root[1 << MAP_ROOT_BITS];
-static bool ka_map_partial;	/* a node could not be had: ask the tree on a miss */
-
-static unsigned long map_key(unsigned long a)
-{
-	return (a >> MAP_SHIFT) & ((1UL << MAP_BITS) - 1);
-}
-
-static unsigned int map_index(unsigned long key, int level)
-{
-	return (key >> ((4 - level) * MAP_FANOUT)) & ((1 << MAP_FANOUT) - 1);
-}
+struct ka_map_node *ka_map_root[1 << KA_MAP_ROOT_BITS];
+bool ka_registry_slow;		/* verify_pointers, or a table node could not be had */
 
 /* The leaf slot of granule @key, made if @make; the caller holds the lock. */
 static void **map_slot(unsigned long key, bool make)
 {
-	void **slot = (void **)&ka_map_root[key >> (4 * MAP_FANOUT)];
+	void **slot = (void **)&ka_map_root[key >> (4 * KA_MAP_FANOUT)];
 	int level;
 
 	for (level = 1; level <= 4; level++) {
-		struct map_node *n = *slot;
+		struct ka_map_node *n = *slot;
 
 		if (!n) {
 			if (!make)
@@ -117,7 +107,7 @@ static void **map_slot(unsigned long key, bool make)
 				return NULL;
 			smp_store_release(slot, n);	/* zeroed before it is seen */
 		}
-		slot = &n->slot[map_index(key, level)];
+		slot = &n->slot[ka_map_index(key, level)];
 	}
 	return slot;
 }
@@ -130,7 +120,7 @@ static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
 	void **slot;
 
 	for (a = (unsigned long)c; a < end; a += KA_CARRIER_ALIGN) {
-		slot = map_slot(map_key(a), !!val);
+		slot = map_slot(ka_map_key(a), !!val);
 		if (slot)
 			WRITE_ONCE(*slot, val);
 		else if (val)
@@ -139,7 +129,7 @@ static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
 	return whole;
 }
 
-static void map_free(struct map_node *n, int level)
+static void map_free(struct ka_map_node *n, int level)
 {
 	int i;
 
@@ -160,6 +150,7 @@ bool ka_registry_verifying(void)
 void ka_registry_set_verify(bool on)
 {
 	WRITE_ONCE(verify_pointers, on);
+	WRITE_ONCE(ka_registry_slow, on || READ_ONCE(ka_map_partial));
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_registry_set_verify);
 
@@ -179,8 +170,10 @@ void ka_registry_add(struct ka_carrier *c)
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
-	if (!map_set(c, c))
+	if (!map_set(c, c)) {
 		WRITE_ONCE(ka_map_partial, true);
+		WRITE_ONCE(ka_registry_slow, true);
+	}
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
 
@@ -202,68 +195,23 @@ static struct ka_carrier *tree_find(const void *addr)
 	return n ? reg_carrier(n) : NULL;
 }
 
-/* The table's answer: five loads, and no byte at @addr read. */
-static struct ka_carrier *map_find(const void *addr)
+/*
+ * ka_registry_find() when the table alone does not decide: with
+ * verify_pointers the tree decides and a disagreement is reported; after a
+ * table node could not be had, a miss asks the tree.
+ */
+struct ka_carrier *ka_registry_find_slow(const void *addr, struct ka_carrier *c)
 {
-	unsigned long a = (unsigned long)addr, key = map_key(a);
-	struct map_node *n;
-	struct ka_carrier *c;
-	int level;
+	struct ka_carrier *t;
 
-	if (a >> (MAP_SHIFT + MAP_BITS) != MAP_KERNEL)
-		return NULL;
-	n = READ_ONCE(ka_map_root[key >> (4 * MAP_FANOUT)]);
-	for (level = 1; level < 4 && n; level++)
-		n = READ_ONCE(n->slot[map_index(key, level)]);
-	if (!n)
-		return NULL;
-	c = READ_ONCE(n->slot[map_index(key, 4)]);
-	/* the carrier's last granule may reach past its end */
-	if (c && a - (unsigned long)c >= READ_ONCE(c->size))
-		return NULL;
-	return c;
-}
-
-/* The carrier holding @addr, or NULL; the caller is in an RCU read section. */
-struct ka_carrier *ka_registry_find(const void *addr)
-{
-	struct ka_carrier *c = map_find(addr);
-
-	if (unlikely(READ_ONCE(verify_pointers))) {
-		struct ka_carrier *t = tree_find(addr);
-
+	if (READ_ONCE(verify_pointers)) {
+		t = tree_find(addr);
 		if (t != c && !(!c && READ_ONCE(ka_map_partial)))
 			ka_report("kalloc: pointer %p: the table says carrier %p, the tree %p\n",
 				  addr, c, t);
 		return t;
 	}
-	if (unlikely(!c && READ_ONCE(ka_map_partial)))
-		return tree_find(addr);
-	return c;
-}
-
-/*
- * The block @ptr is the payload of, in whatever state, if @ptr starts a block
- * of a registered carrier; otherwise NULL and the reason in @why. Decided by
- * the registry and the carrier's block-start map, never by bytes before @ptr,
- * which its user may have written. The caller is in an RCU read section.
- */
-struct ka_block *ka_registry_block(const void *ptr, const char **why)
-{
-	struct ka_carrier *c = ka_registry_find(ptr);
-	struct ka_block *b = ka_payload_blk(ptr);
-
-	if (!c) {
-		*why = "not a block kalloc gave out";
-		return NULL;
-	}
-	if ((unsigned long)ptr % KA_UNIT || (void *)b < (void *)ka_crr_first(c) ||
-	    (void *)b >= ka_crr_end(c) ||
-	    (ka_crr_sbc(c) ? b != ka_crr_first(c) : !ka_mbc_is_start(c, b))) {
-		*why = "not the start of a block (an interior pointer, or freed and merged)";
-		return NULL;
-	}
-	return b;
+	return c ? c : tree_find(addr);
 }
 
 /*

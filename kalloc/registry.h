@@ -14,8 +14,96 @@ bool ka_registry_verifying(void);
 void ka_registry_set_verify(bool on);
 void ka_registry_add(struct ka_carrier *c);
 void ka_registry_del(struct ka_carrier *c);
-struct ka_carrier *ka_registry_find(const void *addr);
-struct ka_block *ka_registry_block(const void *ptr, const char **why);
+struct ka_carrier *ka_registry_find_slow(const void *addr, struct ka_carrier *c);
+
+/*
+ * The table (registry.c): the granule number of an address's bits 14..56;
+ * kernel addresses have bits 57..63 set (x86-64 with 4- or 5-level paging,
+ * arm64). A root of 128 entries, then four levels of 512.
+ */
+#define KA_MAP_SHIFT		14
+#define KA_MAP_BITS		43
+#define KA_MAP_FANOUT		9
+#define KA_MAP_ROOT_BITS	(KA_MAP_BITS - 4 * KA_MAP_FANOUT)
+#define KA_MAP_KERNEL		0x7fUL		/* bits 57..63 of a kernel address */
+static_assert(1UL << KA_MAP_SHIFT == KA_CARRIER_ALIGN, "one granule per carrier alignment");
+
+struct ka_map_node {
+	void *slot[1 << KA_MAP_FANOUT];	/* ka_map_node, or ka_carrier at the last level */
+};
+
+extern struct ka_map_node *ka_map_root[1 << KA_MAP_ROOT_BITS];
+extern bool ka_registry_slow;
+
+static inline unsigned long ka_map_key(unsigned long a)
+{
+	return (a >> KA_MAP_SHIFT) & ((1UL << KA_MAP_BITS) - 1);
+}
+
+static inline unsigned int ka_map_index(unsigned long key, int level)
+{
+	return (key >> ((4 - level) * KA_MAP_FANOUT)) & ((1 << KA_MAP_FANOUT) - 1);
+}
+
+/* The table's answer: five loads, and no byte at @addr read. */
+static inline struct ka_carrier *ka_map_find(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, key = ka_map_key(a);
+	struct ka_map_node *n;
+	struct ka_carrier *c;
+
+	if (a >> (KA_MAP_SHIFT + KA_MAP_BITS) != KA_MAP_KERNEL)
+		return NULL;
+	n = READ_ONCE(ka_map_root[key >> (4 * KA_MAP_FANOUT)]);
+	if (n)
+		n = READ_ONCE(n->slot[ka_map_index(key, 1)]);
+	if (n)
+		n = READ_ONCE(n->slot[ka_map_index(key, 2)]);
+	if (n)
+		n = READ_ONCE(n->slot[ka_map_index(key, 3)]);
+	if (!n)
+		return NULL;
+	c = READ_ONCE(n->slot[ka_map_index(key, 4)]);
+	/* the carrier's last granule may reach past its end */
+	if (c && a - (unsigned long)c >= READ_ONCE(c->size))
+		return NULL;
+	return c;
+}
+
+/* The carrier holding @addr, or NULL; the caller is in an RCU read section. */
+static inline struct ka_carrier *ka_registry_find(const void *addr)
+{
+	struct ka_carrier *c = ka_map_find(addr);
+
+	if (unlikely(READ_ONCE(ka_registry_slow)))
+		return ka_registry_find_slow(addr, c);
+	return c;
+}
+
+/*
+ * The block @ptr is the payload of, in whatever state, if @ptr starts a block
+ * of a registered carrier; otherwise NULL and the reason in @why. Decided by
+ * the registry and the carrier's block-start map, never by bytes before @ptr,
+ * which its user may have written. The caller is in an RCU read section.
+ */
+static inline struct ka_block *ka_registry_block(const void *ptr, const char **why)
+{
+	struct ka_carrier *c = ka_registry_find(ptr);
+	struct ka_block *b = ka_payload_blk(ptr);
+
+	if (!c) {
+		*why = "not a block kalloc gave out";
+		return NULL;
+	}
+	if ((unsigned long)ptr % KA_UNIT || (void *)b < (void *)ka_crr_first(c) ||
+	    (void *)b >= ka_crr_end(c) ||
+	    (ka_crr_sbc(c) ? b != ka_crr_first(c) : !ka_mbc_is_start(c, b))) {
+		*why = "not the start of a block (an interior pointer, or freed and merged)";
+		return NULL;
+	}
+	return b;
+}
+
 struct ka_instance *ka_registry_owner(const void *ptr, const char **why);
 
 #endif /* _KALLOC_REGISTRY_H */

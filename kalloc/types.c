@@ -320,20 +320,14 @@ static const char *ka_type_name_of(unsigned int tid)
  * caller to do nothing. Type ids are unique, so the id alone names the type:
  * with a shared carrier pool one carrier may hold blocks of several classes.
  */
-static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
-			   void *caller, bool *cached)
+static bool claim_block(struct ka_type *type, const void *ptr, const char *op, void *caller,
+			bool *cached)
 {
 	const char *why = NULL;
 	unsigned int tid = type->id;
 	struct ka_block *b;
 	bool ok = false;
 
-	/*
-	 * Preemption off is a read-side section of the RCU whose grace period
-	 * a released carrier waits for (plumbing.c), and cheaper to enter than
-	 * rcu_read_lock() with PREEMPT_RCU.
-	 */
-	rcu_read_lock_sched();
 	b = ka_registry_block(ptr, &why);
 	if (b) {
 		bool to_cache = cached && ka_front_takes(&ka_class_states[type->class], b);
@@ -356,13 +350,27 @@ static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op
 		case KA_CLAIM_OTHER_TYPE:
 			ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
 				  type->name, ptr, caller, ka_type_name_of(tid));
-			rcu_read_unlock_sched();
 			return false;
 		}
 	}
 	if (!ok)
 		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr, caller,
 			  why);
+	return ok;
+}
+
+/*
+ * claim_block() in a read-side section of the RCU a released carrier waits
+ * for (plumbing.c): preemption off, cheaper to enter than rcu_read_lock()
+ * with PREEMPT_RCU.
+ */
+static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
+			   void *caller)
+{
+	bool ok;
+
+	rcu_read_lock_sched();
+	ok = claim_block(type, ptr, op, caller, NULL);
 	rcu_read_unlock_sched();
 	return ok;
 }
@@ -401,13 +409,19 @@ void ka_free(struct ka_type *type, const void *ptr)
 		else
 			kfree(ptr);
 	} else {
-		bool cached;
+		struct ka_class_state *cs = &ka_class_states[type->class];
+		unsigned long flags;
+		bool ok, cached;
 
-		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0), &cached))
+		/* The cache's lock is also the read-side section the lookup needs. */
+		ka_front_lock(cs, &flags);
+		ok = claim_block(type, ptr, "ka_free", __builtin_return_address(0), &cached);
+		if (ok && cached)
+			ka_front_free_locked(cs, (void *)ptr);
+		ka_front_unlock(cs, flags);
+		if (!ok)
 			return;
-		if (cached)
-			ka_front_free(&ka_class_states[type->class], (void *)ptr);
-		else
+		if (!cached)
 			ka_cpu_free((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
@@ -433,7 +447,7 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 			return NULL;
 		return ka_kvrealloc(ptr, ka_sys_size(size), gfp);
 	}
-	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0), NULL))
+	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0)))
 		return NULL;
 	if (size > KA_MAX_SIZE) {
 		ka_blk_unclaim(ka_payload_blk(ptr));

@@ -58,18 +58,24 @@ static void free_one_ipi(void *arg)
 	ka_free(o->type, o->p);
 }
 
-/* Takes @pc's lock so its queue cannot drain while we free twice from CPU 1. */
-static long free_twice_while_queued(void *arg)
+static void free_twice_ipi(void *arg)
 {
 	struct one_block *o = arg;
-	struct ka_pcpu *owner = ka_class_states[o->type->class].pcpu[0];
-	unsigned long flags;
 
-	spin_lock_irqsave(&owner->lock, flags);
 	ka_free(o->type, o->p);
 	ka_free(o->type, o->p);
 	o->seen = atomic_read(o->reports);
-	spin_unlock_irqrestore(&owner->lock, flags);
+}
+
+/*
+ * On CPU 0 with preemption off, so its queue cannot drain (its kick work
+ * cannot run): CPU 1 frees the block twice, from an IPI.
+ */
+static long free_twice_while_queued(void *arg)
+{
+	preempt_disable();
+	smp_call_function_single(1, free_twice_ipi, arg, 1);
+	preempt_enable();
 	return 0;
 }
 
@@ -121,7 +127,7 @@ static void double_free_while_queued(struct kunit *test)
 	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
 
 	count_reports_anywhere(test, o);
-	KUNIT_ASSERT_EQ(test, work_on_cpu(1, free_twice_while_queued, o), 0L);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, free_twice_while_queued, o), 0L);
 	KUNIT_EXPECT_EQ(test, o->seen, 1L);
 	expect_freed_once(test, o, base);
 	KUNIT_EXPECT_EQ(test, atomic_read(o->reports), 1);

@@ -65,6 +65,11 @@ static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
 	__atomic_fetch_and(w, ~bits, __ATOMIC_RELAXED);
 }
 
+static inline void ka_word_add(unsigned long *w, unsigned long delta)
+{
+	__atomic_fetch_add(w, delta, __ATOMIC_RELAXED);
+}
+
 static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
 {
 	return __atomic_compare_exchange_n(w, old, new, false, __ATOMIC_SEQ_CST,
