@@ -274,13 +274,16 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 {
 	int g, cpu, clean;
 
-	/* The front caches first: what they hold goes back through the queues below. */
+	/*
+	 * No new user first; then the front caches, whose blocks go back through
+	 * the queues drained below.
+	 */
 	for (g = 0; g < n; g++) {
+		groups[g]->enabled = false;
 		ka_front_flush_everywhere(groups[g]);
 		ka_front_group_exit(groups[g]);
 	}
 	for (g = 0; g < n; g++) {
-		groups[g]->enabled = false;
 		if (groups[g]->pcpu)
 			for_each_possible_cpu(cpu)
 				if (groups[g]->pcpu[cpu])
