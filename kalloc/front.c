@@ -179,9 +179,11 @@ EXPORT_SYMBOL_IF_KUNIT(ka_front_refill_count);
 unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
 			   unsigned int blk, void **out, unsigned int n)
 {
-	unsigned int got = 0;
+	unsigned int got;
 	void *ptr;
 
+	/* As many as one free block gives at once, then one by one. */
+	got = ka_inst_alloc_run(inst, blk, KA_F_CACHED, out, n);
 	while (got < n) {
 		ptr = ka_inst_alloc_tagged(inst, blk - sh->overhead, 0, 0,
 					   GFP_NOWAIT | __GFP_NOWARN);

@@ -333,6 +333,57 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
 	return mbc_take(inst, c, b, blk, tid, origin);
 }
 
+/*
+ * Up to @n blocks of exactly @blk bytes, untyped and with @state (e.g.
+ * KA_F_CACHED) in their headers, carved one after the other from the free
+ * block a single allocation of @blk would take: one index removal and one
+ * insertion for all of them. How many are in @out (0 when that block cannot
+ * be cut to @blk exactly; the caller then allocates one by one).
+ */
+unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned long state,
+			       void **out, unsigned int n)
+{
+	struct ka_block *b = inst->strat->find(inst->idx, blk), *cur;
+	unsigned int got = 0;
+	struct ka_carrier *c;
+	size_t left;
+	bool last;
+
+	if (!b || !n)
+		return 0;
+	left = ka_blk_size(b);
+	if (left != blk && left - blk < inst->min_block)
+		return 0;
+	c = ka_blk_carrier(b);
+	inst->strat->remove(inst->idx, c, b);
+	last = ka_blk_last(b);
+	cur = b;
+	/* a free block's neighbours are allocated: no carved block has PREV_FREE */
+	while (got < n && (left == blk || (left > blk && left - blk >= inst->min_block))) {
+		left -= blk;
+		ka_blk_set(cur, c, blk, state | (!left && last ? KA_F_LAST : 0));
+		if (cur != b)
+			ka_mbc_mark_start(c, cur);
+		account_block(inst, c, blk, true);
+		write_tag(inst, cur, 0);
+		out[got++] = ka_blk_payload(cur);
+		cur = ka_blk_next(cur);
+	}
+	if (left) {
+		/* the block after the rest still has PREV_FREE: @b was free */
+		ka_blk_make_free(cur, c, left, last ? KA_F_LAST : 0);
+		ka_mbc_mark_start(c, cur);
+		inst->strat->insert(inst->idx, c, cur);
+	} else if (!last) {
+		ka_blk_clear_flag(cur, KA_F_PREV_FREE);
+	}
+	inst->st.alloc_calls += got;
+	inst->abandon_holdoff = min(inst->abandon_holdoff + got * KA_HOLDOFF_ALLOC,
+				    KA_HOLDOFF_MAX);
+	return got;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_run);
+
 /* Turn allocated block @b free, merged with free neighbours; returns the result, unindexed. */
 static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
 				 struct ka_block *b)

@@ -130,6 +130,8 @@ static inline void *ka_inst_alloc_tid(struct ka_instance *inst, size_t size, uns
 }
 
 void ka_inst_free(struct ka_instance *inst, void *ptr);
+unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned long state,
+			       void **out, unsigned int n);
 
 /* An untyped block (type id 0). */
 static inline void *ka_inst_alloc(struct ka_instance *inst, size_t size, gfp_t gfp)

@@ -533,7 +533,62 @@ static void af_only_head(struct kunit *test)
 	KA_EXPECT_CONSISTENT(test, inst);
 }
 
+/*
+ * A run of blocks carved from one free block (a front cache's fill): exact
+ * sizes, one after the other where a single allocation would have gone,
+ * cached state, counted, and an instance the checker finds whole, also once
+ * they are freed again and when the free block is used up exactly.
+ */
+static void alloc_run_carves_one_free_block(struct kunit *test)
+{
+	struct ka_params p;
+	struct ka_instance *inst;
+	void *out[16], *single;
+	unsigned int n, i;
+	u64 blocks;
+
+	ka_test_params(&p, KA_AS_BF);
+	inst = &ka_test_inst_new(test, &p)->inst;
+	single = ka_inst_alloc(inst, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, single);
+	ka_inst_free(inst, single);		/* where a single 112-byte block goes */
+	blocks = inst->st.mbc.blocks.cur;
+	n = ka_inst_alloc_run(inst, 112, KA_F_CACHED, out, ARRAY_SIZE(out));
+	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(out));
+	KUNIT_EXPECT_PTR_EQ(test, out[0], single);
+	for (i = 0; i < n; i++) {
+		struct ka_block *b = ka_payload_blk(out[i]);
+
+		KUNIT_EXPECT_EQ(test, ka_blk_size(b), 112UL);
+		KUNIT_EXPECT_TRUE(test, ka_blk_cached(b));
+		KUNIT_EXPECT_EQ(test, ka_blk_tid(b), 0U);
+		if (i)
+			KUNIT_EXPECT_PTR_EQ(test, out[i], (char *)out[i - 1] + 112);
+	}
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.blocks.cur, blocks + n);
+	KA_EXPECT_CONSISTENT(test, inst);
+	for (i = 0; i < n; i++)
+		ka_inst_free(inst, out[i]);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.blocks.cur, blocks);
+	KA_EXPECT_CONSISTENT(test, inst);
+
+	/* a free block of exactly 3 such blocks between two allocated ones */
+	for (i = 0; i < 5; i++)
+		out[i] = ka_inst_alloc(inst, 100, GFP_KERNEL);
+	for (i = 1; i < 4; i++)
+		ka_inst_free(inst, out[i]);
+	n = ka_inst_alloc_run(inst, 112, 0, out + 5, 8);
+	KUNIT_EXPECT_EQ(test, n, 3U);
+	KUNIT_EXPECT_PTR_EQ(test, out[5], out[1]);
+	KA_EXPECT_CONSISTENT(test, inst);
+	for (i = 0; i < 8; i++)
+		if (i != 1 && i != 2 && i != 3)
+			ka_inst_free(inst, out[i]);
+	KA_EXPECT_CONSISTENT(test, inst);
+}
+
 static struct kunit_case instance_cases[] = {
+	KUNIT_CASE(alloc_run_carves_one_free_block),
 	KUNIT_CASE(carrier_growth),
 	KUNIT_CASE(segment_limits),
 	KUNIT_CASE(sbct_routing),
