@@ -37,6 +37,13 @@ struct ka_type_totals {
 	u64 failed;
 };
 
+/*
+ * Flags kalloc refuses: it has no DMA zones, and no per-object memory cgroup
+ * charging (carriers are shared by the blocks of every cgroup).
+ */
+#define KA_GFP_REFUSED	(__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT)
+extern atomic_t ka_alloc_failure_warnings;
+
 const char *ka_class_name(enum ka_class class);
 char ka_class_letter(enum ka_class class);
 void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out);

@@ -231,6 +231,12 @@ static void ka_count(struct ka_type *type, void *ptr)
 static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
 				unsigned long origin)
 {
+	if (unlikely(gfp & KA_GFP_REFUSED)) {
+		ka_report("kalloc: %s(%s) from %pS: gfp %pGg asks for %s, which kalloc lacks\n",
+			  op, type->name, (void *)origin, &gfp,
+			  gfp & __GFP_ACCOUNT ? "memory cgroup accounting" : "a DMA zone");
+		return false;
+	}
 	if (gfpflags_allow_blocking(gfp) && (in_interrupt() || irqs_disabled())) {
 		ka_report("kalloc: %s(%s) from %pS: gfp %pGg may sleep, but the caller is in %s\n",
 			  op, type->name, (void *)origin, &gfp,
@@ -239,6 +245,25 @@ static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
 	}
 	might_alloc(gfp);
 	return true;
+}
+
+/*
+ * kmalloc users expect to hear of a failure, as the page allocator's
+ * warning tells them, unless they passed __GFP_NOWARN: a line naming the
+ * type, the size and the caller, ratelimited. A request kalloc never serves
+ * (0 bytes, above KA_MAX_SIZE) is refused silently, as documented.
+ */
+atomic_t ka_alloc_failure_warnings = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(ka_alloc_failure_warnings);
+
+static void ka_warn_failed(struct ka_type *type, size_t size, gfp_t gfp, const char *op,
+			   unsigned long origin)
+{
+	if ((gfp & __GFP_NOWARN) || !size || size > KA_MAX_SIZE)
+		return;
+	atomic_inc(&ka_alloc_failure_warnings);
+	pr_warn_ratelimited("%s(%s) of %zu bytes from %pS failed, gfp %pGg\n", op, type->name,
+			    size, (void *)origin, &gfp);
 }
 
 /*
@@ -280,6 +305,8 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 	else
 		ptr = ka_sys_alloc(size, gfp);
 	ka_count(type, ptr);
+	if (unlikely(!ptr))
+		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
 	return ptr;
 }
 
@@ -430,6 +457,8 @@ EXPORT_SYMBOL_GPL(ka_free);
 
 void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 {
+	void *new;
+
 	if (!ptr)
 		return ka_alloc_from(type, size, gfp, _RET_IP_);
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
@@ -453,7 +482,10 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 		ka_blk_unclaim(ka_payload_blk(ptr));
 		return NULL;
 	}
-	return ka_cpu_realloc(&ka_class_states[type->class], ptr, size, ka_gfp_for_size(size, gfp));
+	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size, ka_gfp_for_size(size, gfp));
+	if (unlikely(!new))
+		ka_warn_failed(type, size, gfp, "ka_realloc", _RET_IP_);
+	return new;
 }
 EXPORT_SYMBOL_GPL(ka_realloc);
 

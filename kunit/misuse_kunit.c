@@ -339,6 +339,39 @@ static void verify_pointers_agrees(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/*
+ * As kmalloc users expect: flags kalloc cannot honour (DMA zones, memory
+ * cgroup accounting) are refused with a report, and a failure is told in
+ * the log unless __GFP_NOWARN, while invalid sizes stay silent.
+ */
+static void gfp_as_kmalloc_users_expect(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_gfp", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	struct ka_type_totals sum;
+	int warned;
+
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 64, GFP_KERNEL | __GFP_DMA));
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 64, GFP_KERNEL | __GFP_DMA32));
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 64, GFP_KERNEL_ACCOUNT));
+	KUNIT_EXPECT_EQ(test, *reports, 3);
+	ka_type_sum(t, &sum);
+	KUNIT_EXPECT_EQ(test, sum.failed, 3ULL);
+	KUNIT_EXPECT_EQ(test, sum.allocs, 0ULL);
+
+	/* 256 MiB without sleeping: neither the page allocator nor kmalloc has it */
+	warned = atomic_read(&ka_alloc_failure_warnings);
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 256UL << 20, GFP_ATOMIC | __GFP_NOWARN));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned);
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 256UL << 20, GFP_ATOMIC));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned + 1);
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, ka_alloc(t, KA_MAX_SIZE + 1, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned + 1);
+	KUNIT_EXPECT_EQ(test, *reports, 3);
+	ka_test_expect_all_consistent(test);
+}
+
 static void class_enable(void *cls)
 {
 	WRITE_ONCE(ka_class_states[(uintptr_t)cls].enabled, true);
@@ -488,6 +521,7 @@ static void unloaded_origin_has_no_address(struct kunit *test)
 
 static struct kunit_case misuse_cases[] = {
 	KUNIT_CASE(verify_pointers_agrees),
+	KUNIT_CASE(gfp_as_kmalloc_users_expect),
 	KUNIT_CASE(double_free_while_queued),
 	KUNIT_CASE(owner_free_after_remote_free),
 	KUNIT_CASE(owner_realloc_after_remote_free),
