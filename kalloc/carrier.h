@@ -138,6 +138,12 @@ static inline void *ka_crr_end(const struct ka_carrier *c)
 	return (char *)ka_crr_first(c) + room;
 }
 
+/* The source's name, as the views and trace events give it. */
+static inline const char *ka_crr_src_name(const struct ka_carrier *c)
+{
+	return c->src == KA_SRC_SEG ? "seg" : "sys";
+}
+
 static inline bool ka_crr_sbc(const struct ka_carrier *c)
 {
 	return c->flags & KA_CRR_SBC;

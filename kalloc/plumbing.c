@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "pool.h"
 #include "registry.h"
+#include "trace.h"
 
 /* A carrier that may sleep is made with the instance unlocked. */
 static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,
@@ -95,6 +96,8 @@ static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
 {
 	ka_pool_carrier_init(c);
 	ka_registry_add(c);
+	trace_ka_carrier_create(c, c->size, ka_crr_src_name(c), ka_crr_sbc(c),
+				ka_pcpu_of(inst)->cpu);
 }
 
 /* Only the owner gives a carrier back, only when it employs it, and it should be empty. */
@@ -105,6 +108,8 @@ static void pcpu_carrier_destroying(struct ka_instance *inst, struct ka_carrier 
 	if (c->used_blocks)
 		ka_pcpu_of(inst)->released_nonempty++;
 	ka_registry_del(c);
+	trace_ka_carrier_destroy(c, c->size, ka_crr_src_name(c), ka_crr_sbc(c),
+				 ka_pcpu_of(inst)->cpu);
 }
 
 static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)

@@ -33,6 +33,7 @@
 
 #include "layer.h"
 #include "pool.h"
+#include "trace.h"
 
 struct ka_pool ka_pools[KA_NR_POOLS];
 EXPORT_SYMBOL_IF_KUNIT(ka_pools);
@@ -177,6 +178,7 @@ void ka_pool_abandon(struct ka_instance *inst, struct ka_carrier *c)
 	else if (!(old & KA_EMP_HOME))
 		send_home(c);
 	pc->mg.calls.abandoned++;
+	trace_ka_carrier_abandon(c, c->size, ka_crr_src_name(c), false, pc->cpu);
 }
 
 void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c)
@@ -202,6 +204,7 @@ static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 	unpool(pc, c);
 	ka_inst_mbc_attach(&pc->inst, c);
 	pc->mg.calls.fetched++;
+	trace_ka_carrier_fetch(c, c->size, ka_crr_src_name(c), false, pc->cpu);
 	return true;
 }
 

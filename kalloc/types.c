@@ -25,6 +25,7 @@
 #include "internal.h"
 #include "pages.h"
 #include "registry.h"
+#include "trace.h"
 
 static LIST_HEAD(ka_types);
 static DEFINE_MUTEX(ka_types_lock);
@@ -307,6 +308,10 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 	ka_count(type, ptr);
 	if (unlikely(!ptr))
 		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
+	else if (trace_ka_alloc_enabled())
+		trace_ka_alloc(origin, ptr, size, ka_class_enabled(type->class) ?
+			       ka_inst_usable_size(ptr) : ka_sys_size(size), gfp, type->name,
+			       ka_class_name(type->class), numa_mem_id());
 	return ptr;
 }
 
@@ -448,6 +453,7 @@ void ka_free(struct ka_type *type, const void *ptr)
 		ka_front_unlock(cs, flags);
 		if (!ok)
 			return;
+		trace_ka_free(_RET_IP_, ptr, type->name, cached);
 		if (!cached)
 			ka_cpu_free((void *)ptr);
 	}
