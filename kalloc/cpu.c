@@ -54,17 +54,14 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 	if (!ptr && size && size <= KA_MAX_REQUEST && ka_remote_drain(pc, KA_DRAIN_ON_FAILURE))
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
 	ka_pcpu_unlock(pc);
-	if (ptr && (gfp & __GFP_ZERO))
+	if (!ptr)
+		return NULL;
+	ka_debug_give(ptr, size, gfp);
+	if (gfp & __GFP_ZERO)
 		memset(ptr, 0, size);
 	return ptr;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
-
-void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
-		   gfp_t gfp)
-{
-	return ka_front_alloc(&ka_class_states[cls], size, tid, origin, gfp);
-}
 
 /*
  * Frees @ptr in @pc, which the caller has locked, if @pc employs its carrier;
@@ -124,6 +121,7 @@ static void lock_local(struct ka_pcpu *pc, unsigned long flags)
 	spin_lock(&pc->lock);
 	pc->irqflags = flags;
 	pc->locked = true;
+	ka_debug_own_begin();
 }
 
 void ka_cpu_free(void *ptr)
@@ -132,6 +130,7 @@ void ka_cpu_free(void *ptr)
 	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
 	unsigned long flags = 0;
 
+	ka_debug_take(ptr);
 	pin_cpu(&flags);
 	if (pc->cpu == smp_processor_id()) {
 		lock_local(pc, flags);
@@ -166,8 +165,13 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 		lock_local(pc, flags);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) == &pc->inst && !(emp & KA_EMP_IN_POOL)) {
+			size_t had = ka_inst_usable_size(ptr);
+
 			new = ka_inst_resize(&pc->inst, ptr, size, gfp);
 			if (new != KA_RESIZE_MOVE && new != KA_RESIZE_MAY_MOVE) {
+				/* in place or moved under the lock, before anyone may reuse @ptr */
+				if (new)
+					ka_debug_resized(ptr, had, new, size);
 				if (new == ptr || !new)
 					ka_blk_unclaim(ka_payload_blk(ptr));
 				ka_pcpu_unlock(pc);
@@ -270,7 +274,7 @@ static bool any_queued(struct ka_class_state *const *groups, int n)
  * instance), every carrier goes back to its owner, and only then are the
  * instances destroyed, each giving back what it owns.
  */
-static void groups_teardown(struct ka_class_state *const *groups, int n)
+static void teardown(struct ka_class_state *const *groups, int n)
 {
 	int g, cpu, clean;
 
@@ -333,6 +337,14 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 	}
 }
 
+/* Walks every carrier's free blocks and queues: kalloc's own work (debug.h). */
+static void groups_teardown(struct ka_class_state *const *groups, int n)
+{
+	ka_debug_own_begin();
+	teardown(groups, n);
+	ka_debug_own_end();
+}
+
 int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
 		      struct ka_pool *pool)
 {
@@ -345,7 +357,9 @@ int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct
 	if (!cs->pcpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
+		ka_debug_own_begin();	/* a first carrier's free block goes into its tree */
 		err = pcpu_create(cs, cpu);
+		ka_debug_own_end();
 		if (err) {
 			pr_err("%s instance of CPU %d: error %d\n", ka_class_name(cls), cpu, err);
 			groups_teardown(&cs, 1);

@@ -15,6 +15,7 @@
 
 #include "front.h"
 #include "instance.h"
+#include "debug.h"
 #include "options.h"
 #include "seg.h"
 #include "sys.h"
@@ -112,6 +113,7 @@ static inline void ka_pcpu_lock(struct ka_pcpu *pc)
 	spin_lock_irqsave(&pc->lock, flags);
 	pc->irqflags = flags;
 	pc->locked = true;
+	ka_debug_own_begin();
 }
 
 static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
@@ -119,6 +121,7 @@ static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
 {
 	unsigned long flags = pc->irqflags;
 
+	ka_debug_own_end();
 	pc->locked = false;
 	spin_unlock_irqrestore(&pc->lock, flags);
 }
@@ -148,6 +151,7 @@ static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
 	spin_lock(&pc->lock);
 	pc->irqflags = flags;
 	pc->locked = true;
+	ka_debug_own_begin();
 	return pc;
 }
 
@@ -174,8 +178,6 @@ void ka_cpu_group_exit(struct ka_class_state *cs);
 void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 		      unsigned long origin, gfp_t gfp);
 
-void *ka_cpu_alloc(enum ka_class cls, size_t size, unsigned int tid, unsigned long origin,
-		   gfp_t gfp);
 void ka_cpu_free(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
@@ -272,6 +274,7 @@ static inline void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsig
 	if (unlikely(!ptr))
 		return ka_front_refill(cs, blk, size, tid, origin, gfp);
 	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+	ka_debug_give(ptr, size, gfp);
 	if (gfp & __GFP_ZERO)
 		memset(ptr, 0, size);
 	return ptr;

@@ -22,6 +22,7 @@
 #include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/jiffies.h>
+#include <linux/kmemleak.h>
 
 #include "compat.h"
 #include "cpu.h"
@@ -178,6 +179,7 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 	}
 	if (!ptr)	/* the instance path drains everything queued before it gives up */
 		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+	ka_debug_give(ptr, size, gfp);
 	if (gfp & __GFP_ZERO)
 		memset(ptr, 0, size);
 	return ptr;
@@ -209,6 +211,7 @@ void ka_front_free_locked(struct ka_class_state *cs, void *ptr)
 	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
 	struct ka_pcpu_front *pf = this_cpu_ptr(cs->front);
 
+	ka_debug_take(ptr);
 	if (unlikely(!ka_front_push(&pf->f, blk, ptr)))
 		free_make_room(cs, pf, blk, ptr);
 	/* queue_delayed_work_on() may be called with the cache held */
@@ -353,6 +356,12 @@ int ka_front_group_init(struct ka_class_state *cs)
 	cs->front = alloc_percpu(struct ka_pcpu_front);
 	if (!cs->front)
 		return -ENOMEM;
+	/*
+	 * The caches hold only blocks their users gave back, which are no
+	 * kmemleak objects (debug.h); a popped slot keeps a stale pointer to a
+	 * block handed out since, which would hide its leak if scanned.
+	 */
+	kmemleak_free_percpu(cs->front);
 	for_each_possible_cpu(cpu) {
 		local_lock_init(&per_cpu_ptr(cs->front, cpu)->lock);
 		ka_front_init(&per_cpu_ptr(cs->front, cpu)->f);

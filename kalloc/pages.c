@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kmemleak.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
@@ -78,6 +79,8 @@ void *ka_vmem_alloc(size_t size, int node, gfp_t gfp)
 		base = __vmalloc(size + KA_CARRIER_ALIGN, vgfp);
 	if (!base)
 		return NULL;
+	/* kmemleak knows the blocks in it, not the carrier (debug.h) */
+	kmemleak_free(base);
 	mem = PTR_ALIGN(base + sizeof(void *), KA_CARRIER_ALIGN);
 	((void **)mem)[-1] = base;
 	return mem;

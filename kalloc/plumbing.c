@@ -12,6 +12,7 @@
 
 #include "cpu.h"
 #include "internal.h"
+#include "debug.h"
 #include "pool.h"
 #include "registry.h"
 #include "trace.h"
@@ -95,6 +96,7 @@ static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
 static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
 {
 	ka_pool_carrier_init(c);
+	ka_kasan_carrier_new(c);
 	ka_registry_add(c);
 	trace_ka_carrier_create(c, c->size, ka_crr_src_name(c), ka_crr_sbc(c),
 				ka_pcpu_of(inst)->cpu);
@@ -108,6 +110,7 @@ static void pcpu_carrier_destroying(struct ka_instance *inst, struct ka_carrier 
 	if (c->used_blocks)
 		ka_pcpu_of(inst)->released_nonempty++;
 	ka_registry_del(c);
+	ka_kasan_carrier_gone(c);
 	trace_ka_carrier_destroy(c, c->size, ka_crr_src_name(c), ka_crr_sbc(c),
 				 ka_pcpu_of(inst)->cpu);
 }

@@ -333,12 +333,14 @@ void ka_pool_rehome(struct ka_pcpu *pc)
 	LIST_HEAD(foreign);
 
 	spin_lock_irqsave(&pc->lock, flags);
+	ka_debug_own_begin();
 	list_for_each_entry_safe(c, next, &pc->inst.mbcs, link) {
 		if (c->home == &pc->inst)
 			continue;
 		ka_inst_mbc_detach(&pc->inst, c);
 		list_add_tail(&c->link, &foreign);
 	}
+	ka_debug_own_end();
 	spin_unlock_irqrestore(&pc->lock, flags);
 	list_for_each_entry_safe(c, next, &foreign, link) {
 		struct ka_pcpu *owner = owner_of(c);

@@ -127,9 +127,13 @@ static void kick_work(struct work_struct *work)
 /* Send @ptr home to @pc without touching its lock. */
 void ka_remote_push(struct ka_pcpu *pc, void *ptr)
 {
+	bool first;
+
 	atomic64_inc(&pc->rq.queued);
-	if (llist_add(ptr, &pc->rq.blocks) ||
-	    atomic_inc_return(&pc->rq.pushes) % KA_KICK_EVERY == 0)
+	ka_debug_own_begin();
+	first = llist_add(ptr, &pc->rq.blocks);
+	ka_debug_own_end();
+	if (first || atomic_inc_return(&pc->rq.pushes) % KA_KICK_EVERY == 0)
 		ka_cpu_kick(pc);
 }
 
@@ -141,12 +145,15 @@ void ka_remote_push(struct ka_pcpu *pc, void *ptr)
 void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct llist_node *last,
 			  unsigned int n)
 {
+	bool was_empty;
 	int before;
 
 	atomic64_add(n, &pc->rq.queued);
 	before = atomic_fetch_add(n, &pc->rq.pushes);
-	if (llist_add_batch(first, last, &pc->rq.blocks) ||
-	    before / KA_KICK_EVERY != (before + (int)n) / KA_KICK_EVERY)
+	ka_debug_own_begin();
+	was_empty = llist_add_batch(first, last, &pc->rq.blocks);
+	ka_debug_own_end();
+	if (was_empty || before / KA_KICK_EVERY != (before + (int)n) / KA_KICK_EVERY)
 		ka_cpu_kick(pc);
 }
 

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/kmemleak.h>
 #include <linux/slab.h>
 
 #include "pages.h"
@@ -41,6 +42,8 @@ static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 			kfree(mem);
 			mem = NULL;
 		}
+		/* kmemleak knows the blocks in it, not the carrier (debug.h) */
+		kmemleak_free(mem);
 	}
 	if (!mem)
 		mem = ka_vmem_alloc(size, h->node, gfp);

@@ -87,11 +87,11 @@ static void free_then_alloc_reuses(struct kunit *test)
 	work_on_cpu(cpu, fb_free, b);
 	after = front_of(KA_CLASS_STD, cpu);
 	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks + 1);
-	KUNIT_EXPECT_TRUE(test, ka_blk_cached(ka_payload_blk(first)));
+	KUNIT_EXPECT_TRUE(test, ka_test_blk_cached(first));
 	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
 	KUNIT_EXPECT_PTR_EQ(test, b->p[0], first);	/* the newest block first */
-	KUNIT_EXPECT_FALSE(test, ka_blk_cached(ka_payload_blk(first)));
-	KUNIT_EXPECT_EQ(test, ka_ptr_tid(first), b->type->id);
+	KUNIT_EXPECT_FALSE(test, ka_test_blk_cached(first));
+	KUNIT_EXPECT_EQ(test, ka_test_blk_tid(first), b->type->id);
 	after = front_of(KA_CLASS_STD, cpu);
 	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks);
 	work_on_cpu(cpu, fb_free, b);
@@ -197,7 +197,7 @@ static void wrong_type_free_into_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *reports, 1);
 	after = front_of(KA_CLASS_STD, cpu);
 	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks);
-	KUNIT_EXPECT_FALSE(test, ka_blk_cached(ka_payload_blk(b->p[0])));
+	KUNIT_EXPECT_FALSE(test, ka_test_blk_cached(b->p[0]));
 	KUNIT_EXPECT_EQ(test, *(u8 *)b->p[0], 0x5a);
 	work_on_cpu(cpu, fb_free, b);
 	KUNIT_EXPECT_EQ(test, *reports, 1);
@@ -527,7 +527,7 @@ static void fixed_size_type(struct kunit *test)
 	/* ka_alloc() gets an object of the type's size, never a larger request */
 	p = ka_alloc(r->type, 40, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_EQ(test, ka_blk_size(ka_payload_blk(p)), (size_t)blk);
+	KUNIT_EXPECT_EQ(test, ka_test_blk_size(p), (size_t)blk);
 	ka_free(r->type, p);
 	reports = ka_test_expect_reports(test);
 	KUNIT_EXPECT_NULL(test, ka_alloc(r->type, 73, GFP_KERNEL));

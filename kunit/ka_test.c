@@ -148,7 +148,6 @@ void ka_test_expect_all_consistent(struct kunit *test)
 {
 	enum ka_class cls;
 	struct ka_check chk;
-	unsigned long flags;
 	int cpu;
 
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
@@ -158,9 +157,9 @@ void ka_test_expect_all_consistent(struct kunit *test)
 			struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
 			unsigned int bad;
 
-			spin_lock_irqsave(&pc->lock, flags);
+			ka_pcpu_lock(pc);	/* with kalloc's own view of its blocks */
 			bad = ka_check_instance(&pc->inst, &chk);
-			spin_unlock_irqrestore(&pc->lock, flags);
+			ka_pcpu_unlock(pc);
 			KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "%s/%d: %s", ka_class_name(cls), cpu,
 					    chk.first);
 		}
@@ -212,4 +211,37 @@ u64 ka_test_pcpu_blocks(struct ka_pcpu *pc)
 	n = pc->inst.st.mbc.blocks.cur + pc->inst.st.sbc.blocks.cur;
 	spin_unlock_irqrestore(&pc->lock, flags);
 	return n;
+}
+
+unsigned long ka_test_peek(const void *addr)
+{
+	return READ_ONCE(*(const unsigned long *)addr);
+}
+
+bool ka_test_blk_cached(const void *p)
+{
+	return ka_blk_cached(ka_payload_blk(p));
+}
+
+size_t ka_test_blk_size(const void *p)
+{
+	return ka_blk_size(ka_payload_blk(p));
+}
+
+unsigned int ka_test_blk_tid(const void *p)
+{
+	return ka_ptr_tid(p);
+}
+
+void *ka_test_front_alloc(struct ka_class_state *cs, size_t size)
+{
+	return ka_front_alloc(cs, size, 0, 0, GFP_KERNEL);
+}
+
+bool ka_test_claim_cached(struct ka_class_state *cs, void *p)
+{
+	struct ka_block *b = ka_payload_blk(p);
+	unsigned int tid = 0;
+
+	return ka_front_takes(cs, b) && ka_blk_claim_to(b, &tid, KA_F_CACHED) == KA_CLAIMED;
 }

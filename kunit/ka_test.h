@@ -57,4 +57,18 @@ ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
 /* Reads every statistics file once; the number that could not be read. */
 int ka_test_read_all_stats(char *buf, size_t len);
 
+/*
+ * Block headers are poisoned under KASAN (kalloc/kasan.h): suites read them
+ * through these, which are built without instrumentation as kalloc is.
+ */
+unsigned long ka_test_peek(const void *addr);
+bool ka_test_blk_cached(const void *p);
+size_t ka_test_blk_size(const void *p);
+unsigned int ka_test_blk_tid(const void *p);
+struct ka_class_state;
+/* ka_front_alloc() (inline, writes the header) for untyped blocks of @cs. */
+void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);
+/* Moves allocated block @p to the cached state if @cs's front cache takes it. */
+bool ka_test_claim_cached(struct ka_class_state *cs, void *p);
+
 #endif /* _KA_TEST_H */

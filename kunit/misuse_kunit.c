@@ -286,7 +286,7 @@ static void forged_interior_pointer(struct kunit *test)
 	}
 	KUNIT_ASSERT_LT(test, n, (int)ARRAY_SIZE(held));
 	memset(p, 0x77, 256);
-	p[1] = p[-1];			/* a copy of the block's header word */
+	p[1] = ka_test_peek(p - 1);	/* a copy of the block's header word */
 	ka_free(t, p + 2);
 	KUNIT_EXPECT_EQ(test, *reports, 1);
 	KUNIT_EXPECT_NULL(test, ka_realloc(t, p + 2, 64, GFP_KERNEL));

@@ -58,18 +58,14 @@ static struct group *new_group(struct kunit *test, unsigned int acul)
 static void *g_alloc(struct group *g, size_t size)
 {
 	if (g->front)
-		return ka_front_alloc(&g->cs, size, 0, 0, GFP_KERNEL);
+		return ka_test_front_alloc(&g->cs, size);
 	return ka_cpu_alloc_in(&g->cs, size, 0, 0, GFP_KERNEL);
 }
 
 /* As ka_free() does: claim the block, then into this CPU's cache or to its employer. */
 static void g_free(struct group *g, void *p)
 {
-	struct ka_block *b = ka_payload_blk(p);
-	unsigned int tid = 0;
-
-	if (g->front && ka_front_takes(&g->cs, b) &&
-	    ka_blk_claim_to(b, &tid, KA_F_CACHED) == KA_CLAIMED)
+	if (g->front && ka_test_claim_cached(&g->cs, p))
 		ka_front_free(&g->cs, p);
 	else
 		ka_cpu_free(p);
@@ -143,16 +139,15 @@ static long carriers_alive(struct group *g)
 static void expect_group_consistent(struct kunit *test, struct group *g)
 {
 	struct ka_check chk;
-	unsigned long flags;
 	unsigned int bad;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct ka_pcpu *pc = g->cs.pcpu[cpu];
 
-		spin_lock_irqsave(&pc->lock, flags);
+		ka_pcpu_lock(pc);	/* with kalloc's own view of its blocks */
 		bad = ka_check_instance(&pc->inst, &chk);
-		spin_unlock_irqrestore(&pc->lock, flags);
+		ka_pcpu_unlock(pc);
 		KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "CPU %d: %s", cpu, chk.first);
 		KUNIT_EXPECT_EQ_MSG(test, pc->released_nonempty, 0ULL, "CPU %d", cpu);
 	}

@@ -23,6 +23,8 @@ fail_early() {
 	fail_early "modules do not build against the test kernel"
 "$KALLOC_ROOT/scripts/build-modules.sh" 6.1 >/dev/null ||
 	fail_early "modules do not build against Debian's 6.1 headers"
+KALLOC_FLAVOR=rt "$KALLOC_ROOT/scripts/build-modules.sh" 6.12 >/dev/null ||
+	fail_early "modules do not build against the PREEMPT_RT test kernel"
 
 "$KALLOC_ROOT/scripts/style.sh"
 style_rc=$?
@@ -38,17 +40,54 @@ start=$SECONDS
 vm_rc=$?
 note "guest finished with status $vm_rc after $((SECONDS - start))s; console: $out/console.log"
 
-# Memory exhaustion needs a guest of its own, small, so that loops end soon.
+# Memory exhaustion needs a guest of its own, small, so that loops end soon;
+# without kmemleak, whose own records fail there and turn it off with a warning.
 note "booting a 512 MiB guest: allocation until failure with each driver's flags"
 start=$SECONDS
 "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/exhaust" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
-	--cpus 2 --mem 512 --modules-dir "$KALLOC_BUILD/obj-6.12" \
+	--cpus 2 --mem 512 --append kmemleak=off --modules-dir "$KALLOC_BUILD/obj-6.12" \
 	"$KALLOC_BUILD/obj-6.12/kalloc_exhaust_kunit.ko"
 note "exhaustion guest finished with status $? after $((SECONDS - start))s"
 python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/exhaust/console.log" \
 	--expect "$KALLOC_ROOT"/kunit/exhaust/*.c --json "$out/exhaust/results.json" \
 	--group "$out/group-exhaust.json" >"$out/exhaust/judge.txt"
 sed 's/^/  exhaust: /' "$out/exhaust/judge.txt"
+
+# KASAN's and kmemleak's view and the trace events, in a guest of their own on
+# each test kernel: a provoked KASAN report turns lockdep off for the rest
+# of the boot. ktap.py excuses exactly the reports the cases bracket; the
+# guest script's checks (scripts/guest-debug.sh) are counted beside them.
+debug_guest() {	# flavor, modules dir, out dir
+	local flavor=$1 mods=$2 dir=$3 start=$SECONDS
+	note "booting the debugging tools' guest ($flavor kernel): KASAN, kmemleak, trace events"
+	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
+		--timeout "${KALLOC_VM_TIMEOUT:-900}" --append kasan_multi_shot \
+		--modules-dir "$mods" "$mods/kalloc_debug_kunit.ko" \
+		--script "$KALLOC_ROOT/scripts/guest-debug.sh"
+	note "debugging tools' guest ($flavor) finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" --expected-reports \
+		--expect "$KALLOC_ROOT"/kunit/debug/*.c --group "$out/group-debug-$flavor.json" \
+		>"$dir/judge.txt"
+	sed "s/^/  debug ($flavor): /" "$dir/judge.txt"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$dir/console.log" KALLOC-DEBUG \
+		"$out/group-debugscript-$flavor.json" | sed "s/^/  debug script ($flavor): /"
+}
+debug_guest test "$KALLOC_BUILD/obj-6.12" "$out/debug"
+
+# The whole KUnit run again on PREEMPT_RT: sleeping spinlocks, local_lock_t
+# as a per-CPU lock, threaded interrupts.
+note "booting the PREEMPT_RT test kernel: every KUnit suite again"
+start=$SECONDS
+KALLOC_FLAVOR=rt "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/rt" \
+	--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$KALLOC_BUILD/obj-6.12-rt" \
+	"$KALLOC_BUILD/obj-6.12-rt/kalloc_kunit.ko" \
+	--insmod "$KALLOC_BUILD/obj-6.12-rt/kalloc_bench.ko scale=1000"
+note "PREEMPT_RT guest finished with status $? after $((SECONDS - start))s"
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/rt/console.log" \
+	--expect "$KALLOC_ROOT"/kunit/*.c --json "$out/rt/results.json" \
+	--group "$out/group-rt.json" >"$out/rt/judge.txt"
+sed 's/^/  PREEMPT_RT: /' "$out/rt/judge.txt"
+debug_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/debug-rt"
 
 extra=()
 for j in "$out"/group-*.json; do

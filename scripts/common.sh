@@ -6,13 +6,19 @@ KALLOC_CACHE=${KALLOC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kalloc}
 KALLOC_BUILD=${KALLOC_BUILD:-$KALLOC_ROOT/build}
 KALLOC_KERNEL_SRC=${KALLOC_KERNEL_SRC:-/usr/src/linux-source-6.12.tar.xz}
 KALLOC_KERNEL_PKG=${KALLOC_KERNEL_PKG:-linux-source-6.12}
-# The test kernel (KUnit, KASAN, lockdep), or with KALLOC_FLAVOR=bench the
-# benchmark kernel (no debugging options), each in its own cached tree.
+# The test kernel (KUnit, KASAN, lockdep), with KALLOC_FLAVOR=rt the same
+# kernel with PREEMPT_RT, or with KALLOC_FLAVOR=bench the benchmark kernel (no
+# debugging options), each in its own cached tree. KALLOC_FRAGMENT_OVER holds
+# lines that replace the base fragment's lines for the same options.
 KALLOC_FLAVOR=${KALLOC_FLAVOR:-test}
 case "$KALLOC_FLAVOR" in
 bench)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-bench}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config ;;
+rt)
+	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-rt}
+	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/testkernel.config
+	KALLOC_FRAGMENT_OVER=$KALLOC_ROOT/scripts/rtkernel.config ;;
 *)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/testkernel.config ;;

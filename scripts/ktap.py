@@ -22,6 +22,9 @@ RESULT = re.compile(
 SUITE_NAME = re.compile(
     r"struct\s+kunit_suite\s+\w+\s*=\s*\{[^}]*?\.name\s*=\s*\"([^\"]+)\"", re.S)
 GUEST_STATUS = re.compile(r"KALLOC-VM: status (\d+)")
+# A report a test provokes on purpose (kunit/debug/), only with --expected-reports.
+EXPECT_BEGIN = re.compile(r"KALLOC-EXPECT-REPORT: begin (\S+)")
+EXPECT_END = re.compile(r"KALLOC-EXPECT-REPORT: end (\S+)")
 
 # Anything the kernel prints when something went wrong. A run with any of
 # these has passed nothing, whatever the KTAP says.
@@ -157,7 +160,35 @@ def expected_suites(paths):
     return names
 
 
-def judge(lines, expect, extra, require_status):
+def excuse_expected(stripped, problems):
+    """Indexes of lines inside KALLOC-EXPECT-REPORT brackets, and how many brackets.
+
+    Each bracket must close and hold the KASAN report it announces: a bracket
+    with nothing in it is a problem, so an excused region never hides a
+    missing report."""
+    inside, count, begin, kind, found = set(), 0, None, None, False
+    for i, line in enumerate(stripped):
+        if begin is None:
+            m = EXPECT_BEGIN.search(line)
+            if m:
+                begin, kind, found = i, m.group(1), False
+            continue
+        inside.add(i)
+        m = EXPECT_END.search(line)
+        if m:
+            count += 1
+            if not found:
+                problems.append(f"console.log:{begin + 1}: expected a KASAN {kind} "
+                                f"report, none was printed")
+            begin = None
+        elif f"BUG: KASAN: {kind}" in line:
+            found = True
+    if begin is not None:
+        problems.append(f"console.log:{begin + 1}: KALLOC-EXPECT-REPORT never ended")
+    return inside, count
+
+
+def judge(lines, expect, extra, require_status, expected_reports=False):
     """Returns a JSON-able report of the run."""
     tops, problems = parse(lines)
     suites = []
@@ -185,7 +216,11 @@ def judge(lines, expect, extra, require_status):
 
     splats = []
     stripped = [strip_line(raw) for raw in lines]
+    excused, n_excused = (excuse_expected(stripped, problems) if expected_reports
+                          else (set(), 0))
     for i, line in enumerate(stripped):
+        if i in excused:
+            continue
         if SPLAT.search(line):
             splats.append({"line": i + 1, "text": line,
                            "context": stripped[i + 1:i + 4]})
@@ -212,6 +247,7 @@ def judge(lines, expect, extra, require_status):
             problems += [f"{name}: {p}" for p in got["problems"]]
 
     return {"suites": suites, "problems": problems, "splats": splats,
+            "expected_reports": n_excused,
             "extra": [name for name, _ in extra], **counts}
 
 
@@ -226,6 +262,9 @@ def report(result, out):
                 print(f"    FAILED {c['name']}", file=out)
                 for d in c["diagnostics"]:
                     print(f"      {d}", file=out)
+    if result.get("expected_reports"):
+        print(f"  {result['expected_reports']} report(s) provoked on purpose, each "
+              f"found inside its KALLOC-EXPECT-REPORT bracket", file=out)
     for p in result["problems"]:
         print(f"  HARNESS: {p}", file=out)
     if result["splats"]:
@@ -248,6 +287,9 @@ def main(argv=None):
     ap.add_argument("--group", metavar="JSON",
                     help="also write the run as one group {passed, failed, skipped, "
                          "problems} for another run's --extra (a splat is a problem)")
+    ap.add_argument("--expected-reports", action="store_true",
+                    help="excuse KASAN reports inside KALLOC-EXPECT-REPORT brackets "
+                         "(the debugging tools' guest only)")
     ap.add_argument("--no-guest-status", action="store_true",
                     help="do not require the VM runner's status line")
     args = ap.parse_args(argv)
@@ -256,7 +298,7 @@ def main(argv=None):
     with open(args.console, encoding="utf-8", errors="replace") as f:
         lines = f.readlines()
     result = judge(lines, expected_suites(args.expect), extra,
-                   not args.no_guest_status)
+                   not args.no_guest_status, args.expected_reports)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(result, f, indent=1)

@@ -20,6 +20,17 @@ fi
 "$KALLOC_ROOT/scripts/deps.sh"
 
 fragment=$KALLOC_FRAGMENT
+if [ -n "${KALLOC_FRAGMENT_OVER:-}" ]; then
+	# the base fragment without the options the overlay names, then the overlay
+	mkdir -p "$KALLOC_CACHE"
+	merged=$KALLOC_CACHE/fragment-$KALLOC_FLAVOR.config
+	opts=$(sed -n -e 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' \
+		-e 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1/p' "$KALLOC_FRAGMENT_OVER")
+	grep -v -w -F "$opts" "$fragment" >"$merged.tmp" || true
+	cat "$KALLOC_FRAGMENT_OVER" >>"$merged.tmp"
+	mv "$merged.tmp" "$merged"
+	fragment=$merged
+fi
 srcver=$(dpkg-query -W -f='${Version}' "$KALLOC_KERNEL_PKG")
 recipe=2 # bump when the build steps below change
 key="$srcver $(sha256sum "$fragment" | cut -d' ' -f1) $recipe"

@@ -76,6 +76,42 @@ class JudgeTest(unittest.TestCase):
                        expect=["a"])
         self.assertTrue(any("ran 2 times" in p for p in r["problems"]))
 
+    def bracketed(self, inner, close=True):
+        lines = module_log(("a", [("x", "ok")]))
+        body = ["[    2.0] KALLOC-EXPECT-REPORT: begin slab-out-of-bounds\n"] + inner
+        if close:
+            body.append("[    2.9] KALLOC-EXPECT-REPORT: end slab-out-of-bounds\n")
+        return lines[:-1] + body + lines[-1:]
+
+    def test_expected_report_is_excused_only_when_asked(self):
+        report = ["[    2.1] BUG: KASAN: slab-out-of-bounds in touch_write+0x1/0x2\n",
+                  "[    2.2] Call Trace:\n"]
+        lines = self.bracketed(report)
+        r = ktap.judge(lines, ["a"], [], True, True)
+        self.assertEqual((r["splats"], r["problems"], r["expected_reports"]), ([], [], 1))
+        r = ktap.judge(lines, ["a"], [], True)
+        self.assertEqual(len(r["splats"]), 2)
+
+    def test_expected_report_that_never_came(self):
+        r = ktap.judge(self.bracketed([]), ["a"], [], True, True)
+        self.assertTrue(any("none was printed" in p for p in r["problems"]))
+
+    def test_report_of_another_kind_is_no_excuse(self):
+        r = ktap.judge(self.bracketed(["[    2.1] BUG: KASAN: slab-use-after-free in f\n"]),
+                       ["a"], [], True, True)
+        self.assertTrue(any("none was printed" in p for p in r["problems"]))
+
+    def test_unclosed_bracket_is_a_problem(self):
+        r = ktap.judge(self.bracketed(["[    2.1] BUG: KASAN: slab-out-of-bounds in f\n"],
+                                      close=False), ["a"], [], True, True)
+        self.assertTrue(any("never ended" in p for p in r["problems"]))
+
+    def test_splat_outside_brackets_still_counts(self):
+        lines = self.bracketed(["[    2.1] BUG: KASAN: slab-out-of-bounds in f\n"])
+        lines.insert(1, "[    1.5] BUG: KASAN: use-after-free in g\n")
+        r = ktap.judge(lines, ["a"], [], True, True)
+        self.assertEqual(len(r["splats"]), 1)
+
     def test_every_splat_kind_is_caught(self):
         for text in ["WARNING: CPU: 1 PID: 7 at kalloc/x.c:10 f+0x1/0x2",
                      "BUG: KASAN: slab-out-of-bounds in f+0x1/0x2",
