@@ -6,7 +6,9 @@
 #ifndef _KALLOC_COMPAT_H
 #define _KALLOC_COMPAT_H
 
+#include <linux/hardirq.h>
 #include <linux/mmzone.h>
+#include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -101,6 +103,37 @@ static inline void *ka_kvrealloc(void *p, size_t size, gfp_t gfp)
 		return NULL;
 	return krealloc(p, size, gfp);
 #endif
+}
+
+/*
+ * The read-side section registry lookups need (carriers go back after
+ * call_rcu(), which waits for both flavours): with preemption off, cheaper
+ * to enter than rcu_read_lock() under PREEMPT_RCU; on PREEMPT_RT, where a
+ * report from inside may take a sleeping lock, the preemptible one.
+ */
+static inline void ka_lookup_lock(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_lock();
+	else
+		rcu_read_lock_sched();
+}
+
+static inline void ka_lookup_unlock(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_unlock();
+	else
+		rcu_read_unlock_sched();
+}
+
+/*
+ * On PREEMPT_RT kalloc's locks sleep, as kmalloc's do: no allocation and no
+ * locked free in hard-irq context or with preemption or interrupts off.
+ */
+static inline bool ka_rt_atomic(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
 }
 
 #endif /* _KALLOC_COMPAT_H */

@@ -145,6 +145,19 @@ void ka_cpu_free(void *ptr)
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_free);
 
 /*
+ * ka_cpu_free() without a lock, for PREEMPT_RT's hard-irq context: onto the
+ * queue of the employer, this CPU's instance included, which frees it when
+ * kicked.
+ */
+void ka_cpu_free_queued(void *ptr)
+{
+	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
+
+	ka_debug_take(ptr);
+	ka_remote_push(ka_pcpu_of(ka_crr_inst(c)), ptr);
+}
+
+/*
  * In place when this CPU employs the block's carrier and it is not pooled;
  * otherwise copied into a block of this CPU's instance of @cs, the old one
  * freed through its employer. The copy runs with the instance unlocked

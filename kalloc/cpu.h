@@ -8,8 +8,9 @@
 
 #include <linux/atomic.h>
 #include <linux/llist.h>
-#include <linux/local_lock.h>
+/* first: on PREEMPT_RT local_lock.h uses spinlock_t without including it */
 #include <linux/spinlock.h>
+#include <linux/local_lock.h>
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
@@ -179,6 +180,7 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 		      unsigned long origin, gfp_t gfp);
 
 void ka_cpu_free(void *ptr);
+void ka_cpu_free_queued(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 

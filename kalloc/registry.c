@@ -28,6 +28,7 @@
 #include <linux/rbtree_latch.h>
 #include <linux/spinlock.h>
 
+#include "compat.h"
 #include "layer.h"
 #include "registry.h"
 
@@ -224,7 +225,7 @@ struct ka_instance *ka_registry_owner(const void *ptr, const char **why)
 	struct ka_instance *inst = NULL;
 	struct ka_block *b;
 
-	rcu_read_lock_sched();
+	ka_lookup_lock();
 	b = ka_registry_block(ptr, why);
 	if (b && ka_blk_free(b))
 		*why = "already free";
@@ -232,7 +233,7 @@ struct ka_instance *ka_registry_owner(const void *ptr, const char **why)
 		*why = "given back, not yet free";
 	else if (b)
 		inst = ka_crr_inst(ka_blk_carrier(b));
-	rcu_read_unlock_sched();
+	ka_lookup_unlock();
 	return inst;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_registry_owner);

@@ -238,6 +238,13 @@ static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
 			  gfp & __GFP_ACCOUNT ? "memory cgroup accounting" : "a DMA zone");
 		return false;
 	}
+	if (ka_rt_atomic()) {
+		ka_report("kalloc: %s(%s) from %pS: on PREEMPT_RT, as kmalloc, not in %s\n",
+			  op, type->name, (void *)origin,
+			  in_hardirq() ? "hard-irq context" :
+			  "a section with preemption or interrupts off");
+		return false;
+	}
 	if (gfpflags_allow_blocking(gfp) && (in_interrupt() || irqs_disabled())) {
 		ka_report("kalloc: %s(%s) from %pS: gfp %pGg may sleep, but the caller is in %s\n",
 			  op, type->name, (void *)origin, &gfp,
@@ -391,19 +398,15 @@ static bool claim_block(struct ka_type *type, const void *ptr, const char *op, v
 	return ok;
 }
 
-/*
- * claim_block() in a read-side section of the RCU a released carrier waits
- * for (plumbing.c): preemption off, cheaper to enter than rcu_read_lock()
- * with PREEMPT_RCU.
- */
+/* claim_block() in a read-side section of the RCU a released carrier waits for (plumbing.c). */
 static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
 			   void *caller)
 {
 	bool ok;
 
-	rcu_read_lock_sched();
+	ka_lookup_lock();
 	ok = claim_block(type, ptr, op, caller, NULL);
-	rcu_read_unlock_sched();
+	ka_lookup_unlock();
 	return ok;
 }
 
@@ -440,6 +443,12 @@ void ka_free(struct ka_type *type, const void *ptr)
 			ka_vfree_deferred((void *)ptr);
 		else
 			kfree(ptr);
+	} else if (unlikely(ka_rt_atomic())) {
+		/* No sleeping lock here: the block goes through its owner's queue. */
+		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0)))
+			return;
+		trace_ka_free(_RET_IP_, ptr, type->name, false);
+		ka_cpu_free_queued((void *)ptr);
 	} else {
 		struct ka_class_state *cs = &ka_class_states[type->class];
 		unsigned long flags;

@@ -206,7 +206,7 @@ struct irq_arg {
 	struct ka_type *type;
 	struct completion done;
 	bool in_irq, ok;
-	void *kept;
+	void *kept, *given;	/* given: allocated by the task, freed in the irq */
 };
 
 static enum hrtimer_restart irq_alloc(struct hrtimer *t)
@@ -214,6 +214,7 @@ static enum hrtimer_restart irq_alloc(struct hrtimer *t)
 	struct irq_arg *a = container_of(t, struct irq_arg, timer);
 	void *p = ka_alloc(a->type, 700, GFP_ATOMIC);
 
+	ka_free(a->type, a->given);
 	a->in_irq = in_hardirq();
 	a->kept = ka_zalloc(a->type, 90000, GFP_ATOMIC);
 	a->ok = p && a->kept;
@@ -243,24 +244,41 @@ static void atags_record_the_caller(struct kunit *test)
 	ka_free(u, q);
 }
 
-/* An allocation from an hrtimer callback, in hard-irq context, works. */
+/*
+ * From an hrtimer callback, in hard-irq context: allocations work, and a
+ * free of a block the task allocated. On PREEMPT_RT, where kalloc's locks
+ * sleep, the allocations are refused with a report, as kmalloc may not be
+ * called there, and the free goes through the block's queue.
+ */
 static void hardirq_allocation(struct kunit *test)
 {
 	struct irq_arg *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	bool rt = IS_ENABLED(CONFIG_PREEMPT_RT);
+	struct ka_type_totals sum;
+	static atomic_t reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	a->type = ka_test_type(test, "kunit_irq", KA_CLASS_TEMP);
+	a->given = ka_alloc(a->type, 300, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a->given);
 	init_completion(&a->done);
+	atomic_set(&reports, 0);
+	ka_report_sink_set(&reports);
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	a->timer.function = irq_alloc;
 	hrtimer_start(&a->timer, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->done, 20 * HZ), 0UL);
 	hrtimer_cancel(&a->timer);
+	ka_report_sink_set(NULL);
 	KUNIT_EXPECT_TRUE(test, a->in_irq);
-	KUNIT_EXPECT_TRUE(test, a->ok);
+	KUNIT_EXPECT_EQ(test, a->ok, !rt);
+	KUNIT_EXPECT_EQ(test, atomic_read(&reports), rt ? 2 : 0);
 	if (a->kept)
 		KUNIT_EXPECT_TRUE(test, !memchr_inv(a->kept, 0, 90000));
 	ka_free(a->type, a->kept);
+	ka_type_sum(a->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, rt ? 1ULL : 3ULL);
+	msleep(100);	/* the queued free lands */
 	ka_test_expect_all_consistent(test);
 }
 
