@@ -10,6 +10,8 @@
 #define _KALLOC_H
 
 #include <linux/gfp.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 /**
@@ -117,6 +119,90 @@ static inline void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
 {
 	return ka_alloc(type, size, gfp | __GFP_ZERO);
 }
+
+/**
+ * ka_alloc_array() - allocate a block for an array, as kmalloc_array()
+ * @type: allocation type
+ * @n: number of elements
+ * @size: bytes per element
+ * @gfp: allocation flags
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the block, or NULL, also when @n * @size overflows.
+ */
+static inline void *ka_alloc_array(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return ka_alloc(type, bytes, gfp);
+}
+
+/**
+ * ka_calloc() - allocate a zeroed block for an array, as kcalloc()
+ * @type: allocation type
+ * @n: number of elements
+ * @size: bytes per element
+ * @gfp: allocation flags
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the zeroed block, or NULL, also when @n * @size overflows.
+ */
+static inline void *ka_calloc(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
+{
+	return ka_alloc_array(type, n, size, gfp | __GFP_ZERO);
+}
+
+/**
+ * ka_memdup() - a copy of memory in a block of a type, as kmemdup()
+ * @type: allocation type
+ * @src: what to copy
+ * @len: bytes to copy
+ * @gfp: allocation flags
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the copy, or NULL.
+ */
+static inline void *ka_memdup(struct ka_type *type, const void *src, size_t len, gfp_t gfp)
+{
+	void *p = ka_alloc(type, len, gfp);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
+
+/**
+ * ka_strdup() - a copy of a string in a block of a type, as kstrdup()
+ * @type: allocation type
+ * @s: the string, or NULL
+ * @gfp: allocation flags
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the copy, or NULL (also for a NULL @s).
+ */
+static inline char *ka_strdup(struct ka_type *type, const char *s, gfp_t gfp)
+{
+	return s ? ka_memdup(type, s, strlen(s) + 1, gfp) : NULL;
+}
+
+/**
+ * ka_size() - the bytes a block may use, as ksize()
+ * @type: the type the block was allocated with
+ * @ptr: the block
+ *
+ * At least the size asked for: the whole payload of a kalloc block, or what
+ * kmalloc gave a disabled class's block. All of it may be used afterwards
+ * (under KASAN it becomes accessible, as with ksize()); prefer asking for
+ * the size needed. A pointer that is not a live block of @type is reported
+ * as ka_free() reports it.
+ *
+ * Context: any context but NMI; never sleeps.
+ * Return: the usable size, or 0 for a pointer that is not a live block of
+ * @type or a disabled class's block that vmalloc served.
+ */
+size_t ka_size(struct ka_type *type, const void *ptr);
 
 /**
  * ka_realloc() - resize a block of a type

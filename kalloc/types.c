@@ -470,6 +470,39 @@ void ka_free(struct ka_type *type, const void *ptr)
 }
 EXPORT_SYMBOL_GPL(ka_free);
 
+size_t ka_size(struct ka_type *type, const void *ptr)
+{
+	const char *why = NULL;
+	struct ka_block *b;
+	size_t usable = 0;
+
+	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
+		 __func__, __builtin_return_address(0)) || !ptr)
+		return 0;
+	if (!ka_class_enabled(type->class)) {
+		if (!ka_sys_block_ok(type, ptr, "ka_size", __builtin_return_address(0)))
+			return 0;
+		return is_vmalloc_addr(ptr) ? 0 : ksize(ptr);
+	}
+	ka_lookup_lock();
+	b = ka_registry_block(ptr, &why);
+	if (b && (READ_ONCE(b->hdr) & KA_STATE_MASK))
+		why = "not allocated (freed, or given back)";
+	else if (b && ka_blk_tid(b) != type->id)
+		why = "of another type";
+	else if (b)
+		usable = ka_inst_usable_size(ptr);
+	ka_lookup_unlock();
+	if (!usable) {
+		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", __func__, type->name, ptr,
+			  __builtin_return_address(0), why);
+		return 0;
+	}
+	ka_kasan_give((void *)ptr, usable);
+	return usable;
+}
+EXPORT_SYMBOL_GPL(ka_size);
+
 void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 {
 	void *new;

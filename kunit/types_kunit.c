@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "../kalloc/internal.h"
+#include "ka_test.h"
 
 static struct ka_type *types_test_type(struct kunit *test)
 {
@@ -153,10 +154,94 @@ static void types_counts_on_current_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
 }
 
+/* kmalloc_array() and kcalloc(): an overflowing count gives NULL, not a short block. */
+static void types_array_and_calloc(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	u32 *a;
+	int i;
+
+	KUNIT_EXPECT_NULL(test, ka_alloc_array(type, SIZE_MAX / 4 + 2, 4, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, ka_calloc(type, 2, SIZE_MAX / 2 + 1, GFP_KERNEL));
+	/* dirty a block so that a recycled one would show its old bytes */
+	a = ka_alloc(type, 100 * sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	memset(a, 0xff, 100 * sizeof(*a));
+	ka_free(type, a);
+	a = ka_calloc(type, 100, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_EQ_MSG(test, a[i], 0U, "element %d", i);
+	ka_free(type, a);
+	a = ka_alloc_array(type, 25, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_GE(test, ka_size(type, a), 25 * sizeof(*a));
+	ka_free(type, a);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+static void types_memdup_and_strdup(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	static const char text[] = "kalloc keeps what you copy";
+	u8 src[300], *m;
+	char *s;
+	int i;
+
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = i * 7;
+	m = ka_memdup(type, src, sizeof(src), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, memcmp(m, src, sizeof(src)), 0);
+	s = ka_strdup(type, text, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, s, text);
+	KUNIT_EXPECT_NULL(test, ka_strdup(type, NULL, GFP_KERNEL));
+	ka_free(type, s);
+	ka_free(type, m);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
+/*
+ * ksize(): at least what was asked for, all of it usable (KASAN would fail
+ * this case on a write past the size asked for otherwise); a pointer that
+ * is no live block of the type gets 0 and a report.
+ */
+static void types_size_is_usable(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	struct ka_type *other = ka_type_create("kunit_types_o", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	size_t sizes[] = { 1, 100, 1000, 5000, 300000 };
+	u8 *p;
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(other));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n;
+
+		p = ka_alloc(type, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		n = ka_size(type, p);
+		KUNIT_EXPECT_GE(test, n, sizes[i]);
+		KUNIT_EXPECT_LT(test, n, sizes[i] + 64 + PAGE_SIZE);
+		memset(p, 0x3c, n);
+		KUNIT_EXPECT_EQ(test, ka_size(other, p), 0UL);
+		ka_free(type, p);
+		KUNIT_EXPECT_EQ(test, ka_size(type, p), 0UL);	/* freed */
+	}
+	KUNIT_EXPECT_EQ(test, *reports, 2 * (int)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(other), 0);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
 static struct kunit_case types_cases[] = {
 	KUNIT_CASE(types_create_rejects_bad_input),
 	KUNIT_CASE(types_alloc_aligned_and_counted),
 	KUNIT_CASE(types_zalloc_zeroes),
+	KUNIT_CASE(types_array_and_calloc),
+	KUNIT_CASE(types_memdup_and_strdup),
+	KUNIT_CASE(types_size_is_usable),
 	KUNIT_CASE(types_bad_sizes_give_null),
 	KUNIT_CASE(types_atomic_alloc_under_spinlock),
 	KUNIT_CASE(types_counts_on_current_cpu),
