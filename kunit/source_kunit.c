@@ -164,22 +164,31 @@ static void seg_cache_now_waits_to_release(struct kunit *test)
 	struct ka_source *src = new_handle(test, seg, 0);
 	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 128 };
 	void *m[3], *again;
+	bool refused;
 	int i;
 
 	for (i = 0; i < 3; i++) {
 		m[i] = seg_get(src, KB(256), false, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, m[i]);
 	}
+	/*
+	 * No grace period that starts after a cookie taken in here can end
+	 * before the section does: the cached segments' are certainly not over.
+	 */
+	rcu_read_lock();
 	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, m[0], KB(256)));
-	again = seg_get(src, KB(256), false, GFP_KERNEL);
+	again = seg_get(src, KB(256), false, GFP_ATOMIC);	/* from the cache */
 	KUNIT_EXPECT_PTR_EQ(test, again, m[0]);		/* no grace period in between */
 	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, again, KB(256)));
 	KUNIT_EXPECT_TRUE(test, ka_seg_cache_now(src, m[1], KB(256)));
-	/* full, and the oldest's grace period may not be over: refused */
-	if (!ka_seg_cache_now(src, m[2], KB(256)))
-		src->free(src, m[2], KB(256));
+	/* full, and the oldest's grace period is not over: refused */
+	refused = !ka_seg_cache_now(src, m[2], KB(256));
 	KUNIT_EXPECT_EQ(test, cached(seg), 2ULL);
 	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), SHRINK_STOP);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, refused);
+	if (refused)
+		src->free(src, m[2], KB(256));
 	synchronize_rcu();
 	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc),
 			2 * KB(256) / PAGE_SIZE);
