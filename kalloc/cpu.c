@@ -178,7 +178,7 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 		lock_local(pc, flags);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) == &pc->inst && !(emp & KA_EMP_IN_POOL)) {
-			size_t had = ka_inst_usable_size(ptr);
+			size_t had = ka_kasan_usable(ptr);
 
 			new = ka_inst_resize(&pc->inst, ptr, size, gfp);
 			if (new != KA_RESIZE_MOVE && new != KA_RESIZE_MAY_MOVE) {

@@ -100,6 +100,12 @@ static inline void ka_kasan_take(const void *p)
 	ka_kasan_take_range(p, ka_inst_usable_size(p));
 }
 
+/* What ka_debug_resized() needs of @p before a resize, read only under KASAN. */
+static inline size_t ka_kasan_usable(const void *p)
+{
+	return ka_inst_usable_size(p);
+}
+
 #else
 
 static inline void ka_kasan_carrier_new(struct ka_carrier *c) { }
@@ -107,6 +113,7 @@ static inline void ka_kasan_carrier_gone(struct ka_carrier *c) { }
 static inline void ka_kasan_give(void *p, size_t size) { }
 static inline void ka_kasan_take_range(const void *p, size_t len) { }
 static inline void ka_kasan_take(const void *p) { }
+static inline size_t ka_kasan_usable(const void *p) { return 0; }
 
 #endif /* CONFIG_KASAN_GENERIC */
 

@@ -473,8 +473,7 @@ EXPORT_SYMBOL_GPL(ka_free);
 size_t ka_size(struct ka_type *type, const void *ptr)
 {
 	const char *why = NULL;
-	struct ka_block *b;
-	size_t usable = 0;
+	size_t usable;
 
 	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
 		 __func__, __builtin_return_address(0)) || !ptr)
@@ -484,15 +483,12 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 			return 0;
 		return is_vmalloc_addr(ptr) ? 0 : ksize(ptr);
 	}
-	ka_lookup_lock();
-	b = ka_registry_block(ptr, &why);
-	if (b && (READ_ONCE(b->hdr) & KA_STATE_MASK))
-		why = "not allocated (freed, or given back)";
-	else if (b && ka_blk_tid(b) != type->id)
+	/* a live block's carrier stays while its user holds it */
+	usable = ka_registry_owner(ptr, &why) ? ka_inst_usable_size(ptr) : 0;
+	if (usable && ka_ptr_tid(ptr) != type->id) {
 		why = "of another type";
-	else if (b)
-		usable = ka_inst_usable_size(ptr);
-	ka_lookup_unlock();
+		usable = 0;
+	}
 	if (!usable) {
 		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", __func__, type->name, ptr,
 			  __builtin_return_address(0), why);
