@@ -9,6 +9,7 @@
 #ifndef _KALLOC_H
 #define _KALLOC_H
 
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
@@ -79,7 +80,7 @@ struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size
  * Context: any context the @gfp flags allow.
  * Return: the object, or NULL (also for a type of no fixed size, reported).
  */
-void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp);
+void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp) __malloc;
 
 /**
  * ka_type_destroy() - unregister an allocation type
@@ -104,7 +105,21 @@ int ka_type_destroy(struct ka_type *type);
  * Context: any context the @gfp flags allow.
  * Return: the block, or NULL.
  */
-void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp);
+void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp) __alloc_size(2);
+
+/**
+ * ka_alloc_caller() - ka_alloc() on behalf of a caller, as kmalloc_track_caller()
+ * @type: allocation type
+ * @size: bytes wanted, as for ka_alloc()
+ * @gfp: allocation flags, as for kmalloc()
+ * @caller: the code address recorded as the block's origin (allocation tag,
+ *	trace records, reports), usually _RET_IP_ of a wrapper
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the block, or NULL.
+ */
+void *ka_alloc_caller(struct ka_type *type, size_t size, gfp_t gfp, unsigned long caller)
+	__alloc_size(2);
 
 /**
  * ka_zalloc() - allocate a zeroed block of a type
@@ -115,7 +130,7 @@ void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp);
  * Context: any context the @gfp flags allow.
  * Return: the zeroed block, or NULL.
  */
-static inline void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
+static inline __alloc_size(2) void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
 {
 	return ka_alloc(type, size, gfp | __GFP_ZERO);
 }
@@ -130,7 +145,8 @@ static inline void *ka_zalloc(struct ka_type *type, size_t size, gfp_t gfp)
  * Context: any context the @gfp flags allow.
  * Return: the block, or NULL, also when @n * @size overflows.
  */
-static inline void *ka_alloc_array(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
+static inline __alloc_size(2, 3)
+void *ka_alloc_array(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
 {
 	size_t bytes;
 
@@ -149,7 +165,8 @@ static inline void *ka_alloc_array(struct ka_type *type, size_t n, size_t size, 
  * Context: any context the @gfp flags allow.
  * Return: the zeroed block, or NULL, also when @n * @size overflows.
  */
-static inline void *ka_calloc(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
+static inline __alloc_size(2, 3)
+void *ka_calloc(struct ka_type *type, size_t n, size_t size, gfp_t gfp)
 {
 	return ka_alloc_array(type, n, size, gfp | __GFP_ZERO);
 }
@@ -164,7 +181,8 @@ static inline void *ka_calloc(struct ka_type *type, size_t n, size_t size, gfp_t
  * Context: any context the @gfp flags allow.
  * Return: the copy, or NULL.
  */
-static inline void *ka_memdup(struct ka_type *type, const void *src, size_t len, gfp_t gfp)
+static inline __alloc_size(3)
+void *ka_memdup(struct ka_type *type, const void *src, size_t len, gfp_t gfp)
 {
 	void *p = ka_alloc(type, len, gfp);
 
@@ -218,7 +236,7 @@ size_t ka_size(struct ka_type *type, const void *ptr);
  * Context: any context the @gfp flags allow.
  * Return: the block (possibly moved), or NULL; on failure @ptr is untouched.
  */
-void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp);
+void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp) __realloc_size(3);
 
 /**
  * ka_free() - free a block of a type
@@ -232,6 +250,32 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp);
  * Context: any context but NMI; never sleeps.
  */
 void ka_free(struct ka_type *type, const void *ptr);
+
+/**
+ * ka_free_any() - free a block of whatever type it is
+ * @ptr: a block of any type, or NULL (ignored)
+ *
+ * The type is read from the block, whose carrier kalloc looks up first: a
+ * pointer that is not a live kalloc block is reported and left alone, as
+ * ka_free() does. Use ka_free() where the type is at hand: it also catches a
+ * block freed as the wrong type. Blocks of a disabled class come from
+ * kmalloc and carry no type: those need ka_free().
+ *
+ * Context: any context but NMI; never sleeps.
+ */
+void ka_free_any(const void *ptr);
+
+/*
+ * Scoped frees (<linux/cleanup.h>, 6.5 and later; on 6.1 neither is
+ * defined): "void *p __free(ka) = ka_alloc(t, n, gfp);" frees p with
+ * ka_free_any() when it goes out of scope, and KA_DEFINE_FREE(name, type)
+ * makes a __free(name) that frees with ka_free() as @type, checking it.
+ */
+#ifdef DEFINE_FREE	/* <linux/gfp.h> brings <linux/cleanup.h> where it exists */
+DEFINE_FREE(ka, void *, if (!IS_ERR_OR_NULL(_T)) ka_free_any(_T))
+#define KA_DEFINE_FREE(_name, _type) \
+	DEFINE_FREE(_name, void *, if (!IS_ERR_OR_NULL(_T)) ka_free((_type), _T))
+#endif
 
 /* Largest object of a fixed-size type: what the per-CPU front caches hold. */
 #define KA_FIXED_MAX	4096

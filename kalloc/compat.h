@@ -106,6 +106,19 @@ static inline void *ka_kvrealloc(void *p, size_t size, gfp_t gfp)
 }
 
 /*
+ * The kernel's kvrealloc() as a shimmed module called it, with the old size
+ * its 6.1 form takes.
+ */
+static inline void *ka_compat_kvrealloc(const void *p, size_t oldsize, size_t size, gfp_t gfp)
+{
+#ifdef vrealloc
+	return kvrealloc(p, size, gfp);
+#else
+	return kvrealloc(p, oldsize, size, gfp);
+#endif
+}
+
+/*
  * The read-side section registry lookups need (carriers go back after
  * call_rcu(), which waits for both flavours): with preemption off, cheaper
  * to enter than rcu_read_lock() under PREEMPT_RCU; on PREEMPT_RT, where a

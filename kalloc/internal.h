@@ -27,6 +27,12 @@ struct ka_type {
 	unsigned int id;		/* in the header of each of its blocks */
 	size_t fixed_size;		/* ka_type_create_fixed()'s object size; 0: any size */
 	bool pinned;			/* its size keeps a bin in its class's front caches */
+	/*
+	 * A module's shim type (include/kalloc_shim.h): @shim_owner is the
+	 * module while it is loaded, NULL after it left blocks behind.
+	 */
+	bool shim;
+	struct module *shim_owner;
 	struct ka_type_pcpu __percpu *pcpu;
 };
 
@@ -51,6 +57,18 @@ void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out);
 typedef int (*ka_type_visitor)(const struct ka_type *type, void *arg);
 int ka_visit_types(ka_type_visitor fn, void *arg);
 void ka_types_exit(void);
+
+/* Module-owned types and frees by the block's own type (kalloc/shim.c). */
+struct module;
+struct ka_type *ka_type_for_module(const char *name, enum ka_class class,
+				   struct module *owner);
+struct ka_type *ka_type_take_module(struct module *owner);
+bool ka_free_owned(const void *ptr, unsigned long caller);
+size_t ka_size_owned(const void *ptr, bool *ours);
+void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours);
+void ka_shim_rcu_flush(void);
+int ka_shim_init(void);
+void ka_shim_exit(void);
 
 struct ka_seg_params;
 int ka_sources_init(const struct ka_seg_params *p);

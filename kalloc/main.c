@@ -37,6 +37,13 @@ static int __init kalloc_init(void)
 		ka_registry_exit();
 		return ret;
 	}
+	ret = ka_shim_init();
+	if (ret) {
+		ka_cpu_exit();
+		ka_sources_exit();
+		ka_registry_exit();
+		return ret;
+	}
 	ka_debugfs_init();
 	pr_info("version %s loaded\n", KALLOC_VERSION);
 	return 0;
@@ -45,6 +52,7 @@ static int __init kalloc_init(void)
 static void __exit kalloc_exit(void)
 {
 	ka_debugfs_exit();
+	ka_shim_exit();
 	ka_types_exit();
 	ka_cpu_exit();
 	ka_sources_exit();

@@ -215,6 +215,18 @@ struct ka_carrier *ka_registry_find_slow(const void *addr, struct ka_carrier *c)
 	return c ? c : tree_find(addr);
 }
 
+/* Whether @addr lies in a registered carrier: for the suites. Any context. */
+bool ka_registry_has(const void *addr)
+{
+	bool ours;
+
+	rcu_read_lock();
+	ours = ka_registry_find(addr);
+	rcu_read_unlock();
+	return ours;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_has);
+
 /*
  * The instance employing the carrier of @ptr, if it is an allocated block;
  * otherwise NULL and a reason in @why. Any context; the answer may be stale

@@ -105,5 +105,6 @@ static inline struct ka_block *ka_registry_block(const void *ptr, const char **w
 }
 
 struct ka_instance *ka_registry_owner(const void *ptr, const char **why);
+bool ka_registry_has(const void *addr);
 
 #endif /* _KALLOC_REGISTRY_H */

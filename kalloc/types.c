@@ -87,7 +87,8 @@ static void ka_type_pin(struct ka_type *type, bool pin)
 	type->pinned = pin;
 }
 
-static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t fixed_size)
+static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t fixed_size,
+				   struct module *shim_owner)
 {
 	struct ka_type *type;
 	int err = 0;
@@ -106,6 +107,8 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	strscpy(type->name, name, sizeof(type->name));
 	type->class = class;
 	type->fixed_size = fixed_size;
+	type->shim = shim_owner;
+	type->shim_owner = shim_owner;
 
 	mutex_lock(&ka_types_lock);
 	if (ka_type_find(name)) {
@@ -132,9 +135,57 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 
 struct ka_type *ka_type_create(const char *name, enum ka_class class)
 {
-	return ka_type_new(name, class, 0);
+	return ka_type_new(name, class, 0, NULL);
 }
 EXPORT_SYMBOL_GPL(ka_type_create);
+
+/*
+ * A module's shim type, by name: registered for @owner the first time, or
+ * taken back from a shim type that an earlier load of the module left with
+ * blocks allocated, so that they are freed into the type that counts them.
+ * A type of that name that is not a shim type, or belongs to another
+ * module, is not taken: -EEXIST.
+ */
+struct ka_type *ka_type_for_module(const char *name, enum ka_class class, struct module *owner)
+{
+	struct ka_type *type;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		mutex_lock(&ka_types_lock);
+		type = ka_type_find(name);
+		if (type && (!type->shim || type->class != class ||
+			     (type->shim_owner && type->shim_owner != owner)))
+			type = ERR_PTR(-EEXIST);
+		else if (type)
+			type->shim_owner = owner;
+		mutex_unlock(&ka_types_lock);
+		if (type)
+			return type;
+		type = ka_type_new(name, class, 0, owner);
+		if (!IS_ERR(type) || PTR_ERR(type) != -EEXIST)
+			return type;
+		/* another file of the module registered it first: take that one */
+	}
+	return ERR_PTR(-EEXIST);
+}
+
+/* One shim type of @owner, now no longer its (NULL when it has none left). */
+struct ka_type *ka_type_take_module(struct module *owner)
+{
+	struct ka_type *type, *found = NULL;
+
+	mutex_lock(&ka_types_lock);
+	list_for_each_entry(type, &ka_types, node) {
+		if (type->shim_owner == owner) {
+			type->shim_owner = NULL;
+			found = type;
+			break;
+		}
+	}
+	mutex_unlock(&ka_types_lock);
+	return found;
+}
 
 /* Blocks are KA_UNIT-aligned; a stricter alignment would need its own carving. */
 struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size_t size,
@@ -143,7 +194,7 @@ struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size
 	if (!size || size > KA_FIXED_MAX || (align && (!is_power_of_2(align) ||
 						       align > KA_MIN_ALIGN)))
 		return ERR_PTR(-EINVAL);
-	return ka_type_new(name, class, size);
+	return ka_type_new(name, class, size, NULL);
 }
 EXPORT_SYMBOL_GPL(ka_type_create_fixed);
 
@@ -303,6 +354,9 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 		}
 		size = type->fixed_size;
 	}
+	/* init_on_alloc=1 hardens kalloc's blocks as it hardens kmalloc's */
+	if (want_init_on_alloc(gfp))
+		gfp |= __GFP_ZERO;
 	if (!ka_gfp_fits_context(type, gfp, "ka_alloc", origin)) {
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
@@ -327,6 +381,12 @@ void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
 	return ka_alloc_from(type, size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_alloc);
+
+void *ka_alloc_caller(struct ka_type *type, size_t size, gfp_t gfp, unsigned long caller)
+{
+	return ka_alloc_from(type, size, gfp, caller);
+}
+EXPORT_SYMBOL_GPL(ka_alloc_caller);
 
 void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 {
@@ -428,15 +488,15 @@ static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *o
 	return !ours;
 }
 
-void ka_free(struct ka_type *type, const void *ptr)
+/* ka_free() on behalf of @caller, who is named in reports and trace records. */
+static void ka_free_caller(struct ka_type *type, const void *ptr, unsigned long caller)
 {
 	if (!ptr)
 		return;
-	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
-		 __func__, __builtin_return_address(0)))
+	if (WARN(!type, "kalloc: ka_free without a type (caller %pS)\n", (void *)caller))
 		return;
 	if (!ka_class_enabled(type->class)) {
-		if (!ka_sys_block_ok(type, ptr, "ka_free", __builtin_return_address(0)))
+		if (!ka_sys_block_ok(type, ptr, "ka_free", (void *)caller))
 			return;
 		/* vfree() may sleep; ka_free() never does */
 		if (is_vmalloc_addr(ptr))
@@ -445,9 +505,9 @@ void ka_free(struct ka_type *type, const void *ptr)
 			kfree(ptr);
 	} else if (unlikely(ka_rt_atomic())) {
 		/* No sleeping lock here: the block goes through its owner's queue. */
-		if (!ka_claim_block(type, ptr, "ka_free", __builtin_return_address(0)))
+		if (!ka_claim_block(type, ptr, "ka_free", (void *)caller))
 			return;
-		trace_ka_free(_RET_IP_, ptr, type->name, false);
+		trace_ka_free(caller, ptr, type->name, false);
 		ka_cpu_free_queued((void *)ptr);
 	} else {
 		struct ka_class_state *cs = &ka_class_states[type->class];
@@ -456,19 +516,96 @@ void ka_free(struct ka_type *type, const void *ptr)
 
 		/* The cache's lock is also the read-side section the lookup needs. */
 		ka_front_lock(cs, &flags);
-		ok = claim_block(type, ptr, "ka_free", __builtin_return_address(0), &cached);
+		ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
 		if (ok && cached)
 			ka_front_free_locked(cs, (void *)ptr);
 		ka_front_unlock(cs, flags);
 		if (!ok)
 			return;
-		trace_ka_free(_RET_IP_, ptr, type->name, cached);
+		trace_ka_free(caller, ptr, type->name, cached);
 		if (!cached)
 			ka_cpu_free((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
 }
+
+void ka_free(struct ka_type *type, const void *ptr)
+{
+	ka_free_caller(type, ptr, _RET_IP_);
+}
 EXPORT_SYMBOL_GPL(ka_free);
+
+/*
+ * The type of the block @ptr starts, by the id in its header, if @ptr starts
+ * a block of a kalloc carrier; NULL and the reason otherwise. The caller is
+ * in an RCU read section, which keeps the type: ka_type_destroy() waits.
+ */
+static struct ka_type *ka_block_type(const void *ptr, const char **why)
+{
+	struct ka_block *b = ka_registry_block(ptr, why);
+	struct ka_type *type;
+
+	if (!b)
+		return NULL;
+	type = ka_blk_tid(b) ? xa_load(&ka_type_ids, ka_blk_tid(b)) : NULL;
+	if (!type)
+		*why = "not a live block (freed, or of a destroyed type)";
+	return type;
+}
+
+/*
+ * Frees @ptr as a block of its own type, if it lies in a kalloc carrier (a
+ * pointer there that is not a live block is reported, as ka_free() reports
+ * it): true. Anything else is not kalloc's: false, and the caller passes it
+ * on. One table lookup decides (kalloc/registry.h).
+ */
+bool ka_free_owned(const void *ptr, unsigned long caller)
+{
+	const char *why = NULL;
+	struct ka_type *type;
+	bool ours;
+
+	rcu_read_lock();
+	ours = ka_registry_find(ptr);
+	if (ours) {
+		type = ka_block_type(ptr, &why);
+		if (type)
+			ka_free_caller(type, ptr, caller);
+		else
+			ka_report("kalloc: free of %p from %pS: %s\n", ptr, (void *)caller, why);
+	}
+	rcu_read_unlock();
+	return ours;
+}
+
+void ka_free_any(const void *ptr)
+{
+	if (ptr && !ka_free_owned(ptr, _RET_IP_))
+		ka_report("kalloc: %s of %p from %pS: not a block kalloc gave out\n",
+			  __func__, ptr, (void *)_RET_IP_);
+}
+EXPORT_SYMBOL_GPL(ka_free_any);
+
+/* ka_size() of a block of its own type; *@ours tells whether @ptr is kalloc's. */
+size_t ka_size_owned(const void *ptr, bool *ours)
+{
+	const char *why = NULL;
+	struct ka_type *type;
+	size_t usable = 0;
+
+	rcu_read_lock();
+	*ours = ka_registry_find(ptr);
+	if (*ours) {
+		type = ka_block_type(ptr, &why);
+		if (type)
+			usable = ka_size(type, ptr);
+		else
+			ka_report("kalloc: ksize of %p from %pS: %s\n", ptr,
+				  __builtin_return_address(0), why);
+	}
+	rcu_read_unlock();
+	return usable;
+}
 
 size_t ka_size(struct ka_type *type, const void *ptr)
 {
@@ -499,28 +636,28 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 }
 EXPORT_SYMBOL_GPL(ka_size);
 
-void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
+static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
+			       unsigned long caller)
 {
 	void *new;
 
 	if (!ptr)
-		return ka_alloc_from(type, size, gfp, _RET_IP_);
-	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
-		 __func__, __builtin_return_address(0)))
+		return ka_alloc_from(type, size, gfp, caller);
+	if (WARN(!type, "kalloc: ka_realloc without a type (caller %pS)\n", (void *)caller))
 		return NULL;
 	if (!size) {
-		ka_free(type, ptr);
+		ka_free_caller(type, ptr, caller);
 		return NULL;
 	}
-	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", _RET_IP_))
+	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", caller))
 		return NULL;
 	if (!ka_class_enabled(type->class)) {
-		if (!ka_sys_block_ok(type, ptr, "ka_realloc", __builtin_return_address(0)) ||
+		if (!ka_sys_block_ok(type, ptr, "ka_realloc", (void *)caller) ||
 		    size > KA_MAX_SIZE)
 			return NULL;
 		return ka_kvrealloc(ptr, ka_sys_size(size), gfp);
 	}
-	if (!ka_claim_block(type, ptr, "ka_realloc", __builtin_return_address(0)))
+	if (!ka_claim_block(type, ptr, "ka_realloc", (void *)caller))
 		return NULL;
 	if (size > KA_MAX_SIZE) {
 		ka_blk_unclaim(ka_payload_blk(ptr));
@@ -528,10 +665,39 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
 	}
 	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size, ka_gfp_for_size(size, gfp));
 	if (unlikely(!new))
-		ka_warn_failed(type, size, gfp, "ka_realloc", _RET_IP_);
+		ka_warn_failed(type, size, gfp, "ka_realloc", caller);
 	return new;
 }
+
+void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp)
+{
+	return ka_realloc_caller(type, ptr, size, gfp, _RET_IP_);
+}
 EXPORT_SYMBOL_GPL(ka_realloc);
+
+/*
+ * ka_realloc() of a block of its own type (@size > 0); *@ours tells whether
+ * @ptr is kalloc's. A realloc may sleep, so the type is held by its live
+ * block rather than by an RCU read section: a block being resized is one
+ * its user still holds, and a type with live blocks is never destroyed.
+ */
+void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours)
+{
+	const char *why = NULL;
+	struct ka_type *type;
+
+	rcu_read_lock();
+	*ours = ka_registry_find(ptr);
+	type = *ours ? ka_block_type(ptr, &why) : NULL;
+	rcu_read_unlock();
+	if (!*ours)
+		return NULL;
+	if (!type) {
+		ka_report("kalloc: krealloc of %p from %pS: %s\n", ptr, (void *)caller, why);
+		return NULL;
+	}
+	return ka_realloc_caller(type, ptr, size, gfp, caller);
+}
 
 void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out)
 {

@@ -11,6 +11,7 @@
 #include "ka_test.h"
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
+#include "../kalloc/registry.h"
 
 static unsigned int test_order(size_t size)
 {
@@ -231,6 +232,16 @@ size_t ka_test_blk_size(const void *p)
 unsigned int ka_test_blk_tid(const void *p)
 {
 	return ka_ptr_tid(p);
+}
+
+unsigned long ka_test_blk_origin(const void *p)
+{
+	return ka_inst_block_origin(p);
+}
+
+bool ka_test_is_kalloc(const void *p)
+{
+	return ka_registry_has(p);
 }
 
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size)

@@ -65,6 +65,10 @@ unsigned long ka_test_peek(const void *addr);
 bool ka_test_blk_cached(const void *p);
 size_t ka_test_blk_size(const void *p);
 unsigned int ka_test_blk_tid(const void *p);
+/* The origin in the allocation tag of block @p (0 without atags). */
+unsigned long ka_test_blk_origin(const void *p);
+/* Whether @p lies in a kalloc carrier (the registry's answer). */
+bool ka_test_is_kalloc(const void *p);
 struct ka_class_state;
 /* ka_front_alloc() (inline, writes the header) for untyped blocks of @cs. */
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);

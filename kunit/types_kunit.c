@@ -235,6 +235,59 @@ static void types_size_is_usable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
 }
 
+static struct ka_type *types_scoped_type;
+#ifdef DEFINE_FREE
+KA_DEFINE_FREE(ka_types_scoped, types_scoped_type)
+#endif
+
+/* ka_free_any() reads the type from the block; __free(ka) uses it, KA_DEFINE_FREE() ka_free(). */
+static void types_free_any_and_scoped_frees(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	struct ka_type *other = ka_type_create("kunit_types_o", KA_CLASS_LL);
+	int *reports = ka_test_expect_reports(test);
+	struct ka_type_totals sum;
+	void *foreign = kmalloc(32, GFP_KERNEL);
+	void *p, *q;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(other));
+	KUNIT_ASSERT_NOT_NULL(test, foreign);
+	p = ka_alloc(type, 100, GFP_KERNEL);
+	q = ka_alloc(other, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	ka_free_any(p);
+	ka_free_any(q);
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	ka_type_sum(other, &sum);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	KUNIT_EXPECT_EQ(test, *reports, 0);
+	ka_free_any(p);			/* freed already */
+	ka_free_any(foreign);		/* kmalloc's: reported, left alone */
+	ka_free_any(NULL);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	kfree(foreign);
+#ifdef DEFINE_FREE
+	types_scoped_type = type;
+	{
+		void *a __free(ka) = ka_alloc(type, 64, GFP_KERNEL);
+		void *b __free(ka_types_scoped) = ka_alloc(type, 64, GFP_KERNEL);
+		void *c __free(ka) = ERR_PTR(-ENOMEM);	/* not freed */
+
+		KUNIT_EXPECT_NOT_NULL(test, a);
+		KUNIT_EXPECT_NOT_NULL(test, b);
+		KUNIT_EXPECT_TRUE(test, IS_ERR(c));
+	}
+	ka_type_sum(type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, 3ULL);
+	KUNIT_EXPECT_EQ(test, sum.frees, 3ULL);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+#endif
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(other), 0);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
 static struct kunit_case types_cases[] = {
 	KUNIT_CASE(types_create_rejects_bad_input),
 	KUNIT_CASE(types_alloc_aligned_and_counted),
@@ -242,6 +295,7 @@ static struct kunit_case types_cases[] = {
 	KUNIT_CASE(types_array_and_calloc),
 	KUNIT_CASE(types_memdup_and_strdup),
 	KUNIT_CASE(types_size_is_usable),
+	KUNIT_CASE(types_free_any_and_scoped_frees),
 	KUNIT_CASE(types_bad_sizes_give_null),
 	KUNIT_CASE(types_atomic_alloc_under_spinlock),
 	KUNIT_CASE(types_counts_on_current_cpu),

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What include/kalloc_shim.h calls on a module's behalf: its kmalloc-family
+ * calls served by a type of its own, pointers kalloc did not give out passed
+ * on to the kernel's allocator, kfree_rcu() after a grace period, and the
+ * module's type destroyed when the module goes (Documentation/shim.rst).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/llist.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <kalloc_shim_api.h>
+
+#include "compat.h"
+#include "core.h"
+#include "cpu.h"
+#include "internal.h"
+#include "registry.h"
+
+/*
+ * Registering a type takes a mutex and allocates with GFP_KERNEL: only
+ * from a call that could sleep itself. Until then kmalloc serves.
+ */
+static bool ka_shim_may_register(gfp_t gfp)
+{
+	return gfpflags_allow_blocking(gfp) && !in_interrupt() && !irqs_disabled() &&
+	       (!IS_ENABLED(CONFIG_PREEMPT_COUNT) || preemptible());
+}
+
+static struct ka_type *ka_shim_resolve(struct ka_shim *s, gfp_t gfp)
+{
+	struct ka_type *t = READ_ONCE(s->type);
+
+	if (t)
+		return IS_ERR(t) ? NULL : t;
+	if (!ka_shim_may_register(gfp))
+		return NULL;
+	if (!ka_class_enabled(s->class)) {
+		pr_info("module %s: class %s is disabled, its allocations go to kmalloc\n",
+			module_name(s->owner), ka_class_name(s->class));
+		t = ERR_PTR(-EOPNOTSUPP);
+	} else {
+		t = ka_type_for_module(s->name, s->class, s->owner);
+		if (IS_ERR(t))
+			pr_warn("module %s: no type %s (%pe), its allocations go to kmalloc\n",
+				module_name(s->owner), s->name, t);
+		if (PTR_ERR(t) == -ENOMEM)
+			return NULL;	/* try again on a later call */
+	}
+	WRITE_ONCE(s->type, t);
+	return IS_ERR(t) ? NULL : t;
+}
+
+void *ka_shim_alloc(struct ka_shim *s, size_t size, gfp_t gfp, int node, unsigned int flags,
+		    unsigned long caller)
+{
+	struct ka_type *t = READ_ONCE(s->type);
+	bool kv = flags & KA_SHIM_KV;
+
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (unlikely(!t || IS_ERR(t)))
+		t = ka_shim_resolve(s, gfp);
+	if (unlikely(!t || (gfp & KA_GFP_REFUSED) ||
+		     (node != NUMA_NO_NODE && node != numa_mem_id()) ||
+		     (!kv && size > KMALLOC_MAX_SIZE)))
+		return kv ? kvmalloc_node(size, gfp, node) :
+			    kmalloc_node_track_caller(size, gfp, node);
+	return ka_alloc_caller(t, size, gfp, caller ?: _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(ka_shim_alloc);
+
+void *ka_shim_krealloc(struct ka_shim *s, const void *p, size_t size, gfp_t gfp,
+		       unsigned int flags, size_t oldsize)
+{
+	size_t old = 0;
+	bool ours;
+	void *q;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return ka_shim_alloc(s, size, gfp, NUMA_NO_NODE, flags, _RET_IP_);
+	if (!size) {
+		ka_shim_kvfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (gfp & __GFP_ZERO)
+		old = ka_size_owned(p, &ours);
+	q = ka_realloc_owned((void *)p, size, gfp, _RET_IP_, &ours);
+	if (!ours)
+		return flags & KA_SHIM_KV ? ka_compat_kvrealloc(p, oldsize, size, gfp) :
+					    krealloc(p, size, gfp);
+	if (q && (gfp & __GFP_ZERO) && old < size)
+		memset(q + old, 0, size - old);
+	return q;
+}
+EXPORT_SYMBOL_GPL(ka_shim_krealloc);
+
+void ka_shim_kfree(const void *p)
+{
+	if (!ka_free_owned(p, _RET_IP_))
+		kfree(p);
+}
+EXPORT_SYMBOL_GPL(ka_shim_kfree);
+
+void ka_shim_kvfree(const void *p)
+{
+	if (!ka_free_owned(p, _RET_IP_))
+		kvfree(p);
+}
+EXPORT_SYMBOL_GPL(ka_shim_kvfree);
+
+void ka_shim_kfree_const(const void *p)
+{
+	if (!ka_free_owned(p, _RET_IP_))
+		kfree_const(p);
+}
+EXPORT_SYMBOL_GPL(ka_shim_kfree_const);
+
+size_t ka_shim_ksize(const void *p)
+{
+	bool ours;
+	size_t n = ka_size_owned(p, &ours);
+
+	return ours ? n : ksize(p);
+}
+EXPORT_SYMBOL_GPL(ka_shim_ksize);
+
+void ka_shim_kfree_sensitive(const void *p)
+{
+	bool ours;
+	size_t n = ka_size_owned(p, &ours);
+
+	if (!ours) {
+		kfree_sensitive(p);
+		return;
+	}
+	if (n)
+		memzero_explicit((void *)p, n);
+	ka_free_owned(p, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(ka_shim_kfree_sensitive);
+
+void ka_shim_kvfree_sensitive(const void *p, size_t len)
+{
+	bool ours;
+
+	ka_size_owned(p, &ours);
+	if (!ours) {
+		kvfree_sensitive(p, len);
+		return;
+	}
+	memzero_explicit((void *)p, len);
+	ka_free_owned(p, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(ka_shim_kvfree_sensitive);
+
+/*
+ * kfree_rcu(): the object's rcu_head links it on a queue and remembers its
+ * start; a work item takes the whole queue, waits for a grace period (which
+ * therefore began after every free it takes) and frees what it took.
+ */
+struct ka_rcu_free {
+	struct llist_node node;
+	const void *ptr;
+};
+
+static_assert(sizeof(struct ka_rcu_free) <= sizeof(struct rcu_head));
+
+static LLIST_HEAD(ka_rcu_pending);
+static DEFINE_MUTEX(ka_rcu_drain_lock);
+
+static void ka_rcu_drain(void)
+{
+	struct llist_node *n, *next;
+
+	mutex_lock(&ka_rcu_drain_lock);
+	n = llist_del_all(&ka_rcu_pending);
+	if (n) {
+		synchronize_rcu();
+		llist_for_each_safe(n, next, n)
+			ka_shim_kvfree(container_of(n, struct ka_rcu_free, node)->ptr);
+	}
+	mutex_unlock(&ka_rcu_drain_lock);
+}
+
+/* Frees everything kfree_rcu() queued so far; for the suites. Sleeps. */
+void ka_shim_rcu_flush(void)
+{
+	ka_rcu_drain();
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_shim_rcu_flush);
+
+static void ka_rcu_work_fn(struct work_struct *work)
+{
+	ka_rcu_drain();
+}
+
+static DECLARE_WORK(ka_rcu_work, ka_rcu_work_fn);
+
+void ka_shim_free_rcu(const void *p, struct rcu_head *head)
+{
+	struct ka_rcu_free *f = (struct ka_rcu_free *)head;
+
+	if (!p)
+		return;
+	f->ptr = p;
+	llist_add(&f->node, &ka_rcu_pending);
+	/* a drain under way may already have taken the queue: queue another */
+	schedule_work(&ka_rcu_work);
+}
+EXPORT_SYMBOL_GPL(ka_shim_free_rcu);
+
+void ka_shim_free_rcu_sleep(const void *p)
+{
+	if (!p)
+		return;
+	might_sleep();
+	synchronize_rcu();
+	ka_shim_kvfree(p);
+}
+EXPORT_SYMBOL_GPL(ka_shim_free_rcu_sleep);
+
+/*
+ * A module going away (unloaded, or its init failed) takes its type along,
+ * after the frees it queued with kfree_rcu(). A type that still has blocks
+ * stays, so they remain valid; ka_type_destroy() names the count, and the
+ * allocations view their origins.
+ */
+static int ka_shim_module_event(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct module *mod = data;
+	struct ka_type *t;
+
+	if (action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	ka_rcu_drain();
+	while ((t = ka_type_take_module(mod)))
+		if (ka_type_destroy(t))
+			pr_err("module %s unloaded with blocks of its type still allocated\n",
+			       module_name(mod));
+	return NOTIFY_OK;
+}
+
+static struct notifier_block ka_shim_nb = {
+	.notifier_call = ka_shim_module_event,
+};
+
+int ka_shim_init(void)
+{
+	return register_module_notifier(&ka_shim_nb);
+}
+
+void ka_shim_exit(void)
+{
+	unregister_module_notifier(&ka_shim_nb);
+	ka_rcu_drain();
+	flush_work(&ka_rcu_work);
+}
