@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Try kalloc on a module without changing its code: build it with
+ * Try kalloc on a module without changing its code: in its Kbuild,
  *
- *	ccflags-y += -I<kalloc>/include -include kalloc_shim.h
+ *	NOSTDINC_FLAGS += -I<kalloc>/include/shim
  *	KBUILD_EXTRA_SYMBOLS += <kalloc>/Module.symvers
  *
- * and its kmalloc(), kzalloc(), kcalloc(), kmalloc_array(), krealloc(),
- * kfree(), kvmalloc(), kvzalloc(), kvfree(), kmemdup(), kstrdup() and
- * friends (the _node, _track_caller and _sensitive forms, ksize(),
- * kfree_rcu(), __free(kfree)) are served by a kalloc type of the module's
- * own, with each call site as its blocks' origin. Before the include (with
- * -D in ccflags-y) a module may set
+ * (include/shim/linux/slab.h then brings this header with the kernel's
+ * <linux/slab.h>; "-include kalloc_shim.h" works too, for files that do not
+ * define pr_fmt before their includes), and its kmalloc(), kzalloc(),
+ * kcalloc(), kmalloc_array(), krealloc(), kfree(), kvmalloc(), kvzalloc(),
+ * kvfree(), kmemdup(), kstrdup() and friends (the _node, _track_caller and
+ * _sensitive forms, ksize(), kfree_rcu(), __free(kfree)) are served by a
+ * kalloc type of the module's own, with each call site as its blocks'
+ * origin. In ccflags-y a module may set
  *
- *	KALLOC_SHIM_NAME	the type's name (default: the module's name)
- *	KALLOC_SHIM_CLASS	its class (default: KA_CLASS_DRIVER, whose
- *				blocks carry their origin for the
+ *	-DKALLOC_SHIM_NAME='"name"'	the type's name (default: the module's)
+ *	-DKALLOC_SHIM_CLASS=KA_CLASS_STD  its class (default: KA_CLASS_DRIVER,
+ *				whose blocks carry their origin for the
  *				allocations view)
  *
  * A pointer kalloc did not give out is passed on to the kernel's kfree(),
@@ -35,7 +37,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <kalloc_shim_api.h>
+#include "kalloc_shim_api.h"
 
 #ifndef KALLOC_SHIM_NAME
 #define KALLOC_SHIM_NAME KBUILD_MODNAME

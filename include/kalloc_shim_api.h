@@ -8,7 +8,7 @@
 #ifndef _KALLOC_SHIM_API_H
 #define _KALLOC_SHIM_API_H
 
-#include <kalloc.h>
+#include "kalloc.h"
 
 struct module;
 struct rcu_head;

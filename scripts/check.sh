@@ -74,6 +74,32 @@ debug_guest() {	# flavor, modules dir, out dir
 }
 debug_guest test "$KALLOC_BUILD/obj-6.12" "$out/debug"
 
+# Real modules of the kernel's own tree, built with the kmalloc shim, in a
+# guest of their own (init_on_alloc=1, which test_meminit needs): their
+# tests, their allocations served by kalloc, nothing left when they unload.
+note "booting the shimmed kernel modules' guest: test_meminit, test_memcat_p, overflow_kunit, minix"
+start=$SECONDS
+if shimmed=$("$KALLOC_ROOT/scripts/build-shimmed.sh" "$KALLOC_BUILD/obj-6.12"); then
+	files=()
+	for f in "$shimmed"/*.ko "$shimmed/minix.img"; do
+		files+=(--file "$f")
+	done
+	"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/shimmed" \
+		--timeout "${KALLOC_VM_TIMEOUT:-900}" --append init_on_alloc=1 \
+		--modules-dir "$KALLOC_BUILD/obj-6.12" "${files[@]}" \
+		--script "$KALLOC_ROOT/scripts/guest-shimmed.sh"
+	note "shimmed kernel modules' guest finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/shimmed/console.log" \
+		--expect "$shimmed/lib/overflow_kunit.c" --group "$out/group-shimmed.json" \
+		>"$out/shimmed/judge.txt"
+	sed 's/^/  shimmed: /' "$out/shimmed/judge.txt"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$out/shimmed/console.log" KALLOC-SHIM \
+		"$out/group-shimscript.json" | sed 's/^/  shimmed script: /'
+else
+	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["shimmed modules did not build"]}' \
+		>"$out/group-shimmed.json"
+fi
+
 # The whole KUnit run again on PREEMPT_RT: sleeping spinlocks, local_lock_t
 # as a per-CPU lock, threaded interrupts.
 note "booting the PREEMPT_RT test kernel: every KUnit suite again"

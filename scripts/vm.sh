@@ -18,6 +18,8 @@ without reporting a status.
 
   --insmod 'FILE.ko ARGS'  load a module with parameters (repeatable)
   --script FILE            shell script to run in the guest (busybox sh)
+  --file FILE              put FILE in the guest's /lib/kalloc without loading
+                           it (for the script; repeatable)
   --cmd 'COMMAND'          shell command to run in the guest
   --no-kalloc              do not load kalloc.ko first
   --modules-dir DIR        where kalloc.ko is (default: build/obj-6.12, else .)
@@ -37,6 +39,7 @@ USAGE
 }
 
 modules=()
+files=()
 script=
 cmd=
 load_kalloc=1
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--insmod) modules+=("$2"); shift ;;
 	--script) script=$2; shift ;;
+	--file) files+=("$2"); shift ;;
 	--cmd) cmd=$2; shift ;;
 	--no-kalloc) load_kalloc=0 ;;
 	--modules-dir) moddir=$2; shift ;;
@@ -113,6 +117,10 @@ for m in "${modules[@]}"; do
 	echo "$base $args" >>"$stage/modules"
 done
 echo "file /etc/kalloc-vm/modules $stage/modules 0644 0 0" >>"$list"
+for f in "${files[@]}"; do
+	[ -f "$f" ] || die "file not found: $f"
+	echo "file /lib/kalloc/$(basename "$f") $f 0644 0 0" >>"$list"
+done
 
 if [ -n "$script" ] && [ -n "$cmd" ]; then
 	die "--script and --cmd are exclusive"
