@@ -122,6 +122,23 @@ void *ka_alloc_caller(struct ka_type *type, size_t size, gfp_t gfp, unsigned lon
 	__alloc_size(2);
 
 /**
+ * ka_alloc_node() - allocate a block of a type from a NUMA node's memory
+ * @type: allocation type
+ * @size: bytes wanted, as for ka_alloc()
+ * @gfp: allocation flags; with __GFP_THISNODE no other node's memory
+ * @node: the node, or NUMA_NO_NODE (then this is ka_alloc())
+ *
+ * As kmalloc_node(): the block comes from the instance of an online CPU of
+ * @node, whose carriers are that node's memory; a node without online CPUs
+ * gets this CPU's memory unless @gfp has __GFP_THISNODE. A node that is not
+ * online is reported and refused.
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the block, or NULL.
+ */
+void *ka_alloc_node(struct ka_type *type, size_t size, gfp_t gfp, int node);
+
+/**
  * ka_zalloc() - allocate a zeroed block of a type
  * @type: allocation type
  * @size: bytes wanted

@@ -43,10 +43,10 @@ struct ka_shim {
  * @flags: KA_SHIM_KV for the kvmalloc() family
  * @caller: the origin to record, or 0 for the caller of this function
  *
- * Served by the module's type, registered on the first call that may sleep.
- * kmalloc (or kvmalloc) serves what kalloc does not: a call before the type
- * exists, flags kalloc refuses (__GFP_DMA, __GFP_DMA32, __GFP_ACCOUNT), a
- * node other than the caller's, and, without KA_SHIM_KV, a size above
+ * Served by the module's type (as ka_alloc_node() for a node), registered
+ * on the first call that may sleep. kmalloc (or kvmalloc) serves what kalloc
+ * does not: a call before the type exists, flags kalloc refuses (__GFP_DMA,
+ * __GFP_DMA32, __GFP_ACCOUNT), and, without KA_SHIM_KV, a size above
  * KMALLOC_MAX_SIZE. ka_shim_kfree() tells the two apart.
  *
  * Context: any context the @gfp flags allow.

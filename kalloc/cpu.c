@@ -63,6 +63,24 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
 
+void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
+		      unsigned int tid, unsigned long origin, gfp_t gfp)
+{
+	struct ka_pcpu *pc = cs->pcpu[cpu];
+	void *ptr;
+
+	ka_pcpu_lock(pc);
+	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
+	ka_pcpu_unlock(pc);
+	if (!ptr)
+		return NULL;
+	ka_debug_give(ptr, size, gfp);
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_on);
+
 /*
  * Frees @ptr in @pc, which the caller has locked, if @pc employs its carrier;
  * otherwise sends it on to the employer.

@@ -179,6 +179,12 @@ void ka_cpu_group_exit(struct ka_class_state *cs);
 void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 		      unsigned long origin, gfp_t gfp);
 
+/*
+ * From the instance of @cpu, whichever CPU calls, under its lock (another
+ * node's memory for ka_alloc_node()).
+ */
+void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
+		      unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_cpu_free(void *ptr);
 void ka_cpu_free_queued(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);

@@ -66,6 +66,8 @@ struct ka_type *ka_type_take_module(struct module *owner);
 bool ka_free_owned(const void *ptr, unsigned long caller);
 size_t ka_size_owned(const void *ptr, bool *ours);
 void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours);
+void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int node,
+			   unsigned long caller);
 void ka_shim_rcu_flush(void);
 int ka_shim_init(void);
 void ka_shim_exit(void);

@@ -208,10 +208,16 @@ static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 	return true;
 }
 
-/* Blocks must be laid out alike: same strategy, same tags. */
-static bool compatible(const struct ka_instance *a, const struct ka_instance *b)
+/*
+ * Blocks must be laid out alike (same strategy, same tags), and a carrier
+ * stays on its node: its memory came from its home CPU's node, and a CPU of
+ * another node would hand out far memory where kmalloc gives near memory
+ * (and ka_alloc_node() promises a node).
+ */
+static bool compatible(struct ka_instance *a, struct ka_instance *b)
 {
-	return a->strat == b->strat && a->p.atags == b->p.atags;
+	return a->strat == b->strat && a->p.atags == b->p.atags &&
+	       cpu_to_node(ka_pcpu_of(a)->cpu) == cpu_to_node(ka_pcpu_of(b)->cpu);
 }
 
 /* Is pooled carrier @c, whose word is @emp, worth a claim for @blk bytes? */

@@ -68,12 +68,10 @@ void *ka_shim_alloc(struct ka_shim *s, size_t size, gfp_t gfp, int node, unsigne
 		return ZERO_SIZE_PTR;
 	if (unlikely(!t || IS_ERR(t)))
 		t = ka_shim_resolve(s, gfp);
-	if (unlikely(!t || (gfp & KA_GFP_REFUSED) ||
-		     (node != NUMA_NO_NODE && node != numa_mem_id()) ||
-		     (!kv && size > KMALLOC_MAX_SIZE)))
+	if (unlikely(!t || (gfp & KA_GFP_REFUSED) || (!kv && size > KMALLOC_MAX_SIZE)))
 		return kv ? kvmalloc_node(size, gfp, node) :
 			    kmalloc_node_track_caller(size, gfp, node);
-	return ka_alloc_caller(t, size, gfp, caller ?: _RET_IP_);
+	return ka_alloc_node_caller(t, size, gfp, node, caller ?: _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_shim_alloc);
 

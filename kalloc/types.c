@@ -258,11 +258,11 @@ static size_t ka_sys_size(size_t size)
 }
 
 /* Up to KA_MAX_SIZE, as for an enabled class: vmalloc serves what kmalloc cannot. */
-static void *ka_sys_alloc(size_t size, gfp_t gfp)
+static void *ka_sys_alloc(size_t size, gfp_t gfp, int node)
 {
 	if (!size || size > KA_MAX_SIZE)
 		return NULL;
-	return kvmalloc(ka_sys_size(size), gfp);
+	return kvmalloc_node(ka_sys_size(size), gfp, node);
 }
 
 static void ka_count(struct ka_type *type, void *ptr)
@@ -338,8 +338,28 @@ static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
 	return gfp;
 }
 
-/* @origin: who asked, recorded in the block's tag when the class has atags */
-static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigned long origin)
+/*
+ * Another node's memory: from the instance of an online CPU of @node, whose
+ * carriers come from that node; the block belongs to that CPU's instance,
+ * as if it had allocated it. Without such a CPU, another node's memory
+ * unless __GFP_THISNODE forbids it (kmalloc_node()'s rule).
+ */
+static void *ka_alloc_on_node(struct ka_class_state *cs, size_t size, unsigned int tid,
+			      unsigned long origin, gfp_t gfp, int node)
+{
+	unsigned int cpu = cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
+
+	if (cpu < nr_cpu_ids)
+		return ka_cpu_alloc_on(cs, cpu, size, tid, origin, gfp);
+	return gfp & __GFP_THISNODE ? NULL : ka_front_alloc(cs, size, tid, origin, gfp);
+}
+
+/*
+ * @origin: who asked, recorded in the block's tag when the class has atags;
+ * @node: NUMA_NO_NODE, or the node the memory must come from
+ */
+static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigned long origin,
+			   int node)
 {
 	void *ptr;
 
@@ -361,32 +381,54 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	if (ka_class_enabled(type->class))
+	if (node != NUMA_NO_NODE && (node < 0 || node >= MAX_NUMNODES || !node_online(node))) {
+		ka_report("kalloc: ka_alloc_node(%s) from %pS: node %d is not online\n",
+			  type->name, (void *)origin, node);
+		this_cpu_inc(type->pcpu->failed);
+		return NULL;
+	}
+	if (!ka_class_enabled(type->class))
+		ptr = ka_sys_alloc(size, gfp, node);
+	else if (node == NUMA_NO_NODE || node == numa_mem_id())
 		ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id, origin,
 				     ka_gfp_for_size(size, gfp));
 	else
-		ptr = ka_sys_alloc(size, gfp);
+		ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id, origin,
+				       ka_gfp_for_size(size, gfp), node);
 	ka_count(type, ptr);
 	if (unlikely(!ptr))
 		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
 	else if (trace_ka_alloc_enabled())
 		trace_ka_alloc(origin, ptr, size, ka_class_enabled(type->class) ?
 			       ka_inst_usable_size(ptr) : ka_sys_size(size), gfp, type->name,
-			       ka_class_name(type->class), numa_mem_id());
+			       ka_class_name(type->class),
+			       node == NUMA_NO_NODE ? numa_mem_id() : node);
 	return ptr;
 }
 
 void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
 {
-	return ka_alloc_from(type, size, gfp, _RET_IP_);
+	return ka_alloc_from(type, size, gfp, _RET_IP_, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(ka_alloc);
 
 void *ka_alloc_caller(struct ka_type *type, size_t size, gfp_t gfp, unsigned long caller)
 {
-	return ka_alloc_from(type, size, gfp, caller);
+	return ka_alloc_from(type, size, gfp, caller, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(ka_alloc_caller);
+
+void *ka_alloc_node(struct ka_type *type, size_t size, gfp_t gfp, int node)
+{
+	return ka_alloc_from(type, size, gfp, _RET_IP_, node);
+}
+EXPORT_SYMBOL_GPL(ka_alloc_node);
+
+void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int node,
+			   unsigned long caller)
+{
+	return ka_alloc_from(type, size, gfp, caller, node);
+}
 
 void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 {
@@ -396,7 +438,7 @@ void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	return ka_alloc_from(type, type ? type->fixed_size : 0, gfp, _RET_IP_);
+	return ka_alloc_from(type, type ? type->fixed_size : 0, gfp, _RET_IP_, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(ka_alloc_fixed);
 
@@ -642,7 +684,7 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 	void *new;
 
 	if (!ptr)
-		return ka_alloc_from(type, size, gfp, caller);
+		return ka_alloc_from(type, size, gfp, caller, NUMA_NO_NODE);
 	if (WARN(!type, "kalloc: ka_realloc without a type (caller %pS)\n", (void *)caller))
 		return NULL;
 	if (!size) {

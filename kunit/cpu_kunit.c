@@ -12,6 +12,7 @@
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
@@ -279,6 +280,47 @@ static void hardirq_allocation(struct kunit *test)
 	ka_type_sum(a->type, &sum);
 	KUNIT_EXPECT_EQ(test, sum.frees, rt ? 1ULL : 3ULL);
 	msleep(100);	/* the queued free lands */
+	ka_test_expect_all_consistent(test);
+}
+
+static int nid_of(const void *p)
+{
+	return page_to_nid(is_vmalloc_addr(p) ? vmalloc_to_page(p) : virt_to_page(p));
+}
+
+/*
+ * ka_alloc_node(): a small block and a singleblock carrier's from each
+ * online node's memory, freed from this CPU (their employers are another
+ * CPU's instances); a node that is not online is refused with a report.
+ */
+static void alloc_on_each_node(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_node", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	size_t sizes[] = { 100, 3000, 300000 };
+	int nid, i, nodes = 0;
+	void *any;
+
+	for_each_online_node(nid) {
+		nodes++;
+		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+			u8 *p = ka_alloc_node(t, sizes[i], GFP_KERNEL | __GFP_ZERO, nid);
+
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			KUNIT_EXPECT_EQ_MSG(test, nid_of(p), nid, "%zu bytes", sizes[i]);
+			KUNIT_EXPECT_EQ(test, p[sizes[i] - 1], 0);
+			memset(p, 0x4e, sizes[i]);
+			ka_free(t, p);
+		}
+	}
+	kunit_info(test, "%d online nodes\n", nodes);
+	any = ka_alloc_node(t, 64, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, any);
+	ka_free(t, any);
+	KUNIT_EXPECT_NULL(test, ka_alloc_node(t, 64, GFP_KERNEL, MAX_NUMNODES));
+	KUNIT_EXPECT_NULL(test, ka_alloc_node(t, 64, GFP_KERNEL, -7));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	msleep(100);	/* the frees sent home land */
 	ka_test_expect_all_consistent(test);
 }
 
@@ -554,6 +596,7 @@ static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(misuse_is_reported),
 	KUNIT_CASE(atags_record_the_caller),
 	KUNIT_CASE(hardirq_allocation),
+	KUNIT_CASE(alloc_on_each_node),
 	KUNIT_CASE_SLOW(concurrent_stress_with_hotplug),
 	{}
 };
