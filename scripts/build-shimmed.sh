@@ -7,21 +7,31 @@
 # kernel ships them. Also a minix image for the guest (mkfs.minix, util-linux).
 # Prints the directory holding the .ko files and minix.img.
 #
-#   scripts/build-shimmed.sh KALLOC_OBJ_DIR
+#   scripts/build-shimmed.sh [--plain] KALLOC_OBJ_DIR
+#
+# --plain builds the same modules without the shim, on kmalloc, for
+# scripts/shimmed-compare.sh.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kobj=${1:?usage: build-shimmed.sh KALLOC_OBJ_DIR (e.g. build/obj-6.12)}
+plain=0
+if [ "${1:-}" = --plain ]; then
+	plain=1
+	shift
+fi
+kobj=${1:?usage: build-shimmed.sh [--plain] KALLOC_OBJ_DIR (e.g. build/obj-6.12)}
 [ -f "$kobj/Module.symvers" ] || die "no Module.symvers in $kobj: build kalloc first"
 kdir=$("$KALLOC_ROOT/scripts/testkernel.sh")
 out=$KALLOC_BUILD/shimmed-$(basename "$kobj")
-log=$KALLOC_BUILD/logs/shimmed-$(basename "$kobj").log
+[ $plain -eq 0 ] || out=$out-plain
+log=$KALLOC_BUILD/logs/$(basename "$out").log
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/minix" "$KALLOC_BUILD/logs"
 : >"$log"
 
 # the three lines of README.md: the shim's <linux/slab.h> comes first
 shim="NOSTDINC_FLAGS += -I$KALLOC_ROOT/include/shim"
+[ $plain -eq 0 ] || shim=
 cp "$kdir"/lib/{test_meminit.c,test_memcat_p.c,overflow_kunit.c} "$out/lib/"
 cat >"$out/lib/Kbuild" <<KBUILD
 $shim
@@ -44,6 +54,10 @@ done
 # The shim took: every module calls kalloc, and none calls kfree() itself.
 for ko in "$out"/lib/*.ko "$out"/minix/*.ko; do
 	syms=$(nm -u "$ko")
+	if [ $plain -eq 1 ]; then
+		cp "$ko" "$out/"
+		continue
+	fi
 	grep -qw ka_shim_alloc <<<"$syms" || die "$(basename "$ko"): no call to ka_shim_alloc"
 	if grep -qwE 'kfree|kvfree' <<<"$syms"; then
 		die "$(basename "$ko"): calls kfree/kvfree past the shim"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest script of scripts/shimmed-compare.sh: the shimmed kernel modules'
+# work (or the same modules built without the shim) timed in the guest's
+# clock (instructions, in instruction-count mode) and its peak memory, the
+# largest drop of MemFree a sampler on another CPU saw. One line per module:
+# "KALLOC-MEASURE: NAME MICROSECONDS PEAK_KIB".
+M=/lib/kalloc
+
+memfree() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+# the kernel's clock, in microseconds, through a line in the log
+us() {
+	echo "kalloc-measure mark" > /dev/kmsg
+	dmesg | grep "kalloc-measure mark" | tail -n 1 | sed 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/'
+}
+
+# run "$@" with a sampler of MemFree beside it; sets took (us) and peak (KiB)
+measure() {
+	sync
+	base=$(memfree)
+	rm -f /tmp/stop
+	(low=$base; while [ ! -f /tmp/stop ]; do
+		m=$(memfree); [ "$m" -lt "$low" ] && low=$m
+	done; echo "$low" > /tmp/low) &
+	t0=$(us)
+	"$@"
+	t1=$(us)
+	m=$(memfree); touch /tmp/stop; wait
+	low=$(cat /tmp/low); [ "$m" -lt "$low" ] && low=$m
+	took=$((t1 - t0))
+	peak=$((base - low))
+}
+
+minix_work() {
+	mount -t minix /dev/ram0 /mnt
+	i=1
+	while [ $i -le 40 ]; do
+		dd if=/dev/zero of=/mnt/f$i bs=512 count=$i 2>/dev/null
+		i=$((i + 1))
+	done
+	mkdir -p /mnt/d/e
+	cat /mnt/f* > /dev/null
+	umount /mnt
+}
+
+for mod in test_memcat_p overflow_kunit test_meminit; do
+	measure insmod $M/$mod.ko
+	echo "KALLOC-MEASURE: $mod $took $peak"
+done
+dd if=$M/minix.img of=/dev/ram0 bs=4096 2>/dev/null
+mkdir -p /mnt
+insmod $M/minix.ko
+measure minix_work
+echo "KALLOC-MEASURE: minix $took $peak"
+rmmod minix test_memcat_p overflow_kunit
+rmmod -f test_meminit
