@@ -136,7 +136,7 @@ void *ka_alloc_caller(struct ka_type *type, size_t size, gfp_t gfp, unsigned lon
  * Context: any context the @gfp flags allow.
  * Return: the block, or NULL.
  */
-void *ka_alloc_node(struct ka_type *type, size_t size, gfp_t gfp, int node);
+void *ka_alloc_node(struct ka_type *type, size_t size, gfp_t gfp, int node) __alloc_size(2);
 
 /**
  * ka_zalloc() - allocate a zeroed block of a type

@@ -63,7 +63,8 @@ static int __init shim_demo_init(void)
 	grown = krealloc(copy, 4096, GFP_KERNEL);
 	if (grown)
 		copy = grown;
-	pr_info("kalloc_shim_demo: %u records kept, a %zu-byte block resized\n", nr_records, ksize(copy));
+	pr_info("kalloc_shim_demo: %u records kept, a %zu-byte block resized\n", nr_records,
+		ksize(copy));
 	kfree(copy);
 	return 0;
 fail:
