@@ -14,6 +14,13 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
+/*
+ * Scoped frees: <linux/cleanup.h> came in 6.5. include/kalloc.h defines
+ * __free(ka) and KA_DEFINE_FREE() only where DEFINE_FREE exists, so on 6.1
+ * a caller frees by hand; include/kalloc_shim.h maps __free(kfree) only
+ * where the kernel has it.
+ */
+
 /* 6.8 renamed MAX_ORDER (exclusive) to MAX_PAGE_ORDER (inclusive). */
 #ifndef MAX_PAGE_ORDER
 #define MAX_PAGE_ORDER (MAX_ORDER - 1)
