@@ -23,6 +23,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -236,7 +237,19 @@ EXPORT_SYMBOL_IF_KUNIT(ka_cpu_owner);
 
 /* ---- CPU hotplug, set-up and tear-down ---- */
 
-/* Runs on the CPU going down: nothing of its queue is left behind. */
+/* Gives up what @pc's instance can while its CPU is away (ka_inst_retire()). */
+static void retire(struct ka_pcpu *pc)
+{
+	ka_pcpu_lock(pc);
+	ka_inst_retire(&pc->inst);
+	ka_pcpu_unlock(pc);
+}
+
+/*
+ * Runs on the CPU going down: nothing of its queue or front caches is left
+ * behind, and its instances give up their empty main carriers and offer
+ * the others to the pool (Documentation/cpu.rst).
+ */
 static int ka_cpu_offline(unsigned int cpu)
 {
 	enum ka_class cls;
@@ -246,6 +259,7 @@ static int ka_cpu_offline(unsigned int cpu)
 			continue;
 		ka_front_flush_local(&ka_class_states[cls]);
 		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
+		retire(ka_class_states[cls].pcpu[cpu]);
 	}
 	return 0;
 }
@@ -444,8 +458,16 @@ int ka_cpu_init(const struct ka_opts *o)
 		if (err)
 			goto fail;
 	}
-	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "kalloc:online", NULL,
-					ka_cpu_offline);
+	cpus_read_lock();
+	err = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN, "kalloc:online", NULL,
+						   ka_cpu_offline);
+	/* possible CPUs that are not online hold no main carrier until they come */
+	if (err >= 0)
+		for_each_possible_cpu(i)
+			for (cls = 0; cls < KA_NR_CLASSES; cls++)
+				if (!cpu_online(i) && ka_class_states[cls].enabled)
+					retire(ka_class_states[cls].pcpu[i]);
+	cpus_read_unlock();
 	if (err < 0)
 		goto fail;
 	ka_cpuhp_state = err;

@@ -818,6 +818,36 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_init_hooked);
 
+/*
+ * The instance's CPU went away: what it can give up goes. Its main carrier
+ * is given back when no block lives in it (the growth rule makes carriers
+ * afresh if the CPU returns: a main carrier is only a head start), and,
+ * with migration, every other multiblock carrier it employs (each holds
+ * live blocks: an empty one is released when it empties) is offered to the
+ * pool whatever acul says, so that other CPUs allocate from its free space.
+ * Singleblock carriers hold a live block each and stay. The pool may still
+ * refuse a carrier (acnl, a grace period not over); the abandoned counter
+ * tells.
+ */
+void ka_inst_retire(struct ka_instance *inst)
+{
+	struct ka_carrier *c, *next;
+
+	if (inst->main && !inst->main->used_blocks) {
+		c = inst->main;
+		inst->main = NULL;
+		/* empty and coalesced: one free block, indexed, unlike a carrier mbc_free() ends */
+		inst->strat->remove(inst->idx, c, ka_crr_first(c));
+		mbc_destroy(inst, c);
+	}
+	if (!inst->hooks || !inst->hooks->carrier_abandon || !ka_inst_can_migrate(inst))
+		return;
+	list_for_each_entry_safe(c, next, &inst->mbcs, link)
+		if (!ka_crr_main(c))
+			inst->hooks->carrier_abandon(inst, c);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_inst_retire);
+
 /* Releases every carrier; returns how many blocks were still allocated. */
 size_t ka_inst_destroy(struct ka_instance *inst)
 {

@@ -187,6 +187,8 @@ void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c);
 void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c);
 bool ka_inst_free_detached(struct ka_instance *inst, void *ptr);
 void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c);
+/* The instance's CPU went offline: give up what can go (instance.c). */
+void ka_inst_retire(struct ka_instance *inst);
 size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c);
 
 #endif /* _KALLOC_INSTANCE_H */

@@ -387,14 +387,22 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	if (!ka_class_enabled(type->class))
+	if (!ka_class_enabled(type->class)) {
 		ptr = ka_sys_alloc(size, gfp, node);
-	else if (node == NUMA_NO_NODE || node == numa_mem_id())
+	} else if (node == NUMA_NO_NODE) {
 		ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id, origin,
 				     ka_gfp_for_size(size, gfp));
-	else
-		ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id, origin,
-				       ka_gfp_for_size(size, gfp), node);
+	} else {
+		/* the node must stay the caller's between the test and the allocation */
+		migrate_disable();
+		if (node == numa_mem_id())
+			ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id,
+					     origin, ka_gfp_for_size(size, gfp));
+		else
+			ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id,
+					       origin, ka_gfp_for_size(size, gfp), node);
+		migrate_enable();
+	}
 	ka_count(type, ptr);
 	if (unlikely(!ptr))
 		ka_warn_failed(type, size, gfp, "ka_alloc", origin);

@@ -18,6 +18,7 @@
 #include "ka_test.h"
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
+#include "../kalloc/stats.h"
 
 static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
 {
@@ -589,6 +590,113 @@ static void long_copies_run_with_interrupts_on(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/* ---- a CPU going offline ---- */
+
+#define OFFLINE_BLOCKS	600
+
+struct offline_fill {
+	struct ka_type *type;
+	void *p[OFFLINE_BLOCKS];
+};
+
+/* Carriers beyond the main one, a quarter of their blocks kept, and small blocks cached. */
+static long offline_fill(void *arg)
+{
+	struct offline_fill *f = arg;
+	void *small[32];
+	int i;
+
+	for (i = 0; i < OFFLINE_BLOCKS; i++) {
+		f->p[i] = ka_alloc(f->type, 700, GFP_KERNEL);
+		if (!f->p[i])
+			return -ENOMEM;
+		memset(f->p[i], i, 700);
+	}
+	for (i = 0; i < OFFLINE_BLOCKS; i++)
+		if (i % 4) {
+			ka_free(f->type, f->p[i]);
+			f->p[i] = NULL;
+		}
+	for (i = 0; i < ARRAY_SIZE(small); i++)
+		small[i] = ka_alloc(f->type, 64, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(small); i++)
+		ka_free(f->type, small[i]);
+	return 0;
+}
+
+/*
+ * Multiblock carriers @pc employs, those of them that are not a main
+ * carrier with blocks, and the carriers it has abandoned to the pool.
+ */
+static int offline_mbcs(struct ka_pcpu *pc, int *others, u64 *abandoned)
+{
+	struct ka_carrier *c;
+	int n = 0;
+
+	*others = 0;
+	ka_pcpu_lock(pc);
+	list_for_each_entry(c, &pc->inst.mbcs, link) {
+		n++;
+		*others += !ka_crr_main(c) || !c->used_blocks;
+	}
+	*abandoned = pc->mg.calls.abandoned;
+	ka_pcpu_unlock(pc);
+	return n;
+}
+
+/*
+ * The CPU going down keeps nothing it need not: its cache is emptied, its
+ * carriers other than a main one with live blocks go to the pool (sl, with
+ * migration on by default), and the blocks in them stay intact and free.
+ */
+static void offline_cpu_gives_up_carriers_and_cache(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_offline", KA_CLASS_SL);
+	struct offline_fill *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	int victim = cpumask_last(cpu_online_mask), before, after, others, i, j;
+	struct ka_pcpu *pc = pcpu_of(KA_CLASS_SL, victim);
+	struct ka_pcpu_counts dd;
+	u64 abandoned, abandoned_after;
+
+	if (num_online_cpus() < 2 || !victim)
+		kunit_skip(test, "needs a second CPU to take offline");
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->type = t;
+	KUNIT_ASSERT_EQ(test, work_on_cpu(victim, offline_fill, f), 0L);
+	before = offline_mbcs(pc, &others, &abandoned);
+	KUNIT_EXPECT_GE_MSG(test, others, 1, "no carrier beyond the main one (of %d)", before);
+	ka_stats_front(&ka_class_states[KA_CLASS_SL], victim, &dd);
+	KUNIT_EXPECT_GT(test, dd.cached_blocks, 0ULL);
+	/* a carrier back from the pool may be pooled again only after a grace period */
+	synchronize_rcu();
+
+	KUNIT_ASSERT_EQ(test, remove_cpu(victim), 0);
+	after = offline_mbcs(pc, &others, &abandoned_after);
+	ka_stats_front(&ka_class_states[KA_CLASS_SL], victim, &dd);
+	KUNIT_EXPECT_EQ(test, dd.cached_blocks, 0ULL);
+	KUNIT_EXPECT_EQ_MSG(test, others, 0, "of %d carriers still employed (%d before)", after,
+			    before);
+	KUNIT_EXPECT_GE(test, abandoned_after, abandoned + before - 1);
+
+	for (i = 0; i < OFFLINE_BLOCKS; i++) {
+		u8 *b = f->p[i];
+
+		if (!b)
+			continue;
+		for (j = 0; j < 700; j++)
+			if (b[j] != (u8)i)
+				break;
+		KUNIT_EXPECT_EQ_MSG(test, j, 700, "block %d damaged", i);
+		ka_free(t, b);		/* from a CPU that is not its employer's */
+	}
+	KUNIT_ASSERT_EQ(test, add_cpu(victim), 0);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(victim, offline_fill, f), 0L);	/* it serves again */
+	for (i = 0; i < OFFLINE_BLOCKS; i++)
+		ka_free(t, f->p[i]);
+	msleep(100);	/* the frees sent home land */
+	ka_test_expect_all_consistent(test);
+}
+
 static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(long_copies_run_with_interrupts_on),
 	KUNIT_CASE(cross_cpu_free_comes_home),
@@ -597,6 +705,7 @@ static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(atags_record_the_caller),
 	KUNIT_CASE(hardirq_allocation),
 	KUNIT_CASE(alloc_on_each_node),
+	KUNIT_CASE(offline_cpu_gives_up_carriers_and_cache),
 	KUNIT_CASE_SLOW(concurrent_stress_with_hotplug),
 	{}
 };
