@@ -690,7 +690,8 @@ static void offline_cpu_gives_up_carriers_and_cache(struct kunit *test)
 		ka_free(t, b);		/* from a CPU that is not its employer's */
 	}
 	KUNIT_ASSERT_EQ(test, add_cpu(victim), 0);
-	KUNIT_EXPECT_EQ(test, work_on_cpu(victim, offline_fill, f), 0L);	/* it serves again */
+	/* it serves again */
+	KUNIT_EXPECT_EQ(test, work_on_cpu(victim, offline_fill, f), 0L);
 	for (i = 0; i < OFFLINE_BLOCKS; i++)
 		ka_free(t, f->p[i]);
 	msleep(100);	/* the frees sent home land */
