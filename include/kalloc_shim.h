@@ -92,30 +92,18 @@ static __always_inline __alloc_size(1, 2) void *ka_shim_kmalloc_array_node(size_
 static __always_inline __alloc_size(1, 2) void *ka_shim_kmalloc_array(size_t n, size_t size,
 								      gfp_t gfp)
 {
-	size_t bytes;
-
-	if (unlikely(check_mul_overflow(n, size, &bytes)))
-		return NULL;
-	return ka_shim_alloc(&__ka_shim, bytes, gfp, NUMA_NO_NODE, 0, 0);
+	return ka_shim_kmalloc_array_node(n, size, gfp, NUMA_NO_NODE);
 }
 
 static __always_inline __alloc_size(1, 2) void *ka_shim_kcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	size_t bytes;
-
-	if (unlikely(check_mul_overflow(n, size, &bytes)))
-		return NULL;
-	return ka_shim_alloc(&__ka_shim, bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, 0, 0);
+	return ka_shim_kmalloc_array_node(n, size, gfp | __GFP_ZERO, NUMA_NO_NODE);
 }
 
 static __always_inline __alloc_size(1, 2) void *ka_shim_kcalloc_node(size_t n, size_t size,
 								     gfp_t gfp, int node)
 {
-	size_t bytes;
-
-	if (unlikely(check_mul_overflow(n, size, &bytes)))
-		return NULL;
-	return ka_shim_alloc(&__ka_shim, bytes, gfp | __GFP_ZERO, node, 0, 0);
+	return ka_shim_kmalloc_array_node(n, size, gfp | __GFP_ZERO, node);
 }
 
 static __always_inline __alloc_size(1) void *ka_shim_kvmalloc_node(size_t size, gfp_t gfp,

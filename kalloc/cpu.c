@@ -43,6 +43,17 @@ static int ka_cpuhp_state;
 
 /* ---- allocation paths ---- */
 
+/* A block the instance gave out becomes its caller's: seen by the debugging tools, zeroed. */
+static void *handed_out(void *ptr, size_t size, gfp_t gfp)
+{
+	if (!ptr)
+		return NULL;
+	ka_debug_give(ptr, size, gfp);
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
+}
+
 void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 		      unsigned long origin, gfp_t gfp)
 {
@@ -55,12 +66,7 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 	if (!ptr && size && size <= KA_MAX_REQUEST && ka_remote_drain(pc, KA_DRAIN_ON_FAILURE))
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
 	ka_pcpu_unlock(pc);
-	if (!ptr)
-		return NULL;
-	ka_debug_give(ptr, size, gfp);
-	if (gfp & __GFP_ZERO)
-		memset(ptr, 0, size);
-	return ptr;
+	return handed_out(ptr, size, gfp);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
 
@@ -73,12 +79,7 @@ void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 	ka_pcpu_lock(pc);
 	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
 	ka_pcpu_unlock(pc);
-	if (!ptr)
-		return NULL;
-	ka_debug_give(ptr, size, gfp);
-	if (gfp & __GFP_ZERO)
-		memset(ptr, 0, size);
-	return ptr;
+	return handed_out(ptr, size, gfp);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_on);
 
