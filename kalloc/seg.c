@@ -320,11 +320,22 @@ static unsigned long seg_shrink_count(struct shrinker *s, struct shrink_control 
 	return READ_ONCE(seg->st.cached_size) >> PAGE_SHIFT;
 }
 
+/*
+ * Oldest segments first, one at a time, until nr_to_scan pages are freed:
+ * a reclaimer asking for a little is not given the whole cache.
+ */
 static unsigned long seg_shrink_scan(struct shrinker *s, struct shrink_control *sc)
 {
 	struct ka_seg *seg = ka_shrinker_priv(s);
-	unsigned long pages = release_cached(seg, KA_MCS_MAX + 1, 0);
+	unsigned long pages = 0, one;
 
+	while (pages < sc->nr_to_scan) {
+		one = release_cached(seg, 1, 0);
+		if (!one)
+			break;
+		pages += one;
+	}
+	sc->nr_scanned = pages;
 	return pages ? pages : SHRINK_STOP;
 }
 

@@ -241,6 +241,41 @@ static void seg_cache_shrinker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), SHRINK_STOP);
 }
 
+/* The shrinker frees what nr_to_scan asks for, oldest segment first, not the whole cache. */
+static void seg_cache_shrinker_honours_nr_to_scan(struct kunit *test)
+{
+	struct ka_seg *seg = new_seg(test, 10, 0, true);
+	struct ka_source *src = new_handle(test, seg, 0);
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	unsigned long seg_pages = KB(64) / PAGE_SIZE;
+	void *m[4], *again;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, seg->shrinker);
+	seg->p.amcbf = 0;			/* exact fits only */
+	for (i = 0; i < 4; i++)
+		m[i] = seg_get(src, KB(64), false, GFP_KERNEL);
+	for (i = 0; i < 4; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, m[i]);
+		src->free(src, m[i], KB(64));
+	}
+	KUNIT_ASSERT_EQ(test, cached(seg), 4ULL);
+	sc.nr_to_scan = 1;			/* less than a segment: one goes */
+	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), seg_pages);
+	KUNIT_EXPECT_EQ(test, sc.nr_scanned, seg_pages);
+	KUNIT_EXPECT_EQ(test, cached(seg), 3ULL);
+	sc.nr_to_scan = seg_pages + 1;		/* a segment and a page: two go */
+	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), 2 * seg_pages);
+	KUNIT_EXPECT_EQ(test, cached(seg), 1ULL);
+	/* the one left is the newest: the next request gets it back */
+	again = seg_get(src, KB(64), false, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, again, m[3]);
+	src->free(src, again, KB(64));
+	sc.nr_to_scan = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), seg_pages);
+	KUNIT_EXPECT_EQ(test, cached(seg), 0ULL);
+}
+
 /* MBCs from the bottom, SBCs from the top, coalescing, and full with sco. */
 static void super_carrier_carving(struct kunit *test)
 {
@@ -584,6 +619,7 @@ static struct kunit_case source_cases[] = {
 	KUNIT_CASE(seg_cache_now_waits_to_release),
 	KUNIT_CASE(seg_cache_trims_over_time),
 	KUNIT_CASE(seg_cache_shrinker),
+	KUNIT_CASE(seg_cache_shrinker_honours_nr_to_scan),
 	KUNIT_CASE(super_carrier_carving),
 	KUNIT_CASE(super_carrier_fallback),
 	KUNIT_CASE(node_placement),
