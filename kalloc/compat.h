@@ -35,9 +35,10 @@ typedef unsigned long (*ka_shrink_fn)(struct shrinker *s, struct shrink_control 
  */
 #ifdef SHRINKER_ALLOCATED
 static inline struct shrinker *ka_shrinker_create(ka_shrink_fn count, ka_shrink_fn scan,
-						  void *priv, const char *name)
+						  void *priv, const char *name,
+						  unsigned int flags)
 {
-	struct shrinker *s = shrinker_alloc(0, "%s", name);
+	struct shrinker *s = shrinker_alloc(flags, "%s", name);
 
 	if (!s)
 		return NULL;
@@ -64,12 +65,14 @@ struct ka_shrinker {
 };
 
 static inline struct shrinker *ka_shrinker_create(ka_shrink_fn count, ka_shrink_fn scan,
-						  void *priv, const char *name)
+						  void *priv, const char *name,
+						  unsigned int flags)
 {
 	struct ka_shrinker *ks = kzalloc(sizeof(*ks), GFP_KERNEL);
 
 	if (!ks)
 		return NULL;
+	ks->s.flags = flags;
 	ks->s.count_objects = count;
 	ks->s.scan_objects = scan;
 	ks->s.seeks = DEFAULT_SEEKS;

@@ -215,7 +215,7 @@ void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
 int ka_front_shrinker_init(void);
 void ka_front_shrinker_exit(void);
-unsigned long ka_front_shrink(void);
+unsigned long ka_front_shrink(int nid, unsigned long nr_to_scan);
 #define KA_FRONT_DECAY_MS	1000	/* a decay period */
 
 /* The carrier plumbing (plumbing.c). */

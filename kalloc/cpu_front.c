@@ -388,10 +388,13 @@ void ka_front_group_exit(struct ka_class_state *cs)
 static struct shrinker *ka_front_shrinker;
 
 /*
- * Blocks the module's classes cache on online CPUs; with @ask, each CPU
- * holding some is asked to give them all back (its decay work, at once).
+ * Blocks the module's classes cache on the online CPUs of node @nid (any
+ * node: NUMA_NO_NODE). With @want, CPU caches holding some are asked to give
+ * them all back (their decay work, at once) until the caches asked hold
+ * @want blocks: a reclaimer asking for a little empties a few caches, not
+ * every one. Returns the blocks counted, or those asked for.
  */
-static unsigned long fronts_held(bool ask)
+static unsigned long fronts_held(int nid, unsigned long want)
 {
 	unsigned long blocks = 0;
 	enum ka_class cls;
@@ -403,10 +406,15 @@ static unsigned long fronts_held(bool ask)
 		if (!cs->enabled || !cs->shape.max)
 			continue;
 		for_each_online_cpu(cpu) {
-			unsigned int held = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
+			unsigned int held;
 
+			if (nid != NUMA_NO_NODE && cpu_to_node(cpu) != nid)
+				continue;
+			held = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
+			if (!held || (want && blocks >= want))
+				continue;
 			blocks += held;
-			if (!ask || !held)
+			if (!want)
 				continue;
 			WRITE_ONCE(cs->pcpu[cpu]->fd.flush_all, true);
 			mod_delayed_work_on(cpu, system_wq, &cs->pcpu[cpu]->fd.work, 0);
@@ -415,24 +423,25 @@ static unsigned long fronts_held(bool ask)
 	return blocks;
 }
 
+/* NUMA-aware: reclaim for a node counts and empties that node's CPUs' caches. */
 static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
 {
-	return fronts_held(false) ?: SHRINK_EMPTY;
+	return fronts_held(sc->nid, 0) ?: SHRINK_EMPTY;
 }
 
 /* The blocks go back shortly after, on their own CPUs. */
 static unsigned long front_scan(struct shrinker *s, struct shrink_control *sc)
 {
-	unsigned long asked = fronts_held(true);
+	unsigned long asked = fronts_held(sc->nid, max(sc->nr_to_scan, 1UL));
 
 	sc->nr_scanned = asked;
 	return asked ?: SHRINK_STOP;
 }
 
 /* For the tests: what the shrinker does when memory runs short. */
-unsigned long ka_front_shrink(void)
+unsigned long ka_front_shrink(int nid, unsigned long nr_to_scan)
 {
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = ULONG_MAX };
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nid = nid, .nr_to_scan = nr_to_scan };
 
 	return front_scan(ka_front_shrinker, &sc);
 }
@@ -440,7 +449,8 @@ EXPORT_SYMBOL_IF_KUNIT(ka_front_shrink);
 
 int ka_front_shrinker_init(void)
 {
-	ka_front_shrinker = ka_shrinker_create(front_count, front_scan, NULL, "kalloc-front");
+	ka_front_shrinker = ka_shrinker_create(front_count, front_scan, NULL, "kalloc-front",
+					       SHRINKER_NUMA_AWARE);
 	return ka_front_shrinker ? 0 : -ENOMEM;
 }
 

@@ -353,7 +353,7 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 			return -ENOMEM;
 		ka_sc_init(&seg->sc, seg->sc_mem, p->scs);
 	}
-	seg->shrinker = ka_shrinker_create(seg_shrink_count, seg_shrink_scan, seg, "kalloc-seg");
+	seg->shrinker = ka_shrinker_create(seg_shrink_count, seg_shrink_scan, seg, "kalloc-seg", 0);
 	if (!seg->shrinker)
 		pr_warn("no shrinker: cached segments are only released over time\n");
 	return 0;

@@ -388,8 +388,45 @@ static void shrinker_empties_caches(struct kunit *test)
 		work_on_cpu(cpu, fb_free, b);
 	}
 	KUNIT_ASSERT_GT(test, all_cached(), 0ULL);
-	KUNIT_EXPECT_GT(test, ka_front_shrink(), 0UL);
+	KUNIT_EXPECT_GT(test, ka_front_shrink(NUMA_NO_NODE, ULONG_MAX), 0UL);
 	/* the works run at once; well before a decay period could have emptied them */
+	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(KA_FRONT_DECAY_MS / 4));
+	ka_test_expect_all_consistent(test);
+}
+
+/*
+ * Reclaim for one node asks only that node's CPUs, and a small nr_to_scan
+ * asks one cache, not all: the shrinker is NUMA-aware and bounded.
+ */
+static void shrinker_honours_node_and_nr_to_scan(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_shrnode", KA_CLASS_STD, 64, FBLK);
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	int cpu, far = cpu_to_node(cpumask_last(cpu_online_mask));
+	unsigned long total, one;
+
+	if (num_online_nodes() < 2)
+		kunit_skip(test, "needs two nodes");
+	for_each_online_cpu(cpu) {
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+		work_on_cpu(cpu, fb_free, b);
+	}
+	KUNIT_EXPECT_GT(test, ka_front_shrink(far, ULONG_MAX), 0UL);
+	/* read at once: the other node's caches were not asked */
+	for_each_online_cpu(cpu)
+		if (cpu_to_node(cpu) != far)
+			KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(cs->pcpu[cpu]->fd.flush_all),
+					       "CPU %d of node %d asked", cpu, cpu_to_node(cpu));
+
+	for_each_online_cpu(cpu) {
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
+		work_on_cpu(cpu, fb_free, b);
+	}
+	total = all_cached();
+	one = ka_front_shrink(NUMA_NO_NODE, 1);
+	KUNIT_EXPECT_GT(test, one, 0UL);
+	KUNIT_EXPECT_LT(test, one, total);	/* one CPU's cache of one class, of several */
+	ka_front_shrink(NUMA_NO_NODE, ULONG_MAX);
 	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(KA_FRONT_DECAY_MS / 4));
 	ka_test_expect_all_consistent(test);
 }
@@ -557,6 +594,7 @@ static struct kunit_case front_cases[] = {
 	KUNIT_CASE(cache_under_hardirq),
 	KUNIT_CASE(cpu_offline_with_full_cache),
 	KUNIT_CASE(shrinker_empties_caches),
+	KUNIT_CASE(shrinker_honours_node_and_nr_to_scan),
 	KUNIT_CASE_SLOW(decay_empties_idle_cache),
 	KUNIT_CASE(remote_blocks_go_home_from_cache),
 	KUNIT_CASE(fixed_size_type),
