@@ -19,6 +19,8 @@
  *	P4.cold P4.warm	   1 and 4 MiB alloc+free: the first pair, then the mean
  *			   of a loop (the segment cache warm), against vmalloc
  *			   and kvmalloc: ns per pair
+ *	P5.resident P5.used memory after a peak, kalloc's buffer class against
+ *			   kmalloc (samples/kalloc_bench_footprint.c): KiB
  *
  * scale=N divides every count by N (make check loads the module with a
  * large one so the code keeps working, and times nothing).
@@ -39,9 +41,20 @@
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
+#include "kalloc_bench.h"
+
 static unsigned int scale = 1;
 module_param(scale, uint, 0444);
 MODULE_PARM_DESC(scale, "divide every iteration count by this (1: full run)");
+
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only, "run only this measure: P1, P2, P3, P4 or P5 (default: all)");
+
+static bool wanted(const char *measure)
+{
+	return !only || !strcmp(only, measure);
+}
 
 #define PAIRS		20000
 #define BATCH		512
@@ -52,9 +65,6 @@ MODULE_PARM_DESC(scale, "divide every iteration count by this (1: full run)");
 
 static const size_t p1_sizes[] = { 16, 64, 256, 1024, 4096 };
 
-/* Who serves a figure: the kernel's allocators, then one kalloc type per class. */
-enum who { KMALLOC, KMEM_CACHE, VMALLOC, KVMALLOC, KA_FIRST };
-#define NR_WHO (KA_FIRST + KA_NR_CLASSES)
 
 static const char *const class_names[KA_NR_CLASSES] = {
 	"temp", "sl", "std", "ll", "fix", "buffer", "driver",
@@ -64,7 +74,7 @@ static struct ka_type *types[KA_NR_CLASSES];
 static struct kmem_cache *cache;	/* of the size being measured */
 static void *batch[BATCH];
 
-static unsigned int count(unsigned int n)
+unsigned int bench_count(unsigned int n)
 {
 	return max(n / max(scale, 1U), 1U);
 }
@@ -78,7 +88,7 @@ static const char *who_name(enum who w)
 	return w < KA_FIRST ? kernel[w] : class_names[w - KA_FIRST];
 }
 
-static void *get(enum who w, size_t size)
+void *get(enum who w, size_t size)
 {
 	switch (w) {
 	case KMALLOC:
@@ -94,7 +104,7 @@ static void *get(enum who w, size_t size)
 	}
 }
 
-static void put(enum who w, void *p)
+void put(enum who w, void *p)
 {
 	switch (w) {
 	case KMALLOC:
@@ -114,7 +124,7 @@ static void put(enum who w, void *p)
 	}
 }
 
-static void result(const char *measure, size_t param, enum who w, u64 value)
+void result(const char *measure, size_t param, enum who w, u64 value)
 {
 	pr_info("R %s %zu %s %llu\n", measure, param, who_name(w), value);
 }
@@ -123,7 +133,7 @@ static void result(const char *measure, size_t param, enum who w, u64 value)
  * Between figures: carriers released through call_rcu() and deferred vfrees
  * of one figure must not run inside the next one's timing.
  */
-static void settle(void)
+void settle(void)
 {
 	rcu_barrier();
 	msleep(20);
@@ -139,7 +149,7 @@ static void settle(void)
 
 static bool p1_one(enum who w, size_t size)
 {
-	unsigned int pairs = count(PAIRS), rounds = count(BATCH_ROUNDS), i, j;
+	unsigned int pairs = bench_count(PAIRS), rounds = bench_count(BATCH_ROUNDS), i, j;
 	u64 t0, ns, best = U64_MAX;
 
 	for (i = 0; i < 100; i++) {	/* warm up: carriers, slabs */
@@ -267,7 +277,7 @@ static int p2_one(enum who w, size_t size, int from, int to)
 		return -ENOMEM;
 	h->w = w;
 	h->size = size;
-	h->n = count(HANDOFFS);
+	h->n = bench_count(HANDOFFS);
 	init_completion(&h->done);
 	tp = kthread_create_on_cpu(producer, h, from, "ka_bench_p/%u");
 	tc = kthread_create_on_cpu(consumer, h, to, "ka_bench_c/%u");
@@ -362,7 +372,7 @@ static int p3_one(enum who w, size_t size)
 		return -ENOMEM;
 	a->w = w;
 	a->size = size;
-	a->pairs = count(PAIRS);
+	a->pairs = bench_count(PAIRS);
 	atomic_set(&a->running, num_online_cpus());
 	init_completion(&a->done);
 	for_each_online_cpu(cpu) {
@@ -403,7 +413,7 @@ static int p3(void)
 /* P4: large blocks, the first pair and then a loop. */
 static int p4_one(enum who w, size_t size)
 {
-	unsigned int rounds = count(BIG_ROUNDS), i;
+	unsigned int rounds = bench_count(BIG_ROUNDS), i;
 	u64 t0;
 	void *p;
 
@@ -441,9 +451,9 @@ static int p4(void)
 
 static long bench_run(void *unused)
 {
-	int err = p1();
+	int err = wanted("P1") ? p1() : 0;
 
-	if (!err)
+	if (!err && wanted("P4"))
 		err = p4();
 	return err;
 }
@@ -465,10 +475,12 @@ static int __init bench_init(void)
 	/* Same-CPU measures on one CPU; P2 and P3 place their own threads. */
 	if (!err)
 		err = work_on_cpu(cpumask_first(cpu_online_mask), bench_run, NULL);
-	if (!err)
+	if (!err && wanted("P2"))
 		err = p2();
-	if (!err)
+	if (!err && wanted("P3"))
 		err = p3();
+	if (!err && wanted("P5"))
+		err = bench_footprint();
 	pr_info("end: %d\n", err);
 	for (c = 0; c < KA_NR_CLASSES; c++)
 		ka_type_destroy(types[c]);

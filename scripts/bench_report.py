@@ -20,9 +20,11 @@ KERNEL = ("kmalloc", "kmem_cache", "vmalloc", "kvmalloc")
 CLASSES = ("temp", "sl", "std", "ll", "fix", "buffer", "driver")
 # kalloc's figure for a summary line: the class a kernel developer starts with
 SUMMARY_CLASS = {"P1.pair": "std", "P1.batch": "std", "P2": "std", "P3": "std",
-                 "P4.cold": "buffer", "P4.warm": "buffer"}
+                 "P4.cold": "buffer", "P4.warm": "buffer", "P5.resident": "buffer",
+                 "P5.used": "buffer"}
 UNITS = {"P1.pair": "ns/pair", "P1.batch": "ns/op", "P2": "objects/s",
-         "P3": "ns/pair (all CPUs)", "P4.cold": "ns, first pair", "P4.warm": "ns/pair"}
+         "P3": "ns/pair (all CPUs)", "P4.cold": "ns, first pair", "P4.warm": "ns/pair",
+         "P5.resident": "KiB held", "P5.used": "KiB live"}
 TITLES = {
     "P1.pair": "P1 same-CPU alloc+free pairs",
     "P1.batch": "P1 batches (512 allocs, then 512 frees)",
@@ -30,11 +32,14 @@ TITLES = {
     "P3": "P3 every CPU doing pairs at once",
     "P4.cold": "P4 large blocks, first pair",
     "P4.warm": "P4 large blocks, in a loop (segment cache warm)",
+    "P5.resident": "P5 memory after a peak, held (phase 1 peak, 2 after 80 % freed, 3 refilled)",
+    "P5.used": "P5 memory after a peak, asked for by live blocks",
 }
 REFS = {"P1.pair": ("kmalloc", "kmem_cache"), "P1.batch": ("kmalloc", "kmem_cache"),
         "P2": ("kmalloc",), "P3": ("kmalloc",), "P4.cold": ("vmalloc", "kvmalloc"),
-        "P4.warm": ("vmalloc", "kvmalloc")}
-PARAM = {"P4.cold": "KiB", "P4.warm": "KiB"}
+        "P4.warm": ("vmalloc", "kvmalloc"), "P5.resident": ("kmalloc",),
+        "P5.used": ("kmalloc",)}
+PARAM = {"P4.cold": "KiB", "P4.warm": "KiB", "P5.resident": "phase", "P5.used": "phase"}
 
 
 def parse(lines):

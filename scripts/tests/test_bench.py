@@ -47,6 +47,12 @@ class BenchReportTest(unittest.TestCase):
         lines = bench_report.summary("P4.warm", [("icount", run)])
         self.assertEqual(lines, ["P4 warm 1024 KiB buffer: kalloc/vmalloc = 0.50 (icount)"])
 
+    def test_footprint_summary_is_held_memory_over_slubs(self):
+        run = bench_report.parse(console([("P5.resident", 2, "kmalloc", 74600),
+                                          ("P5.resident", 2, "buffer", 98000)]))
+        self.assertEqual(bench_report.summary("P5.resident", [("icount", run)]),
+                         ["P5 resident 2 phase buffer: kalloc/kmalloc = 1.31 (icount)"])
+
     def test_repeat_check_finds_the_worst_p1_figure(self):
         a = bench_report.parse(console(BOOT))
         b = dict(a)
