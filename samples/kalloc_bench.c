@@ -65,7 +65,6 @@ static bool wanted(const char *measure)
 
 static const size_t p1_sizes[] = { 16, 64, 256, 1024, 4096 };
 
-
 static const char *const class_names[KA_NR_CLASSES] = {
 	"temp", "sl", "std", "ll", "fix", "buffer", "driver",
 };
