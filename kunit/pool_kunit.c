@@ -706,12 +706,125 @@ static void frees_racing_with_migration(struct kunit *test)
 	expect_group_empty(test, g);
 }
 
+/*
+ * Issue 17's scenario (make bench P5 measures its footprint): every CPU up
+ * to four allocates its share of buffer blocks of 200 B to 8 KiB, four in
+ * five are freed, one free in ten from another CPU, then a second type of
+ * the class allocates. Every live block keeps its contents through each
+ * phase, the instances stay consistent, and all goes back at the end.
+ */
+#define SC_BLOCKS	4000
+#define SC_REFILL	1000
+
+struct scenario {
+	struct ka_type *t[2];
+	void *p[SC_BLOCKS + SC_REFILL];
+	unsigned int ncpu, slot;
+	int phase;
+	bool failed;
+};
+
+static size_t sc_size(unsigned int i)
+{
+	return 200 + (i * 2654435761U) % (8192 - 200 + 1);
+}
+
+static bool sc_freed(unsigned int i)
+{
+	return (i * 40503U) % 5;
+}
+
+static void sc_fill(void *p, unsigned int i)
+{
+	memset(p, (u8)i, sc_size(i));
+}
+
+static bool sc_intact(const u8 *p, unsigned int i)
+{
+	return !memchr_inv(p, (u8)i, sc_size(i));
+}
+
+static long sc_work(void *arg)
+{
+	struct scenario *sc = arg;
+	unsigned int i, owner;
+
+	for (i = 0; i < SC_BLOCKS + SC_REFILL; i++) {
+		owner = i % sc->ncpu;
+		if (sc->phase == 2) {
+			/* one free in ten from the next CPU */
+			if (i < SC_BLOCKS && sc_freed(i) && sc->p[i] &&
+			    (i % 10 ? owner : (owner + 1) % sc->ncpu) == sc->slot) {
+				ka_free(sc->t[0], sc->p[i]);
+				sc->p[i] = NULL;
+			}
+			continue;
+		}
+		/* phase 1 allocates the first type's blocks, phase 3 the second's */
+		if (owner != sc->slot || (sc->phase == 1 ? i >= SC_BLOCKS : i < SC_BLOCKS))
+			continue;
+		sc->p[i] = ka_alloc(sc->t[i >= SC_BLOCKS], sc_size(i), GFP_KERNEL);
+		if (!sc->p[i])
+			sc->failed = true;
+		else
+			sc_fill(sc->p[i], i);
+	}
+	return 0;
+}
+
+static void sc_phase(struct kunit *test, struct scenario *sc, int phase)
+{
+	char *buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	unsigned int i, bad = 0, cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sc->phase = phase;
+	sc->slot = 0;
+	for_each_online_cpu(cpu) {
+		if (sc->slot == sc->ncpu)
+			break;
+		work_on_cpu(cpu, sc_work, sc);
+		sc->slot++;
+	}
+	KUNIT_EXPECT_FALSE(test, sc->failed);
+	for (i = 0; i < SC_BLOCKS + SC_REFILL; i++)
+		bad += sc->p[i] && !sc_intact(sc->p[i], i);
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "phase %d: live blocks changed", phase);
+	ka_test_expect_all_consistent(test);
+	if (ka_test_read_stats("memory", buf, 4096) > 0) {
+		char *line = strstr(buf, "\nbuffer ");
+
+		/* "buffer blocks_size carriers_size usage_percent cached_size" */
+		if (line++)
+			kunit_info(test, "phase %d: %s\n", phase, strsep(&line, "\n"));
+	}
+}
+
+static void peak_scenario_keeps_every_live_block(struct kunit *test)
+{
+	struct scenario *sc = kunit_kzalloc(test, sizeof(*sc), GFP_KERNEL);
+	unsigned int i;
+	int phase;
+
+	KUNIT_ASSERT_NOT_NULL(test, sc);
+	sc->t[0] = ka_test_type(test, "kunit_scen_a", KA_CLASS_BUFFER);
+	sc->t[1] = ka_test_type(test, "kunit_scen_b", KA_CLASS_BUFFER);
+	sc->ncpu = min(num_online_cpus(), 4U);
+	for (phase = 1; phase <= 3; phase++)
+		sc_phase(test, sc, phase);
+	for (i = 0; i < SC_BLOCKS + SC_REFILL; i++)
+		ka_free(sc->t[i >= SC_BLOCKS], sc->p[i]);
+	msleep(100);	/* the frees sent home land */
+	ka_test_expect_all_consistent(test);
+}
+
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_SLOW(migration_after_a_peak),
 	KUNIT_CASE_SLOW(peak_and_shrink_with_caches),
 	KUNIT_CASE_SLOW(concurrent_pool_insert_fetch),
 	KUNIT_CASE_SLOW(migration_grow_shrink),
 	KUNIT_CASE_SLOW(frees_racing_with_migration),
+	KUNIT_CASE_SLOW(peak_scenario_keeps_every_live_block),
 	{}
 };
 
