@@ -339,16 +339,21 @@ static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
 }
 
 /*
- * Another node's memory: from the instance of an online CPU of @node, whose
- * carriers come from that node; the block belongs to that CPU's instance,
- * as if it had allocated it. Without such a CPU, another node's memory
- * unless __GFP_THISNODE forbids it (kmalloc_node()'s rule).
+ * A node's memory: from the instance of an online CPU of @node (this CPU's
+ * when it is one), whose carriers come from that node; the block belongs to
+ * that instance, as if it had allocated it. Not through a front cache: a
+ * CPU's cache also holds blocks other CPUs' instances own, given back on
+ * this CPU. Without an online CPU on @node, another node's memory unless
+ * __GFP_THISNODE forbids it (kmalloc_node()'s rule). The caller has
+ * migration disabled.
  */
 static void *ka_alloc_on_node(struct ka_class_state *cs, size_t size, unsigned int tid,
 			      unsigned long origin, gfp_t gfp, int node)
 {
-	unsigned int cpu = cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
+	unsigned int cpu = smp_processor_id();
 
+	if (cpu_to_node(cpu) != node)
+		cpu = cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
 	if (cpu < nr_cpu_ids)
 		return ka_cpu_alloc_on(cs, cpu, size, tid, origin, gfp);
 	return gfp & __GFP_THISNODE ? NULL : ka_front_alloc(cs, size, tid, origin, gfp);
@@ -393,14 +398,10 @@ static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigne
 		ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id, origin,
 				     ka_gfp_for_size(size, gfp));
 	} else {
-		/* the node must stay the caller's between the test and the allocation */
+		/* the CPU, and so its node, stays the caller's until the block is had */
 		migrate_disable();
-		if (node == numa_mem_id())
-			ptr = ka_front_alloc(&ka_class_states[type->class], size, type->id,
-					     origin, ka_gfp_for_size(size, gfp));
-		else
-			ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id,
-					       origin, ka_gfp_for_size(size, gfp), node);
+		ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id, origin,
+				       ka_gfp_for_size(size, gfp), node);
 		migrate_enable();
 	}
 	ka_count(type, ptr);
