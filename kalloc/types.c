@@ -363,8 +363,8 @@ static void *ka_alloc_on_node(struct ka_class_state *cs, size_t size, unsigned i
  * @origin: who asked, recorded in the block's tag when the class has atags;
  * @node: NUMA_NO_NODE, or the node the memory must come from
  */
-static void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp, unsigned long origin,
-			   int node)
+static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp,
+					   unsigned long origin, int node)
 {
 	void *ptr;
 
@@ -540,7 +540,8 @@ static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *o
 }
 
 /* ka_free() on behalf of @caller, who is named in reports and trace records. */
-static void ka_free_caller(struct ka_type *type, const void *ptr, unsigned long caller)
+static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr,
+					   unsigned long caller)
 {
 	if (!ptr)
 		return;
