@@ -154,6 +154,7 @@ static void add_inst(struct ka_inst_stats *sum, const struct ka_inst_stats *st)
 		add_stat(&to[k]->blocks_size, &from[k]->blocks_size);
 		add_stat(&to[k]->carriers, &from[k]->carriers);
 		add_stat(&to[k]->carriers_size, &from[k]->carriers_size);
+		add_stat(&to[k]->given_back, &from[k]->given_back);
 		for (s = 0; s < KA_NR_SRC; s++) {
 			to[k]->src_carriers[s] += from[k]->src_carriers[s];
 			to[k]->src_carriers_size[s] += from[k]->src_carriers_size[s];
@@ -180,6 +181,7 @@ static void show_stats(struct seq_file *m, const char *who, const struct ka_inst
 			{ "blocks_size", &cs[k]->blocks_size },
 			{ "carriers", &cs[k]->carriers },
 			{ "carriers_size", &cs[k]->carriers_size },
+			{ "given_back", &cs[k]->given_back },
 		};
 		int r;
 
@@ -215,6 +217,7 @@ static void add_pool_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_cou
 	sum->pooled_blocks_size += c->pooled_blocks_size;
 	sum->pooled_carriers += c->pooled_carriers;
 	sum->pooled_carriers_size += c->pooled_carriers_size;
+	sum->pooled_given_back += c->pooled_given_back;
 	sum->pool.abandoned += c->pool.abandoned;
 	sum->pool.fetched += c->pool.fetched;
 	sum->pool.fetch_failed += c->pool.fetch_failed;
@@ -226,11 +229,11 @@ static void add_pool_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_cou
 /* Pooled totals are of the carriers the instance owns; the calls are its own. */
 static void show_pool(struct seq_file *m, const char *who, const struct ka_pcpu_counts *c)
 {
-	seq_printf(m, "%s %ld %ld %ld %ld %llu %llu %llu %llu %llu %llu\n", who,
+	seq_printf(m, "%s %ld %ld %ld %ld %llu %llu %llu %llu %llu %llu %ld\n", who,
 		   c->pooled_blocks, c->pooled_blocks_size, c->pooled_carriers,
 		   c->pooled_carriers_size, c->pool.abandoned, c->pool.fetched,
 		   c->pool.fetch_failed, c->pool.skip_busy, c->pool.skip_size,
-		   c->pool.homecomings);
+		   c->pool.homecomings, c->pooled_given_back);
 }
 
 static void add_front_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_counts *c)
@@ -315,7 +318,7 @@ static int class_info_show(struct seq_file *m, void *data)
 	}
 	show_calls(m, "total", &sum, &ddsum);
 
-	seq_puts(m, "\n[pool]\ninstance pooled_blocks pooled_blocks_size pooled_carriers pooled_carriers_size abandoned fetched fetch_failed skip_busy skip_size homecomings\n");
+	seq_puts(m, "\n[pool]\ninstance pooled_blocks pooled_blocks_size pooled_carriers pooled_carriers_size abandoned fetched fetch_failed skip_busy skip_size homecomings pooled_given_back\n");
 	for_each_possible_cpu(cpu) {
 		snprintf(who, sizeof(who), "%d", cpu);
 		show_pool(m, who, &dd[cpu]);
@@ -344,7 +347,7 @@ static void show_carrier(struct seq_file *m, int cpu, const struct ka_carrier_in
 		   ci->used_blocks, ci->pooled, ci->unscanned);
 	for (h = 0; h < KA_FREE_HIST; h++)
 		seq_printf(m, " %u", ci->free_hist[h]);
-	seq_putc(m, '\n');
+	seq_printf(m, " %zu\n", ci->given_back);
 }
 
 /* The carriers of one instance, a few per step: its lock is dropped between steps. */
@@ -384,7 +387,7 @@ static int class_carriers_show(struct seq_file *m, void *data)
 	seq_puts(m, "[carriers]\ninstance birth source kind size allocated blocks pooled unscanned");
 	for (h = 0; h < KA_FREE_HIST; h++)
 		seq_printf(m, " free_%u", 1U << (KA_FREE_HIST_FIRST + h));
-	seq_putc(m, '\n');
+	seq_puts(m, " given_back\n");
 	if (!ka_class_enabled(class))
 		return 0;
 	ci = kcalloc(CARRIERS_PER_STEP, sizeof(*ci), GFP_KERNEL);
@@ -477,18 +480,20 @@ KA_DEFINE_SHOW(allocations);
 /*
  * The erlang:memory() analogue: bytes in blocks against bytes in carriers.
  * blocks_size is what users hold; what front caches hold is cached_size.
+ * resident_size is carriers_size less the pages given back (hole.h), and
+ * usage_percent is of it: what the carriers hold in memory.
  */
 static int memory_show(struct seq_file *m, void *unused)
 {
-	u64 blocks_total = 0, carriers_total = 0, cached_total = 0;
+	u64 blocks_total = 0, carriers_total = 0, cached_total = 0, resident_total = 0;
 	struct ka_inst_stats st;
 	struct ka_pcpu_counts dd;
 	enum ka_class class;
 	int cpu;
 
-	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent cached_size\n");
+	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent cached_size resident_size\n");
 	for (class = 0; class < KA_NR_CLASSES; class++) {
-		u64 blocks = 0, carriers = 0, cached = 0;
+		u64 blocks = 0, carriers = 0, cached = 0, given = 0, resident;
 
 		if (!ka_class_enabled(class))
 			continue;
@@ -499,18 +504,22 @@ static int memory_show(struct seq_file *m, void *unused)
 				  dd.pooled_blocks_size;
 			carriers += st.mbc.carriers_size.cur + st.sbc.carriers_size.cur +
 				    dd.pooled_carriers_size;
+			given += st.mbc.given_back.cur + dd.pooled_given_back;
 			cached += dd.cached_bytes;
 		}
-		/* read apart from the instances: never let the difference go below 0 */
+		/* read apart from the instances: never let the differences go below 0 */
 		blocks -= min(blocks, cached);
-		seq_printf(m, "%s %llu %llu %llu %llu\n", ka_class_name(class), blocks, carriers,
-			   carriers ? blocks * 100 / carriers : 0, cached);
+		resident = carriers - min(carriers, given);
+		seq_printf(m, "%s %llu %llu %llu %llu %llu\n", ka_class_name(class), blocks,
+			   carriers, resident ? blocks * 100 / resident : 0, cached, resident);
 		blocks_total += blocks;
 		carriers_total += carriers;
 		cached_total += cached;
+		resident_total += resident;
 	}
-	seq_printf(m, "total %llu %llu %llu %llu\n", blocks_total, carriers_total,
-		   carriers_total ? blocks_total * 100 / carriers_total : 0, cached_total);
+	seq_printf(m, "total %llu %llu %llu %llu %llu\n", blocks_total, carriers_total,
+		   resident_total ? blocks_total * 100 / resident_total : 0, cached_total,
+		   resident_total);
 	return 0;
 }
 

@@ -25,6 +25,10 @@
  *              or taken from the instance to fill one; the instance counts it
  *              as allocated, the front cache as cached (front.h)
  *   free       FREE set: part of the carrier's free space
+ *   hole       QUEUED and CACHED both set (no block is ever both): free space
+ *              whose inner pages went back to the system (hole.h); no
+ *              strategy indexes it, no neighbour merges with it, no caller
+ *              may name it, and it lasts as long as its carrier
  * Only ka_blk_claim() leaves the allocated state, with a compare-and-exchange
  * of the whole word, so of two calls giving back one block exactly one wins;
  * only ka_blk_uncache() leaves the cached state, by the front cache that
@@ -51,6 +55,7 @@
 #define KA_F_QUEUED		BIT(30)
 #define KA_F_CACHED		BIT(31)
 #define KA_STATE_MASK		(KA_F_FREE | KA_F_QUEUED | KA_F_CACHED)
+#define KA_F_HOLE		(KA_F_QUEUED | KA_F_CACHED)
 #define KA_TID_SHIFT		32
 #define KA_TID_MASK		(0xffffUL << KA_TID_SHIFT)
 #define KA_TID_MAX		0xffffU
@@ -86,6 +91,11 @@ static inline bool ka_blk_queued(const struct ka_block *b)
 static inline bool ka_blk_cached(const struct ka_block *b)
 {
 	return READ_ONCE(b->hdr) & KA_F_CACHED;
+}
+
+static inline bool ka_blk_hole(const struct ka_block *b)
+{
+	return (READ_ONCE(b->hdr) & KA_F_HOLE) == KA_F_HOLE;
 }
 
 static inline bool ka_blk_prev_free(const struct ka_block *b)

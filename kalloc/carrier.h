@@ -21,6 +21,7 @@ enum ka_src {
 #define KA_CRR_SBC	0x1U	/* singleblock carrier */
 #define KA_CRR_MAIN	0x2U	/* the main multiblock carrier, never released */
 #define KA_CRR_DETACHED	0x4U	/* an MBC out of every instance's index: in the carrier pool */
+#define KA_CRR_KEEPS	0x8U	/* its source cannot give pages of it back (hole.h) */
 
 /* Room a strategy may use inside each carrier header (carrier-oriented ones). */
 #define KA_CRR_STRAT_WORDS 6
@@ -49,6 +50,8 @@ struct ka_carrier {
 	u64 birth;			/* creation order, for the age-ordered strategies */
 	size_t used_blocks;		/* allocated blocks in it */
 	size_t used_size;		/* their total size */
+	size_t given_back;		/* bytes of its pages gone back to the system (hole.h) */
+	size_t swept_used;		/* used_size when its free blocks were last holed */
 	unsigned long strat[KA_CRR_STRAT_WORDS];
 	unsigned long layer[KA_CRR_LAYER_WORDS];	/* for the layer above the core */
 };
@@ -152,6 +155,12 @@ static inline bool ka_crr_sbc(const struct ka_carrier *c)
 static inline bool ka_crr_main(const struct ka_carrier *c)
 {
 	return c->flags & KA_CRR_MAIN;
+}
+
+/* The bytes of @c that still hold memory: its size less the pages given back. */
+static inline size_t ka_crr_resident(const struct ka_carrier *c)
+{
+	return c->size - c->given_back;
 }
 
 static inline bool ka_crr_detached(const struct ka_carrier *c)

@@ -6,6 +6,7 @@
  * proportional to the instance's size and must not race with its users.
  */
 #include "check.h"
+#include "hole.h"
 #include "instance.h"
 
 void ka_check_fail(struct ka_check *chk, const char *fmt, ...)
@@ -67,7 +68,7 @@ static void visit_indexed(struct ka_check *chk, struct ka_block *b)
 }
 
 struct walk_totals {
-	u64 blocks, size, carriers, carriers_size;
+	u64 blocks, size, carriers, carriers_size, given_back;
 	u64 src_carriers[KA_NR_SRC], src_size[KA_NR_SRC];
 };
 
@@ -86,7 +87,7 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 	struct ka_instance *inst = chk->inst;
 	struct ka_block *b = ka_crr_first(c);
 	void *end = ka_crr_end(c);
-	size_t used = 0, used_size = 0, starts = 0;
+	size_t used = 0, used_size = 0, starts = 0, holes = 0;
 	bool prev_free = false;
 
 	for (;;) {
@@ -101,7 +102,8 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 		if (!ka_mbc_is_start(c, b))
 			ka_check_fail(chk, "block of %zu bytes missing from the block-start map",
 				      size);
-		if (ka_popcount(b->hdr & KA_STATE_MASK) > 1)
+		if (ka_popcount(b->hdr & KA_STATE_MASK) > 1 &&
+		    (b->hdr & KA_STATE_MASK) != KA_F_HOLE)
 			ka_check_fail(chk, "block in two states (free, queued, cached): %#lx",
 				      b->hdr & KA_STATE_MASK);
 		starts++;
@@ -119,6 +121,13 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 				ka_check_fail(chk, "free block of %zu bytes missing from the index",
 					      size);
 			ka_blk_clear_flag(b, KA_F_MARK);
+		} else if (ka_blk_hole(b)) {
+			if (!PAGE_ALIGNED(ka_hole_first(b)) || !PAGE_ALIGNED(ka_hole_end(b)) ||
+			    ka_hole_end(b) <= ka_hole_first(b))
+				ka_check_fail(chk, "hole of %zu bytes does not end at pages", size);
+			if (b->hdr & KA_F_MARK)
+				ka_check_fail(chk, "hole of %zu bytes in the index", size);
+			holes += ka_hole_end(b) - ka_hole_first(b);
 		} else {
 			used++;
 			used_size += size;
@@ -143,8 +152,14 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 			      c->used_blocks, c->used_size, used, used_size);
 	if (!used && !ka_crr_main(c))
 		ka_check_fail(chk, "an empty MBC was kept");
+	if (holes != c->given_back)
+		ka_check_fail(chk, "carrier counts %zu bytes given back, its holes %zu",
+			      c->given_back, holes);
+	if (holes && (ka_crr_main(c) || (c->flags & KA_CRR_KEEPS)))
+		ka_check_fail(chk, "holes in a carrier that cannot give pages back");
 	t->blocks += used;
 	t->size += used_size;
+	t->given_back += holes;
 }
 
 static void walk_carriers(struct ka_check *chk, struct list_head *list, bool sbc,
@@ -200,6 +215,7 @@ static void check_totals(struct ka_check *chk, const char *kind,
 	check_stat(chk, kind, &cs->blocks_size, t->size);
 	check_stat(chk, kind, &cs->carriers, t->carriers);
 	check_stat(chk, kind, &cs->carriers_size, t->carriers_size);
+	check_stat(chk, kind, &cs->given_back, t->given_back);
 	for (src = 0; src < KA_NR_SRC; src++)
 		if (cs->src_carriers[src] != t->src_carriers[src] ||
 		    cs->src_carriers_size[src] != t->src_size[src])

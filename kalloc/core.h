@@ -14,6 +14,7 @@
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/build_bug.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -72,5 +73,26 @@ u64 ka_core_next_birth(void);
 #else
 #include "ka_user.h"
 #endif
+
+/*
+ * The last bit set in @map below @bit, or @bit if none: find_last_bit(),
+ * here because lib/find_bit is instrumented and kalloc's maps lie in
+ * poisoned carrier memory.
+ */
+static inline size_t ka_find_last_bit(const unsigned long *map, size_t bit)
+{
+	size_t w = bit / BITS_PER_LONG;
+	unsigned long word;
+
+	if (bit % BITS_PER_LONG) {
+		word = map[w] & (~0UL >> (BITS_PER_LONG - bit % BITS_PER_LONG));
+		if (word)
+			return w * BITS_PER_LONG + __fls(word);
+	}
+	while (w--)
+		if (map[w])
+			return w * BITS_PER_LONG + __fls(map[w]);
+	return bit;
+}
 
 #endif /* _KALLOC_CORE_H */

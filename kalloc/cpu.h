@@ -36,6 +36,7 @@ struct ka_pool_calls {
 /* The carriers an instance owns that sit in the pool (changed by any CPU). */
 struct ka_pooled {
 	atomic_long_t blocks, blocks_size, carriers, carriers_size;
+	atomic_long_t given_back;	/* of carriers_size: pages gone back (hole.h) */
 };
 
 /*
@@ -238,6 +239,7 @@ struct ka_pcpu_counts {
 	struct ka_front_counts front;
 	struct ka_pool_calls pool;
 	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
+	long pooled_given_back;
 };
 
 /*

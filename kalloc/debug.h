@@ -28,6 +28,7 @@
 #include <linux/kmemleak.h>
 
 #include "carrier.h"
+#include "hole.h"
 #include "instance.h"
 
 #ifdef CONFIG_KASAN_GENERIC
@@ -53,11 +54,24 @@ static inline void ka_kasan_carrier_new(struct ka_carrier *c)
 		kasan_poison(ka_crr_first(c), c->size - KA_CRR_HDR_SIZE, KA_KASAN_REDZONE, false);
 }
 
-/* A carrier going back to its source leaves as it came: all accessible. */
+/*
+ * A carrier going back to its source leaves as it came: all accessible,
+ * but for the pages it gave back, which are the page allocator's to mark.
+ */
 static inline void ka_kasan_carrier_gone(struct ka_carrier *c)
 {
-	if (ka_kasan_covers(c))
+	unsigned long start, end;
+	struct ka_hole_walk w;
+
+	if (!ka_kasan_covers(c))
+		return;
+	if (!c->given_back) {
 		kasan_poison(c, c->size, 0, false);
+		return;
+	}
+	ka_hole_walk_init(&w, c);
+	while (ka_hole_kept_next(&w, &start, &end))
+		kasan_poison((void *)start, end - start, 0, false);
 }
 
 /*

@@ -5,6 +5,7 @@
  * Free-block placement is the strategy's; where carrier memory comes from is
  * the sources'. Documentation/core.rst describes the rules implemented here.
  */
+#include "hole.h"
 #include "instance.h"
 
 /* erts_alloc's 64-bit defaults (std_alloc where an allocator differs). */
@@ -32,20 +33,6 @@ void ka_params_default(struct ka_params *p)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_params_default);
 
-static void stat_add(struct ka_stat *s, u64 delta)
-{
-	s->cur += delta;
-	if (s->cur > s->last_max)
-		s->last_max = s->cur;
-	if (s->cur > s->max)
-		s->max = s->cur;
-}
-
-static void stat_sub(struct ka_stat *s, u64 delta)
-{
-	s->cur -= delta;
-}
-
 static struct ka_carrier_stats *cstats(struct ka_instance *inst, const struct ka_carrier *c)
 {
 	return ka_crr_sbc(c) ? &inst->st.sbc : &inst->st.mbc;
@@ -56,13 +43,13 @@ static void account_block(struct ka_instance *inst, struct ka_carrier *c, size_t
 	struct ka_carrier_stats *cs = cstats(inst, c);
 
 	if (add) {
-		stat_add(&cs->blocks, 1);
-		stat_add(&cs->blocks_size, size);
+		ka_stat_add(&cs->blocks, 1);
+		ka_stat_add(&cs->blocks_size, size);
 		c->used_blocks++;
 		c->used_size += size;
 	} else {
-		stat_sub(&cs->blocks, 1);
-		stat_sub(&cs->blocks_size, size);
+		ka_stat_sub(&cs->blocks, 1);
+		ka_stat_sub(&cs->blocks_size, size);
 		c->used_blocks--;
 		c->used_size -= size;
 	}
@@ -75,9 +62,9 @@ static void account_resize(struct ka_instance *inst, struct ka_carrier *c,
 	struct ka_carrier_stats *cs = cstats(inst, c);
 
 	if (new > old)
-		stat_add(&cs->blocks_size, new - old);
+		ka_stat_add(&cs->blocks_size, new - old);
 	else
-		stat_sub(&cs->blocks_size, old - new);
+		ka_stat_sub(&cs->blocks_size, old - new);
 	c->used_size = c->used_size - old + new;
 }
 
@@ -154,13 +141,15 @@ static void account_carrier(struct ka_instance *inst, struct ka_carrier *c, bool
 	struct ka_carrier_stats *cs = cstats(inst, c);
 
 	if (add) {
-		stat_add(&cs->carriers, 1);
-		stat_add(&cs->carriers_size, c->size);
+		ka_stat_add(&cs->carriers, 1);
+		ka_stat_add(&cs->carriers_size, c->size);
+		ka_stat_add(&cs->given_back, c->given_back);
 		cs->src_carriers[c->src]++;
 		cs->src_carriers_size[c->src] += c->size;
 	} else {
-		stat_sub(&cs->carriers, 1);
-		stat_sub(&cs->carriers_size, c->size);
+		ka_stat_sub(&cs->carriers, 1);
+		ka_stat_sub(&cs->carriers_size, c->size);
+		ka_stat_sub(&cs->given_back, c->given_back);
 		cs->src_carriers[c->src]--;
 		cs->src_carriers_size[c->src] -= c->size;
 	}
@@ -176,6 +165,7 @@ static void carrier_setup(struct ka_instance *inst, struct ka_carrier *c, size_t
 		.emp = (unsigned long)inst,
 		.home = inst,
 		.birth = ka_core_next_birth(),
+		.swept_used = size,
 	};
 	account_carrier(inst, c, true);
 	inst->st.src_creates[src]++;
@@ -192,7 +182,10 @@ static void carrier_free(struct ka_instance *inst, struct ka_carrier *c)
 	if (inst->hooks)
 		inst->hooks->carrier_destroying(inst, c);
 	inst->st.src_destroys[c->src]++;
-	src->free(src, c, c->size);
+	if (c->given_back)
+		src->free_holed(src, c);
+	else
+		src->free(src, c, c->size);
 }
 
 static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
@@ -426,8 +419,8 @@ static void maybe_abandon(struct ka_instance *inst, struct ka_carrier *c)
 	if (!inst->hooks || !inst->hooks->carrier_abandon || !ka_inst_can_migrate(inst) ||
 	    inst->abandon_holdoff || ka_crr_main(c))
 		return;
-	if (cs->blocks_size.cur * 100 > acul * cs->carriers_size.cur ||
-	    (u64)c->used_size * 100 > acul * c->size)
+	if (cs->blocks_size.cur * 100 > acul * (cs->carriers_size.cur - cs->given_back.cur) ||
+	    (u64)c->used_size * 100 > acul * ka_crr_resident(c))
 		return;
 	if (inst->strat->carrier_largest(inst->idx, c) < inst->p.acfml)
 		return;
@@ -441,11 +434,13 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 	b = coalesce(inst, c, b);
 	inst->abandon_holdoff -= min(inst->abandon_holdoff, KA_HOLDOFF_FREE);
 	if (c->used_blocks || ka_crr_main(c)) {
-		inst->strat->insert(inst->idx, c, b);
+		ka_hole_freed(inst, c, b);
 		maybe_abandon(inst, c);
 		return;
 	}
 	if (c->home == inst) {
+		if (c->given_back)
+			ka_hole_unindex(inst, c, b);
 		mbc_destroy(inst, c);
 		return;
 	}
@@ -632,8 +627,8 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 	ka_blk_set(b, c, blk, keep);
 	ka_blk_make_free(rest, c, tail, last ? KA_F_LAST : 0);
 	ka_mbc_mark_start(c, rest);
-	inst->strat->insert(inst->idx, c, rest);
 	account_resize(inst, c, old, blk);
+	ka_hole_freed(inst, c, rest);
 	write_tag(inst, b, origin);
 	maybe_abandon(inst, c);
 }
@@ -888,8 +883,8 @@ void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c)
 {
 	struct ka_carrier_stats *cs = &inst->st.mbc;
 
-	stat_sub(&cs->blocks, c->used_blocks);
-	stat_sub(&cs->blocks_size, c->used_size);
+	ka_stat_sub(&cs->blocks, c->used_blocks);
+	ka_stat_sub(&cs->blocks_size, c->used_size);
 	account_carrier(inst, c, false);
 	list_del_init(&c->link);
 	inst->strat->carrier_remove(inst->idx, c);
@@ -913,8 +908,8 @@ void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
 	list_add_tail(&c->link, pos);
 	c->flags &= ~KA_CRR_DETACHED;
 	account_carrier(inst, c, true);
-	stat_add(&cs->blocks, c->used_blocks);
-	stat_add(&cs->blocks_size, c->used_size);
+	ka_stat_add(&cs->blocks, c->used_blocks);
+	ka_stat_add(&cs->blocks_size, c->used_size);
 	inst->strat->carrier_attach(inst->idx, c);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_mbc_attach);
@@ -932,7 +927,10 @@ bool ka_inst_free_detached(struct ka_instance *inst, void *ptr)
 	c->used_blocks--;
 	c->used_size -= ka_blk_size(b);
 	b = coalesce(inst, c, b);
-	inst->strat->insert(inst->idx, c, b);
+	if (c->used_blocks)
+		ka_hole_freed(inst, c, b);
+	else
+		inst->strat->insert(inst->idx, c, b);
 	return !c->used_blocks;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_inst_free_detached);

@@ -23,11 +23,20 @@
  *	*@size to what it gave (a cached or rounded segment may be larger);
  *	@sbc tells a singleblock carrier from a multiblock one; honours @gfp
  * @free: give back what @alloc returned, with the size it set
+ * @give_back: optional; the whole pages [@start, @end) inside carrier @c go
+ *	back to the system now and for good (hole.h); false, changing nothing,
+ *	if @c's memory cannot do that. Called under the instance's lock.
+ * @free_holed: required with @give_back; give back empty carrier @c, some
+ *	of whose pages went back through @give_back: only the rest
+ *	(ka_hole_kept_next())
  */
 struct ka_source {
 	const char *name;
 	void *(*alloc)(struct ka_source *src, size_t *size, bool sbc, gfp_t gfp);
 	void (*free)(struct ka_source *src, void *mem, size_t size);
+	bool (*give_back)(struct ka_source *src, struct ka_carrier *c, unsigned long start,
+			  unsigned long end);
+	void (*free_holed)(struct ka_source *src, struct ka_carrier *c);
 };
 
 /* The erts_alloc parameters of one allocator; sizes in bytes. */
@@ -60,8 +69,23 @@ struct ka_stat {
 	u64 max;		/* max ever */
 };
 
+static inline void ka_stat_add(struct ka_stat *s, u64 delta)
+{
+	s->cur += delta;
+	if (s->cur > s->last_max)
+		s->last_max = s->cur;
+	if (s->cur > s->max)
+		s->max = s->cur;
+}
+
+static inline void ka_stat_sub(struct ka_stat *s, u64 delta)
+{
+	s->cur -= delta;
+}
+
 struct ka_carrier_stats {
 	struct ka_stat blocks, blocks_size, carriers, carriers_size;
+	struct ka_stat given_back;	/* of carriers_size: pages gone back (hole.h) */
 	u64 src_carriers[KA_NR_SRC], src_carriers_size[KA_NR_SRC];
 };
 
@@ -69,6 +93,7 @@ struct ka_inst_stats {
 	struct ka_carrier_stats mbc, sbc;
 	u64 alloc_calls, free_calls, realloc_calls;
 	u64 src_creates[KA_NR_SRC], src_destroys[KA_NR_SRC];
+	u64 holes_made, holes_bytes;	/* pages given back: holes, bytes, ever */
 };
 
 /**

@@ -80,6 +80,8 @@ void ka_opts_default(struct ka_opts *o)
 		p->atags = c == KA_CLASS_BUFFER || c == KA_CLASS_DRIVER;
 		/* as erts since 17: carriers migrate by default ("de") */
 		p->acul = class_defaults[c].acul_de;
+		/* unlike erts (0): free pages go back by default, "de" (sources.rst) */
+		o->cls[c].acful_de = true;
 		o->cls[c].as = class_defaults[c].as;
 		o->cls[c].pool = c;
 		o->cls[c].enabled = true;

@@ -48,29 +48,43 @@ static void *pcpu_sys_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t g
 	return pcpu_src_alloc(pc, &pc->pl.sys.src, size, sbc, gfp);
 }
 
-/* Written into a released carrier's first block: it goes back after a grace period. */
+/*
+ * Kept in a released carrier's strategy words, which nothing reads once it
+ * left its instance (its blocks are no place: with holes, the first one may
+ * be a few bytes long): the carrier goes back after a grace period.
+ */
 struct dead_carrier {
 	struct rcu_head rcu;
 	struct ka_source *real;
-	void *mem;
 	size_t size;
+	bool holed;
 };
+
+static struct dead_carrier *dead_carrier_of(struct ka_carrier *c)
+{
+	BUILD_BUG_ON(sizeof(struct dead_carrier) > sizeof(c->strat));
+	return (struct dead_carrier *)c->strat;
+}
 
 static void dead_carrier_release(struct rcu_head *rcu)
 {
 	struct dead_carrier *d = container_of(rcu, struct dead_carrier, rcu);
+	struct ka_carrier *c = container_of((void *)d, struct ka_carrier, strat);
 
-	d->real->free(d->real, d->mem, d->size);
+	if (d->holed)
+		d->real->free_holed(d->real, c);
+	else
+		d->real->free(d->real, c, d->size);
 }
 
 /* Registry lookups may still be walking the carrier's header: wait for them. */
-static void pcpu_src_free(struct ka_source *real, void *mem, size_t size)
+static void pcpu_src_free(struct ka_source *real, void *mem, size_t size, bool holed)
 {
-	struct dead_carrier *d = ka_blk_payload(ka_crr_first(mem));
+	struct dead_carrier *d = dead_carrier_of(mem);
 
 	d->real = real;
-	d->mem = mem;
 	d->size = size;
+	d->holed = holed;
 	call_rcu(&d->rcu, dead_carrier_release);
 }
 
@@ -85,12 +99,25 @@ static void pcpu_seg_free(struct ka_source *s, void *mem, size_t size)
 
 	if (!ka_registry_verifying() && ka_seg_cache_now(real, mem, size))
 		return;
-	pcpu_src_free(real, mem, size);
+	pcpu_src_free(real, mem, size, false);
 }
 
 static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
 {
-	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.sys_src)->pl.sys.src, mem, size);
+	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.sys_src)->pl.sys.src, mem, size, false);
+}
+
+static bool pcpu_seg_give_back(struct ka_source *s, struct ka_carrier *c, unsigned long start,
+			       unsigned long end)
+{
+	struct ka_source *real = &container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src;
+
+	return real->give_back(real, c, start, end);
+}
+
+static void pcpu_seg_free_holed(struct ka_source *s, struct ka_carrier *c)
+{
+	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src, c, c->size, true);
 }
 
 static void pcpu_carrier_created(struct ka_instance *inst, struct ka_carrier *c)
@@ -134,6 +161,7 @@ void ka_plumbing_init(struct ka_pcpu *pc, int node)
 {
 	ka_seg_handle_init(&pc->pl.seg, &ka_seg_global, node);
 	ka_sys_handle_init(&pc->pl.sys, &ka_sys_global, node);
-	pc->pl.seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free };
+	pc->pl.seg_src = (struct ka_source){ "seg", pcpu_seg_alloc, pcpu_seg_free,
+					     pcpu_seg_give_back, pcpu_seg_free_holed };
 	pc->pl.sys_src = (struct ka_source){ "sys", pcpu_sys_alloc, pcpu_sys_free };
 }

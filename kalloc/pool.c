@@ -74,6 +74,7 @@ static void pooled_account(struct ka_pcpu *owner, struct ka_carrier *c, long sig
 	atomic_long_add(sign * (long)c->size, &owner->mg.pooled.carriers_size);
 	atomic_long_add(sign * (long)c->used_blocks, &owner->mg.pooled.blocks);
 	atomic_long_add(sign * (long)c->used_size, &owner->mg.pooled.blocks_size);
+	atomic_long_add(sign * (long)c->given_back, &owner->mg.pooled.given_back);
 }
 
 static void pool_link(struct ka_pool *pool, struct ka_carrier *c)
@@ -287,7 +288,7 @@ out:
  */
 bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned long emp)
 {
-	size_t size = ka_blk_size(ka_payload_blk(ptr));
+	size_t size = ka_blk_size(ka_payload_blk(ptr)), given = c->given_back;
 
 	/* Only the owner sets BUSY, under its lock: the exchange fails only on a fetch. */
 	if (!try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
@@ -301,6 +302,8 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 		release(pc, c);
 		return true;
 	}
+	/* the free may have given pages back (hole.h) */
+	atomic_long_add(c->given_back - given, &pc->mg.pooled.given_back);
 	WRITE_ONCE(ka_crr_layer(c)->max_free, ka_inst_carrier_largest(&pc->inst, c));
 	clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
 	return true;

@@ -7,6 +7,9 @@
  * space to the carrier on it. Carriers start on a granule and no two share
  * one, so five loads decide any address, whatever it is and without reading
  * memory it points at: a pointer kalloc never gave out finds an empty slot.
+ * A carrier that gave pages back (hole.h) is the exception: an address
+ * there is looked up in its block-start map too, and another carrier may
+ * be made in those pages, taking over their granules (map_set()).
  * The table's nodes are a page each, made as carriers appear (GFP_NOWAIT,
  * under the registry lock) and kept until unload; 512 entries a node, so a
  * leaf covers 8 MiB of address space.
@@ -30,6 +33,7 @@
 
 #include "compat.h"
 #include "layer.h"
+#include "hole.h"
 #include "registry.h"
 
 static bool verify_pointers;
@@ -80,6 +84,9 @@ static __always_inline int reg_comp(void *key, struct latch_tree_node *n)
 		return -1;
 	if (addr >= (char *)c + READ_ONCE(c->size))
 		return 1;
+	/* a carrier made in pages another one gave back lies in its hole, further on */
+	if (READ_ONCE(c->given_back) && ka_registry_in_hole(c, addr))
+		return 1;
 	return 0;
 }
 
@@ -113,7 +120,13 @@ static void **map_slot(unsigned long key, bool make)
 	return slot;
 }
 
-/* Points every granule of @c at @val; false if a node could not be had. */
+/*
+ * Points every granule of @c at @val (NULL: those still pointing at @c);
+ * false if a node could not be had. A carrier with holes may have granules
+ * of its range taken over by a carrier made in the pages it gave back: a
+ * page-allocator block of 16 KiB and more is whole granules, all inside the
+ * hole, so no granule has two carriers that hold memory in it.
+ */
 static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
 {
 	unsigned long a, end = (unsigned long)c + c->size;
@@ -122,9 +135,9 @@ static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
 
 	for (a = (unsigned long)c; a < end; a += KA_CARRIER_ALIGN) {
 		slot = map_slot(ka_map_key(a), !!val);
-		if (slot)
+		if (slot && (val || *slot == c))
 			WRITE_ONCE(*slot, val);
-		else if (val)
+		else if (!slot && val)
 			whole = false;
 	}
 	return whole;
@@ -177,6 +190,7 @@ void ka_registry_add(struct ka_carrier *c)
 	}
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_add);
 
 void ka_registry_del(struct ka_carrier *c)
 {
@@ -187,6 +201,7 @@ void ka_registry_del(struct ka_carrier *c)
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_del);
 
 /* The tree's answer; the caller is in an RCU read section. */
 static struct ka_carrier *tree_find(const void *addr)
@@ -214,6 +229,34 @@ struct ka_carrier *ka_registry_find_slow(const void *addr, struct ka_carrier *c)
 	}
 	return c ? c : tree_find(addr);
 }
+
+/*
+ * Whether @addr lies in pages carrier @c gave back: in the hole that the
+ * nearest block start at or before it begins. The block-start map has no
+ * bit inside a hole, and its bits change only under the employer's lock
+ * before pages go back, so a pointer the system handed out from such a page
+ * finds the hole's bit. Any context, in an RCU read section.
+ */
+bool ka_registry_in_hole(const struct ka_carrier *c, const void *addr)
+{
+	const struct ka_block *first = ka_crr_first(c), *h;
+	const unsigned long *map;
+	unsigned long unit;
+
+	if (ka_crr_sbc(c) || addr < (void *)first || addr >= ka_crr_end(c))
+		return false;
+	map = ka_mbc_map(c);
+	unit = ((const char *)addr - (const char *)first) / KA_UNIT;
+	if (!test_bit(unit, map)) {
+		unit = ka_find_last_bit(map, unit);
+		if (unit >= ((const char *)addr - (const char *)first) / KA_UNIT)
+			return false;
+	}
+	h = (const struct ka_block *)((const char *)first + unit * KA_UNIT);
+	return ka_blk_hole(h) && (unsigned long)addr >= ka_hole_first(h) &&
+	       (unsigned long)addr < ka_hole_end(h);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_registry_in_hole);
 
 /* Whether @addr lies in a registered carrier: for the suites. Any context. */
 bool ka_registry_has(const void *addr)

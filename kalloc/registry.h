@@ -70,11 +70,19 @@ static inline struct ka_carrier *ka_map_find(const void *addr)
 	return c;
 }
 
-/* The carrier holding @addr, or NULL; the caller is in an RCU read section. */
+bool ka_registry_in_hole(const struct ka_carrier *c, const void *addr);
+
+/*
+ * The carrier holding @addr, or NULL; the caller is in an RCU read section.
+ * Pages a carrier gave back (hole.h) are not in it: the system may have
+ * given them to anyone since, and a pointer there is theirs.
+ */
 static inline struct ka_carrier *ka_registry_find(const void *addr)
 {
 	struct ka_carrier *c = ka_map_find(addr);
 
+	if (unlikely(c && READ_ONCE(c->given_back)) && ka_registry_in_hole(c, addr))
+		c = NULL;
 	if (unlikely(READ_ONCE(ka_registry_slow)))
 		return ka_registry_find_slow(addr, c);
 	return c;

@@ -24,6 +24,7 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
+#include "hole.h"
 #include "pages.h"
 #include "seg.h"
 
@@ -381,11 +382,50 @@ void ka_seg_destroy(struct ka_seg *seg)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_seg_destroy);
 
+/*
+ * Pages of a page-allocator segment go back one by one (split_page() made
+ * them order-0 pages); vmalloc and super carrier memory keep theirs until
+ * the whole segment goes (Documentation/sources.rst). Any context but NMI.
+ */
+static bool seg_give_back(struct ka_source *src, struct ka_carrier *c, unsigned long start,
+			  unsigned long end)
+{
+	struct ka_seg *seg = container_of(src, struct ka_seg_handle, src)->seg;
+	unsigned long flags;
+
+	if (is_vmalloc_addr(c) || ka_sc_owns(&seg->sc, c))
+		return false;
+	ka_pages_free((void *)start, end - start);
+	spin_lock_irqsave(&seg->lock, flags);
+	seg->st.given_back += end - start;
+	spin_unlock_irqrestore(&seg->lock, flags);
+	return true;
+}
+
+/* An empty carrier with holes: its remaining pages go back, never to the cache. */
+static void seg_free_holed(struct ka_source *src, struct ka_carrier *c)
+{
+	struct ka_seg *seg = container_of(src, struct ka_seg_handle, src)->seg;
+	unsigned long flags, start, end;
+	size_t size = c->size, given = c->given_back;
+	struct ka_hole_walk w;
+
+	spin_lock_irqsave(&seg->lock, flags);
+	count_back(seg, size);
+	seg->st.given_back -= given;
+	spin_unlock_irqrestore(&seg->lock, flags);
+	ka_hole_walk_init(&w, c);
+	while (ka_hole_kept_next(&w, &start, &end))
+		ka_pages_free((void *)start, end - start);
+}
+
 void ka_seg_handle_init(struct ka_seg_handle *h, struct ka_seg *seg, int node)
 {
 	h->src.name = "seg";
 	h->src.alloc = seg_alloc;
 	h->src.free = seg_free;
+	h->src.give_back = seg_give_back;
+	h->src.free_holed = seg_free_holed;
 	h->seg = seg;
 	h->node = node;
 }

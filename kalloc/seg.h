@@ -34,6 +34,7 @@ struct ka_seg_stats {
 	u64 cached, cached_size;
 	u64 page_segments, vmalloc_segments, sc_segments;	/* created, by kind */
 	u64 sc_size, sc_used, sc_free_segments, sc_largest_free;
+	u64 given_back;				/* of segments_size: pages gone back */
 };
 
 /*

@@ -60,6 +60,7 @@ static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
 	ci->size = c->size;
 	ci->used_size = c->used_size;
 	ci->used_blocks = c->used_blocks;
+	ci->given_back = c->given_back;
 	if (!ci->sbc)
 		ci->unscanned = walk_blocks(c, count_free_block, ci);
 }
@@ -133,6 +134,7 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pooled_blocks_size = atomic_long_read(&pc->mg.pooled.blocks_size);
 	dd->pooled_carriers = atomic_long_read(&pc->mg.pooled.carriers);
 	dd->pooled_carriers_size = atomic_long_read(&pc->mg.pooled.carriers_size);
+	dd->pooled_given_back = atomic_long_read(&pc->mg.pooled.given_back);
 	ka_stats_front(&ka_class_states[cls], cpu, dd);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);

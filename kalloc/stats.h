@@ -19,7 +19,7 @@ struct ka_carrier_info {
 	u64 birth;
 	enum ka_src src;
 	bool sbc, main, pooled;
-	size_t size, used_size, used_blocks, unscanned;
+	size_t size, used_size, used_blocks, unscanned, given_back;
 	u32 free_hist[KA_FREE_HIST];
 };
 

@@ -13,6 +13,10 @@ static void options_valid(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	ka_opts_default(o);
+	/* free pages go back by default: acful "de", acul - 20 */
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].p.acful, 40U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_LL].p.acful, 65U);
+	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_TEMP].p.acful, 0U);
 	KUNIT_EXPECT_EQ(test, ka_opts_parse(o, "+MBas aobf +MBsbct 2048 +MMmcs 20", err,
 					    sizeof(err)), 0);
 	KUNIT_EXPECT_EQ(test, o->cls[KA_CLASS_BUFFER].as, KA_AS_AOBF);

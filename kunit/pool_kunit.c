@@ -744,6 +744,7 @@ struct scenario {
 	unsigned int ncpu, slot;
 	int phase;
 	bool failed;
+	u64 resident[3];	/* the buffer class's resident bytes after each phase */
 };
 
 static size_t sc_size(unsigned int i)
@@ -815,10 +816,20 @@ static void sc_phase(struct kunit *test, struct scenario *sc, int phase)
 	ka_test_expect_all_consistent(test);
 	if (ka_test_read_stats("memory", buf, 4096) > 0) {
 		char *line = strstr(buf, "\nbuffer ");
+		u64 blocks, carriers, pct, cached, resident;
+		int got;
 
-		/* "buffer blocks_size carriers_size usage_percent cached_size" */
-		if (line++)
-			kunit_info(test, "phase %d: %s\n", phase, strsep(&line, "\n"));
+		/* "buffer blocks_size carriers_size usage_percent cached_size resident_size" */
+		KUNIT_ASSERT_NOT_NULL(test, line);
+		got = sscanf(line + 8, "%llu %llu %llu %llu %llu", &blocks, &carriers, &pct,
+			     &cached, &resident);
+		KUNIT_ASSERT_EQ(test, got, 5);
+		line++;
+		kunit_info(test, "phase %d: %s\n", phase, strsep(&line, "\n"));
+		/* four in five freed: the pages inside the free space went back */
+		if (phase == 2)
+			KUNIT_EXPECT_LT(test, resident * 2, carriers);
+		sc->resident[phase - 1] = resident;
 	}
 }
 

@@ -338,7 +338,7 @@ static void features_follow_state(struct kunit *test)
 }
 
 struct memory_row {
-	u64 blocks, carriers, pct;
+	u64 blocks, carriers, pct, cached, resident;
 };
 
 /* The memory view: every class row and the total; false if one is missing. */
@@ -361,8 +361,8 @@ static bool read_memory(char *buf, struct memory_row *rows, struct memory_row *t
 				return false;
 			continue;
 		}
-		if (sscanf(at + strlen(key), "%llu %llu %llu", &r->blocks, &r->carriers,
-			   &r->pct) != 3)
+		if (sscanf(at + strlen(key), "%llu %llu %llu %llu %llu", &r->blocks, &r->carriers,
+			   &r->pct, &r->cached, &r->resident) != 5)
 			return false;
 	}
 	return true;
@@ -374,7 +374,7 @@ static void memory_view_adds_up(struct kunit *test)
 	struct memory_row before[KA_NR_CLASSES], after[KA_NR_CLASSES], tb, ta;
 	char *buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
 	struct known *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-	u64 sum_b = 0, sum_c = 0;
+	u64 sum_b = 0, sum_c = 0, sum_r = 0;
 	int c;
 
 	KUNIT_ASSERT_TRUE(test, buf && k);
@@ -382,16 +382,20 @@ static void memory_view_adds_up(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(k->type));
 	KUNIT_ASSERT_TRUE(test, read_memory(buf, before, &tb));
 	for (c = 0; c < KA_NR_CLASSES; c++) {
-		KUNIT_EXPECT_LE_MSG(test, before[c].blocks, before[c].carriers, "%s",
+		KUNIT_EXPECT_LE_MSG(test, before[c].blocks, before[c].resident, "%s",
 				    ka_class_name(c));
-		if (before[c].carriers)
+		KUNIT_EXPECT_LE_MSG(test, before[c].resident, before[c].carriers, "%s",
+				    ka_class_name(c));
+		if (before[c].resident)
 			KUNIT_EXPECT_EQ(test, before[c].pct,
-					before[c].blocks * 100 / before[c].carriers);
+					before[c].blocks * 100 / before[c].resident);
 		sum_b += before[c].blocks;
 		sum_c += before[c].carriers;
+		sum_r += before[c].resident;
 	}
 	KUNIT_EXPECT_EQ(test, tb.blocks, sum_b);
 	KUNIT_EXPECT_EQ(test, tb.carriers, sum_c);
+	KUNIT_EXPECT_EQ(test, tb.resident, sum_r);
 
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, known_alloc, k), 0L);
 	KUNIT_ASSERT_TRUE(test, read_memory(buf, after, &ta));

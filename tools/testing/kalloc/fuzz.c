@@ -64,6 +64,7 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 	p.mmmbc = 3;
 	p.mmsbc = 3;
 	p.asbcst = 8192;
+	p.acful = data[0] & 0x20 ? 50 : 0;	/* pages of free blocks go back */
 	if (ka_inst_init(&inst, &p, &ka_user_plain_source, &ka_user_plain_source, GFP_KERNEL))
 		abort();
 	ka_ufront_init(&fc, &inst, data[0] & 0x40);	/* a front cache for some inputs */

@@ -4,6 +4,9 @@
  * (and printed when ka_user_verbose), and a plain carrier source over
  * posix_memalign.
  */
+#include <sys/mman.h>
+
+#include "../../../kalloc/hole.h"
 #include "../../../kalloc/instance.h"
 
 unsigned long ka_user_reports;
@@ -33,4 +36,39 @@ static void plain_free(struct ka_source *s, void *mem, size_t size)
 	free(mem);
 }
 
-struct ka_source ka_user_plain_source = { "plain", plain_alloc, plain_free };
+/* Pages given back become inaccessible: any touch of a hole is a crash. */
+bool ka_user_give_back(struct ka_source *s, struct ka_carrier *c, unsigned long start,
+		       unsigned long end)
+{
+	if (mprotect((void *)start, end - start, PROT_NONE))
+		abort();
+	return true;
+}
+
+/*
+ * Walks the runs holed carrier @c kept (reading no hole) and makes all of
+ * it accessible again for free(); returns its size.
+ */
+size_t ka_user_unhole(struct ka_carrier *c)
+{
+	struct ka_hole_walk w;
+	unsigned long start, end, kept = 0, size = c->size, given = c->given_back;
+
+	ka_hole_walk_init(&w, c);
+	while (ka_hole_kept_next(&w, &start, &end))
+		kept += end - start;
+	if (kept + given != size)
+		abort();
+	if (mprotect(c, size, PROT_READ | PROT_WRITE))
+		abort();
+	return size;
+}
+
+static void plain_free_holed(struct ka_source *s, struct ka_carrier *c)
+{
+	ka_user_unhole(c);
+	free(c);
+}
+
+struct ka_source ka_user_plain_source = { "plain", plain_alloc, plain_free, ka_user_give_back,
+					  plain_free_holed };

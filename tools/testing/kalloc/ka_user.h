@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/rbtree_augmented.h>
 #include <linux/bitops.h>
+#include <linux/err.h>
 #include <asm/bug.h>
 
 #ifndef PAGE_SIZE
@@ -32,6 +33,9 @@
 #endif
 #ifndef BITS_PER_LONG
 #define BITS_PER_LONG 64
+#endif
+#ifndef PAGE_ALIGNED
+#define PAGE_ALIGNED(x) (((unsigned long)(x) & (PAGE_SIZE - 1)) == 0)
 #endif
 #ifndef ALIGN_DOWN
 #define ALIGN_DOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
@@ -103,8 +107,12 @@ extern unsigned long ka_user_reports;
 extern bool ka_user_verbose;
 __printf(1, 2) void ka_report(const char *fmt, ...);
 
-/* A carrier source over posix_memalign. */
+/* A carrier source over posix_memalign; pages it gives back become PROT_NONE. */
 struct ka_source;
+struct ka_carrier;
 extern struct ka_source ka_user_plain_source;
+bool ka_user_give_back(struct ka_source *s, struct ka_carrier *c, unsigned long start,
+		       unsigned long end);
+size_t ka_user_unhole(struct ka_carrier *c);
 
 #endif /* _KA_USER_H */

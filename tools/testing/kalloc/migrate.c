@@ -62,7 +62,14 @@ static void src_free(struct ka_source *s, void *mem, size_t size)
 	free(mem);
 }
 
-static struct ka_source src = { "user", src_alloc, src_free };
+static void src_free_holed(struct ka_source *s, struct ka_carrier *c)
+{
+	src_free(s, c, ka_user_unhole(c));
+}
+
+/* Pages given back become PROT_NONE: a carrier touching one crashes the run. */
+static struct ka_source src = { "user", src_alloc, src_free, ka_user_give_back,
+				src_free_holed };
 
 static void pool_del(struct ka_carrier *c)
 {
@@ -196,6 +203,7 @@ static int run(enum ka_as as, unsigned long nops)
 	p.lmbcs = 128 * 1024;
 	p.mbcgs = 3;
 	p.acul = 60;
+	p.acful = 40;
 	for (i = 0; i < NINST; i++)
 		if (ka_inst_init_hooked(&inst[i], &p, &src, &src, &hooks, GFP_KERNEL))
 			return 1;

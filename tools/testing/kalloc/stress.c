@@ -62,6 +62,11 @@ static void user_free(struct ka_source *s, void *mem, size_t size)
 	free(mem);
 }
 
+static void user_free_holed(struct ka_source *s, struct ka_carrier *c)
+{
+	user_free(s, c, ka_user_unhole(c));
+}
+
 struct slot {
 	unsigned char *ptr;
 	size_t size;
@@ -124,7 +129,7 @@ static size_t random_size(uint64_t *rng, size_t sbct)
 
 struct run {
 	unsigned long ops, allocs, reallocs, frees, failed, checks;
-	u64 max_carriers;
+	u64 max_carriers, holes, holes_bytes;
 	bool front;
 };
 
@@ -139,7 +144,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 {
 	const char *name = ka_strategy_get(as)->name;
 	uint64_t rng = seed ? seed : 1;
-	struct user_source seg = { { "seg", user_alloc, user_free }, 0, 0, 0, &rng };
+	struct user_source seg = { { "seg", user_alloc, user_free, ka_user_give_back,
+				       user_free_holed }, 0, 0, 0, &rng };
 	struct user_source sys = { { "sys", user_alloc, user_free }, 0, 0, 0, &rng };
 	static struct slot slots[SLOTS];
 	static struct ka_ufront fc;
@@ -162,6 +168,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	p.asbcst = 16 * 1024;
 	p.ramv = (seed & 3) == 3;	/* some seeds exercise realloc-always-moves */
 	p.atags = seed & 1;		/* and half of them allocation tags */
+	p.acful = 50;			/* free pages go back (PROT_NONE: a touch crashes) */
 	if (ka_inst_init(&inst, &p, &seg.src, &sys.src, GFP_KERNEL))
 		return fail(name, 0, "init failed");
 	/* half the runs with a front cache in front of the instance, as in the kernel */
@@ -259,6 +266,10 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 		return fail(name, op, chk.first);
 	if (inst.st.mbc.carriers.cur != 1 || inst.st.sbc.carriers.cur)
 		return fail(name, op, "carriers besides the main one survive an empty instance");
+	r->holes = inst.st.holes_made;
+	r->holes_bytes = inst.st.holes_bytes;
+	if (nops >= 100000 && !r->holes)
+		return fail(name, op, "no free page went back (acful 50)");
 	if (ka_inst_destroy(&inst))
 		return fail(name, op, "blocks still allocated at destroy");
 	if (seg.live || sys.live)
@@ -318,8 +329,9 @@ int main(int argc, char **argv)
 		passed++;
 		printf("ka_stress: %-10s %lu ops (alloc %lu, realloc %lu, free %lu, fail %lu), ",
 		       name, r.ops, r.allocs, r.reallocs, r.frees, r.failed);
-		printf("%lu checks, max %llu carriers%s: ok\n", r.checks,
-		       (unsigned long long)r.max_carriers, r.front ? ", front cache" : "");
+		printf("%lu checks, max %llu carriers, %llu holes of %llu KiB%s: ok\n", r.checks,
+		       (unsigned long long)r.max_carriers, (unsigned long long)r.holes,
+		       (unsigned long long)r.holes_bytes >> 10, r.front ? ", front cache" : "");
 	}
 	printf("ka_stress: %d passed, %d failed\n", passed, failed);
 	if (json) {
