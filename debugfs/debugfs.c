@@ -19,6 +19,7 @@
 #include "../kalloc/cpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pool.h"
+#include "../kalloc/reclaim.h"
 #include "../kalloc/seg.h"
 #include "../kalloc/stats.h"
 #include "../kalloc/sys.h"
@@ -481,11 +482,13 @@ KA_DEFINE_SHOW(allocations);
  * The erlang:memory() analogue: bytes in blocks against bytes in carriers.
  * blocks_size is what users hold; what front caches hold is cached_size.
  * resident_size is carriers_size less the pages given back (hole.h), and
- * usage_percent is of it: what the carriers hold in memory.
+ * usage_percent is of it: what the carriers hold in memory. [reclaim] is
+ * what the shrinker was asked for and gave (kalloc/reclaim.c).
  */
 static int memory_show(struct seq_file *m, void *unused)
 {
 	u64 blocks_total = 0, carriers_total = 0, cached_total = 0, resident_total = 0;
+	struct ka_reclaim_stats rs;
 	struct ka_inst_stats st;
 	struct ka_pcpu_counts dd;
 	enum ka_class class;
@@ -520,6 +523,9 @@ static int memory_show(struct seq_file *m, void *unused)
 	seq_printf(m, "total %llu %llu %llu %llu %llu\n", blocks_total, carriers_total,
 		   resident_total ? blocks_total * 100 / resident_total : 0, cached_total,
 		   resident_total);
+	ka_reclaim_stats_read(&rs);
+	seq_printf(m, "\n[reclaim]\nscans %llu\nasked_pages %llu\nfront_blocks %llu\nsegment_pages %llu\nfree_pages %llu\n",
+		   rs.scans, rs.asked, rs.front_blocks, rs.seg_pages, rs.free_pages);
 	return 0;
 }
 
@@ -543,6 +549,7 @@ static int segments_show(struct seq_file *m, void *unused)
 		   st.page_segments, st.vmalloc_segments, st.sc_segments);
 	seq_printf(m, "cache_hits %llu\ncache_misses %llu\ncached %llu\ncached_size %llu\n",
 		   st.cache_hits, st.cache_misses, st.cached, st.cached_size);
+	seq_printf(m, "given_back %llu\n", st.given_back);
 	seq_printf(m, "sc_size %llu\nsc_used %llu\nsc_free_segments %llu\nsc_largest_free %llu\n",
 		   st.sc_size, st.sc_used, st.sc_free_segments, st.sc_largest_free);
 	seq_printf(m, "sys_alloc_calls %llu\nsys_free_calls %llu\nsys_failed %llu\n",

@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 
 #include "cpu.h"
+#include "reclaim.h"
 #include "internal.h"
 #include "layer.h"
 #include "pool.h"
@@ -433,7 +434,7 @@ void ka_cpu_exit(void)
 	struct ka_class_state *groups[KA_NR_CLASSES];
 	enum ka_class cls;
 
-	ka_front_shrinker_exit();
+	ka_reclaim_exit();
 	if (ka_cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(ka_cpuhp_state);
 	for (cls = 0; cls < KA_NR_CLASSES; cls++)
@@ -472,7 +473,7 @@ int ka_cpu_init(const struct ka_opts *o)
 	if (err < 0)
 		goto fail;
 	ka_cpuhp_state = err;
-	err = ka_front_shrinker_init();
+	err = ka_reclaim_init();
 	if (err)
 		goto fail;
 	return 0;

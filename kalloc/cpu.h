@@ -214,9 +214,8 @@ void ka_front_free(struct ka_class_state *cs, void *ptr);
 void ka_front_free_locked(struct ka_class_state *cs, void *ptr);
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
-int ka_front_shrinker_init(void);
-void ka_front_shrinker_exit(void);
-unsigned long ka_front_shrink(int nid, unsigned long nr_to_scan);
+unsigned long ka_front_reclaimable(int nid);
+unsigned long ka_front_reclaim(int nid, unsigned long nr);
 #define KA_FRONT_DECAY_MS	1000	/* a decay period */
 
 /* The carrier plumbing (plumbing.c). */

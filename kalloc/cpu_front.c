@@ -383,9 +383,7 @@ void ka_front_group_exit(struct ka_class_state *cs)
 	cs->front = NULL;
 }
 
-/* ---- under memory pressure: every cache of the module's classes gives all back ---- */
-
-static struct shrinker *ka_front_shrinker;
+/* ---- under memory pressure (reclaim.c): caches give back what they hold ---- */
 
 /*
  * Blocks the module's classes cache on the online CPUs of node @nid (any
@@ -423,40 +421,19 @@ static unsigned long fronts_held(int nid, unsigned long want)
 	return blocks;
 }
 
-/* NUMA-aware: reclaim for a node counts and empties that node's CPUs' caches. */
-static unsigned long front_count(struct shrinker *s, struct shrink_control *sc)
+/* Blocks cached on node @nid's CPUs (NUMA_NO_NODE: all); any context. */
+unsigned long ka_front_reclaimable(int nid)
 {
-	return fronts_held(sc->nid, 0) ?: SHRINK_EMPTY;
+	return fronts_held(nid, 0);
 }
 
-/* The blocks go back shortly after, on their own CPUs. */
-static unsigned long front_scan(struct shrinker *s, struct shrink_control *sc)
+/*
+ * Asks caches of @nid's CPUs holding at least @nr blocks in all to give
+ * them back; the blocks go shortly after, on their own CPUs. Returns the
+ * blocks asked for. Any context a work item may be queued from.
+ */
+unsigned long ka_front_reclaim(int nid, unsigned long nr)
 {
-	unsigned long asked = fronts_held(sc->nid, max(sc->nr_to_scan, 1UL));
-
-	sc->nr_scanned = asked;
-	return asked ?: SHRINK_STOP;
+	return fronts_held(nid, max(nr, 1UL));
 }
-
-/* For the tests: what the shrinker does when memory runs short. */
-unsigned long ka_front_shrink(int nid, unsigned long nr_to_scan)
-{
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nid = nid, .nr_to_scan = nr_to_scan };
-
-	return front_scan(ka_front_shrinker, &sc);
-}
-EXPORT_SYMBOL_IF_KUNIT(ka_front_shrink);
-
-int ka_front_shrinker_init(void)
-{
-	ka_front_shrinker = ka_shrinker_create(front_count, front_scan, NULL, "kalloc-front",
-					       SHRINKER_NUMA_AWARE);
-	return ka_front_shrinker ? 0 : -ENOMEM;
-}
-
-void ka_front_shrinker_exit(void)
-{
-	if (ka_front_shrinker)
-		ka_shrinker_destroy(ka_front_shrinker);
-	ka_front_shrinker = NULL;
-}
+EXPORT_SYMBOL_IF_KUNIT(ka_front_reclaim);

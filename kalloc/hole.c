@@ -59,12 +59,14 @@ static struct ka_block *hole_before(struct ka_carrier *c, struct ka_block *b)
  * What free, unindexed block @b becomes: with a hole on either side it
  * joins them, else it is free space before (if any), the hole, and free
  * space after (if any); free parts are indexed. Pages go back only where no
- * hole was: [give, until). Returns the block after the result, NULL at the
+ * hole was: [give, until), at most @max bytes of them (a multiple of
+ * PAGE_SIZE: the hole then ends there). Returns the block after the result, NULL at the
  * carrier's end; ERR_PTR(-ENOSPC) if there is no page to give, and
  * ERR_PTR(-EOPNOTSUPP) if the source cannot give @c's pages back, in which
  * cases nothing changed and @b is still unindexed.
  */
-static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
+static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b,
+			      unsigned long max)
 {
 	struct ka_source *src = inst->src[c->src];
 	unsigned long was = b->hdr & (KA_F_PREV_FREE | KA_F_LAST), flags = KA_F_HOLE;
@@ -91,6 +93,11 @@ static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, st
 	}
 	give = left ? ka_hole_end(left) : first;
 	until = right ? ka_hole_first(right) : end;
+	if (until > give && until - give > max) {
+		right = NULL;
+		end = give + max;
+		until = end;
+	}
 	if (until <= give || (!left && first - KA_HDR_SIZE < start) ||
 	    (!right && end + KA_HDR_SIZE > stop))
 		return ERR_PTR(-ENOSPC);
@@ -154,20 +161,24 @@ static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, st
 	return ka_blk_last(h) ? NULL : ka_blk_next(h);
 }
 
-/* Holes every free block of @c that has a whole page to give. */
-static void sweep(struct ka_instance *inst, struct ka_carrier *c)
+/* Holes every free block of @c that has a whole page to give, until *@budget bytes went. */
+static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long *budget)
 {
 	struct ka_block *b = ka_crr_first(c), *next;
+	u64 before;
 
 	c->swept_used = c->used_size;
-	for (; b; b = next) {
+	for (; b && *budget >= PAGE_SIZE; b = next) {
 		next = ka_blk_last(b) ? NULL : ka_blk_next(b);
 		if (!ka_blk_free(b) || ka_blk_size(b) < PAGE_SIZE)
 			continue;
 		inst->strat->remove(inst->idx, c, b);
-		next = punch(inst, c, b);
-		if (!IS_ERR(next))
+		before = inst->st.holes_bytes;
+		next = punch(inst, c, b, *budget);
+		if (!IS_ERR(next)) {
+			*budget -= inst->st.holes_bytes - before;
 			continue;
+		}
 		inst->strat->insert(inst->idx, c, b);
 		if (PTR_ERR(next) == -EOPNOTSUPP)
 			return;
@@ -188,11 +199,13 @@ void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_blo
 		return;
 	}
 	if (c->used_size + c->size / 8 <= c->swept_used) {
+		unsigned long all = ULONG_MAX;
+
 		inst->strat->insert(inst->idx, c, b);
-		sweep(inst, c);
+		sweep(inst, c, &all);
 		return;
 	}
-	if (IS_ERR(punch(inst, c, b)))
+	if (IS_ERR(punch(inst, c, b, ULONG_MAX)))
 		inst->strat->insert(inst->idx, c, b);
 }
 
@@ -201,21 +214,44 @@ void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_blo
  * @inst: the instance, locked by its owner
  * @acful_only: only in carriers used below acful (else in every carrier
  *	whose source can give pages back, whatever acful says: memory pressure)
+ * @budget: bytes wanted; it stops once they went
  *
- * Return: bytes given back.
+ * Oldest carriers first. Time: a walk of the blocks of each carrier visited.
+ *
+ * Return: bytes given back, at most @budget rounded down to pages.
  */
-size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only)
+size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only, unsigned long budget)
 {
 	u64 before = inst->st.holes_bytes;
 	struct ka_carrier *c;
 
 	list_for_each_entry(c, &inst->mbcs, link) {
-		if (c->flags & (KA_CRR_KEEPS | KA_CRR_MAIN) || !inst->src[c->src]->give_back)
-			continue;
+		if (inst->st.holes_bytes - before + PAGE_SIZE > budget)
+			break;
 		if (acful_only && (!inst->p.acful || !below_acful(inst, c)))
 			continue;
-		sweep(inst, c);
+		ka_hole_sweep_carrier(inst, c, budget - (inst->st.holes_bytes - before));
 	}
+	return inst->st.holes_bytes - before;
+}
+
+/**
+ * ka_hole_sweep_carrier() - give back the whole free pages of one carrier
+ * @inst: the instance employing @c, or its owner holding it in a pool
+ * @c: a multiblock carrier nobody else allocates from or frees into now
+ * @budget: bytes wanted; it stops once they went
+ *
+ * Return: bytes given back, at most @budget rounded down to pages.
+ */
+size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget)
+{
+	u64 before = inst->st.holes_bytes;
+
+	budget = ALIGN_DOWN(budget, PAGE_SIZE);
+	if (budget < PAGE_SIZE || (c->flags & (KA_CRR_KEEPS | KA_CRR_MAIN | KA_CRR_SBC)) ||
+	    !inst->src[c->src]->give_back)
+		return 0;
+	sweep(inst, c, &budget);
 	return inst->st.holes_bytes - before;
 }
 

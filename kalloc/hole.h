@@ -30,7 +30,8 @@
 struct ka_instance;
 
 void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b);
-size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only);
+size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only, unsigned long budget);
+size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget);
 void ka_hole_unindex(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *skip);
 
 /* First page hole @h gave back. */

@@ -32,6 +32,7 @@
 #include <linux/rcupdate.h>
 
 #include "layer.h"
+#include "hole.h"
 #include "pool.h"
 #include "trace.h"
 
@@ -307,6 +308,38 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 	WRITE_ONCE(ka_crr_layer(c)->max_free, ka_inst_carrier_largest(&pc->inst, c));
 	clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
 	return true;
+}
+
+/*
+ * Under memory pressure (reclaim.c): the free pages of @pc's own pooled
+ * carriers go back, each held BUSY meanwhile as a free into it is, so that
+ * no instance fetches it. @pc is locked. Returns the bytes given back, at
+ * most @budget.
+ */
+unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget)
+{
+	unsigned long given = 0, emp;
+	struct ka_crr_layer *l;
+	struct ka_carrier *c;
+	size_t got;
+
+	lockdep_assert_held(&pc->lock);
+	list_for_each_entry(l, &pc->mg.own, own_link) {
+		if (given + PAGE_SIZE > budget)
+			break;
+		c = ka_layer_carrier(l);
+		emp = READ_ONCE(c->emp);
+		if (ka_emp_inst(emp) != &pc->inst ||
+		    (emp & (KA_EMP_IN_POOL | KA_EMP_BUSY)) != KA_EMP_IN_POOL ||
+		    !try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
+			continue;
+		got = ka_hole_sweep_carrier(&pc->inst, c, budget - given);
+		atomic_long_add(got, &pc->mg.pooled.given_back);
+		WRITE_ONCE(l->max_free, ka_inst_carrier_largest(&pc->inst, c));
+		clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
+		given += got;
+	}
+	return given;
 }
 
 void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c)

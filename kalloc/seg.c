@@ -9,9 +9,10 @@
  * size and the caller's flags allow it: it may sleep and did not pass
  * __GFP_NORETRY (ka_vmem_allowed()). Freed segments go to the cache (the oldest
  * is evicted when it is full); a delayed work releases cached segments that
- * stayed unused for trim_ms, one per period as erts does, and the shrinker
- * releases them all under memory pressure. A segment leaves the cache for
- * good only after the grace period that began when it was cached.
+ * stayed unused for trim_ms, one per period as erts does, and kalloc's
+ * shrinker (reclaim.c) releases them, oldest first, under memory pressure.
+ * A segment leaves the cache for good only after the grace period that
+ * began when it was cached.
  *
  * One spinlock, taken with interrupts off, covers the cache, the super carrier
  * and the statistics; memory is never allocated or freed under it.
@@ -271,24 +272,39 @@ bool ka_seg_cache_now(struct ka_source *src, void *mem, size_t size)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_seg_cache_now);
 
+/* The oldest cached segment on @nid (any: NUMA_NO_NODE) that may go now; ncached if none. */
+static unsigned int oldest_releasable(const struct ka_seg *seg, int nid)
+{
+	unsigned int i;
+
+	for (i = 0; i < seg->ncached; i++)
+		if ((nid == NUMA_NO_NODE || seg->cache[i].node == nid) &&
+		    may_release(&seg->cache[i]))
+			break;
+	return i;
+}
+
 /*
- * Releases up to @nr cached segments, oldest first; with @idle_ms, only those
- * cached at least that long. Returns the pages released.
+ * Releases up to @nr cached segments of node @nid, oldest first; with
+ * @idle_ms, only those cached at least that long; with @pages_max, stops
+ * once that many pages went. Returns the pages released.
  */
-static unsigned long release_cached(struct ka_seg *seg, unsigned long nr, unsigned int idle_ms)
+static unsigned long release_cached(struct ka_seg *seg, int nid, unsigned long nr,
+				    unsigned int idle_ms, unsigned long pages_max)
 {
 	unsigned long pages = 0, flags;
 	struct ka_seg_cached cs;
+	unsigned int i;
 	bool got;
 
-	while (nr--) {
+	while (nr-- && pages < pages_max) {
 		spin_lock_irqsave(&seg->lock, flags);
-		got = seg->ncached &&
-		      (!idle_ms || !time_before(jiffies, seg->cache[0].since +
-						 msecs_to_jiffies(idle_ms))) &&
-		      may_release(&seg->cache[0]);
+		i = oldest_releasable(seg, nid);
+		got = i < seg->ncached &&
+		      (!idle_ms || !time_before(jiffies, seg->cache[i].since +
+						 msecs_to_jiffies(idle_ms)));
 		if (got)
-			cache_remove(seg, 0, &cs);
+			cache_remove(seg, i, &cs);
 		spin_unlock_irqrestore(&seg->lock, flags);
 		if (!got)
 			break;
@@ -300,7 +316,7 @@ static unsigned long release_cached(struct ka_seg *seg, unsigned long nr, unsign
 
 unsigned long ka_seg_release_cached(struct ka_seg *seg, unsigned long nr)
 {
-	return release_cached(seg, nr, 0);
+	return release_cached(seg, NUMA_NO_NODE, nr, 0, ULONG_MAX);
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_seg_release_cached);
 
@@ -309,36 +325,50 @@ static void seg_trim_work(struct work_struct *work)
 {
 	struct ka_seg *seg = container_of(to_delayed_work(work), struct ka_seg, trim_work);
 
-	release_cached(seg, 1, seg->p.trim_ms);
+	release_cached(seg, NUMA_NO_NODE, 1, seg->p.trim_ms, ULONG_MAX);
 	if (READ_ONCE(seg->st.cached))
 		schedule_delayed_work(&seg->trim_work, msecs_to_jiffies(seg->p.trim_ms));
 }
 
-static unsigned long seg_shrink_count(struct shrinker *s, struct shrink_control *sc)
-{
-	struct ka_seg *seg = ka_shrinker_priv(s);
-
-	return READ_ONCE(seg->st.cached_size) >> PAGE_SHIFT;
-}
-
-/*
- * Oldest segments first, one at a time, until nr_to_scan pages are freed:
- * a reclaimer asking for a little is not given the whole cache.
+/**
+ * ka_seg_reclaimable() - pages the segment cache holds on a node
+ * @seg: the segment source
+ * @nid: the node, or NUMA_NO_NODE for all
+ *
+ * Context: any; a racy estimate, as a shrinker's count is.
+ * Return: the pages of cached segments on @nid.
  */
-static unsigned long seg_shrink_scan(struct shrinker *s, struct shrink_control *sc)
+unsigned long ka_seg_reclaimable(struct ka_seg *seg, int nid)
 {
-	struct ka_seg *seg = ka_shrinker_priv(s);
-	unsigned long pages = 0, one;
+	unsigned long pages = 0, flags;
+	unsigned int i;
 
-	while (pages < sc->nr_to_scan) {
-		one = release_cached(seg, 1, 0);
-		if (!one)
-			break;
-		pages += one;
-	}
-	sc->nr_scanned = pages;
-	return pages ? pages : SHRINK_STOP;
+	spin_lock_irqsave(&seg->lock, flags);
+	for (i = 0; i < seg->ncached; i++)
+		if (nid == NUMA_NO_NODE || seg->cache[i].node == nid)
+			pages += seg->cache[i].size >> PAGE_SHIFT;
+	spin_unlock_irqrestore(&seg->lock, flags);
+	return pages;
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_seg_reclaimable);
+
+/**
+ * ka_seg_reclaim() - release cached segments under memory pressure
+ * @seg: the segment source
+ * @nid: the node whose segments go, or NUMA_NO_NODE for any
+ * @nr: pages wanted
+ *
+ * Oldest segments first, one at a time, until @nr pages are freed: a
+ * reclaimer asking for a little is not given the whole cache.
+ *
+ * Context: process context, may not sleep (vmalloc frees are deferred).
+ * Return: the pages released.
+ */
+unsigned long ka_seg_reclaim(struct ka_seg *seg, int nid, unsigned long nr)
+{
+	return release_cached(seg, nid, KA_MCS_MAX, 0, nr);
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_seg_reclaim);
 
 int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 {
@@ -354,9 +384,6 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 			return -ENOMEM;
 		ka_sc_init(&seg->sc, seg->sc_mem, p->scs);
 	}
-	seg->shrinker = ka_shrinker_create(seg_shrink_count, seg_shrink_scan, seg, "kalloc-seg", 0);
-	if (!seg->shrinker)
-		pr_warn("no shrinker: cached segments are only released over time\n");
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_seg_init);
@@ -366,14 +393,12 @@ void ka_seg_destroy(struct ka_seg *seg)
 {
 	unsigned long flags;
 
-	if (seg->shrinker)
-		ka_shrinker_destroy(seg->shrinker);
 	spin_lock_irqsave(&seg->lock, flags);
 	seg->dying = true;
 	spin_unlock_irqrestore(&seg->lock, flags);
 	cancel_delayed_work_sync(&seg->trim_work);
 	synchronize_rcu();	/* every cached segment's grace period is over */
-	release_cached(seg, KA_MCS_MAX + 1, 0);
+	release_cached(seg, NUMA_NO_NODE, KA_MCS_MAX + 1, 0, ULONG_MAX);
 	WARN(seg->st.segments, "kalloc: segment source destroyed with %llu segments out\n",
 	     seg->st.segments);
 	if (seg->sc_mem && !seg->st.segments)

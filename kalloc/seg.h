@@ -61,7 +61,6 @@ struct ka_seg {
 	void *sc_mem;
 	struct ka_seg_stats st;
 	struct delayed_work trim_work;
-	struct shrinker *shrinker;
 	bool dying;
 };
 
@@ -77,6 +76,8 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p);
 void ka_seg_destroy(struct ka_seg *seg);
 void ka_seg_handle_init(struct ka_seg_handle *h, struct ka_seg *seg, int node);
 unsigned long ka_seg_release_cached(struct ka_seg *seg, unsigned long nr);
+unsigned long ka_seg_reclaimable(struct ka_seg *seg, int nid);
+unsigned long ka_seg_reclaim(struct ka_seg *seg, int nid, unsigned long nr);
 bool ka_seg_cache_now(struct ka_source *src, void *mem, size_t size);
 void ka_seg_stats_read(struct ka_seg *seg, struct ka_seg_stats *out);
 

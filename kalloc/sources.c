@@ -9,6 +9,7 @@
 #include "sys.h"
 
 struct ka_seg ka_seg_global;
+EXPORT_SYMBOL_IF_KUNIT(ka_seg_global);
 struct ka_sys ka_sys_global;
 
 int ka_sources_init(const struct ka_seg_params *p)

@@ -388,7 +388,7 @@ static void shrinker_empties_caches(struct kunit *test)
 		work_on_cpu(cpu, fb_free, b);
 	}
 	KUNIT_ASSERT_GT(test, all_cached(), 0ULL);
-	KUNIT_EXPECT_GT(test, ka_front_shrink(NUMA_NO_NODE, ULONG_MAX), 0UL);
+	KUNIT_EXPECT_GT(test, ka_front_reclaim(NUMA_NO_NODE, ULONG_MAX), 0UL);
 	/* the works run at once; well before a decay period could have emptied them */
 	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(KA_FRONT_DECAY_MS / 4));
 	ka_test_expect_all_consistent(test);
@@ -411,7 +411,7 @@ static void shrinker_honours_node_and_nr_to_scan(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
 		work_on_cpu(cpu, fb_free, b);
 	}
-	KUNIT_EXPECT_GT(test, ka_front_shrink(far, ULONG_MAX), 0UL);
+	KUNIT_EXPECT_GT(test, ka_front_reclaim(far, ULONG_MAX), 0UL);
 	/* read at once: the other node's caches were not asked */
 	for_each_online_cpu(cpu)
 		if (cpu_to_node(cpu) != far)
@@ -423,10 +423,10 @@ static void shrinker_honours_node_and_nr_to_scan(struct kunit *test)
 		work_on_cpu(cpu, fb_free, b);
 	}
 	total = all_cached();
-	one = ka_front_shrink(NUMA_NO_NODE, 1);
+	one = ka_front_reclaim(NUMA_NO_NODE, 1);
 	KUNIT_EXPECT_GT(test, one, 0UL);
 	KUNIT_EXPECT_LT(test, one, total);	/* one CPU's cache of one class, of several */
-	ka_front_shrink(NUMA_NO_NODE, ULONG_MAX);
+	ka_front_reclaim(NUMA_NO_NODE, ULONG_MAX);
 	KUNIT_EXPECT_TRUE(test, wait_all_cached_zero(KA_FRONT_DECAY_MS / 4));
 	ka_test_expect_all_consistent(test);
 }

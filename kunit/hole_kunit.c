@@ -15,7 +15,9 @@
 #include "ka_test.h"
 #include "../kalloc/cpu.h"
 #include "../kalloc/hole.h"
+#include "../kalloc/internal.h"
 #include "../kalloc/pages.h"
+#include "../kalloc/reclaim.h"
 #include "../kalloc/registry.h"
 #include "../kalloc/seg.h"
 #include "../kalloc/sys.h"
@@ -498,6 +500,77 @@ static void carrier_in_another_ones_hole(struct kunit *test)
 	KA_EXPECT_CONSISTENT(test, &ti->inst);
 }
 
+struct runs {
+	struct ka_type *type;
+	void *p[NBLK];
+	bool freed;
+};
+
+/* On CPU 0: blocks, then every other run of five freed; later, the rest freed. */
+static long runs_work(void *arg)
+{
+	struct runs *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < NBLK; i++) {
+		if (r->freed) {
+			if (r->p[i])
+				ka_free(r->type, r->p[i]);
+			continue;
+		}
+		r->p[i] = ka_alloc(r->type, blk_size(i), GFP_KERNEL);
+		if (r->p[i])
+			fill(r->p[i], i);
+	}
+	for (i = 0; i < NBLK && !r->freed; i++)
+		if (!((i / 5) % 2) && r->p[i]) {
+			ka_free(r->type, r->p[i]);
+			r->p[i] = NULL;
+		}
+	r->freed = true;
+	return 0;
+}
+
+/*
+ * kalloc's shrinker (reclaim.c) frees what nr_to_scan asks for and no more,
+ * from the free pages inside carriers once the segment cache is empty, all
+ * of them when asked for everything, and the live blocks keep their bytes.
+ */
+static void shrinker_frees_what_nr_to_scan_asks(struct kunit *test)
+{
+	struct runs *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int nid = cpu_to_node(0);
+	struct ka_reclaim_stats r0, r1;
+	unsigned long freed, all;
+	unsigned int i, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->type = ka_test_type(test, "kunit_shrink", KA_CLASS_BUFFER);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, runs_work, r), 0L);
+	ka_seg_reclaim(&ka_seg_global, NUMA_NO_NODE, ULONG_MAX);
+	KUNIT_EXPECT_GT(test, ka_reclaim_count(nid), 0UL);
+
+	ka_reclaim_stats_read(&r0);
+	freed = ka_reclaim(nid, 4);
+	ka_reclaim_stats_read(&r1);
+	KUNIT_EXPECT_GT(test, freed, 0UL);
+	KUNIT_EXPECT_LE(test, freed, 4UL);
+	KUNIT_EXPECT_EQ(test, r1.scans, r0.scans + 1);
+	KUNIT_EXPECT_EQ(test, r1.free_pages + r1.seg_pages, r0.free_pages + r0.seg_pages + freed);
+
+	all = ka_reclaim(nid, ULONG_MAX);
+	KUNIT_EXPECT_GT(test, all, 8UL);
+	kunit_info(test, "%lu pages, then %lu more given back\n", freed, all);
+	/* nothing whole is left free on the node's carriers */
+	ka_seg_reclaim(&ka_seg_global, NUMA_NO_NODE, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, ka_reclaim(nid, ULONG_MAX), 0UL);
+	for (i = 0; i < NBLK; i++)
+		bad += r->p[i] && !intact(r->p[i], i);
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	ka_test_expect_all_consistent(test);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, runs_work, r), 0L);
+}
+
 static struct kunit_case hole_cases[] = {
 	KUNIT_CASE(pages_go_back_and_blocks_stay),
 	KUNIT_CASE(crossing_acful_sweeps_older_free_blocks),
@@ -505,6 +578,7 @@ static struct kunit_case hole_cases[] = {
 	KUNIT_CASE(vmalloc_carrier_keeps_its_pages),
 	KUNIT_CASE(pointer_into_given_back_page_is_not_kalloc),
 	KUNIT_CASE(carrier_in_another_ones_hole),
+	KUNIT_CASE(shrinker_frees_what_nr_to_scan_asks),
 	{}
 };
 

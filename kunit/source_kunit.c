@@ -162,7 +162,6 @@ static void seg_cache_now_waits_to_release(struct kunit *test)
 {
 	struct ka_seg *seg = new_seg(test, 2, 0, true);
 	struct ka_source *src = new_handle(test, seg, 0);
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 128 };
 	void *m[3], *again;
 	bool refused;
 	int i;
@@ -184,14 +183,13 @@ static void seg_cache_now_waits_to_release(struct kunit *test)
 	/* full, and the oldest's grace period is not over: refused */
 	refused = !ka_seg_cache_now(src, m[2], KB(256));
 	KUNIT_EXPECT_EQ(test, cached(seg), 2ULL);
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), SHRINK_STOP);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, 128), 0UL);
 	rcu_read_unlock();
 	KUNIT_EXPECT_TRUE(test, refused);
 	if (refused)
 		src->free(src, m[2], KB(256));
 	synchronize_rcu();
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc),
-			2 * KB(256) / PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, 128), 2 * KB(256) / PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, cached(seg), 0ULL);
 }
 
@@ -222,23 +220,22 @@ static void seg_cache_shrinker(struct kunit *test)
 {
 	struct ka_seg *seg = new_seg(test, 10, 0, true);
 	struct ka_source *src = new_handle(test, seg, 0);
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = 128 };
 	void *m[3];
 	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, seg->shrinker);
 	for (i = 0; i < 3; i++)
 		m[i] = seg_get(src, KB(64), false, GFP_KERNEL);
 	for (i = 0; i < 3; i++) {
 		KUNIT_ASSERT_NOT_NULL(test, m[i]);
 		src->free(src, m[i], KB(64));
 	}
-	KUNIT_EXPECT_EQ(test, seg->shrinker->count_objects(seg->shrinker, &sc),
+	/* what kalloc's shrinker (reclaim.c) counts and frees of the cache */
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaimable(seg, NUMA_NO_NODE), 3 * KB(64) / PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaimable(seg, page_to_nid(virt_to_page(m[0]))),
 			3 * KB(64) / PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc),
-			3 * KB(64) / PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, 128), 3 * KB(64) / PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, cached(seg), 0ULL);
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), SHRINK_STOP);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, 128), 0UL);
 }
 
 /* The shrinker frees what nr_to_scan asks for, oldest segment first, not the whole cache. */
@@ -246,12 +243,10 @@ static void seg_cache_shrinker_honours_nr_to_scan(struct kunit *test)
 {
 	struct ka_seg *seg = new_seg(test, 10, 0, true);
 	struct ka_source *src = new_handle(test, seg, 0);
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
 	unsigned long seg_pages = KB(64) / PAGE_SIZE;
 	void *m[4], *again;
 	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, seg->shrinker);
 	seg->p.amcbf = 0;			/* exact fits only */
 	for (i = 0; i < 4; i++)
 		m[i] = seg_get(src, KB(64), false, GFP_KERNEL);
@@ -260,19 +255,17 @@ static void seg_cache_shrinker_honours_nr_to_scan(struct kunit *test)
 		src->free(src, m[i], KB(64));
 	}
 	KUNIT_ASSERT_EQ(test, cached(seg), 4ULL);
-	sc.nr_to_scan = 1;			/* less than a segment: one goes */
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), seg_pages);
-	KUNIT_EXPECT_EQ(test, sc.nr_scanned, seg_pages);
+	/* less than a segment: one goes */
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, 1), seg_pages);
 	KUNIT_EXPECT_EQ(test, cached(seg), 3ULL);
-	sc.nr_to_scan = seg_pages + 1;		/* a segment and a page: two go */
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), 2 * seg_pages);
+	/* a segment and a page: two go */
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, seg_pages + 1), 2 * seg_pages);
 	KUNIT_EXPECT_EQ(test, cached(seg), 1ULL);
 	/* the one left is the newest: the next request gets it back */
 	again = seg_get(src, KB(64), false, GFP_KERNEL);
 	KUNIT_EXPECT_PTR_EQ(test, again, m[3]);
 	src->free(src, again, KB(64));
-	sc.nr_to_scan = ULONG_MAX;
-	KUNIT_EXPECT_EQ(test, seg->shrinker->scan_objects(seg->shrinker, &sc), seg_pages);
+	KUNIT_EXPECT_EQ(test, ka_seg_reclaim(seg, NUMA_NO_NODE, ULONG_MAX), seg_pages);
 	KUNIT_EXPECT_EQ(test, cached(seg), 0ULL);
 }
 

@@ -12,7 +12,8 @@
  *
  * Phases: 1 the peak, 2 after the 80 % free, 3 after the second type's
  * blocks. kalloc's resident memory is its buffer class's carriers plus the
- * segment cache (both from its debugfs views, as a user reads them); SLUB's
+ * segment cache (both from its debugfs views, as a user reads them;
+ * resident_size: carriers less the pages they gave back); SLUB's
  * is the growth of the slab counters (as /proc/meminfo's Slab), which also
  * counts other slab users of the moment, and large kmalloc pages, which
  * these sizes do not reach.
@@ -133,10 +134,10 @@ static u64 view_figure(const char *file, const char *key, int column)
 	filp_close(f, NULL);
 	for (p = buf; (line = strsep(&p, "\n"));) {
 		char word[32];
-		u64 cols[4];
+		u64 cols[5];
 
-		if (sscanf(line, "%31s %llu %llu %llu %llu", word, &cols[0], &cols[1], &cols[2],
-			   &cols[3]) >= column + 1 && !strcmp(word, key)) {
+		if (sscanf(line, "%31s %llu %llu %llu %llu %llu", word, &cols[0], &cols[1],
+			   &cols[2], &cols[3], &cols[4]) >= column + 2 && !strcmp(word, key)) {
 			v = cols[column];
 			break;
 		}
@@ -146,9 +147,10 @@ out:
 	return v;
 }
 
+/* What the buffer class's carriers hold in memory (pages given back are not), and the cache. */
 static u64 kalloc_resident(void)
 {
-	return view_figure("memory", "buffer", 1) + view_figure("segments", "cached_size", 0);
+	return view_figure("memory", "buffer", 4) + view_figure("segments", "cached_size", 0);
 }
 
 static u64 slab_bytes(void)

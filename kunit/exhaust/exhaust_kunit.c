@@ -17,6 +17,8 @@
 
 #include "../../kalloc/internal.h"
 #include "../../kalloc/pages.h"
+#include "../../kalloc/reclaim.h"
+#include "../../kalloc/stats.h"
 
 #define EXHAUST_CAP	(4UL << 30)	/* far more than the guest has */
 
@@ -241,6 +243,107 @@ static void nofs_scope_noretry_2000(struct kunit *test)
 	until_null(test, &exhaust_cases[NOFS_SCOPE_2000]);
 }
 
+/* ---- memory pressure: the shrinker gives back what kalloc holds beyond its blocks ---- */
+
+#define PR_BLOCKS	8000
+
+struct pressure {
+	struct ka_type *type;
+	void *p[PR_BLOCKS];
+	bool freed;
+};
+
+static size_t pr_size(unsigned int i)
+{
+	return 200 + (i * 2654435761U) % (8192 - 200 + 1);
+}
+
+/* On CPU 0: the blocks, then every other run of five freed (half: above acful). */
+static long pressure_work(void *arg)
+{
+	struct pressure *pr = arg;
+	unsigned int i;
+
+	if (pr->freed) {
+		for (i = 0; i < PR_BLOCKS; i++)
+			if (pr->p[i])
+				ka_free(pr->type, pr->p[i]);
+		return 0;
+	}
+	for (i = 0; i < PR_BLOCKS; i++) {
+		pr->p[i] = ka_alloc(pr->type, pr_size(i), GFP_KERNEL);
+		if (!pr->p[i])
+			return -ENOMEM;
+		memset(pr->p[i], (u8)i, pr_size(i));
+	}
+	for (i = 0; i < PR_BLOCKS; i++)
+		if (!((i / 5) % 2)) {
+			ka_free(pr->type, pr->p[i]);
+			pr->p[i] = NULL;
+		}
+	pr->freed = true;
+	return 0;
+}
+
+/*
+ * What CPU 0's buffer instance holds beyond its blocks: resident less block
+ * bytes, in the carriers it employs and those it owns in the pool.
+ */
+static u64 held_beyond_blocks(void)
+{
+	struct ka_inst_stats st;
+	struct ka_pcpu_counts dd;
+
+	ka_stats_instance(KA_CLASS_BUFFER, 0, &st, &dd, false);
+	return st.mbc.carriers_size.cur - st.mbc.given_back.cur - st.mbc.blocks_size.cur +
+	       dd.pooled_carriers_size - dd.pooled_given_back - dd.pooled_blocks_size;
+}
+
+/*
+ * A balloon of pages until the page allocator fails (NORETRY: reclaim runs,
+ * the OOM killer does not): kalloc's shrinker runs and gives back the free
+ * pages of carriers acful left alone (half of the blocks freed, in runs),
+ * while every live block keeps its bytes.
+ */
+static void pressure_gives_back_free_pages(struct kunit *test)
+{
+	struct pressure *pr = kunit_kzalloc(test, sizeof(*pr), GFP_KERNEL);
+	struct ka_reclaim_stats r0, r1;
+	struct page *page, *next;
+	LIST_HEAD(balloon);
+	u64 before, after;
+	unsigned long pages = 0;
+	unsigned int i, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, pr);
+	pr->type = ka_type_create("kunit_pressure", KA_CLASS_BUFFER);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pr->type));
+	KUNIT_ASSERT_EQ(test, work_on_cpu(0, pressure_work, pr), 0L);
+	before = held_beyond_blocks();
+	ka_reclaim_stats_read(&r0);
+
+	while ((page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN))) {
+		list_add(&page->lru, &balloon);
+		pages++;
+	}
+	after = held_beyond_blocks();
+	ka_reclaim_stats_read(&r1);
+	list_for_each_entry_safe(page, next, &balloon, lru)
+		__free_page(page);
+
+	kunit_info(test, "balloon %lu MiB; beyond blocks %llu KiB before, %llu KiB after; %llu scans, %llu free pages and %llu segment pages given back\n",
+		   pages >> (20 - PAGE_SHIFT), before >> 10, after >> 10, r1.scans - r0.scans,
+		   r1.free_pages - r0.free_pages, r1.seg_pages - r0.seg_pages);
+	KUNIT_EXPECT_GT(test, r1.scans, r0.scans);
+	KUNIT_EXPECT_GT(test, r1.free_pages, r0.free_pages);
+	KUNIT_EXPECT_LT(test, after * 100, before * 35);
+	for (i = 0; i < PR_BLOCKS; i++)
+		bad += pr->p[i] && memchr_inv(pr->p[i], (u8)i, pr_size(i));
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(0, pressure_work, pr), 0L);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(pr->type), 0);
+}
+
 static struct kunit_case exhaust_kunit_cases[] = {
 	KUNIT_CASE_SLOW(kernel_noretry_256k),
 	KUNIT_CASE_SLOW(kernel_mayfail_256k),
@@ -249,6 +352,7 @@ static struct kunit_case exhaust_kunit_cases[] = {
 	KUNIT_CASE_SLOW(nofs_noretry_4k),
 	KUNIT_CASE_SLOW(noio_mayfail_64k),
 	KUNIT_CASE_SLOW(nofs_scope_noretry_2000),
+	KUNIT_CASE_SLOW(pressure_gives_back_free_pages),
 	{}
 };
 

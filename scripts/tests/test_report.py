@@ -18,7 +18,8 @@ MIB = 1024 * 1024
 
 
 POOL_COLS = ["pooled_blocks", "pooled_blocks_size", "pooled_carriers", "pooled_carriers_size",
-             "abandoned", "fetched", "fetch_failed", "skip_busy", "skip_size", "homecomings"]
+             "abandoned", "fetched", "fetch_failed", "skip_busy", "skip_size", "homecomings",
+             "pooled_given_back"]
 
 
 FRONT_COLS = ["cached_blocks", "cached_bytes", "hits", "refills", "refilled", "flushes",
@@ -151,6 +152,19 @@ class ReportTest(unittest.TestCase):
         self.assertLess(frag.index("cpu 1"), frag.index("cpu 0"))
         self.assertTrue(any("87 % of carrier pool searches fail while 3 carriers are pooled"
                             in t and "+MDacfml" in t for t in tips), tips)
+
+    def test_pages_given_back_make_usage_true(self):
+        # 8 MiB of carriers, 3 MiB of their pages given back (2 + 1 pooled): 5 MiB resident
+        inst = {0: {"mbc_blocks": 10, "mbc_blocks_size": 2 * MIB, "mbc_carriers_size": 6 * MIB,
+                    "mbc_given_back": 2 * MIB}}
+        pool = {0: {"pooled_blocks": 5, "pooled_blocks_size": MIB, "pooled_carriers": 1,
+                    "pooled_carriers_size": 2 * MIB, "pooled_given_back": MIB}}
+        tips, text = run({"buffer/info": class_info("buffer", inst=inst, acul=60, pool=pool),
+                          "segments": SEG_OK})
+        self.assertIn("allocated (carriers)    8.0 MiB", text)
+        self.assertIn("resident (not given back) 5.0 MiB", text)
+        self.assertIn("usage                   60.0 %", text)  # 3 MiB in 5 MiB
+        self.assertFalse(any("utilization" in t for t in tips), tips)
 
     def test_poor_segment_cache(self):
         tips, text = run({"segments": "mcs 2\ncache_hits 10\ncache_misses 190\n"})
