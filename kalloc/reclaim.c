@@ -23,8 +23,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/shrinker.h>
-
 #include "compat.h"
 #include "cpu.h"
 #include "hole.h"
