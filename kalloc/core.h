@@ -70,6 +70,12 @@ void ka_report_sink_set(atomic_t *sink);
 
 /* Carrier birth numbers, unique and rising across all instances. */
 u64 ka_core_next_birth(void);
+
+/* @gfp without the hard retries that let a source fall back to vmalloc (pages.c). */
+static inline gfp_t ka_gfp_no_vmalloc(gfp_t gfp)
+{
+	return gfp | __GFP_NORETRY;
+}
 #else
 #include "ka_user.h"
 #endif

@@ -251,7 +251,30 @@ static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t
 		inst->lean--;
 		size = least;
 	}
-	c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false, gfp);
+	c = NULL;
+	if (inst->p.acful) {
+		/*
+		 * A class that gives pages back wants page-allocator carriers,
+		 * whose pages can go (Documentation/sources.rst): vmalloc only
+		 * once a lean one could not be had from the page allocator either.
+		 */
+		size_t want = size;
+
+		c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false,
+				   ka_gfp_no_vmalloc(gfp));
+		if (!c && least < want) {
+			size = least;
+			c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc,
+					   false, ka_gfp_no_vmalloc(gfp));
+			if (c)
+				inst->lean = KA_LEAN_CARRIERS;
+		}
+		if (!c)
+			size = want;
+	}
+	if (!c)
+		c = carrier_memory(inst, &size, &src, segment_mbcs(inst), inst->p.mmmbc, false,
+				   gfp);
 	if (!c && least < size) {
 		inst->lean = KA_LEAN_CARRIERS;
 		size = least;

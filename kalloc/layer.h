@@ -23,6 +23,7 @@ struct ka_crr_layer {
 	struct llist_node homecoming;	/* on its owner's homecoming queue */
 	unsigned long grace;		/* RCU cookie of its last removal from the pool */
 	size_t max_free;		/* largest free block, kept while pooled */
+	struct ka_carrier *nested_in;	/* made in this carrier's hole (registry.c) */
 };
 
 static inline struct ka_crr_layer *ka_crr_layer(struct ka_carrier *c)

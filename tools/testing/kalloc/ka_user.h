@@ -102,6 +102,12 @@ static inline u64 ka_core_next_birth(void)
 	return __atomic_add_fetch(&births, 1, __ATOMIC_RELAXED);
 }
 
+/* User-space sources have no vmalloc to fall back to. */
+static inline gfp_t ka_gfp_no_vmalloc(gfp_t gfp)
+{
+	return gfp;
+}
+
 /* Reports of misuse; the user-space programs count them (ka_user.c). */
 extern unsigned long ka_user_reports;
 extern bool ka_user_verbose;
