@@ -53,6 +53,7 @@ static struct hole_inst *hole_inst_new(struct kunit *test, unsigned int acful, s
 	sp.mcs = 0;
 	KUNIT_ASSERT_EQ(test, ka_seg_init(&hi->seg, &sp), 0);
 	ka_seg_handle_init(&hi->segh, &hi->seg, NUMA_NO_NODE);
+	ka_sys_init(&hi->sys);
 	ka_sys_handle_init(&hi->sysh, &hi->sys, NUMA_NO_NODE);
 	ka_test_params(&p, KA_AS_BF);
 	p.mmbcs = 0;
@@ -286,13 +287,18 @@ static void ramping_up_keeps_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 0ULL);
 }
 
-/* A vmalloc carrier cannot give pages back: it says so once and keeps them. */
+/*
+ * A vmalloc carrier cannot give pages back: it says so once and keeps them.
+ * So a class with acful takes a lean page-allocator carrier where one
+ * without would take a vmalloc one.
+ */
 static void vmalloc_carrier_keeps_its_pages(struct kunit *test)
 {
-	struct hole_inst *hi = hole_inst_new(test, 90, 2 * KA_PAGES_MAX);
+	struct hole_inst *hi = hole_inst_new(test, 0, 2 * KA_PAGES_MAX);
+	struct hole_inst *pages = hole_inst_new(test, 90, 2 * KA_PAGES_MAX);
 	struct ka_instance *inst = &hi->inst;
 	struct ka_carrier *c;
-	void *p[16];
+	void *p[16], *q;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
@@ -301,6 +307,7 @@ static void vmalloc_carrier_keeps_its_pages(struct kunit *test)
 	}
 	c = list_first_entry(&inst->mbcs, struct ka_carrier, link);
 	KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(c));
+	inst->p.acful = 90;
 	inst->abandon_holdoff = 0;
 	for (i = 0; i < ARRAY_SIZE(p); i += 2)
 		ka_inst_free(inst, p[i]);
@@ -309,6 +316,13 @@ static void vmalloc_carrier_keeps_its_pages(struct kunit *test)
 	KA_EXPECT_CONSISTENT(test, inst);
 	for (i = 1; i < ARRAY_SIZE(p); i += 2)
 		ka_inst_free(inst, p[i]);
+
+	/* the same request with acful from the start: a lean page carrier */
+	q = ka_inst_alloc(&pages->inst, 60000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(q));
+	KUNIT_EXPECT_LT(test, ka_blk_carrier(ka_payload_blk(q))->size, (size_t)KA_PAGES_MAX);
+	ka_inst_free(&pages->inst, q);
 	ka_vmem_flush();
 }
 
