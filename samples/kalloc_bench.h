@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the benchmark module's files share (samples/kalloc_bench.c holds
- * P1-P4, samples/kalloc_bench_footprint.c P5).
+ * P1-P4, samples/kalloc_bench_footprint.c P5, samples/kalloc_bench_replay.c
+ * the replay of a recorded stream).
  */
 #ifndef _KALLOC_BENCH_H
 #define _KALLOC_BENCH_H
@@ -22,6 +23,10 @@ void settle(void);
 /* @n divided by the scale parameter, at least 1. */
 unsigned int bench_count(unsigned int n);
 
+/* Column @column of the row named @key in a kalloc debugfs view (0 if none). */
+u64 bench_view_figure(const char *file, const char *key, int column);
+
 int bench_footprint(void);
+long bench_replay(void *unused);
 
 #endif /* _KALLOC_BENCH_H */

@@ -113,7 +113,7 @@ static void fp_phase(struct footprint *fp, int phase)
 }
 
 /* A "key value" or "class blocks carriers ..." figure from a kalloc view. */
-static u64 view_figure(const char *file, const char *key, int column)
+u64 bench_view_figure(const char *file, const char *key, int column)
 {
 	char path[64], *buf, *line, *p;
 	struct file *f;
@@ -150,7 +150,8 @@ out:
 /* What the buffer class's carriers hold in memory (pages given back are not), and the cache. */
 static u64 kalloc_resident(void)
 {
-	return view_figure("memory", "buffer", 4) + view_figure("segments", "cached_size", 0);
+	return bench_view_figure("memory", "buffer", 4) +
+	       bench_view_figure("segments", "cached_size", 0);
 }
 
 static u64 slab_bytes(void)

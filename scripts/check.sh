@@ -53,6 +53,20 @@ python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/exhaust/console.log" \
 	--group "$out/group-exhaust.json" >"$out/exhaust/judge.txt"
 sed 's/^/  exhaust: /' "$out/exhaust/judge.txt"
 
+# tools/kalloc-replay's advice on a recorded stream, checked in the guest
+# (Documentation/replay.rst): two boots of the test kernel, about a minute.
+note "replaying a recorded kernel workload in the guest: is kalloc-replay's advice right?"
+start=$SECONDS
+if KALLOC_REPLAY_MODDIR="$KALLOC_BUILD/obj-6.12" "$KALLOC_ROOT/scripts/replay-check.sh" \
+	>"$out/replay-check.txt" 2>&1; then
+	echo '{"passed": 1, "failed": 0, "skipped": 0, "problems": []}' >"$out/group-replaycheck.json"
+else
+	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["replay-check failed"]}' \
+		>"$out/group-replaycheck.json"
+fi
+tail -n 1 "$out/replay-check.txt" | sed 's/^/  replay: /'
+note "replay check finished after $((SECONDS - start))s"
+
 # KASAN's and kmemleak's view and the trace events, in a guest of their own on
 # each test kernel: a provoked KASAN report turns lockdep off for the rest
 # of the boot. ktap.py excuses exactly the reports the cases bracket; the

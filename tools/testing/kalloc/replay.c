@@ -8,8 +8,9 @@
  * that owns its carrier (the kernel queues it there), and front caches decay
  * once per second of stream time. No carrier pool: acul is not modelled.
  *
- * usage: ka_replay [-S] [-o 'OPTS'] [-t SERIES.csv] [-e EVERY] < STREAM
+ * usage: ka_replay [-S] [-1] [-o 'OPTS'] [-t SERIES.csv] [-e EVERY] < STREAM
  *   -S        SLUB's model instead of kalloc
+ *   -1        every event on one CPU's instance (as the guest's REPLAY does)
  *   -o OPTS   erts-style options for the replayed class: "+M<L><param> <value>"
  *             or "<param>=<value>" (as, sbct, mmbcs, smbcs, lmbcs in KiB,
  *             mbcgs, acful, rmbcmt, ramv, atags, fc 0|1)
@@ -336,14 +337,17 @@ int main(int argc, char **argv)
 	FILE *out = NULL;
 	char line[512], kind[8], site[256], *opts = NULL;
 	size_t size, alloc_size;
-	bool slub = false;
+	bool slub = false, one_cpu = false;
 	int opt, i;
 
 	ka_params_default(&params);
-	while ((opt = getopt(argc, argv, "So:t:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "S1o:t:e:")) != -1) {
 		switch (opt) {
 		case 'S':
 			slub = true;
+			break;
+		case '1':
+			one_cpu = true;
 			break;
 		case 'o':
 			opts = strdup(optarg);
@@ -397,7 +401,7 @@ int main(int argc, char **argv)
 				l->ptr = l;
 				slub_alloc(l);
 			} else {
-				struct cpu *c = cpu_of(cpu);
+				struct cpu *c = cpu_of(one_cpu ? 0 : cpu);
 
 				l->ptr = ka_ufront_alloc(&c->fc, size, 0, 0);
 				if (!l->ptr)
