@@ -9,6 +9,8 @@
 # make testkernel     build (or reuse) the cached test kernel
 # make utest [OPS=N]  the user-space tests only (N stress operations per strategy)
 # make bench          kalloc against kmalloc/kmem_cache in the VM, and the core natively
+# make dkms-install  add, build and install kalloc.ko with DKMS for the running kernel
+# make dkms-remove   remove it from DKMS again
 # make clean
 
 ifneq ($(KERNELRELEASE),)
@@ -18,7 +20,10 @@ else
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell scripts/testkernel.sh --print-dir))
 
-.PHONY: all modules clean check check-harness run vm testkernel utest bench
+.PHONY: all modules clean check check-harness run vm testkernel utest bench dkms-install \
+	dkms-remove
+
+KALLOC_VERSION := $(shell sed -n 's/^\#define KALLOC_VERSION[[:space:]]*"\(.*\)"/\1/p' kalloc/internal.h)
 
 all: modules
 
@@ -50,5 +55,13 @@ bench:
 
 utest:
 	KALLOC_STRESS_OPS=$(or $(OPS),1000000) scripts/utest.sh
+
+dkms-install:
+	dkms add $(CURDIR)
+	dkms build kalloc/$(KALLOC_VERSION)
+	dkms install kalloc/$(KALLOC_VERSION)
+
+dkms-remove:
+	dkms remove kalloc/$(KALLOC_VERSION) --all
 
 endif

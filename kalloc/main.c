@@ -66,3 +66,4 @@ module_exit(kalloc_exit);
 MODULE_DESCRIPTION("kalloc: erts_alloc-style allocator classes, carriers and statistics");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(KALLOC_VERSION);
+MODULE_AUTHOR("The kalloc developers");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make check`, the README's test command: install what is missing, build the
-# test kernel (cached) and the modules (6.12 in the VM, 6.1 compile-only), run
+# test kernel (cached) and the modules (6.12 in the VM, 6.1 compile-only and
+# through DKMS), run
 # the user-space tests, boot the VM so every KUnit suite runs, and judge the
 # console log strictly (scripts/ktap.py). Results: $KALLOC_BUILD/check/.
 set -uo pipefail
@@ -25,6 +26,12 @@ fail_early() {
 	fail_early "modules do not build against Debian's 6.1 headers"
 KALLOC_FLAVOR=rt "$KALLOC_ROOT/scripts/build-modules.sh" 6.12 >/dev/null ||
 	fail_early "modules do not build against the PREEMPT_RT test kernel"
+
+note "DKMS: kalloc.ko built against Debian's 6.1 headers, then modinfo"
+"$KALLOC_ROOT/scripts/dkms-check.sh" | tee "$out/dkms.txt" | grep '^dkms:' | sed 's/^/  /'
+cp "$KALLOC_BUILD/dkms/group.json" "$out/group-dkms.json" 2>/dev/null ||
+	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["dkms-check did not run"]}' \
+		>"$out/group-dkms.json"
 
 "$KALLOC_ROOT/scripts/style.sh"
 style_rc=$?
