@@ -37,6 +37,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>	/* vrealloc tells which kvrealloc() this kernel has */
 #include "kalloc_shim_api.h"
 
 #ifndef KALLOC_SHIM_NAME
