@@ -13,6 +13,25 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
+#include <linux/version.h>
+
+/*
+ * Where no macro or type tells a feature from its absence, the version does;
+ * this file is the one place that asks (scripts/style.sh lets it).
+ */
+#define KA_KERNEL_BEFORE(major, minor) (KERNEL_VERSION(major, minor, 0) > LINUX_VERSION_CODE)
+
+/*
+ * KASAN's name for an access to a freed block of a slab-like allocator, as
+ * its report's title says it: 6.1 prints plain "use-after-free", 6.12
+ * "slab-use-after-free" (the slab- prefix came in 6.4). kalloc's poison
+ * for freed blocks is that kind (kalloc/debug.h).
+ */
+#if KA_KERNEL_BEFORE(6, 4)
+#define KA_KASAN_UAF "use-after-free"
+#else
+#define KA_KASAN_UAF "slab-use-after-free"
+#endif
 
 /*
  * Scoped frees: <linux/cleanup.h> came in 6.5. include/kalloc.h defines
@@ -158,5 +177,76 @@ static inline bool ka_rt_atomic(void)
 {
 	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
 }
+
+/*
+ * KUnit, for the suites: deferred actions (kunit_add_action_or_reset(),
+ * kunit_release_action()) came in 6.5 and case attributes (KUNIT_CASE_SLOW)
+ * in 6.6. On 6.1 an action is a resource whose release runs it: resources
+ * are released last-added first at the end of a case, as actions are.
+ * A slow case there is an ordinary one (6.1 has no filter on speed either).
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/resource.h>
+#include <kunit/test.h>
+
+#ifndef KUNIT_CASE_SLOW
+#define KUNIT_CASE_SLOW(fn) KUNIT_CASE(fn)
+#endif
+
+#if KA_KERNEL_BEFORE(6, 5)
+typedef void (kunit_action_t)(void *);
+
+struct ka_kunit_action {
+	kunit_action_t *fn;
+	void *ctx;
+};
+
+static inline int ka_kunit_action_init(struct kunit_resource *res, void *action)
+{
+	res->data = action;
+	return 0;
+}
+
+static inline void ka_kunit_action_run(struct kunit_resource *res)
+{
+	struct ka_kunit_action *a = res->data;
+
+	a->fn(a->ctx);
+	kfree(a);
+}
+
+static inline int kunit_add_action_or_reset(struct kunit *test, kunit_action_t *fn, void *ctx)
+{
+	struct ka_kunit_action *a = kmalloc(sizeof(*a), GFP_KERNEL);
+
+	if (a) {
+		a->fn = fn;
+		a->ctx = ctx;
+		if (kunit_alloc_resource(test, ka_kunit_action_init, ka_kunit_action_run,
+					 GFP_KERNEL, a))
+			return 0;
+		kfree(a);
+	}
+	fn(ctx);
+	return -ENOMEM;
+}
+
+static inline bool ka_kunit_action_match(struct kunit *test, struct kunit_resource *res,
+					 void *wanted)
+{
+	const struct ka_kunit_action *a = res->data, *w = wanted;
+
+	return res->free == ka_kunit_action_run && a->fn == w->fn && a->ctx == w->ctx;
+}
+
+/* Runs the action now, once, and drops it from the end of the case. */
+static inline void kunit_release_action(struct kunit *test, kunit_action_t *fn, void *ctx)
+{
+	struct ka_kunit_action wanted = { .fn = fn, .ctx = ctx };
+
+	kunit_destroy_resource(test, ka_kunit_action_match, &wanted);
+}
+#endif
+#endif /* CONFIG_KUNIT */
 
 #endif /* _KALLOC_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <kalloc.h>
 
+#include "../kalloc/compat.h"
 #include "../kalloc/check.h"
 #include "../kalloc/instance.h"
 

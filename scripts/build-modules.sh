@@ -5,6 +5,8 @@
 #
 #   scripts/build-modules.sh 6.12   against the test kernel (built if needed)
 #   scripts/build-modules.sh 6.1    against Debian's 6.1 headers (compile only)
+#   KALLOC_FLAVOR=6.1 scripts/build-modules.sh 6.1
+#                                   against the 6.1 test kernel (built if needed)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,12 +15,21 @@ which=${1:?usage: build-modules.sh 6.12|6.1}
 check=()
 case "$which" in
 6.12) kdir=$("$KALLOC_ROOT/scripts/testkernel.sh"); check=(C=2) ;;
-6.1) kdir=$(kalloc_headers_61) || die "no linux-headers-6.1.*-amd64: run scripts/deps.sh" ;;
+6.1)
+	if [ "$KALLOC_FLAVOR" = 6.1 ]; then
+		kdir=$("$KALLOC_ROOT/scripts/testkernel.sh"); check=(C=2)
+	else
+		kdir=$(kalloc_headers_61) || die "no linux-headers-6.1.*-amd64: run scripts/deps.sh"
+	fi ;;
 *) die "unknown kernel '$which'" ;;
 esac
 
 obj=$KALLOC_BUILD/obj-$which
-[ "$KALLOC_FLAVOR" = test ] || obj=$obj-$KALLOC_FLAVOR
+case "$KALLOC_FLAVOR" in
+test) ;;
+6.1) obj=$obj-test ;;
+*) obj=$obj-$KALLOC_FLAVOR ;;
+esac
 log=$KALLOC_BUILD/logs/modules-$(basename "$obj").log
 mkdir -p "$KALLOC_BUILD/logs"
 rm -rf "$obj"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make check`, the README's test command: install what is missing, build the
-# test kernel (cached) and the modules (6.12 in the VM, 6.1 compile-only and
-# through DKMS), run
-# the user-space tests, boot the VM so every KUnit suite runs, and judge the
-# console log strictly (scripts/ktap.py). Results: $KALLOC_BUILD/check/.
+# test kernels (cached: 6.12, 6.12 with PREEMPT_RT, 6.1) and the modules for
+# each (and against Debian's 6.1 headers, directly and through DKMS), run the
+# user-space tests, boot the VMs so every KUnit suite runs on each kernel, and
+# judge the console logs strictly (scripts/ktap.py). Results: $KALLOC_BUILD/check/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -26,6 +26,8 @@ fail_early() {
 	fail_early "modules do not build against Debian's 6.1 headers"
 KALLOC_FLAVOR=rt "$KALLOC_ROOT/scripts/build-modules.sh" 6.12 >/dev/null ||
 	fail_early "modules do not build against the PREEMPT_RT test kernel"
+KALLOC_FLAVOR=6.1 "$KALLOC_ROOT/scripts/build-modules.sh" 6.1 >/dev/null ||
+	fail_early "modules do not build against the 6.1 test kernel"
 
 note "DKMS: kalloc.ko built against Debian's 6.1 headers, then modinfo"
 "$KALLOC_ROOT/scripts/dkms-check.sh" | tee "$out/dkms.txt" | grep '^dkms:' | sed 's/^/  /'
@@ -49,16 +51,19 @@ note "guest finished with status $vm_rc after $((SECONDS - start))s; console: $o
 
 # Memory exhaustion needs a guest of its own, small, so that loops end soon;
 # without kmemleak, whose own records fail there and turn it off with a warning.
-note "booting a 512 MiB guest: allocation until failure with each driver's flags"
-start=$SECONDS
-"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/exhaust" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
-	--cpus 2 --mem 512 --append kmemleak=off --modules-dir "$KALLOC_BUILD/obj-6.12" \
-	"$KALLOC_BUILD/obj-6.12/kalloc_exhaust_kunit.ko"
-note "exhaustion guest finished with status $? after $((SECONDS - start))s"
-python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/exhaust/console.log" \
-	--expect "$KALLOC_ROOT"/kunit/exhaust/*.c --json "$out/exhaust/results.json" \
-	--group "$out/group-exhaust.json" >"$out/exhaust/judge.txt"
-sed 's/^/  exhaust: /' "$out/exhaust/judge.txt"
+exhaust_guest() {	# flavor, modules dir, out dir, group name
+	local flavor=$1 mods=$2 dir=$3 group=$4 start=$SECONDS
+	note "booting a 512 MiB guest ($flavor kernel): allocation until failure with each driver's flags"
+	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --cpus 2 --mem 512 --append kmemleak=off \
+		--modules-dir "$mods" "$mods/kalloc_exhaust_kunit.ko"
+	note "exhaustion guest ($flavor) finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
+		--expect "$KALLOC_ROOT"/kunit/exhaust/*.c --json "$dir/results.json" \
+		--group "$out/$group.json" >"$dir/judge.txt"
+	sed "s/^/  exhaust ($flavor): /" "$dir/judge.txt"
+}
+exhaust_guest test "$KALLOC_BUILD/obj-6.12" "$out/exhaust" group-exhaust
 
 # tools/kalloc-replay's advice on a recorded stream, checked in the guest
 # (Documentation/replay.rst): two boots of the test kernel, about a minute.
@@ -135,6 +140,22 @@ python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/rt/console.log" \
 	--group "$out/group-rt.json" >"$out/rt/judge.txt"
 sed 's/^/  PREEMPT_RT: /' "$out/rt/judge.txt"
 debug_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/debug-rt"
+
+# Every suite once more on the test kernel built from Debian's 6.1 source:
+# the other side of kalloc/compat.h, run rather than only compiled.
+note "booting the 6.1 test kernel: every KUnit suite again"
+start=$SECONDS
+KALLOC_FLAVOR=6.1 "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/k61" \
+	--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$KALLOC_BUILD/obj-6.1-test" \
+	"$KALLOC_BUILD/obj-6.1-test/kalloc_kunit.ko" \
+	--insmod "$KALLOC_BUILD/obj-6.1-test/kalloc_bench.ko scale=1000"
+note "6.1 guest finished with status $? after $((SECONDS - start))s"
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/k61/console.log" \
+	--expect "$KALLOC_ROOT"/kunit/*.c --json "$out/k61/results.json" \
+	--group "$out/group-61.json" >"$out/k61/judge.txt"
+sed 's/^/  6.1: /' "$out/k61/judge.txt"
+exhaust_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/exhaust-61" group-exhaust-61
+debug_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/debug-61"
 
 extra=()
 for j in "$out"/group-*.json; do

@@ -8,13 +8,21 @@ KALLOC_KERNEL_SRC=${KALLOC_KERNEL_SRC:-/usr/src/linux-source-6.12.tar.xz}
 KALLOC_KERNEL_PKG=${KALLOC_KERNEL_PKG:-linux-source-6.12}
 # The test kernel (KUnit, KASAN, lockdep), with KALLOC_FLAVOR=rt the same
 # kernel with PREEMPT_RT, or with KALLOC_FLAVOR=bench the benchmark kernel (no
-# debugging options), each in its own cached tree. KALLOC_FRAGMENT_OVER holds
+# debugging options), or with KALLOC_FLAVOR=6.1 the test kernel built from
+# linux-source-6.1, each in its own cached tree. KALLOC_FRAGMENT_OVER holds
 # lines that replace the base fragment's lines for the same options.
 KALLOC_FLAVOR=${KALLOC_FLAVOR:-test}
 case "$KALLOC_FLAVOR" in
 bench)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-bench}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config ;;
+6.1)
+	# the same test kernel from Debian's older LTS source (issue 19)
+	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.1}
+	KALLOC_KERNEL_SRC=/usr/src/linux-source-6.1.tar.xz
+	KALLOC_KERNEL_PKG=linux-source-6.1
+	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/testkernel.config
+	KALLOC_FRAGMENT_OVER=$KALLOC_ROOT/scripts/kernel61.config ;;
 rt)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-rt}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/testkernel.config

@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 pkgs=(make gcc libc6-dev bc bison flex cpio xz-utils libelf-dev libssl-dev
-      python3 python3-docutils sparse clang libclang-rt-14-dev busybox-static qemu-system-x86 "$KALLOC_KERNEL_PKG" linux-headers-amd64
+      python3 python3-docutils sparse clang libclang-rt-14-dev busybox-static qemu-system-x86 "$KALLOC_KERNEL_PKG" linux-source-6.1 linux-headers-amd64
       dkms kmod)
 
 # make bench also compares the core with these user-space allocators.

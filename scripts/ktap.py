@@ -56,6 +56,9 @@ class Doc:
         self.plan = None
         self.results = []
         self.pending_diag = []
+        # 6.1 prints a module's suites with no document of their own around
+        # them: one is made up for them, with no plan to check.
+        self.implicit = False
 
 
 class Result:
@@ -92,6 +95,18 @@ def parse(lines):
                 f"line {doc.line_no}: KTAP document '{doc.name or '?'}' "
                 f"ended before its result (crash or missing test?)")
 
+    def module_open():
+        """Whether a module's document is there to take another suite."""
+        top = open_docs.get(0)
+        return top is not None and (top.plan is None or len(top.results) < top.plan)
+
+    def implicit_module(line_no):
+        top = Doc(0, line_no)
+        top.implicit = True
+        open_docs[0] = top
+        tops.append(top)
+        return top
+
     for line_no, raw in enumerate(lines, 1):
         line = strip_line(raw)
         content = line.lstrip(" ")
@@ -99,6 +114,8 @@ def parse(lines):
         content = content.rstrip()
         if content in ("KTAP version 1", "TAP version 14"):
             close_deeper(indent, line_no)
+            if indent == 4 and not module_open():
+                implicit_module(line_no)
             doc = Doc(indent, line_no)
             open_docs[indent] = doc
             if indent == 0:
@@ -127,6 +144,8 @@ def parse(lines):
             res = Result(m.group(1) == "ok", int(m.group(2)), m.group(3),
                          m.group(4), m.group(5), diag)
             doc.pending_diag = []
+            if doc.implicit and res.number == 1 and doc.results:
+                doc = implicit_module(line_no)	# the next module's first suite
             if child:
                 res.child = child
                 open_docs.pop(indent + 4)
@@ -141,7 +160,9 @@ def parse(lines):
 
 
 def check_doc(doc, what, problems):
-    if doc.plan is None:
+    if doc.implicit:
+        pass  # no plan was printed; each suite's own plan is still checked
+    elif doc.plan is None:
         problems.append(f"{what}: no test plan")
     elif doc.plan != len(doc.results):
         problems.append(f"{what}: plan 1..{doc.plan} but {len(doc.results)} results")

@@ -16,7 +16,11 @@ cd "$KALLOC_ROOT"
 passed=0
 failed=0
 while IFS= read -r f; do
-	if report=$("$checkpatch" --strict --no-tree --terse --show-types -f "$f" 2>&1) &&
+	# The compat header is where an out-of-tree module asks the kernel's
+	# version (checkpatch's rule is for code merged into one version).
+	ignore=()
+	[ "$f" = kalloc/compat.h ] && ignore=(--ignore LINUX_VERSION_CODE)
+	if report=$("$checkpatch" --strict --no-tree --terse --show-types "${ignore[@]}" -f "$f" 2>&1) &&
 	   ! grep -q "^$f:" <<<"$report"; then
 		passed=$((passed + 1))
 	else

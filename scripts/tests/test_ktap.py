@@ -37,6 +37,18 @@ def module_log(*suites, status=0, stamp=True):
     return [l + "\n" for l in lines]
 
 
+def module_log_61(*modules, status=0):
+    """A 6.1 boot: the built-in run's empty document, then each module's
+    suites with no module document around them, numbered from 1 per module."""
+    lines = ["KTAP version 1", "1..0"]
+    for suites in modules:
+        for i, (name, cases) in enumerate(suites, 1):
+            body, st = suite_lines(name, cases)
+            lines += body + [f"{st} {i} {name}"]
+    lines.append(f"KALLOC-VM: status {status}")
+    return [l + "\n" for l in lines]
+
+
 class JudgeTest(unittest.TestCase):
     def judge(self, lines, expect=(), require_status=True):
         return ktap.judge(lines, list(expect), [], require_status)
@@ -199,6 +211,31 @@ class JudgeTest(unittest.TestCase):
             closing = [l for l in buf.getvalue().splitlines() if l[:1].isdigit()]
             self.assertEqual(closing, ["1 passed, 0 failed, 0 skipped",
                                        "1 passed, 1 failed, 0 skipped"])
+
+    def test_61_module_without_its_own_document(self):
+        r = self.judge(module_log_61([("a", [("x", "ok"), ("y", "ok")]),
+                                      ("b", [("z", "not ok")])]), expect=["a", "b"])
+        self.assertEqual((r["passed"], r["failed"]), (2, 1))
+        self.assertEqual(r["problems"], [])
+
+    def test_61_two_modules_in_one_boot(self):
+        r = self.judge(module_log_61([("a", [("x", "ok")])],
+                                     [("b", [("y", "ok")]), ("c", [("z", "ok")])]),
+                       expect=["a", "b", "c"])
+        self.assertEqual((r["passed"], r["failed"]), (3, 0))
+        self.assertEqual(r["problems"], [])
+
+    def test_61_crash_inside_a_suite(self):
+        lines = module_log_61([("a", [("x", "ok")]), ("b", [("y", "ok"), ("z", "ok")])])
+        cut = next(i for i, l in enumerate(lines) if "ok 2 z" in l)
+        r = self.judge(lines[:cut] + ["KALLOC-VM: status 0\n"], expect=["a", "b"])
+        self.assertTrue(any("'b' never finished" in p for p in r["problems"]))
+
+    def test_61_suite_numbered_out_of_order(self):
+        lines = [l.replace("ok 2 b", "ok 3 b")
+                 for l in module_log_61([("a", [("x", "ok")]), ("b", [("y", "ok")])])]
+        r = self.judge(lines, expect=["a", "b"])
+        self.assertTrue(any("numbered 3, expected 2" in p for p in r["problems"]))
 
     def test_expected_suites_are_read_from_sources(self):
         with tempfile.NamedTemporaryFile("w", suffix=".c", delete=False) as f:
