@@ -107,6 +107,19 @@ static bool seen_text(const char *what)
 	return found;
 }
 
+/*
+ * A console is written after the report is stored, and on PREEMPT_RT by a
+ * printing thread, later: give it up to five seconds to show @what.
+ */
+static bool wait_seen(const char *what)
+{
+	int i;
+
+	for (i = 0; i < 250 && !seen_text(what); i++)
+		msleep(20);
+	return seen_text(what);
+}
+
 /* The touching: out of line, so each report names its function. */
 static noinline void touch_read(void *p)
 {
@@ -152,16 +165,14 @@ static void expect_touch(struct kunit *test, void (*fn)(void *p), const char *fn
 			 const char *bug)
 {
 	char title[96];
-	int i;
 
 	snprintf(title, sizeof(title), "BUG: KASAN: %s in %s", bug ?: "", fname);
 	arm(true);
 	if (bug)
 		pr_info("KALLOC-EXPECT-REPORT: begin %s\n", bug);
 	touch_in_thread(test, fn, p);
-	/* the console may lag behind the report */
-	for (i = 0; bug && i < 250 && !seen_text(title); i++)
-		msleep(20);
+	if (bug)
+		wait_seen(title);
 	arm(false);
 	if (bug)
 		pr_info("KALLOC-EXPECT-REPORT: end %s\n", bug);
@@ -368,6 +379,7 @@ static void kasan_queued_block_poisoned(struct kunit *test)
 	wake_up_process(freer);
 	wait_for_completion(&r.freer_done);
 	wait_for_completion(&r.owner_done);
+	wait_seen("queued_freer");	/* the caller, in the report's stack: its end */
 	arm(false);
 	pr_info("KALLOC-EXPECT-REPORT: end " KA_KASAN_UAF "\n");
 
