@@ -33,7 +33,10 @@ without reporting a status.
                            -icount shift=0,sleep=off, so one guest nanosecond is
                            one guest instruction and timings repeat from boot
                            to boot (no cache misses, no cost for atomics or for
-                           turning interrupts off, vCPUs run in turns)
+                           turning interrupts off, vCPUs run in turns); the
+                           RTC runs on that clock from a fixed date, since
+                           one on the host's clock makes each boot's timeline
+                           differ
   --quiet                  do not stream the console while the guest runs
 USAGE
 }
@@ -67,7 +70,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
 	--kvm) accel=kvm ;;
-	--icount) accel=tcg,thread=single; icount=(-icount shift=0,sleep=off) ;;
+	--icount) accel=tcg,thread=single
+		icount=(-icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm) ;;
 	--quiet) quiet=1 ;;
 	-h|--help) usage; exit 0 ;;
 	*.ko) modules+=("$1") ;;
