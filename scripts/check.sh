@@ -126,34 +126,28 @@ else
 		>"$out/group-shimmed.json"
 fi
 
-# The whole KUnit run again on PREEMPT_RT: sleeping spinlocks, local_lock_t
-# as a per-CPU lock, threaded interrupts.
-note "booting the PREEMPT_RT test kernel: every KUnit suite again"
-start=$SECONDS
-KALLOC_FLAVOR=rt "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/rt" \
-	--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$KALLOC_BUILD/obj-6.12-rt" \
-	"$KALLOC_BUILD/obj-6.12-rt/kalloc_kunit.ko" \
-	--insmod "$KALLOC_BUILD/obj-6.12-rt/kalloc_bench.ko scale=1000"
-note "PREEMPT_RT guest finished with status $? after $((SECONDS - start))s"
-python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/rt/console.log" \
-	--expect "$KALLOC_ROOT"/kunit/*.c --json "$out/rt/results.json" \
-	--group "$out/group-rt.json" >"$out/rt/judge.txt"
-sed 's/^/  PREEMPT_RT: /' "$out/rt/judge.txt"
+# The whole KUnit run again on another test kernel, judged as its group.
+suites_guest() {	# flavor, modules dir, out dir, group name, label
+	local flavor=$1 mods=$2 dir=$3 group=$4 label=$5 start=$SECONDS
+	note "booting the $label test kernel: every KUnit suite again"
+	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$mods" "$mods/kalloc_kunit.ko" \
+		--insmod "$mods/kalloc_bench.ko scale=1000"
+	note "$label guest finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
+		--expect "$KALLOC_ROOT"/kunit/*.c --json "$dir/results.json" \
+		--group "$out/$group.json" >"$dir/judge.txt"
+	sed "s/^/  $label: /" "$dir/judge.txt"
+}
+
+# PREEMPT_RT: sleeping spinlocks, local_lock_t as a per-CPU lock, threaded
+# interrupts.
+suites_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/rt" group-rt PREEMPT_RT
 debug_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/debug-rt"
 
-# Every suite once more on the test kernel built from Debian's 6.1 source:
-# the other side of kalloc/compat.h, run rather than only compiled.
-note "booting the 6.1 test kernel: every KUnit suite again"
-start=$SECONDS
-KALLOC_FLAVOR=6.1 "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/k61" \
-	--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$KALLOC_BUILD/obj-6.1-test" \
-	"$KALLOC_BUILD/obj-6.1-test/kalloc_kunit.ko" \
-	--insmod "$KALLOC_BUILD/obj-6.1-test/kalloc_bench.ko scale=1000"
-note "6.1 guest finished with status $? after $((SECONDS - start))s"
-python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/k61/console.log" \
-	--expect "$KALLOC_ROOT"/kunit/*.c --json "$out/k61/results.json" \
-	--group "$out/group-61.json" >"$out/k61/judge.txt"
-sed 's/^/  6.1: /' "$out/k61/judge.txt"
+# The test kernel built from Debian's 6.1 source: the other side of
+# kalloc/compat.h, run rather than only compiled.
+suites_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/k61" group-61 6.1
 exhaust_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/exhaust-61" group-exhaust-61
 debug_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/debug-61"
 
