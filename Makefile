@@ -40,6 +40,7 @@ check:
 
 check-harness:
 	scripts/check-harness.sh
+	KALLOC_FLAVOR=6.1 scripts/check-harness.sh
 
 run:
 	scripts/run.sh

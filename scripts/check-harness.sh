@@ -8,9 +8,13 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 out=$KALLOC_BUILD/check-harness
+[ "$KALLOC_FLAVOR" = test ] || out=$out-$KALLOC_FLAVOR
 rm -rf "$out"
 mkdir -p "$out"
-obj=$("$KALLOC_ROOT/scripts/build-modules.sh" 6.12) || die "module build failed"
+# KALLOC_FLAVOR=6.1 proves the judge on 6.1's form of KTAP too.
+kernel=6.12
+[ "$KALLOC_FLAVOR" = 6.1 ] && kernel=6.1
+obj=$("$KALLOC_ROOT/scripts/build-modules.sh" $kernel) || die "module build failed"
 selftest_src=$KALLOC_ROOT/kunit/selftest/harness_selftest.c
 
 passed=0
@@ -38,5 +42,5 @@ run_mode() {
 run_mode pass yes ""
 run_mode fail no "FAILED harness_selftest_case"
 run_mode warn no "SPLAT: .*kernel splat"
-echo "harness self-test: $passed passed, $failed failed"
+echo "harness self-test ($KALLOC_FLAVOR kernel): $passed passed, $failed failed"
 [ $failed -eq 0 ]
