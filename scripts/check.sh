@@ -103,28 +103,33 @@ debug_guest test "$KALLOC_BUILD/obj-6.12" "$out/debug"
 # Real modules of the kernel's own tree, built with the kmalloc shim, in a
 # guest of their own (init_on_alloc=1, which test_meminit needs): their
 # tests, their allocations served by kalloc, nothing left when they unload.
-note "booting the shimmed kernel modules' guest: test_meminit, test_memcat_p, overflow_kunit, minix"
-start=$SECONDS
-if shimmed=$("$KALLOC_ROOT/scripts/build-shimmed.sh" "$KALLOC_BUILD/obj-6.12"); then
-	files=()
+# On 6.1 without lib/overflow_kunit.c: 6.1 runs a module's suites before the
+# module has its sysfs entry, so its allocation case fails there unshimmed
+# too (root_device_register()); the guest script counts it as skipped.
+shimmed_guest() {	# flavor, kalloc modules dir, out dir, group suffix
+	local flavor=$1 mods=$2 dir=$3 sfx=$4 start=$SECONDS shimmed f files=() expect=()
+	note "booting the shimmed kernel modules' guest ($flavor kernel): test_meminit, test_memcat_p, overflow_kunit, minix"
+	if ! shimmed=$(KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/build-shimmed.sh" "$mods"); then
+		echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["shimmed modules did not build"]}' \
+			>"$out/group-shimmed$sfx.json"
+		return
+	fi
 	for f in "$shimmed"/*.ko "$shimmed/minix.img"; do
+		[ "$flavor" = 6.1 ] && [ "$(basename "$f")" = overflow_kunit.ko ] && continue
 		files+=(--file "$f")
 	done
-	"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out/shimmed" \
+	[ "$flavor" = 6.1 ] || expect=(--expect "$shimmed/lib/overflow_kunit.c")
+	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
 		--timeout "${KALLOC_VM_TIMEOUT:-900}" --append init_on_alloc=1 \
-		--modules-dir "$KALLOC_BUILD/obj-6.12" "${files[@]}" \
-		--script "$KALLOC_ROOT/scripts/guest-shimmed.sh"
-	note "shimmed kernel modules' guest finished with status $? after $((SECONDS - start))s"
-	python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/shimmed/console.log" \
-		--expect "$shimmed/lib/overflow_kunit.c" --group "$out/group-shimmed.json" \
-		>"$out/shimmed/judge.txt"
-	sed 's/^/  shimmed: /' "$out/shimmed/judge.txt"
-	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$out/shimmed/console.log" KALLOC-SHIM \
-		"$out/group-shimscript.json" | sed 's/^/  shimmed script: /'
-else
-	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["shimmed modules did not build"]}' \
-		>"$out/group-shimmed.json"
-fi
+		--modules-dir "$mods" "${files[@]}" --script "$KALLOC_ROOT/scripts/guest-shimmed.sh"
+	note "shimmed kernel modules' guest ($flavor) finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" "${expect[@]}" \
+		--group "$out/group-shimmed$sfx.json" >"$dir/judge.txt"
+	sed "s/^/  shimmed ($flavor): /" "$dir/judge.txt"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$dir/console.log" KALLOC-SHIM \
+		"$out/group-shimscript$sfx.json" | sed "s/^/  shimmed script ($flavor): /"
+}
+shimmed_guest test "$KALLOC_BUILD/obj-6.12" "$out/shimmed" ""
 
 # The whole KUnit run again on another test kernel, judged as its group.
 suites_guest() {	# flavor, modules dir, out dir, group name, label
@@ -150,6 +155,7 @@ debug_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/debug-rt"
 suites_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/k61" group-61 6.1
 exhaust_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/exhaust-61" group-exhaust-61
 debug_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/debug-61"
+shimmed_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/shimmed-61" -61
 
 extra=()
 for j in "$out"/group-*.json; do

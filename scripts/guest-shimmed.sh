@@ -69,20 +69,26 @@ unload test_memcat_p
 result test_memcat_p "$why"
 
 # ---- lib/overflow_kunit.c: its KTAP is judged with the console; here the kalloc side ----
+# (not given to the 6.1 guest, see scripts/check.sh; on 6.12 the judge
+# requires its suite, so a module missing there fails all the same)
 why=
-echo > $T/trace
-echo 'type == "overflow_kunit"' > $T/events/kalloc/ka_alloc/filter
-echo 1 > $T/events/kalloc/ka_alloc/enable
-load overflow_kunit
-echo 0 > $T/events/kalloc/ka_alloc/enable
-echo 0 > $T/events/kalloc/ka_alloc/filter
-# the module's own functions as call sites, read while it is loaded
-# (its test_kmalloc() and the like are inlined into the one case that calls them)
-n=$(grep -c "ka_alloc: call_site=overflow_allocation_test+0x[0-9a-f]*/0x[0-9a-f]* \[overflow_kunit\]" $T/trace)
-[ "$n" -ge 8 ] || why="$why; $n allocations traced from overflow_allocation_test, not 8 or more"
-[ -n "$why" ] && grep ka_alloc $T/trace | head -n 5
-unload overflow_kunit
-result overflow_kunit "$why"
+if [ ! -e $M/overflow_kunit.ko ]; then
+	echo "KALLOC-SHIM: skip overflow_kunit its suite cannot run as a module on this kernel"
+else
+	echo > $T/trace
+	echo 'type == "overflow_kunit"' > $T/events/kalloc/ka_alloc/filter
+	echo 1 > $T/events/kalloc/ka_alloc/enable
+	load overflow_kunit
+	echo 0 > $T/events/kalloc/ka_alloc/enable
+	echo 0 > $T/events/kalloc/ka_alloc/filter
+	# the module's own functions as call sites, read while it is loaded
+	# (its test_kmalloc() and the like are inlined into the one case that calls them)
+	n=$(grep -c "ka_alloc: call_site=overflow_allocation_test+0x[0-9a-f]*/0x[0-9a-f]* \[overflow_kunit\]" $T/trace)
+	[ "$n" -ge 8 ] || why="$why; $n allocations traced from overflow_allocation_test, not 8 or more"
+	[ -n "$why" ] && grep ka_alloc $T/trace | head -n 5
+	unload overflow_kunit
+	result overflow_kunit "$why"
+fi
 
 # ---- fs/minix: a filesystem on the shim ----
 why=

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Counts a guest script's "PREFIX: ok NAME" / "PREFIX: not ok NAME why" lines.
+"""Counts a guest script's "PREFIX: ok NAME" / "PREFIX: not ok NAME why" /
+"PREFIX: skip NAME why" lines.
 
 usage: guest_checks.py CONSOLE PREFIX GROUP.json
 
@@ -15,7 +16,7 @@ import sys
 
 def main(argv):
     console, prefix, group = argv
-    line = re.compile(re.escape(prefix) + r": (ok|not ok) (\S+)\s*(.*)$")
+    line = re.compile(re.escape(prefix) + r": (ok|not ok|skip) (\S+)\s*(.*)$")
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     problems = []
     with open(console, encoding="utf-8", errors="replace") as f:
@@ -27,6 +28,9 @@ def main(argv):
             if ok == "ok":
                 counts["passed"] += 1
                 print(f"ok {name}")
+            elif ok == "skip":
+                counts["skipped"] += 1
+                print(f"SKIP {name}: {why}")
             else:
                 counts["failed"] += 1
                 print(f"FAILED {name}: {why}")
