@@ -16,13 +16,13 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/pcpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pool.h"
 #include "../kalloc/reclaim.h"
-#include "../kalloc/seg.h"
+#include "../kalloc/sources/seg.h"
 #include "../kalloc/stats.h"
-#include "../kalloc/sys.h"
+#include "../kalloc/sources/pages.h"
 
 static struct dentry *ka_debugfs_root;
 

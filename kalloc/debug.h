@@ -4,9 +4,9 @@
  * (Documentation/debugging.rst says why it is done this way):
  *
  * kmemleak: every block handed out is an object of the size asked for,
- * scanned, reported when unreachable; carriers are not objects (sys.c and
- * pages.c take kmalloc's and vmalloc's record of them away), so kmemleak
- * never scans a carrier whole.
+ * scanned, reported when unreachable; carriers are not objects
+ * (sources/pages.c takes kmalloc's and vmalloc's record of them away), so
+ * kmemleak never scans a carrier whole.
  *
  * KASAN (generic): exactly the bytes each caller asked for are accessible.
  * Invariant, for every carrier of a per-CPU instance (plumbing.c makes it
@@ -14,8 +14,8 @@
  * blocks area, only [p, p + size) of each block p handed out for size bytes
  * is. Block headers, boundary tags, allocation tags, the tail past the size
  * asked for, and free, cached and queued blocks are poisoned. The per-CPU
- * layer moves the shadow as a block changes hands (cpu.c, cpu_front.c,
- * cpu.h); the files that read block memory for kalloc itself are built
+ * layer moves the shadow as a block changes hands (alloc.c, cpu.c,
+ * cpu_front.c); the files that read block memory for kalloc itself are built
  * without KASAN instrumentation (Kbuild), as mm/slub.c is.
  *
  * Without CONFIG_KASAN_GENERIC and CONFIG_DEBUG_KMEMLEAK all of it compiles
@@ -27,9 +27,9 @@
 #include <linux/kasan.h>
 #include <linux/kmemleak.h>
 
-#include "carrier.h"
-#include "hole.h"
-#include "instance.h"
+#include "core/carrier.h"
+#include "core/hole.h"
+#include "core/instance.h"
 
 #ifdef CONFIG_KASAN_GENERIC
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Definitions shared by kalloc's own files; not for kalloc users.
+ * Allocation types (types.c), the entry points (alloc.c), the shim's calls
+ * (shim.c) and the module's set-up (main.c), as kalloc's own files see
+ * them; not for kalloc users.
  */
 #ifndef _KALLOC_INTERNAL_H
 #define _KALLOC_INTERNAL_H
@@ -52,6 +54,7 @@ extern atomic_t ka_alloc_failure_warnings;
 
 const char *ka_class_name(enum ka_class class);
 char ka_class_letter(enum ka_class class);
+struct ka_type *ka_type_by_id(unsigned int tid);
 void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *out);
 void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out);
 typedef int (*ka_type_visitor)(const struct ka_type *type, void *arg);
@@ -72,9 +75,12 @@ void ka_shim_rcu_flush(void);
 int ka_shim_init(void);
 void ka_shim_exit(void);
 
-struct ka_seg_params;
-int ka_sources_init(const struct ka_seg_params *p);
-void ka_sources_exit(void);
+/* front_alloc() of alloc.c out of line: the suites' classes of their own. */
+struct ka_class_state;
+void *ka_class_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
+		     unsigned long origin, gfp_t gfp);
+
+/* The module's shared carrier sources (main.c). */
 extern struct ka_seg ka_seg_global;
 extern struct ka_sys ka_sys_global;
 

@@ -1,15 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kalloc module entry: options, sources, per-CPU instances, statistics.
+ * The module: the class table every layer names classes by, the shared
+ * carrier sources, the trace events, and loading and unloading in order
+ * (options, sources, per-CPU instances, shim, statistics views).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 
-#include "cpu.h"
+#include "pcpu/cpu.h"
 #include "internal.h"
-#include "registry.h"
+#include "pcpu/registry.h"
 #include "options.h"
+
+/* The trace events of trace.h, made once for the module; other modules may attach probes. */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_alloc);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_free);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_carrier_create);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_carrier_destroy);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_carrier_abandon);
+EXPORT_TRACEPOINT_SYMBOL_GPL(ka_carrier_fetch);
+
+/* The classes' names and erts option letters (+M<letter> options). */
+static const struct {
+	const char *name;
+	char letter;	/* erts_alloc's option letter, used by +M<letter> options */
+} ka_classes[KA_NR_CLASSES] = {
+	[KA_CLASS_TEMP]   = { "temp",   'T' },
+	[KA_CLASS_SL]     = { "sl",     'S' },
+	[KA_CLASS_STD]    = { "std",    'D' },
+	[KA_CLASS_LL]     = { "ll",     'L' },
+	[KA_CLASS_FIX]    = { "fix",    'F' },
+	[KA_CLASS_BUFFER] = { "buffer", 'B' },
+	[KA_CLASS_DRIVER] = { "driver", 'R' },
+};
+
+const char *ka_class_name(enum ka_class class)
+{
+	return class < KA_NR_CLASSES ? ka_classes[class].name : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(ka_class_name);
+
+char ka_class_letter(enum ka_class class)
+{
+	return class < KA_NR_CLASSES ? ka_classes[class].letter : '?';
+}
+
+/* The shared carrier sources: one segment source and one sys source. */
+struct ka_seg ka_seg_global;
+EXPORT_SYMBOL_IF_KUNIT(ka_seg_global);
+struct ka_sys ka_sys_global;
+
+static int ka_sources_init(const struct ka_seg_params *p)
+{
+	int err = ka_seg_init(&ka_seg_global, p);
+
+	if (err) {
+		pr_err("segment source: %s\n",
+		       err == -ENOMEM ? "cannot reserve the super carrier" : "bad parameters");
+		return err;
+	}
+	ka_sys_init(&ka_sys_global);
+	return 0;
+}
+
+static void ka_sources_exit(void)
+{
+	ka_seg_destroy(&ka_seg_global);
+}
 
 static char *opts;
 module_param(opts, charp, 0444);

@@ -8,8 +8,8 @@
 
 #include <kalloc.h>
 
-#include "instance.h"
-#include "seg.h"
+#include "core/instance.h"
+#include "sources/seg.h"
 
 struct ka_class_opts {
 	struct ka_params p;	/* p.as is effective: aoffcbf when acul needs it */

@@ -31,9 +31,10 @@
 #include <kunit/visibility.h>
 #include <linux/rcupdate.h>
 
-#include "layer.h"
-#include "hole.h"
+#include "pcpu/carrier_layer.h"
+#include "core/hole.h"
 #include "pool.h"
+#include "pcpu/remote.h"
 #include "trace.h"
 
 struct ka_pool ka_pools[KA_NR_POOLS];

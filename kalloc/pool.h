@@ -10,7 +10,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 
-#include "cpu.h"
+#include "pcpu/pcpu.h"
 
 #define KA_POOL_FETCH_MAX	100	/* pooled carriers one fetch inspects, as erts */
 #define KA_POOL_SHARED		KA_NR_CLASSES	/* the '@' pool */

@@ -24,8 +24,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "compat.h"
-#include "cpu.h"
-#include "hole.h"
+#include "pcpu/cpu_front.h"
+#include "core/hole.h"
 #include "internal.h"
 #include "pool.h"
 #include "reclaim.h"

@@ -12,7 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/sched.h>
 
-#include "core.h"
+#include "core/core.h"
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /*

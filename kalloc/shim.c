@@ -19,10 +19,10 @@
 #include <kalloc_shim_api.h>
 
 #include "compat.h"
-#include "core.h"
-#include "cpu.h"
+#include "core/core.h"
+#include "pcpu/pcpu.h"
 #include "internal.h"
-#include "registry.h"
+#include "pcpu/registry.h"
 
 /*
  * Registering a type takes a mutex and allocates with GFP_KERNEL: only

@@ -7,13 +7,23 @@
 #ifndef _KALLOC_STATS_H
 #define _KALLOC_STATS_H
 
-#include "cpu.h"
+#include "pcpu/pcpu.h"
 
 #define KA_FREE_HIST		14	/* free blocks: log2 buckets from 512 bytes */
 #define KA_FREE_HIST_FIRST	9
 #define KA_ALLOC_HIST		18	/* allocations: log2 buckets from 128 bytes */
 #define KA_ALLOC_HIST_FIRST	7
 #define KA_SCAN_BLOCKS		16000	/* blocks scanned per carrier, as instrument */
+
+/* Counters of one instance kept outside its core, as the statistics views show them. */
+struct ka_pcpu_counts {
+	u64 queued, drained, kicks;	/* delayed dealloc */
+	u64 cached_blocks, cached_bytes;	/* in the front cache of the instance's CPU */
+	struct ka_front_counts front;
+	struct ka_pool_calls pool;
+	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
+	long pooled_given_back;
+};
 
 struct ka_carrier_info {
 	u64 birth;

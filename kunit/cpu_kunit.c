@@ -16,7 +16,8 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/cpu.h"
+#include "../kalloc/pcpu/remote.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/stats.h"
 

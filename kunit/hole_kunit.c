@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit cases of free pages going back (kalloc/hole.h): pages inside the
+ * KUnit cases of free pages going back (kalloc/core/hole.h): pages inside the
  * free blocks of a carrier used below acful go back to the page allocator
  * while every live block keeps its bytes, the carrier takes blocks again
  * around its holes, a carrier dropping below acful gives back what it
@@ -13,14 +13,13 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
-#include "../kalloc/hole.h"
+#include "../kalloc/pcpu/pcpu.h"
+#include "../kalloc/core/hole.h"
 #include "../kalloc/internal.h"
-#include "../kalloc/pages.h"
+#include "../kalloc/sources/pages.h"
 #include "../kalloc/reclaim.h"
-#include "../kalloc/registry.h"
-#include "../kalloc/seg.h"
-#include "../kalloc/sys.h"
+#include "../kalloc/pcpu/registry.h"
+#include "../kalloc/sources/seg.h"
 
 #define NBLK	240
 

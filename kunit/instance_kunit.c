@@ -5,7 +5,7 @@
  * statistics, source failures, the checker itself and gf's buckets.
  */
 #include "ka_test.h"
-#include "../kalloc/strategy/gf.h"
+#include "../kalloc/core/strategy/gf.h"
 
 static struct ka_test_inst *new_ti(struct kunit *test, enum ka_as as)
 {

@@ -9,9 +9,9 @@
 #include <linux/mm.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/cpu_front.h"
 #include "../kalloc/internal.h"
-#include "../kalloc/registry.h"
+#include "../kalloc/pcpu/registry.h"
 
 static unsigned int test_order(size_t size)
 {
@@ -246,7 +246,7 @@ bool ka_test_is_kalloc(const void *p)
 
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size)
 {
-	return ka_front_alloc(cs, size, 0, 0, GFP_KERNEL);
+	return ka_class_alloc(cs, size, 0, 0, GFP_KERNEL);
 }
 
 bool ka_test_claim_cached(struct ka_class_state *cs, void *p)

@@ -11,8 +11,8 @@
 #include <kalloc.h>
 
 #include "../kalloc/compat.h"
-#include "../kalloc/check.h"
-#include "../kalloc/instance.h"
+#include "../kalloc/core/check.h"
+#include "../kalloc/core/instance.h"
 
 struct ka_test_source {
 	struct ka_source src;
@@ -59,7 +59,7 @@ ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
 int ka_test_read_all_stats(char *buf, size_t len);
 
 /*
- * Block headers are poisoned under KASAN (kalloc/kasan.h): suites read them
+ * Block headers are poisoned under KASAN (kalloc/debug.h): suites read them
  * through these, which are built without instrumentation as kalloc is.
  */
 unsigned long ka_test_peek(const void *addr);
@@ -71,7 +71,7 @@ unsigned long ka_test_blk_origin(const void *p);
 /* Whether @p lies in a kalloc carrier (the registry's answer). */
 bool ka_test_is_kalloc(const void *p);
 struct ka_class_state;
-/* ka_front_alloc() (inline, writes the header) for untyped blocks of @cs. */
+/* The front caches' allocation path (ka_class_alloc()) for untyped blocks of @cs. */
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);
 /* Moves allocated block @p to the cached state if @cs's front cache takes it. */
 bool ka_test_claim_cached(struct ka_class_state *cs, void *p);

@@ -16,10 +16,11 @@
 #include <linux/vmalloc.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/cpu.h"
+#include "../kalloc/pcpu/remote.h"
 #include "../kalloc/internal.h"
-#include "../kalloc/pages.h"
-#include "../kalloc/registry.h"
+#include "../kalloc/sources/pages.h"
+#include "../kalloc/pcpu/registry.h"
 
 static void misuse_need_cpus(struct kunit *test, int n)
 {

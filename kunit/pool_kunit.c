@@ -13,7 +13,9 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/cpu.h"
+#include "../kalloc/pcpu/cpu_front.h"
+#include "../kalloc/pcpu/remote.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pool.h"
 #include "../kalloc/stats.h"

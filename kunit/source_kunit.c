@@ -12,9 +12,8 @@
 #include <linux/vmalloc.h>
 
 #include "ka_test.h"
-#include "../kalloc/pages.h"
-#include "../kalloc/seg.h"
-#include "../kalloc/sys.h"
+#include "../kalloc/sources/pages.h"
+#include "../kalloc/sources/seg.h"
 
 #define KB(x)	((size_t)(x) * 1024)
 

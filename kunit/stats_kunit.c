@@ -8,7 +8,7 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/cpu.h"
+#include "../kalloc/pcpu/remote.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/stats.h"
 

@@ -3,7 +3,7 @@
  * Block headers are poisoned under KASAN (kalloc/debug.h): the debugging
  * suites read them from here, built without instrumentation as kalloc is.
  */
-#include "../../kalloc/block.h"
+#include "../../kalloc/core/block.h"
 #include "peek.h"
 
 bool ka_peek_queued(const void *p)

@@ -16,9 +16,9 @@
 #include <linux/mm.h>
 
 #include "../../kalloc/internal.h"
-#include "../../kalloc/pages.h"
+#include "../../kalloc/sources/pages.h"
 #include "../../kalloc/reclaim.h"
-#include "../../kalloc/seg.h"
+#include "../../kalloc/sources/seg.h"
 #include "../../kalloc/stats.h"
 
 #define EXHAUST_CAP	(4UL << 30)	/* far more than the guest has */

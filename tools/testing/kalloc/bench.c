@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
-#include "../../../kalloc/instance.h"
+#include "../../../kalloc/core/instance.h"
 #include "ka_front_user.h"
 
 static unsigned long PAIRS = 2000000, ROUNDS = 200, HANDOFFS = 1000000;

@@ -10,8 +10,8 @@
  */
 #include <stdint.h>
 
-#include "../../../kalloc/instance.h"
-#include "../../../kalloc/check.h"
+#include "../../../kalloc/core/instance.h"
+#include "../../../kalloc/core/check.h"
 #include "ka_front_user.h"
 
 /* libFuzzer's entry point name, given by the Makefile (-DKA_FUZZ_ENTRY=...). */

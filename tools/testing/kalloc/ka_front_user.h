@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The front cache (kalloc/front.h) in front of one instance, as the per-CPU
+ * The front cache (kalloc/core/front.h) in front of one instance, as the per-CPU
  * layer drives it in the kernel, for the user-space programs: the caller
  * serialises both (one thread, or the caller's lock).
  */
 #ifndef _KA_FRONT_USER_H
 #define _KA_FRONT_USER_H
 
-#include "../../../kalloc/front.h"
+#include "../../../kalloc/core/front.h"
 
 struct ka_ufront {
 	struct ka_instance *inst;

@@ -6,8 +6,8 @@
  */
 #include <sys/mman.h>
 
-#include "../../../kalloc/hole.h"
-#include "../../../kalloc/instance.h"
+#include "../../../kalloc/core/hole.h"
+#include "../../../kalloc/core/instance.h"
 
 unsigned long ka_user_reports;
 bool ka_user_verbose;

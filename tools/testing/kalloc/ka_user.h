@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The user-space side of kalloc/core.h: the kernel's tools/include headers
+ * The user-space side of kalloc/core/core.h: the kernel's tools/include headers
  * (the same ones perf and tools/testing/vma build on) plus the few things the
  * core needs that they lack.
  */

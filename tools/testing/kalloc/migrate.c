@@ -17,8 +17,8 @@
 #include <getopt.h>
 #include <stdint.h>
 
-#include "../../../kalloc/instance.h"
-#include "../../../kalloc/check.h"
+#include "../../../kalloc/core/instance.h"
+#include "../../../kalloc/core/check.h"
 
 #define NINST	4
 #define SLOTS	4096

@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../kalloc/hole.h"
-#include "../../../kalloc/instance.h"
+#include "../../../kalloc/core/hole.h"
+#include "../../../kalloc/core/instance.h"
 #include "ka_front_user.h"
 
 #define MAX_CPUS	64

@@ -12,8 +12,8 @@
 #include <getopt.h>
 #include <stdint.h>
 
-#include "../../../kalloc/instance.h"
-#include "../../../kalloc/check.h"
+#include "../../../kalloc/core/instance.h"
+#include "../../../kalloc/core/check.h"
 #include "ka_front_user.h"
 
 struct user_source {

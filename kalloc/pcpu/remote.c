@@ -16,8 +16,9 @@
 #include <kunit/visibility.h>
 
 #include "cpu.h"
-#include "layer.h"
-#include "pool.h"
+#include "remote.h"
+#include "carrier_layer.h"
+#include "../pool.h"
 
 #define KA_KICK_EVERY		64
 

@@ -9,7 +9,7 @@
 #ifndef _KALLOC_SUPERCARRIER_H
 #define _KALLOC_SUPERCARRIER_H
 
-#include "block.h"
+#include "../core/block.h"
 
 #define KA_SC_UNIT	KA_CARRIER_ALIGN	/* segments start and end on this */
 

@@ -1,10 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One instance per class per possible CPU (cpu.c), its remote-free queue
- * (remote.c) and its carrier plumbing (plumbing.c). Documentation/cpu.rst.
+ * The per-CPU layer's data: one instance per class per possible CPU
+ * (struct ka_pcpu), the front cache of each class on each CPU, and the
+ * locks that protect them. Documentation/locking.rst is the whole story;
+ * in short:
+ *
+ * Lock order: a front cache (local_lock_t) -> an instance (ka_pcpu.lock)
+ * -> a carrier pool, the registry, the segment or sys source, the reclaim
+ * counters. No path takes two instances' locks, and none takes a front
+ * cache's lock while it holds an instance's.
+ *
+ * Interrupts: every lock above is taken with interrupts off (outside
+ * PREEMPT_RT), because ka_alloc() and ka_free() may be called in hard-irq
+ * context with GFP_ATOMIC and each of these locks is reached from them. On
+ * PREEMPT_RT they are sleeping locks, interrupts stay on, and the task is
+ * kept on its CPU by migrate_disable() or by the local lock.
+ *
+ * RCU: a released carrier goes back to its source only after a grace
+ * period (plumbing.c), because registry lookups (ka_registry_find()) read
+ * carrier headers without a lock. Lookups run in a read section: a front
+ * cache's lock (interrupts off, or on PREEMPT_RT migration off under
+ * rcu_read_lock()), an instance's lock, ka_lookup_lock(), or
+ * rcu_read_lock(). Pooled carriers are searched under rcu_read_lock() and
+ * a carrier taken out of a pool is not freed before the grace period its
+ * ka_crr_layer.grace records (pool.c).
+ *
+ * Sleeping: only an allocation whose gfp allows it drops its instance's
+ * lock, around a carrier source (plumbing.c); after it the instance may
+ * have changed in any way but one: carriers holding blocks of the caller
+ * stay (ka_plumbing.sleepers), and the task may run on another CPU, still
+ * holding the same instance.
  */
-#ifndef _KALLOC_CPU_H
-#define _KALLOC_CPU_H
+#ifndef _KALLOC_PCPU_H
+#define _KALLOC_PCPU_H
 
 #include <linux/atomic.h>
 #include <linux/llist.h>
@@ -14,12 +42,11 @@
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
-#include "front.h"
-#include "instance.h"
-#include "debug.h"
-#include "options.h"
-#include "seg.h"
-#include "sys.h"
+#include "../core/front.h"
+#include "../core/instance.h"
+#include "../debug.h"
+#include "../sources/pages.h"
+#include "../sources/seg.h"
 
 struct ka_pool;
 
@@ -106,6 +133,24 @@ struct ka_pcpu {
 	u64 released_nonempty;		/* carriers given back with blocks (tear-down of leaks) */
 };
 
+/* A class: its parameters, one instance per possible CPU, its carrier pool. */
+struct ka_class_state {
+	bool enabled;
+	enum ka_class cls;
+	struct ka_params p;
+	struct ka_pool *pool;
+	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
+	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
+	struct ka_pcpu_front __percpu *front;
+};
+
+extern struct ka_class_state ka_class_states[KA_NR_CLASSES];
+
+static inline bool ka_class_enabled(enum ka_class cls)
+{
+	return ka_class_states[cls].enabled;
+}
+
 /* Locks @pc from any CPU, interrupts off; the flags are kept for a sleep. */
 static inline void ka_pcpu_lock(struct ka_pcpu *pc)
 	__acquires(pc->lock)
@@ -157,90 +202,6 @@ static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
 	return pc;
 }
 
-/* A class: its parameters, one instance per possible CPU, its carrier pool. */
-struct ka_class_state {
-	bool enabled;
-	enum ka_class cls;
-	struct ka_params p;
-	struct ka_pool *pool;
-	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
-	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
-	struct ka_pcpu_front __percpu *front;
-};
-
-extern struct ka_class_state ka_class_states[KA_NR_CLASSES];
-
-int ka_cpu_init(const struct ka_opts *o);
-void ka_cpu_exit(void);
-
-/* Class states besides the module's own (tests with their own parameters). */
-int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
-		      struct ka_pool *pool);
-void ka_cpu_group_exit(struct ka_class_state *cs);
-void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
-		      unsigned long origin, gfp_t gfp);
-
-/*
- * From the instance of @cpu, whichever CPU calls, under its lock (another
- * node's memory for ka_alloc_node()).
- */
-void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
-		      unsigned int tid, unsigned long origin, gfp_t gfp);
-void ka_cpu_free(void *ptr);
-void ka_cpu_free_queued(void *ptr);
-void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
-struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
-
-/* The remote-free queue (remote.c). */
-void ka_remote_init(struct ka_remote *rq);
-void ka_remote_push(struct ka_pcpu *pc, void *ptr);
-void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct llist_node *last,
-			  unsigned int n);
-unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget);
-unsigned int ka_remote_take_cached(struct ka_pcpu *pc, const struct ka_front_shape *sh,
-				   void **out, unsigned int max);
-bool ka_remote_pending(struct ka_pcpu *pc);
-void ka_cpu_drain(struct ka_pcpu *pc);
-bool ka_cpu_queued(struct ka_pcpu *pc);
-#define KA_DRAIN_PER_PASS	20	/* blocks a drain pass frees before it lets go */
-
-/* The front caches (cpu_front.c). */
-int ka_front_group_init(struct ka_class_state *cs);
-void ka_front_group_exit(struct ka_class_state *cs);
-void ka_front_pcpu_init(struct ka_pcpu *pc);
-void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
-		      unsigned int tid, unsigned long origin, gfp_t gfp);
-void ka_front_free(struct ka_class_state *cs, void *ptr);
-void ka_front_free_locked(struct ka_class_state *cs, void *ptr);
-void ka_front_flush_local(struct ka_class_state *cs);
-void ka_front_flush_everywhere(struct ka_class_state *cs);
-unsigned long ka_front_reclaimable(int nid);
-unsigned long ka_front_reclaim(int nid, unsigned long nr);
-#define KA_FRONT_DECAY_MS	1000	/* a decay period */
-
-/* The carrier plumbing (plumbing.c). */
-extern const struct ka_inst_hooks ka_pcpu_hooks;
-void ka_plumbing_init(struct ka_pcpu *pc, int node);
-
-static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)
-{
-	return container_of(inst, struct ka_pcpu, inst);
-}
-
-/* For the pool: send @ptr to the CPU employing its carrier; @pc is locked by the caller. */
-void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr);
-void ka_cpu_kick(struct ka_pcpu *pc);
-
-/* Counters of one instance kept outside its core, as the statistics views show them. */
-struct ka_pcpu_counts {
-	u64 queued, drained, kicks;	/* delayed dealloc */
-	u64 cached_blocks, cached_bytes;	/* in the front cache of the instance's CPU */
-	struct ka_front_counts front;
-	struct ka_pool_calls pool;
-	long pooled_blocks, pooled_blocks_size, pooled_carriers, pooled_carriers_size;
-	long pooled_given_back;
-};
-
 /*
  * This CPU's front cache of @cs, locked: interrupts off (on PREEMPT_RT a
  * per-CPU lock, migration off). Either is a read-side section of the RCU
@@ -256,42 +217,9 @@ static inline void ka_front_unlock(struct ka_class_state *cs, unsigned long flag
 	local_unlock_irqrestore(&cs->front->lock, flags);
 }
 
-/* Whether allocated block @b goes to a front cache of @cs when its user frees it. */
-static inline bool ka_front_takes(const struct ka_class_state *cs, const struct ka_block *b)
+static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)
 {
-	return ka_front_holds(&cs->shape, ka_blk_size(b));
+	return container_of(inst, struct ka_pcpu, inst);
 }
 
-/*
- * A block of @size bytes of type @tid from this CPU's front cache of @cs,
- * or from its instance (cpu_front.c): the allocation fast path, inline.
- */
-static inline void *ka_front_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
-				   unsigned long origin, gfp_t gfp)
-{
-	unsigned long flags;
-	unsigned int blk;
-	void *ptr;
-
-	/* size 0 wraps to above any max: the instance refuses it */
-	if (unlikely(size - 1 >= cs->shape.max))
-		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
-	blk = ka_front_blk(&cs->shape, size);
-	ka_front_lock(cs, &flags);
-	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
-	ka_front_unlock(cs, flags);
-	if (unlikely(!ptr))
-		return ka_front_refill(cs, blk, size, tid, origin, gfp);
-	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
-	ka_debug_give(ptr, size, gfp);
-	if (gfp & __GFP_ZERO)
-		memset(ptr, 0, size);
-	return ptr;
-}
-
-static inline bool ka_class_enabled(enum ka_class cls)
-{
-	return ka_class_states[cls].enabled;
-}
-
-#endif /* _KALLOC_CPU_H */
+#endif /* _KALLOC_PCPU_H */

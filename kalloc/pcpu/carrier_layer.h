@@ -3,13 +3,13 @@
  * What the per-CPU layer keeps in each carrier header (ka_carrier.layer[])
  * and the bits it keeps in the employer word. Documentation/pool.rst.
  */
-#ifndef _KALLOC_LAYER_H
-#define _KALLOC_LAYER_H
+#ifndef _KALLOC_CARRIER_LAYER_H
+#define _KALLOC_CARRIER_LAYER_H
 
 #include <linux/llist.h>
 #include <linux/rbtree_latch.h>
 
-#include "carrier.h"
+#include "../core/carrier.h"
 
 /* Employer-word bits (KA_EMP_FLAGS), as erts_alloc's carrier "allctr" word. */
 #define KA_EMP_IN_POOL	0x1UL	/* in the carrier pool: employed by its owner, no allocation */
@@ -42,4 +42,4 @@ static inline struct ka_instance *ka_emp_inst(unsigned long emp)
 	return (struct ka_instance *)(emp & ~KA_EMP_FLAGS);
 }
 
-#endif /* _KALLOC_LAYER_H */
+#endif /* _KALLOC_CARRIER_LAYER_H */

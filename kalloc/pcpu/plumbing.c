@@ -10,12 +10,12 @@
 
 #include <linux/rcupdate.h>
 
-#include "cpu.h"
-#include "internal.h"
-#include "debug.h"
-#include "pool.h"
+#include "plumbing.h"
+#include "../internal.h"
+#include "../debug.h"
+#include "../pool.h"
 #include "registry.h"
-#include "trace.h"
+#include "../trace.h"
 
 /* A carrier that may sleep is made with the instance unlocked. */
 static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,

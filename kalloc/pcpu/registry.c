@@ -31,9 +31,9 @@
 #include <linux/rbtree_latch.h>
 #include <linux/spinlock.h>
 
-#include "compat.h"
-#include "layer.h"
-#include "hole.h"
+#include "../compat.h"
+#include "carrier_layer.h"
+#include "../core/hole.h"
 #include "registry.h"
 
 static bool verify_pointers;

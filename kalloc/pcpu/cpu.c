@@ -29,10 +29,13 @@
 #include <linux/slab.h>
 
 #include "cpu.h"
-#include "reclaim.h"
-#include "internal.h"
-#include "layer.h"
-#include "pool.h"
+#include "cpu_front.h"
+#include "plumbing.h"
+#include "remote.h"
+#include "../reclaim.h"
+#include "../internal.h"
+#include "carrier_layer.h"
+#include "../pool.h"
 #include "registry.h"
 
 #define KA_DRAIN_PER_ALLOC	2

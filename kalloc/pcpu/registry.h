@@ -7,7 +7,7 @@
 #ifndef _KALLOC_REGISTRY_H
 #define _KALLOC_REGISTRY_H
 
-#include "carrier.h"
+#include "../core/carrier.h"
 
 void ka_registry_exit(void);
 bool ka_registry_verifying(void);

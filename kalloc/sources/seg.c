@@ -24,8 +24,8 @@
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
-#include "hole.h"
+#include "../compat.h"
+#include "../core/hole.h"
 #include "pages.h"
 #include "seg.h"
 

@@ -11,7 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "instance.h"
+#include "../core/instance.h"
 #include "supercarrier.h"
 
 #define KA_MCS_MAX	30

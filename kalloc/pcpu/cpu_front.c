@@ -24,9 +24,11 @@
 #include <linux/jiffies.h>
 #include <linux/kmemleak.h>
 
-#include "compat.h"
+#include "../compat.h"
 #include "cpu.h"
-#include "layer.h"
+#include "cpu_front.h"
+#include "remote.h"
+#include "carrier_layer.h"
 
 #define KA_BATCH_DESTS	4	/* other CPUs' instances one give-back batches for */
 

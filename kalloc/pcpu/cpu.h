@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Routing between a class's per-CPU instances (cpu.c): which instance
+ * allocates, frees and reallocates a block, hotplug, and setting up and
+ * tearing down a class. The structures and their locks are pcpu.h's.
+ */
+#ifndef _KALLOC_CPU_H
+#define _KALLOC_CPU_H
+
+#include "../options.h"
+#include "pcpu.h"
+
+int ka_cpu_init(const struct ka_opts *o);
+void ka_cpu_exit(void);
+
+/* Class states besides the module's own (tests with their own parameters). */
+int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
+		      struct ka_pool *pool);
+void ka_cpu_group_exit(struct ka_class_state *cs);
+
+/* From this CPU's instance of @cs, under its lock; the front caches' slow path. */
+void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
+		      unsigned long origin, gfp_t gfp);
+/*
+ * From the instance of @cpu, whichever CPU calls, under its lock (another
+ * node's memory for ka_alloc_node()).
+ */
+void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
+		      unsigned int tid, unsigned long origin, gfp_t gfp);
+void ka_cpu_free(void *ptr);
+void ka_cpu_free_queued(void *ptr);
+void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
+struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
+
+/* For the pool: send @ptr to the CPU employing its carrier; @pc is locked by the caller. */
+void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr);
+
+#endif /* _KALLOC_CPU_H */
