@@ -3,6 +3,8 @@
 # make                build the modules against KDIR (W=1)
 # make check          the test command: test kernel, VM, every KUnit suite and
 #                     the user-space tests; ends with "N passed, N failed"
+# make check-quick    the quick loop: 6.12 modules, a short user-space run, the
+#                     main guest once; the same closing line, in a few minutes
 # make run            boot the VM, load kalloc and the demo, show the statistics
 # make vm VM_ARGS=..  the VM runner (scripts/vm.sh --help)
 # make check-harness  prove the harness fails on a failed case and on a WARN
@@ -20,7 +22,7 @@ else
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(shell scripts/testkernel.sh --print-dir))
 
-.PHONY: all modules clean check check-harness run vm testkernel utest bench dkms-install \
+.PHONY: all modules clean check check-quick check-harness run vm testkernel utest bench dkms-install \
 	dkms-remove
 
 KALLOC_VERSION := $(shell sed -n 's/^\#define KALLOC_VERSION[[:space:]]*"\(.*\)"/\1/p' kalloc/internal.h)
@@ -37,6 +39,9 @@ clean:
 
 check:
 	scripts/check.sh
+
+check-quick:
+	scripts/check-quick.sh
 
 check-harness:
 	scripts/check-harness.sh

@@ -10,7 +10,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -92,7 +91,6 @@ static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
  * (0 bytes, above KA_MAX_SIZE) is refused silently, as documented.
  */
 atomic_t ka_alloc_failure_warnings = ATOMIC_INIT(0);
-EXPORT_SYMBOL_IF_KUNIT(ka_alloc_failure_warnings);
 
 static void ka_warn_failed(struct ka_type *type, size_t size, gfp_t gfp, const char *op,
 			   unsigned long origin)
@@ -151,7 +149,6 @@ void *ka_class_alloc(struct ka_class_state *cs, size_t size, unsigned int tid,
 {
 	return front_alloc(cs, size, tid, origin, gfp);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_class_alloc);
 
 /*
  * A node's memory: from the instance of an online CPU of @node (this CPU's
@@ -633,4 +630,3 @@ void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, 
 	}
 	return ka_realloc_caller(type, ptr, size, gfp, caller);
 }
-

@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/module.h>
 
 #include "pcpu/cpu.h"
@@ -43,7 +42,6 @@ const char *ka_class_name(enum ka_class class)
 {
 	return class < KA_NR_CLASSES ? ka_classes[class].name : "?";
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_class_name);
 
 char ka_class_letter(enum ka_class class)
 {
@@ -52,7 +50,6 @@ char ka_class_letter(enum ka_class class)
 
 /* The shared carrier sources: one segment source and one sys source. */
 struct ka_seg ka_seg_global;
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_global);
 struct ka_sys ka_sys_global;
 
 static int ka_sources_init(const struct ka_seg_params *p)

@@ -89,7 +89,6 @@ void ka_opts_default(struct ka_opts *o)
 	ka_seg_params_default(&o->seg);
 	finalize(o);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_opts_default);
 
 enum kind { K_SIZE_KIB, K_UINT, K_PCT, K_BOOL, K_AS, K_SIZE };
 
@@ -382,4 +381,3 @@ int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen)
 		finalize(o);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_opts_parse);

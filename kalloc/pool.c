@@ -28,7 +28,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/rcupdate.h>
 
 #include "pcpu/carrier_layer.h"
@@ -38,7 +37,6 @@
 #include "trace.h"
 
 struct ka_pool ka_pools[KA_NR_POOLS];
-EXPORT_SYMBOL_IF_KUNIT(ka_pools);
 
 #define KA_EMP_BUSY_BIT	1
 static_assert(BIT(KA_EMP_BUSY_BIT) == KA_EMP_BUSY);
@@ -52,7 +50,6 @@ void ka_pool_init(struct ka_pool *pool, char name)
 	atomic_long_set(&pool->count, 0);
 	pool->name = name;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_pool_init);
 
 static struct ka_pcpu *owner_of(struct ka_carrier *c)
 {
@@ -198,6 +195,11 @@ void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c)
 /* Takes pooled carrier @c if its word is still @emp; false if busy or gone. */
 static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 {
+	/*
+	 * Fully ordered. Pairs with the owner's release of the word in
+	 * ka_pool_free(), ka_pool_give_back() and ka_pool_visit_next(): the
+	 * carrier is taken as the owner's last change under BUSY left it.
+	 */
 	if (!try_cmpxchg(&c->emp, &emp, (unsigned long)&pc->inst | (emp & KA_EMP_HOME))) {
 		if (emp & KA_EMP_BUSY)
 			pc->mg.calls.skip_busy++;
@@ -298,7 +300,12 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 	atomic_long_dec(&pc->mg.pooled.blocks);
 	atomic_long_sub(size, &pc->mg.pooled.blocks_size);
 	if (ka_inst_free_detached(&pc->inst, ptr) && !(emp & KA_EMP_HOME)) {
-		/* Empty: withdraw and give back. With HOME set, the homecoming does it. */
+		/*
+		 * Empty: withdraw and give back. With HOME set, the homecoming does it.
+		 * Pairs with the fully ordered try_cmpxchg() of claim() and
+		 * ka_pool_visit_next(): whoever reads the word without BUSY also
+		 * reads the carrier as this free left it.
+		 */
 		smp_store_release(&c->emp, (unsigned long)&pc->inst);
 		unpool(pc, c);
 		release(pc, c);
@@ -307,6 +314,7 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 	/* the free may have given pages back (hole.h) */
 	atomic_long_add(c->given_back - given, &pc->mg.pooled.given_back);
 	WRITE_ONCE(ka_crr_layer(c)->max_free, ka_inst_carrier_largest(&pc->inst, c));
+	/* Pairs with the try_cmpxchg() of claim(): a fetch sees the carrier after the free. */
 	clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
 	return true;
 }
@@ -337,6 +345,7 @@ unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget)
 		got = ka_hole_sweep_carrier(&pc->inst, c, budget - given);
 		atomic_long_add(got, &pc->mg.pooled.given_back);
 		WRITE_ONCE(l->max_free, ka_inst_carrier_largest(&pc->inst, c));
+		/* Pairs with the try_cmpxchg() of claim(): a fetch sees the swept carrier. */
 		clear_bit_unlock(KA_EMP_BUSY_BIT, &c->emp);
 		given += got;
 	}
@@ -440,6 +449,7 @@ bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
 		if (ka_emp_inst(emp) == &owner->inst && (emp & KA_EMP_IN_POOL) &&
 		    try_cmpxchg(&found->emp, &emp, emp | KA_EMP_BUSY)) {
 			fn(found, arg);
+			/* Pairs with the try_cmpxchg() of claim(); @fn only read the carrier. */
 			clear_bit_unlock(KA_EMP_BUSY_BIT, &found->emp);
 		}
 		spin_unlock_irqrestore(&owner->lock, flags);
@@ -483,4 +493,3 @@ long ka_pool_check(struct ka_pool *pool, char *why, size_t len)
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_pool_check);

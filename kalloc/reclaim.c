@@ -154,7 +154,6 @@ unsigned long ka_reclaim(int nid, unsigned long nr_to_scan)
 
 	return freed == SHRINK_STOP ? 0 : freed;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_reclaim);
 
 /**
  * ka_reclaim_count() - what kalloc's shrinker counts
@@ -170,7 +169,6 @@ unsigned long ka_reclaim_count(int nid)
 
 	return n == SHRINK_EMPTY ? 0 : n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_reclaim_count);
 
 void ka_reclaim_stats_read(struct ka_reclaim_stats *out)
 {
@@ -180,7 +178,6 @@ void ka_reclaim_stats_read(struct ka_reclaim_stats *out)
 	*out = ka_reclaim_st;
 	spin_unlock_irqrestore(&ka_reclaim_lock, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_reclaim_stats_read);
 
 int ka_reclaim_init(void)
 {

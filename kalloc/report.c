@@ -25,7 +25,6 @@ void ka_report_sink_set(atomic_t *sink)
 {
 	WRITE_ONCE(ka_report_sink, sink);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_report_sink_set);
 #endif
 
 static bool ka_report_counted(void)

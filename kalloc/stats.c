@@ -5,7 +5,6 @@
  * each) and finds its place again by carrier birth, so carriers made or
  * released between steps are simply seen or not, never touched after release.
  */
-#include <kunit/visibility.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 
@@ -20,7 +19,6 @@ unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
 		return 0;
 	return min(b - first, n - 1);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_hist_bucket);
 
 /*
  * Calls @fn on each block of MBC @c, at most KA_SCAN_BLOCKS of them, as
@@ -86,7 +84,6 @@ unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
 	spin_unlock_irqrestore(&pc->lock, flags);
 	return got;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_stats_carriers);
 
 static void scan_pooled(struct ka_carrier *c, void *arg)
 {
@@ -112,7 +109,6 @@ unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 	}
 	return got;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_stats_pooled_carriers);
 
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		       struct ka_pcpu_counts *dd, bool reset)
@@ -137,7 +133,6 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pooled_given_back = atomic_long_read(&pc->mg.pooled.given_back);
 	ka_stats_front(&ka_class_states[cls], cpu, dd);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_stats_instance);
 
 /*
  * The front cache of @cpu for @cs, read without its lock (only its CPU may
@@ -161,7 +156,6 @@ void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *d
 	dd->front.flushes = READ_ONCE(f->n.flushes);
 	dd->front.flushed = READ_ONCE(f->n.flushed);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_stats_front);
 
 struct count_arg {
 	struct ka_alloc_table *t;
@@ -261,4 +255,3 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 		}
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_stats_allocations);

@@ -258,7 +258,6 @@ void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *ou
 	out->frees = READ_ONCE(pc->frees);
 	out->failed = READ_ONCE(pc->failed);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_type_read);
 
 void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out)
 {

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kalloc_kunit.ko: every kalloc KUnit suite; they run when the module loads.
+ * kalloc_kunit.ko: every kalloc KUnit suite of the main guest; they run when
+ * the module loads. The white-box suites live in kalloc.ko beside the code
+ * they test (kalloc/tests/ka_test.h); the black-box ones (trace, shim) here.
  */
 #include <linux/module.h>
 
+#include "../kalloc/tests/ka_test.h"
+
+kunit_test_suites(&ka_test_types_suite, &ka_test_strategy_suite, &ka_test_instance_suite,
+		  &ka_test_sources_suite, &ka_test_cpu_suite, &ka_test_options_suite,
+		  &ka_test_stats_suite, &ka_test_pool_suite, &ka_test_misuse_suite,
+		  &ka_test_front_suite, &ka_test_holes_suite);
+
 /*
- * The tests reach kalloc internals exported with EXPORT_SYMBOL_IF_KUNIT.
+ * The suites and helpers are exported with EXPORT_SYMBOL_IF_KUNIT.
  * MODULE_IMPORT_NS() changed from an identifier to a string in 6.13; the
  * MODULE_INFO() it expands to reads the same on every kernel.
  */

@@ -12,7 +12,7 @@
 #include <linux/string.h>
 
 #include "../kalloc/internal.h"
-#include "ka_test.h"
+#include "../kalloc/tests/ka_test.h"
 
 /* The module's shim type, registered by the first allocation that may sleep. */
 static struct ka_type *shim_type(struct kunit *test)

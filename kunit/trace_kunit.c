@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 
-#include "ka_test.h"
+#include "../kalloc/tests/ka_test.h"
 #include "../kalloc/trace.h"
 
 struct seen {

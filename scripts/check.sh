@@ -59,7 +59,7 @@ exhaust_guest() {	# flavor, modules dir, out dir, group name
 		--modules-dir "$mods" "$mods/kalloc_exhaust_kunit.ko"
 	note "exhaustion guest ($flavor) finished with status $? after $((SECONDS - start))s"
 	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
-		--expect "$KALLOC_ROOT"/kunit/exhaust/*.c --json "$dir/results.json" \
+		--expect $(kalloc_suite_files exhaust) --json "$dir/results.json" \
 		--group "$out/$group.json" >"$dir/judge.txt"
 	sed "s/^/  exhaust ($flavor): /" "$dir/judge.txt"
 }
@@ -141,7 +141,7 @@ suites_guest() {	# flavor, modules dir, out dir, group name, label
 		--insmod "$mods/kalloc_bench.ko scale=1000"
 	note "$label guest finished with status $? after $((SECONDS - start))s"
 	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
-		--expect "$KALLOC_ROOT"/kunit/*.c --json "$dir/results.json" \
+		--expect $(kalloc_suite_files main) --json "$dir/results.json" \
 		--group "$out/$group.json" >"$dir/judge.txt"
 	sed "s/^/  $label: /" "$dir/judge.txt"
 }
@@ -165,7 +165,7 @@ done
 
 echo "Results (parsed: $out/results.json):"
 python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" \
-	--expect "$KALLOC_ROOT"/kunit/*.c "${extra[@]}" --json "$out/results.json"
+	--expect $(kalloc_suite_files main) "${extra[@]}" --json "$out/results.json"
 judge_rc=$?
 
 [ $judge_rc -eq 0 ] && [ $vm_rc -eq 0 ] && [ $utest_rc -eq 0 ] && [ $style_rc -eq 0 ]

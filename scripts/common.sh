@@ -17,7 +17,7 @@ bench)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-bench}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config ;;
 6.1)
-	# the same test kernel from Debian's older LTS source (issue 19)
+	# the same test kernel from Debian's older LTS source
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.1}
 	KALLOC_KERNEL_SRC=/usr/src/linux-source-6.1.tar.xz
 	KALLOC_KERNEL_PKG=linux-source-6.1
@@ -47,4 +47,17 @@ kalloc_headers_61() {
 	local d
 	d=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$d" ] && echo "$d"
+}
+
+# The files whose KUnit suites a guest must run: "main" for kalloc_kunit.ko
+# (the black-box suites in kunit/ and the white-box ones built into
+# kalloc.ko from the tests/ folders), "exhaust" for kalloc_exhaust_kunit.ko.
+kalloc_suite_files() {
+	case "$1" in
+	exhaust) echo "$KALLOC_ROOT/kalloc/tests/exhaust_kunit.c" ;;
+	main)
+		ls "$KALLOC_ROOT"/kunit/*_kunit.c "$KALLOC_ROOT"/kalloc/tests/*_kunit.c \
+			"$KALLOC_ROOT"/kalloc/*/tests/*_kunit.c | grep -v '/exhaust_kunit\.c$' ;;
+	*) die "no suite group '$1'" ;;
+	esac
 }

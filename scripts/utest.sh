@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The user-space tests. Each group writes {passed, failed, skipped, problems}
-# as JSON under $KALLOC_BUILD/check/, which `make check` adds to its count.
+# as JSON under $KALLOC_BUILD/check/ (or $KALLOC_UTEST_OUT), which `make check`
+# adds to its count.
 #
 #   KALLOC_STRESS_OPS=N   operations per strategy for the core stress (1000000)
 #   KALLOC_STRESS_SEED=S  its seed
@@ -9,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-out=$KALLOC_BUILD/check
+out=${KALLOC_UTEST_OUT:-$KALLOC_BUILD/check}
 mkdir -p "$out"
 rc=0
 

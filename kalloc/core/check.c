@@ -239,4 +239,3 @@ unsigned int ka_check_instance(struct ka_instance *inst, struct ka_check *chk)
 	check_totals(chk, "sbc", &inst->st.sbc, &sbc);
 	return chk->errors;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_check_instance);

@@ -9,7 +9,6 @@
 #define _KALLOC_CORE_H
 
 #ifdef __KERNEL__
-#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/bug.h>

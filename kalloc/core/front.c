@@ -26,14 +26,12 @@ void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *in
 	WARN_ON(sh->max_blk != ka_inst_block_size(inst, max) ||
 		ka_front_blk(sh, 1) != ka_inst_block_size(inst, 1));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_shape_init);
 
 void ka_front_init(struct ka_front *f)
 {
 	memset(f, 0, sizeof(*f));
 	memset(f->map, KA_FRONT_NONE, sizeof(f->map));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_init);
 
 static unsigned int bin_cap(unsigned int blk)
 {
@@ -58,7 +56,6 @@ unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned
 	f->blocks -= n;
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_take_oldest);
 
 static bool pinned(const struct ka_front_shape *sh, unsigned int blk)
 {
@@ -160,14 +157,12 @@ unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape 
 	}
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_make_room);
 
 /* Blocks one trip to the instance brings for @blk: half a bin. */
 unsigned int ka_front_refill_count(unsigned int blk)
 {
 	return max(bin_cap(blk) / 2, 1U);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_refill_count);
 
 /*
  * Allocates up to @n blocks of @blk bytes from @inst into @out, in the
@@ -198,7 +193,6 @@ unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape
 	}
 	return got;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_fill);
 
 /*
  * Incremental decay, as jemalloc's thread-cache GC: of the blocks bin @bin
@@ -221,4 +215,3 @@ unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_sha
 		unassign(f, bin);
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_take_decayed);

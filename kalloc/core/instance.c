@@ -31,7 +31,6 @@ void ka_params_default(struct ka_params *p)
 		.fcmax = KA_FRONT_MAX,
 	};
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_params_default);
 
 static struct ka_carrier_stats *cstats(struct ka_instance *inst, const struct ka_carrier *c)
 {
@@ -398,7 +397,6 @@ unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned lo
 				    KA_HOLDOFF_MAX);
 	return got;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_run);
 
 /* Turn allocated block @b free, merged with free neighbours; returns the result, unindexed. */
 static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
@@ -526,7 +524,6 @@ void *ka_inst_alloc_tagged(struct ka_instance *inst, size_t size, unsigned int t
 		memset(ptr, 0, size);
 	return ptr;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_alloc_tagged);
 
 /* The block of @ptr if it is a live block of @inst; otherwise reported, NULL. */
 static struct ka_block *own_block(struct ka_instance *inst, const void *ptr, const char *op)
@@ -569,7 +566,6 @@ void ka_inst_free(struct ka_instance *inst, void *ptr)
 	if (b)
 		inst_free(inst, b);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_free);
 
 size_t ka_inst_usable_size(const void *ptr)
 {
@@ -577,13 +573,11 @@ size_t ka_inst_usable_size(const void *ptr)
 
 	return ka_blk_size(b) - KA_HDR_SIZE - tag_room(ka_blk_carrier(b)->home);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_usable_size);
 
 struct ka_instance *ka_ptr_instance(const void *ptr)
 {
 	return ka_crr_inst(ka_blk_carrier(ka_payload_blk(ptr)));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_ptr_instance);
 
 unsigned long ka_inst_block_origin(const void *ptr)
 {
@@ -591,7 +585,6 @@ unsigned long ka_inst_block_origin(const void *ptr)
 
 	return read_tag(ka_blk_carrier(b)->home, b);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_block_origin);
 
 size_t ka_inst_block_size(const struct ka_instance *inst, size_t size)
 {
@@ -778,7 +771,6 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 		return sbc_realloc(inst, c, b, size, gfp);
 	return mbc_realloc(inst, c, b, size, gfp);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_realloc);
 
 void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp)
 {
@@ -789,7 +781,6 @@ void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp
 	inst->copy_limit = SIZE_MAX;
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_resize);
 
 int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
@@ -834,7 +825,6 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	strat->insert(inst->idx, c, ka_crr_first(c));
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_init_hooked);
 
 /*
  * The instance's CPU went away: what it can give up goes. Its main carrier
@@ -864,7 +854,6 @@ void ka_inst_retire(struct ka_instance *inst)
 		if (!ka_crr_main(c))
 			inst->hooks->carrier_abandon(inst, c);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_retire);
 
 /* Releases every carrier; returns how many blocks were still allocated. */
 size_t ka_inst_destroy(struct ka_instance *inst)
@@ -881,7 +870,6 @@ size_t ka_inst_destroy(struct ka_instance *inst)
 	inst->main = NULL;
 	return live;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_destroy);
 
 void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
 {
@@ -897,7 +885,6 @@ void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
 	for (i = 0; i < ARRAY_SIZE(all); i++)
 		all[i]->last_max = all[i]->cur;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_stats_read);
 
 /* ---- carrier migration ---- */
 
@@ -913,7 +900,6 @@ void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c)
 	inst->strat->carrier_remove(inst->idx, c);
 	c->flags |= KA_CRR_DETACHED;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_mbc_detach);
 
 /*
  * Makes detached MBC @c one of @inst's, free blocks and all. Its employer
@@ -935,7 +921,6 @@ void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
 	ka_stat_add(&cs->blocks_size, c->used_size);
 	inst->strat->carrier_attach(inst->idx, c);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_mbc_attach);
 
 /*
  * Frees a block of detached MBC @c (the caller employs it and holds it
@@ -956,17 +941,14 @@ bool ka_inst_free_detached(struct ka_instance *inst, void *ptr)
 		inst->strat->insert(inst->idx, c, b);
 	return !c->used_blocks;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_free_detached);
 
 /* Gives empty detached MBC @c, owned by @inst, back to its source. */
 void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c)
 {
 	carrier_free(inst, c);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_release_detached);
 
 size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c)
 {
 	return inst->strat->carrier_largest(inst->idx, c);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_inst_carrier_largest);

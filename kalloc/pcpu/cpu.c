@@ -22,7 +22,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/rcupdate.h>
@@ -42,7 +41,6 @@
 #define KA_DRAIN_ON_FAILURE	1024	/* bounds the irqs-off time of a failing alloc */
 
 struct ka_class_state ka_class_states[KA_NR_CLASSES];
-EXPORT_SYMBOL_IF_KUNIT(ka_class_states);
 static int ka_cpuhp_state;
 
 /* ---- allocation paths ---- */
@@ -72,7 +70,6 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_in);
 
 void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp)
@@ -85,7 +82,6 @@ void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_alloc_on);
 
 /*
  * Frees @ptr in @pc, which the caller has locked, if @pc employs its carrier;
@@ -166,7 +162,6 @@ void ka_cpu_free(void *ptr)
 	/* If the carrier moves on meanwhile, @pc forwards the block. */
 	ka_remote_push(pc, ptr);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_free);
 
 /*
  * ka_cpu_free() without a lock, for PREEMPT_RT's hard-irq context: onto the
@@ -229,7 +224,6 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 	ka_cpu_free(ptr);
 	return new;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_realloc);
 
 /* The per-CPU instance employing @ptr's carrier, if @ptr is a live block (ka_registry_owner()). */
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
@@ -238,7 +232,6 @@ struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 
 	return inst ? ka_pcpu_of(inst) : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_owner);
 
 /* ---- CPU hotplug, set-up and tear-down ---- */
 
@@ -424,13 +417,11 @@ int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct
 	cs->enabled = true;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_group_init);
 
 void ka_cpu_group_exit(struct ka_class_state *cs)
 {
 	groups_teardown(&cs, 1);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_group_exit);
 
 void ka_cpu_exit(void)
 {

@@ -19,7 +19,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/jiffies.h>
 #include <linux/kmemleak.h>
@@ -186,7 +185,6 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 		memset(ptr, 0, size);
 	return ptr;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_refill);
 
 /*
  * The bin of @blk is full or the cache at its bound: make room and push
@@ -230,7 +228,6 @@ void ka_front_free(struct ka_class_state *cs, void *ptr)
 	ka_front_free_locked(cs, ptr);
 	ka_front_unlock(cs, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_free);
 
 /*
  * One pass over this CPU's cache of @cs: everything back (@all), or what
@@ -275,6 +272,12 @@ static void decay_work(struct work_struct *work)
 	unsigned long flags;
 	bool more;
 
+	/*
+	 * Fully ordered, so a request is taken exactly once. Pairs with the
+	 * WRITE_ONCE(fd.flush_all) before mod_delayed_work_on() in
+	 * ka_front_flush_everywhere() and fronts_held(): queueing the work
+	 * orders that store before the work runs.
+	 */
 	if (!front_pass(pc, xchg(&pc->fd.flush_all, false)))
 		return;
 	local_lock_irqsave(&cs->front->lock, flags);
@@ -343,7 +346,6 @@ void ka_front_flush_everywhere(struct ka_class_state *cs)
 		flush_delayed_work(&cs->pcpu[cpu]->fd.work);
 	cpus_read_unlock();
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_flush_everywhere);
 
 void ka_front_pcpu_init(struct ka_pcpu *pc)
 {
@@ -438,4 +440,3 @@ unsigned long ka_front_reclaim(int nid, unsigned long nr)
 {
 	return fronts_held(nid, max(nr, 1UL));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_front_reclaim);

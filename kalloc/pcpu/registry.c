@@ -25,7 +25,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
 #include <linux/gfp.h>
 #include <linux/moduleparam.h>
 #include <linux/rbtree_latch.h>
@@ -126,7 +125,12 @@ static void **map_slot(unsigned long key, bool make)
 			n = (void *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
 			if (!n)
 				return NULL;
-			smp_store_release(slot, n);	/* zeroed before it is seen */
+			/*
+			 * Zeroed before it is seen. Pairs with the READ_ONCE()
+			 * loads of ka_map_find() (registry.h), whose address
+			 * dependency orders the node's slots after its pointer.
+			 */
+			smp_store_release(slot, n);
 		}
 		slot = &n->slot[ka_map_index(key, level)];
 	}
@@ -185,7 +189,6 @@ void ka_registry_set_verify(bool on)
 	WRITE_ONCE(verify_pointers, on);
 	WRITE_ONCE(ka_registry_slow, on || READ_ONCE(ka_map_partial));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_set_verify);
 
 void ka_registry_exit(void)
 {
@@ -213,7 +216,6 @@ void ka_registry_add(struct ka_carrier *c)
 	}
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_add);
 
 void ka_registry_del(struct ka_carrier *c)
 {
@@ -224,7 +226,6 @@ void ka_registry_del(struct ka_carrier *c)
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_del);
 
 /* The tree's answer; the caller is in an RCU read section. */
 static struct ka_carrier *tree_find(const void *addr)
@@ -279,7 +280,6 @@ bool ka_registry_in_hole(const struct ka_carrier *c, const void *addr)
 	return ka_blk_hole(h) && (unsigned long)addr >= ka_hole_first(h) &&
 	       (unsigned long)addr < ka_hole_end(h);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_in_hole);
 
 /* Whether @addr lies in a registered carrier: for the suites. Any context. */
 bool ka_registry_has(const void *addr)
@@ -291,7 +291,6 @@ bool ka_registry_has(const void *addr)
 	rcu_read_unlock();
 	return ours;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_has);
 
 /*
  * The instance employing the carrier of @ptr, if it is an allocated block;
@@ -314,4 +313,3 @@ struct ka_instance *ka_registry_owner(const void *ptr, const char **why)
 	ka_lookup_unlock();
 	return inst;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_registry_owner);

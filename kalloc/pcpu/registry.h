@@ -54,6 +54,7 @@ static inline struct ka_carrier *ka_map_find(const void *addr)
 
 	if (a >> (KA_MAP_SHIFT + KA_MAP_BITS) != KA_MAP_KERNEL)
 		return NULL;
+	/* Each load pairs with the smp_store_release() of map_slot() (registry.c). */
 	n = READ_ONCE(ka_map_root[key >> (4 * KA_MAP_FANOUT)]);
 	if (n)
 		n = READ_ONCE(n->slot[ka_map_index(key, 1)]);

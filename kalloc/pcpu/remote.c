@@ -13,8 +13,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
-
 #include "cpu.h"
 #include "remote.h"
 #include "carrier_layer.h"
@@ -172,7 +170,6 @@ bool ka_cpu_queued(struct ka_pcpu *pc)
 	spin_unlock_irqrestore(&pc->lock, flags);
 	return queued;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_queued);
 
 /* Frees everything queued for @pc (hotplug, unload, tests), in bounded steps. */
 void ka_cpu_drain(struct ka_pcpu *pc)
@@ -186,7 +183,6 @@ void ka_cpu_drain(struct ka_pcpu *pc)
 		ka_pcpu_unlock(pc);
 	} while (more);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_cpu_drain);
 
 void ka_remote_init(struct ka_remote *rq)
 {

@@ -44,13 +44,11 @@ void *ka_pages_alloc(size_t size, int node, gfp_t gfp)
 		free_page((unsigned long)p);
 	return mem;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_pages_alloc);
 
 void ka_pages_free(void *mem, size_t size)
 {
 	free_pages_exact(mem, PAGE_ALIGN(size));
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_pages_free);
 
 /*
  * Whether a carrier that the page allocator could not give may come from
@@ -62,7 +60,6 @@ bool ka_vmem_allowed(gfp_t gfp)
 {
 	return gfpflags_allow_blocking(gfp) && !(gfp & __GFP_NORETRY);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_vmem_allowed);
 
 /*
  * With the caller's reclaim flags: __GFP_RETRY_MAYFAIL, __GFP_NOWARN, and
@@ -90,7 +87,6 @@ void *ka_vmem_alloc(size_t size, int node, gfp_t gfp)
 	((void **)mem)[-1] = base;
 	return mem;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_vmem_alloc);
 
 static LLIST_HEAD(ka_vmem_deferred);
 static LLIST_HEAD(ka_vfree_deferred_list);
@@ -113,7 +109,6 @@ void ka_vmem_free(void *mem)
 	if (llist_add(mem, &ka_vmem_deferred))
 		schedule_work(&ka_vmem_work);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_vmem_free);
 
 /* vfree() of @addr from any context but NMI; its first word links it for the worker. */
 void ka_vfree_deferred(void *addr)
@@ -128,7 +123,6 @@ void ka_vmem_flush(void)
 	flush_work(&ka_vmem_work);
 	ka_vmem_free_work(NULL);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_vmem_flush);
 
 /*
  * The sys source (erts's sys_alloc).
@@ -144,7 +138,6 @@ void ka_sys_init(struct ka_sys *sys)
 	memset(sys, 0, sizeof(*sys));
 	spin_lock_init(&sys->lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sys_init);
 
 static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp)
 {
@@ -210,7 +203,6 @@ void ka_sys_handle_init(struct ka_sys_handle *h, struct ka_sys *sys, int node)
 	h->sys = sys;
 	h->node = node;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sys_handle_init);
 
 void ka_sys_stats_read(struct ka_sys *sys, struct ka_sys_stats *out)
 {
@@ -220,4 +212,3 @@ void ka_sys_stats_read(struct ka_sys *sys, struct ka_sys_stats *out)
 	*out = sys->st;
 	spin_unlock_irqrestore(&sys->lock, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sys_stats_read);

@@ -40,7 +40,6 @@ void ka_seg_params_default(struct ka_seg_params *p)
 		.trim_ms = 1000,
 	};
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_params_default);
 
 static int seg_node(void *mem)
 {
@@ -270,7 +269,6 @@ bool ka_seg_cache_now(struct ka_source *src, void *mem, size_t size)
 		seg_release(victim.mem, victim.size);
 	return cached;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_cache_now);
 
 /* The oldest cached segment on @nid (any: NUMA_NO_NODE) that may go now; ncached if none. */
 static unsigned int oldest_releasable(const struct ka_seg *seg, int nid)
@@ -318,7 +316,6 @@ unsigned long ka_seg_release_cached(struct ka_seg *seg, unsigned long nr)
 {
 	return release_cached(seg, NUMA_NO_NODE, nr, 0, ULONG_MAX);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_release_cached);
 
 /* One unused segment per period, as erts's cache check does. */
 static void seg_trim_work(struct work_struct *work)
@@ -350,7 +347,6 @@ unsigned long ka_seg_reclaimable(struct ka_seg *seg, int nid)
 	spin_unlock_irqrestore(&seg->lock, flags);
 	return pages;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_reclaimable);
 
 /**
  * ka_seg_reclaim() - release cached segments under memory pressure
@@ -368,7 +364,6 @@ unsigned long ka_seg_reclaim(struct ka_seg *seg, int nid, unsigned long nr)
 {
 	return release_cached(seg, nid, KA_MCS_MAX, 0, nr);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_reclaim);
 
 int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 {
@@ -386,7 +381,6 @@ int ka_seg_init(struct ka_seg *seg, const struct ka_seg_params *p)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_init);
 
 /* Every segment must have come back; cached ones are released. */
 void ka_seg_destroy(struct ka_seg *seg)
@@ -405,7 +399,6 @@ void ka_seg_destroy(struct ka_seg *seg)
 		ka_vmem_free(seg->sc_mem);
 	ka_vmem_flush();
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_destroy);
 
 /*
  * Pages of a page-allocator segment go back one by one (split_page() made
@@ -454,7 +447,6 @@ void ka_seg_handle_init(struct ka_seg_handle *h, struct ka_seg *seg, int node)
 	h->seg = seg;
 	h->node = node;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_handle_init);
 
 void ka_seg_stats_read(struct ka_seg *seg, struct ka_seg_stats *out)
 {
@@ -468,4 +460,3 @@ void ka_seg_stats_read(struct ka_seg *seg, struct ka_seg_stats *out)
 	out->sc_largest_free = ka_sc_largest_free(&seg->sc);
 	spin_unlock_irqrestore(&seg->lock, flags);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_seg_stats_read);

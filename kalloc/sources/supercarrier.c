@@ -74,13 +74,11 @@ void ka_sc_init(struct ka_sc *sc, void *mem, size_t size)
 	if (sc->size)
 		add_free(sc, mem, sc->size);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_init);
 
 bool ka_sc_owns(const struct ka_sc *sc, const void *mem)
 {
 	return (const char *)mem >= sc->base && (const char *)mem < sc->base + sc->size;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_owns);
 
 /*
  * Best fit. MBCs (!@top) come from the low end of the lowest smallest fitting
@@ -126,7 +124,6 @@ void *ka_sc_alloc(struct ka_sc *sc, size_t size, bool top)
 	sc->used += size;
 	return mem;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_alloc);
 
 void ka_sc_free(struct ka_sc *sc, void *mem, size_t size)
 {
@@ -157,7 +154,6 @@ void ka_sc_free(struct ka_sc *sc, void *mem, size_t size)
 	}
 	add_free(sc, start, size);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_free);
 
 size_t ka_sc_largest_free(const struct ka_sc *sc)
 {
@@ -165,7 +161,6 @@ size_t ka_sc_largest_free(const struct ka_sc *sc)
 
 	return rb ? rb_entry(rb, struct sc_free, by_size)->size : 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_largest_free);
 
 /* Free segments ordered, disjoint, never touching, inside, and adding up; returns failures. */
 unsigned int ka_sc_check(const struct ka_sc *sc)
@@ -191,4 +186,3 @@ unsigned int ka_sc_check(const struct ka_sc *sc)
 		bad++;
 	return bad;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_sc_check);

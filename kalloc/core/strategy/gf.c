@@ -47,7 +47,6 @@ unsigned int ka_gf_bucket(const void *idx, size_t size)
 	ix = 192 + (size - gi->r3_start) / gi->r3_step;
 	return min_t(size_t, ix, KA_GF_BUCKETS - 1);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_gf_bucket);
 
 static void gf_init(void *idx, const struct ka_strategy_params *p)
 {
@@ -102,7 +101,6 @@ unsigned int ka_gf_first_nonempty(const void *idx, unsigned int ix)
 {
 	return first_nonempty(idx, ix);
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_gf_first_nonempty);
 
 static void gf_insert(void *idx, struct ka_carrier *c, struct ka_block *b)
 {

@@ -25,7 +25,6 @@ const struct ka_strategy *ka_strategy_get(enum ka_as as)
 {
 	return (unsigned int)as < KA_NR_AS ? ka_strategies[as] : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_strategy_get);
 
 /* Returns the enum ka_as of @name, or -EINVAL. */
 int ka_strategy_parse(const char *name)
@@ -37,4 +36,3 @@ int ka_strategy_parse(const char *name)
 			return as;
 	return -EINVAL;
 }
-EXPORT_SYMBOL_IF_KUNIT(ka_strategy_parse);

@@ -47,9 +47,6 @@
 #define max3(x, y, z) max((typeof(x))max(x, y), z)
 #endif
 
-/* Exports for the KUnit suites mean nothing here; keep the symbol declared. */
-#define EXPORT_SYMBOL_IF_KUNIT(sym) static_assert(__builtin_constant_p(&(sym)) || 1, #sym)
-
 static inline unsigned long __ka_ffs(unsigned long word)
 {
 	return __builtin_ctzl(word);

@@ -12,11 +12,11 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "ka_test.h"
-#include "../kalloc/pcpu/cpu_front.h"
-#include "../kalloc/pcpu/remote.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/stats.h"
+#include "../../tests/ka_test.h"
+#include "../cpu_front.h"
+#include "../remote.h"
+#include "../../internal.h"
+#include "../../stats.h"
 
 #define FBLK	64	/* blocks a case moves */
 
@@ -602,9 +602,8 @@ static struct kunit_case front_cases[] = {
 	{}
 };
 
-static struct kunit_suite front_suite = {
+struct kunit_suite ka_test_front_suite = {
 	.name = "kalloc_front",
 	.test_cases = front_cases,
 };
-
-kunit_test_suites(&front_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_front_suite);

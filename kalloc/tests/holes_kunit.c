@@ -13,13 +13,13 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/pcpu/pcpu.h"
-#include "../kalloc/core/hole.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/sources/pages.h"
-#include "../kalloc/reclaim.h"
-#include "../kalloc/pcpu/registry.h"
-#include "../kalloc/sources/seg.h"
+#include "../pcpu/pcpu.h"
+#include "../core/hole.h"
+#include "../internal.h"
+#include "../sources/pages.h"
+#include "../reclaim.h"
+#include "../pcpu/registry.h"
+#include "../sources/seg.h"
 
 #define NBLK	240
 
@@ -607,9 +607,8 @@ static struct kunit_case hole_cases[] = {
 	{}
 };
 
-static struct kunit_suite hole_suite = {
+struct kunit_suite ka_test_holes_suite = {
 	.name = "kalloc_holes",
 	.test_cases = hole_cases,
 };
-
-kunit_test_suites(&hole_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_holes_suite);

@@ -8,7 +8,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "ka_test.h"
+#include "../../tests/ka_test.h"
 
 /* Free blocks at increasing addresses; guards keep them from coalescing. */
 enum { X1, X2, X3, X4, NR_X };
@@ -511,9 +511,8 @@ static struct kunit_case strategy_cases[] = {
 	{}
 };
 
-static struct kunit_suite strategy_suite = {
+struct kunit_suite ka_test_strategy_suite = {
 	.name = "kalloc_strategies",
 	.test_cases = strategy_cases,
 };
-
-kunit_test_suites(&strategy_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_strategy_suite);

@@ -8,7 +8,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "../kalloc/internal.h"
+#include "../internal.h"
 #include "ka_test.h"
 
 static struct ka_type *types_test_type(struct kunit *test)
@@ -302,9 +302,8 @@ static struct kunit_case types_cases[] = {
 	{}
 };
 
-static struct kunit_suite types_suite = {
+struct kunit_suite ka_test_types_suite = {
 	.name = "kalloc_types",
 	.test_cases = types_cases,
 };
-
-kunit_test_suites(&types_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_types_suite);

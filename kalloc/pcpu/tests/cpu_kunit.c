@@ -15,11 +15,11 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
-#include "ka_test.h"
-#include "../kalloc/pcpu/cpu.h"
-#include "../kalloc/pcpu/remote.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/stats.h"
+#include "../../tests/ka_test.h"
+#include "../cpu.h"
+#include "../remote.h"
+#include "../../internal.h"
+#include "../../stats.h"
 
 static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
 {
@@ -712,9 +712,8 @@ static struct kunit_case cpu_cases[] = {
 	{}
 };
 
-static struct kunit_suite cpu_suite = {
+struct kunit_suite ka_test_cpu_suite = {
 	.name = "kalloc_cpu",
 	.test_cases = cpu_cases,
 };
-
-kunit_test_suites(&cpu_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_cpu_suite);

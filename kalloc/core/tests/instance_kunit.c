@@ -4,8 +4,8 @@
  * sizing and sources, sbct routing, the SBC realloc thresholds, edges, the
  * statistics, source failures, the checker itself and gf's buckets.
  */
-#include "ka_test.h"
-#include "../kalloc/core/strategy/gf.h"
+#include "../../tests/ka_test.h"
+#include "../strategy/gf.h"
 
 static struct ka_test_inst *new_ti(struct kunit *test, enum ka_as as)
 {
@@ -610,9 +610,8 @@ static struct kunit_case instance_cases[] = {
 	{}
 };
 
-static struct kunit_suite instance_suite = {
+struct kunit_suite ka_test_instance_suite = {
 	.name = "kalloc_instance",
 	.test_cases = instance_cases,
 };
-
-kunit_test_suites(&instance_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_instance_suite);

@@ -3,8 +3,8 @@
  * KUnit cases of the erts-style option string.
  */
 #include "ka_test.h"
-#include "../kalloc/options.h"
-#include "../kalloc/pool.h"
+#include "../options.h"
+#include "../pool.h"
 
 static void options_valid(struct kunit *test)
 {
@@ -119,9 +119,8 @@ static struct kunit_case options_cases[] = {
 	{}
 };
 
-static struct kunit_suite options_suite = {
+struct kunit_suite ka_test_options_suite = {
 	.name = "kalloc_options",
 	.test_cases = options_cases,
 };
-
-kunit_test_suites(&options_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_options_suite);

@@ -13,12 +13,12 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/pcpu/cpu.h"
-#include "../kalloc/pcpu/cpu_front.h"
-#include "../kalloc/pcpu/remote.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/pool.h"
-#include "../kalloc/stats.h"
+#include "../pcpu/cpu.h"
+#include "../pcpu/cpu_front.h"
+#include "../pcpu/remote.h"
+#include "../internal.h"
+#include "../pool.h"
+#include "../stats.h"
 
 struct group {
 	struct ka_class_state cs;
@@ -863,9 +863,8 @@ static struct kunit_case pool_cases[] = {
 	{}
 };
 
-static struct kunit_suite pool_suite = {
+struct kunit_suite ka_test_pool_suite = {
 	.name = "kalloc_pool",
 	.test_cases = pool_cases,
 };
-
-kunit_test_suites(&pool_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_pool_suite);

@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the core's KUnit suites: a page-backed carrier source,
+ * Helpers shared by kalloc's KUnit suites: a page-backed carrier source,
  * instances that are torn down with the test, the checker as an assertion,
  * and counting of deliberately provoked misuse reports.
+ *
+ * The white-box suites are compiled into kalloc.ko next to the code they
+ * test (kalloc/tests/, kalloc/<layer>/tests/, with KALLOC_KUNIT_TEST) and
+ * reach its internals directly; kalloc_kunit.ko runs them. The black-box
+ * suites in kunit/ see only the public API and the few helpers marked
+ * "black-box" below, exported for them.
  */
 #ifndef _KA_TEST_H
 #define _KA_TEST_H
 
 #include <kunit/test.h>
+#include <kunit/visibility.h>
 #include <kalloc.h>
 
-#include "../kalloc/compat.h"
-#include "../kalloc/core/check.h"
-#include "../kalloc/core/instance.h"
+#include "../compat.h"
+#include "../core/check.h"
+#include "../core/instance.h"
 
 struct ka_test_source {
 	struct ka_source src;
@@ -75,5 +82,11 @@ struct ka_class_state;
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);
 /* Moves allocated block @p to the cached state if @cs's front cache takes it. */
 bool ka_test_claim_cached(struct ka_class_state *cs, void *p);
+
+/* The white-box suites, for the modules that run them (kunit/). */
+extern struct kunit_suite ka_test_types_suite, ka_test_strategy_suite, ka_test_instance_suite,
+	ka_test_sources_suite, ka_test_cpu_suite, ka_test_options_suite, ka_test_stats_suite,
+	ka_test_pool_suite, ka_test_misuse_suite, ka_test_front_suite, ka_test_holes_suite,
+	ka_test_exhaust_suite;
 
 #endif /* _KA_TEST_H */

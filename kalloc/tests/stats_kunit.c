@@ -8,9 +8,9 @@
 #include <linux/workqueue.h>
 
 #include "ka_test.h"
-#include "../kalloc/pcpu/remote.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/stats.h"
+#include "../pcpu/remote.h"
+#include "../internal.h"
+#include "../stats.h"
 
 #define NB	10
 #define BSIZE	1000	/* a 1008-byte block: the free-block histogram's first bucket */
@@ -423,9 +423,8 @@ static struct kunit_case stats_cases[] = {
 	{}
 };
 
-static struct kunit_suite stats_suite = {
+struct kunit_suite ka_test_stats_suite = {
 	.name = "kalloc_stats",
 	.test_cases = stats_cases,
 };
-
-kunit_test_suites(&stats_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_stats_suite);

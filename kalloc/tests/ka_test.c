@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers shared by the core's KUnit suites.
+ * Helpers shared by kalloc's KUnit suites, built into kalloc.ko with them
+ * (KALLOC_KUNIT_TEST).
  */
 #include <kunit/resource.h>
+#include <kunit/visibility.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 
 #include "ka_test.h"
-#include "../kalloc/pcpu/cpu_front.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/pcpu/registry.h"
+#include "../internal.h"
+#include "../pcpu/cpu_front.h"
+#include "../pcpu/registry.h"
 
 static unsigned int test_order(size_t size)
 {
@@ -94,6 +96,7 @@ int *ka_test_expect_reports(struct kunit *test)
 	kunit_add_named_resource(test, NULL, NULL, &resource, "kalloc_errors", &reports);
 	return &reports;
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_test_expect_reports);
 
 ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
 {
@@ -144,6 +147,7 @@ struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ka_test_type_destroy, type), 0);
 	return type;
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_test_type);
 
 void ka_test_expect_all_consistent(struct kunit *test)
 {
@@ -233,16 +237,19 @@ unsigned int ka_test_blk_tid(const void *p)
 {
 	return ka_ptr_tid(p);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_test_blk_tid);
 
 unsigned long ka_test_blk_origin(const void *p)
 {
 	return ka_inst_block_origin(p);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_test_blk_origin);
 
 bool ka_test_is_kalloc(const void *p)
 {
 	return ka_registry_has(p);
 }
+EXPORT_SYMBOL_IF_KUNIT(ka_test_is_kalloc);
 
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size)
 {

@@ -16,11 +16,11 @@
 #include <linux/vmalloc.h>
 
 #include "ka_test.h"
-#include "../kalloc/pcpu/cpu.h"
-#include "../kalloc/pcpu/remote.h"
-#include "../kalloc/internal.h"
-#include "../kalloc/sources/pages.h"
-#include "../kalloc/pcpu/registry.h"
+#include "../pcpu/cpu.h"
+#include "../pcpu/remote.h"
+#include "../internal.h"
+#include "../sources/pages.h"
+#include "../pcpu/registry.h"
 
 static void misuse_need_cpus(struct kunit *test, int n)
 {
@@ -539,9 +539,8 @@ static struct kunit_case misuse_cases[] = {
 	{}
 };
 
-static struct kunit_suite misuse_suite = {
+struct kunit_suite ka_test_misuse_suite = {
 	.name = "kalloc_misuse",
 	.test_cases = misuse_cases,
 };
-
-kunit_test_suites(&misuse_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_misuse_suite);

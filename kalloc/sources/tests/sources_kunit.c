@@ -11,9 +11,9 @@
 #include <linux/random.h>
 #include <linux/vmalloc.h>
 
-#include "ka_test.h"
-#include "../kalloc/sources/pages.h"
-#include "../kalloc/sources/seg.h"
+#include "../../tests/ka_test.h"
+#include "../pages.h"
+#include "../seg.h"
 
 #define KB(x)	((size_t)(x) * 1024)
 
@@ -622,10 +622,9 @@ static struct kunit_case source_cases[] = {
 	{}
 };
 
-static struct kunit_suite source_suite = {
+struct kunit_suite ka_test_sources_suite = {
 	.name = "kalloc_sources",
 	.suite_init = source_suite_init,
 	.test_cases = source_cases,
 };
-
-kunit_test_suites(&source_suite);
+EXPORT_SYMBOL_IF_KUNIT(ka_test_sources_suite);
