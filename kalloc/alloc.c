@@ -179,6 +179,18 @@ static void trace_alloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
 		       ka_class_name(type->class), node == NUMA_NO_NODE ? numa_mem_id() : node);
 }
 
+/* Every allocation ends here: counted, a failure told, a success traced. */
+static __always_inline void *alloc_done(struct ka_type *type, void *ptr, size_t size,
+					gfp_t gfp, unsigned long origin, int node)
+{
+	ka_count(type, ptr);
+	if (unlikely(!ptr))
+		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
+	else if (trace_ka_alloc_enabled())
+		trace_alloc(type, ptr, size, gfp, origin, node);
+	return ptr;
+}
+
 /*
  * Everything ka_alloc() does, for the requests that leave its straight
  * line: no type, a fixed-size type, a refused gfp or context, a node, a
@@ -222,12 +234,7 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 				       ka_gfp_for_size(size, gfp), node);
 		migrate_enable();
 	}
-	ka_count(type, ptr);
-	if (unlikely(!ptr))
-		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
-	else if (trace_ka_alloc_enabled())
-		trace_alloc(type, ptr, size, gfp, origin, node);
-	return ptr;
+	return alloc_done(type, ptr, size, gfp, origin, node);
 }
 
 /*
@@ -269,12 +276,7 @@ static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gf
 		return alloc_rare(type, size, gfp, origin, node);
 	ptr = front_alloc(&ka_class_states[type->class], size, type->id, origin,
 			  ka_gfp_for_size(size, gfp));
-	ka_count(type, ptr);
-	if (unlikely(!ptr))
-		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
-	else if (trace_ka_alloc_enabled())
-		trace_alloc(type, ptr, size, gfp, origin, node);
-	return ptr;
+	return alloc_done(type, ptr, size, gfp, origin, node);
 }
 
 void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
