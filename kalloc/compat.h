@@ -7,6 +7,7 @@
 #define _KALLOC_COMPAT_H
 
 #include <linux/hardirq.h>
+#include <linux/kmemleak.h>
 #include <linux/mmzone.h>
 #include <linux/rcupdate.h>
 #include <linux/shrinker.h>
@@ -20,6 +21,26 @@
  * this file is the one place that asks (scripts/style.sh lets it).
  */
 #define KA_KERNEL_BEFORE(major, minor) (KERNEL_VERSION(major, minor, 0) > LINUX_VERSION_CODE)
+
+/*
+ * kmemleak records an allocation's stack less the top three frames, its
+ * own. On 6.1 its helpers are inlined into kmemleak_alloc(), so the third
+ * is the caller's: a block handed out on ka_alloc()'s fast path, where the
+ * call is inlined into ka_alloc(), was reported without ka_alloc() in its
+ * stack. There kmemleak is called from a frame of kalloc's own.
+ */
+#if KA_KERNEL_BEFORE(6, 12) && IS_ENABLED(CONFIG_DEBUG_KMEMLEAK)
+static noinline __maybe_unused void ka_kmemleak_alloc(const void *p, size_t size, gfp_t gfp)
+{
+	kmemleak_alloc(p, size, 1, gfp);
+	barrier();	/* a frame of its own: no tail call */
+}
+#else
+static __always_inline void ka_kmemleak_alloc(const void *p, size_t size, gfp_t gfp)
+{
+	kmemleak_alloc(p, size, 1, gfp);
+}
+#endif
 
 /*
  * KASAN's name for an access to a freed block of a slab-like allocator, as

@@ -27,6 +27,7 @@
 #include <linux/kasan.h>
 #include <linux/kmemleak.h>
 
+#include "compat.h"
 #include "core/carrier.h"
 #include "core/hole.h"
 #include "core/instance.h"
@@ -138,7 +139,7 @@ static inline size_t ka_kasan_usable(const void *p) { return 0; }
 static inline void ka_debug_give(void *p, size_t size, gfp_t gfp)
 {
 	ka_kasan_give(p, size);
-	kmemleak_alloc(p, size, 1, gfp);
+	ka_kmemleak_alloc(p, size, gfp);
 }
 
 /* Block @p leaves its caller; any context. */

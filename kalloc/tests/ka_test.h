@@ -37,13 +37,14 @@ struct ka_test_inst {
 void ka_test_params(struct ka_params *p, enum ka_as as);
 struct ka_test_inst *ka_test_inst_new(struct kunit *test, const struct ka_params *p);
 void ka_test_expect_consistent(struct kunit *test, struct ka_instance *inst);
+/* Black-box: misuse reports made while @test runs are counted, not reported. */
 int *ka_test_expect_reports(struct kunit *test);
 
 #define KA_EXPECT_CONSISTENT(test, inst) ka_test_expect_consistent(test, inst)
 
 /* The per-CPU layer's suites. */
 struct ka_pcpu;
-/* A type destroyed when the test ends. */
+/* Black-box: a type destroyed when the test ends. */
 struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class cls);
 /* Every instance of every enabled class of the module, checked under its lock. */
 void ka_test_expect_all_consistent(struct kunit *test);
@@ -72,10 +73,11 @@ int ka_test_read_all_stats(char *buf, size_t len);
 unsigned long ka_test_peek(const void *addr);
 bool ka_test_blk_cached(const void *p);
 size_t ka_test_blk_size(const void *p);
+/* Black-box: the type id in the header of block @p. */
 unsigned int ka_test_blk_tid(const void *p);
-/* The origin in the allocation tag of block @p (0 without atags). */
+/* Black-box: the origin in the allocation tag of block @p (0 without atags). */
 unsigned long ka_test_blk_origin(const void *p);
-/* Whether @p lies in a kalloc carrier (the registry's answer). */
+/* Black-box: whether @p lies in a kalloc carrier (the registry's answer). */
 bool ka_test_is_kalloc(const void *p);
 struct ka_class_state;
 /* The front caches' allocation path (ka_class_alloc()) for untyped blocks of @cs. */
