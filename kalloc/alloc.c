@@ -225,8 +225,8 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 	if (!ka_class_enabled(type->class)) {
 		ptr = ka_sys_alloc(size, gfp, node);
 	} else if (node == NUMA_NO_NODE) {
-		ptr = front_alloc(&ka_class_states[type->class], size, type->id, origin,
-				  ka_gfp_for_size(size, gfp));
+		ptr = ka_class_alloc(&ka_class_states[type->class], size, type->id, origin,
+				     ka_gfp_for_size(size, gfp));
 	} else {
 		/* the CPU, and so its node, stays the caller's until the block is had */
 		migrate_disable();

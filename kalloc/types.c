@@ -11,20 +11,13 @@
 #include <linux/err.h>
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
-#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "core/block.h"
-#include "compat.h"
 #include "pcpu/cpu_front.h"
 #include "internal.h"
-#include "sources/pages.h"
-#include "pcpu/registry.h"
-#include "trace.h"
 
 static LIST_HEAD(ka_types);
 static DEFINE_MUTEX(ka_types_lock);
