@@ -123,17 +123,18 @@ static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
 static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 					 unsigned int tid, unsigned long origin, gfp_t gfp)
 {
-	unsigned long flags;
 	unsigned int blk;
 	void *ptr;
 
-	/* size 0 wraps to above any max: the instance refuses it */
-	if (unlikely(size - 1 >= cs->shape.max))
+	/*
+	 * size 0 wraps to above any max: the instance refuses it. An interrupt
+	 * that came in while this CPU's cache was taken goes to the instance.
+	 */
+	if (unlikely(size - 1 >= cs->shape.max || !ka_front_trylock(cs)))
 		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
 	blk = ka_front_blk(&cs->shape, size);
-	ka_front_lock(cs, &flags);
 	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
-	ka_front_unlock(cs, flags);
+	ka_front_unlock(cs);
 	if (unlikely(!ptr))
 		return ka_front_refill(cs, blk, size, tid, origin, gfp);
 	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
@@ -405,8 +406,9 @@ static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *o
 
 /*
  * Everything ka_free() does for the frees that leave its straight line: no
- * type, a disabled class (kfree() or vfree()), or a context in which
- * PREEMPT_RT allows no sleeping lock (the owner's queue).
+ * type, a disabled class (kfree() or vfree()), a context in which
+ * PREEMPT_RT allows no sleeping lock, or an interrupt that came in while
+ * this CPU's front cache was taken (the last two: the owner's queue).
  */
 static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned long caller)
 {
@@ -439,22 +441,21 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 					   unsigned long caller)
 {
 	struct ka_class_state *cs;
-	unsigned long flags;
 	bool ok, cached;
 
 	if (!ptr)
 		return;
-	if (unlikely(!type || !ka_class_enabled(type->class) || ka_rt_atomic())) {
+	if (unlikely(!type || !ka_class_enabled(type->class) || ka_rt_atomic() ||
+		     !ka_front_trylock(&ka_class_states[type->class]))) {
 		free_rare(type, ptr, caller);
 		return;
 	}
 	cs = &ka_class_states[type->class];
 	/* The cache's lock is also the read-side section the lookup needs. */
-	ka_front_lock(cs, &flags);
 	ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
 	if (ok && cached)
 		ka_front_free_locked(cs, (void *)ptr);
-	ka_front_unlock(cs, flags);
+	ka_front_unlock(cs);
 	if (!ok)
 		return;
 	trace_ka_free(caller, ptr, type->name, cached);

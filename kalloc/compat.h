@@ -8,6 +8,10 @@
 
 #include <linux/hardirq.h>
 #include <linux/kmemleak.h>
+/* first: on PREEMPT_RT local_lock.h uses spinlock_t without including it */
+#include <linux/spinlock.h>
+#include <linux/local_lock.h>
+#include <linux/lockdep.h>
 #include <linux/mmzone.h>
 #include <linux/rcupdate.h>
 #include <linux/shrinker.h>
@@ -197,6 +201,83 @@ static inline void ka_lookup_unlock(void)
 static inline bool ka_rt_atomic(void)
 {
 	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
+}
+
+/*
+ * A per-CPU lock that is never waited for on its own CPU: local_trylock_t
+ * (6.18's, which SLUB's sheaves use), which neither 6.1 nor 6.12 has.
+ * Without PREEMPT_RT the holder keeps preemption off and marks the lock
+ * taken; interrupts stay on. Code that interrupts a holder on its CPU (a
+ * hard or soft irq) finds the mark and must go another way, so the lock
+ * costs a preempt count and a per-CPU byte, not an interrupt save and
+ * restore. Only its CPU writes the mark, and an interrupt sees its CPU's
+ * program order, so no barrier beyond the compiler's is needed. Task
+ * context never finds it taken: a holder cannot be preempted.
+ *
+ * On PREEMPT_RT it is a local_lock_t, a per-CPU sleeping lock with
+ * migration off, which a task may wait for; hard-irq callers never reach
+ * it there (ka_rt_atomic()). Either way the section is a read-side section
+ * of RCU: a preempt-off region, or an RT spinlock's rcu_read_lock().
+ */
+typedef struct {
+#ifdef CONFIG_PREEMPT_RT
+	local_lock_t lock;
+#else
+	u8 acquired;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+#endif
+} ka_local_trylock_t;
+
+static inline void ka_local_trylock_init(ka_local_trylock_t *l)
+{
+#ifdef CONFIG_PREEMPT_RT
+	local_lock_init(&l->lock);
+#else
+	l->acquired = 0;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	{
+		static struct lock_class_key key;
+
+		lockdep_init_map(&l->dep_map, "ka_front", &key, 0);
+	}
+#endif
+#endif
+}
+
+/* Takes this CPU's @l, or fails (false) if code this call interrupted holds it. */
+static __always_inline bool ka_local_trylock(ka_local_trylock_t __percpu *l)
+{
+#ifdef CONFIG_PREEMPT_RT
+	local_lock(&l->lock);
+#else
+	preempt_disable();
+	if (unlikely(__this_cpu_read(l->acquired))) {
+		preempt_enable();
+		return false;
+	}
+	__this_cpu_write(l->acquired, 1);
+	barrier();
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_acquire_try(&this_cpu_ptr(l)->dep_map);
+#endif
+#endif
+	return true;
+}
+
+static __always_inline void ka_local_unlock(ka_local_trylock_t __percpu *l)
+{
+#ifdef CONFIG_PREEMPT_RT
+	local_unlock(&l->lock);
+#else
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lock_map_release(&this_cpu_ptr(l)->dep_map);
+#endif
+	barrier();
+	__this_cpu_write(l->acquired, 0);
+	preempt_enable();
+#endif
 }
 
 /*

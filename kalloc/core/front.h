@@ -3,7 +3,7 @@
  * A front cache: bounded stacks of cached blocks, one per block size in use,
  * in front of one allocator instance (jemalloc's thread cache, erts's fix
  * lists). It knows nothing of CPUs or locks: the per-CPU layer (cpu_front.c)
- * keeps one per class and CPU under a local_lock_t, the user-space build one
+ * keeps one per class and CPU under a per-CPU trylock, the user-space build one
  * per instance. Documentation/front.rst.
  *
  * Blocks are cached by their exact size, as the instance made them: a

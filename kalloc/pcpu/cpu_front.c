@@ -4,12 +4,13 @@
  * of that CPU's instance. Documentation/front.rst.
  *
  * An allocation of at most the class's fcmax bytes pops a block of its size
- * bin under a local_lock_t, and a free of such a block pushes it, without
- * the instance's lock. When a bin is empty one trip to the instance takes
+ * bin under a per-CPU trylock (compat.h), and a free of such a block pushes
+ * it, without the instance's lock. When a bin is empty one trip to the instance takes
  * the caller's block and half a bin of extras; when it is full (or the cache
- * holds KA_FRONT_BYTES) one trip gives the oldest half back. The local lock
- * is interrupts off (any context, hard-irq with GFP_ATOMIC included) and on
- * PREEMPT_RT a per-CPU lock that keeps the task on its CPU.
+ * holds KA_FRONT_BYTES) one trip gives the oldest half back. The lock is
+ * preemption off and a per-CPU mark, interrupts on: an interrupt (hard-irq
+ * with GFP_ATOMIC included) that finds the cache taken uses the instance.
+ * On PREEMPT_RT it is a per-CPU lock that keeps the task on its CPU.
  *
  * Blocks go back by themselves: a delayed work per class and CPU hands back
  * three quarters of what each bin left unused for a period (decay); a
@@ -116,10 +117,11 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
 	struct ka_pcpu_front *pf;
 	unsigned int i, left = 0;
 	struct ka_pcpu *here;
-	unsigned long flags;
 	bool arm;
 
-	local_lock_irqsave(&cs->front->lock, flags);
+	/* an interrupt that came in while the cache was taken keeps them all */
+	if (!ka_front_trylock(cs))
+		return n;
 	pf = this_cpu_ptr(cs->front);
 	for (i = 0; i < n; i++) {
 		unsigned int blk = ka_blk_size(ka_payload_blk(blocks[i]));
@@ -134,7 +136,7 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
 	pf->f.n.refilled += n - left;
 	arm = n > left && decay_needed(pf);
 	here = cs->pcpu[smp_processor_id()];
-	local_unlock_irqrestore(&cs->front->lock, flags);
+	ka_front_unlock(cs);
 	if (arm)
 		decay_arm(here);
 	return left;
@@ -219,35 +221,40 @@ void ka_front_free_locked(struct ka_class_state *cs, void *ptr)
 		decay_arm(cs->pcpu[smp_processor_id()]);
 }
 
-/* Caches @ptr, which the caller moved to the cached state. */
+/*
+ * Caches @ptr, which the caller moved to the cached state; if an interrupt
+ * came in while the cache was taken, the instance frees it.
+ */
 void ka_front_free(struct ka_class_state *cs, void *ptr)
 {
-	unsigned long flags;
-
-	ka_front_lock(cs, &flags);
+	if (!ka_front_trylock(cs)) {
+		ka_cpu_free(ptr);
+		return;
+	}
 	ka_front_free_locked(cs, ptr);
-	ka_front_unlock(cs, flags);
+	ka_front_unlock(cs);
 }
 
 /*
  * One pass over this CPU's cache of @cs: everything back (@all), or what
- * decayed. The lock is let go between bins, so interrupts stay off for at
- * most one bin's worth of frees. False if the caller is not on @pc's CPU
- * (a work item that ran after its CPU went offline, which emptied it).
+ * decayed. The lock is let go between bins, so the cache stays taken for
+ * at most one bin's worth of frees. False if the caller is not on @pc's
+ * CPU (a work item that ran after its CPU went offline, which emptied it).
+ * Task context: the cache is never found taken.
  */
 static bool front_pass(struct ka_pcpu *pc, bool all)
 {
 	struct ka_class_state *cs = pc->cs;
 	void *back[KA_FRONT_SLOTS];
 	struct ka_pcpu_front *pf;
-	unsigned long flags;
 	unsigned int bin, n;
 
 	for (bin = 0; bin < KA_FRONT_BINS; bin++) {
 		do {
-			local_lock_irqsave(&cs->front->lock, flags);
+			if (!ka_front_trylock(cs))
+				return false;
 			if (smp_processor_id() != pc->cpu) {
-				local_unlock_irqrestore(&cs->front->lock, flags);
+				ka_front_unlock(cs);
 				return false;
 			}
 			pf = this_cpu_ptr(cs->front);
@@ -258,7 +265,7 @@ static bool front_pass(struct ka_pcpu *pc, bool all)
 			pf->f.n.flushes += !!n;
 			pf->f.n.flushed += n;
 			give_back(cs, back, n);
-			local_unlock_irqrestore(&cs->front->lock, flags);
+			ka_front_unlock(cs);
 		} while (all && n);
 	}
 	return true;
@@ -269,7 +276,6 @@ static void decay_work(struct work_struct *work)
 	struct ka_pcpu *pc = container_of(to_delayed_work(work), struct ka_pcpu, fd.work);
 	struct ka_class_state *cs = pc->cs;
 	struct ka_pcpu_front *pf;
-	unsigned long flags;
 	bool more;
 
 	/*
@@ -280,12 +286,13 @@ static void decay_work(struct work_struct *work)
 	 */
 	if (!front_pass(pc, xchg(&pc->fd.flush_all, false)))
 		return;
-	local_lock_irqsave(&cs->front->lock, flags);
+	if (!ka_front_trylock(cs))
+		return;
 	pf = this_cpu_ptr(cs->front);
 	more = pf->f.blocks && smp_processor_id() == pc->cpu;
 	if (!more)
 		pf->decaying = false;
-	local_unlock_irqrestore(&cs->front->lock, flags);
+	ka_front_unlock(cs);
 	if (more)
 		decay_arm(pc);
 }
@@ -367,7 +374,7 @@ int ka_front_group_init(struct ka_class_state *cs)
 	 */
 	kmemleak_free_percpu(cs->front);
 	for_each_possible_cpu(cpu) {
-		local_lock_init(&per_cpu_ptr(cs->front, cpu)->lock);
+		ka_local_trylock_init(&per_cpu_ptr(cs->front, cpu)->lock);
 		ka_front_init(&per_cpu_ptr(cs->front, cpu)->f);
 	}
 	return 0;

@@ -10,16 +10,19 @@
  * counters. No path takes two instances' locks, and none takes a front
  * cache's lock while it holds an instance's.
  *
- * Interrupts: every lock above is taken with interrupts off (outside
- * PREEMPT_RT), because ka_alloc() and ka_free() may be called in hard-irq
- * context with GFP_ATOMIC and each of these locks is reached from them. On
- * PREEMPT_RT they are sleeping locks, interrupts stay on, and the task is
- * kept on its CPU by migrate_disable() or by the local lock.
+ * Interrupts: a front cache is taken with a trylock that leaves them on
+ * (preemption off and a per-CPU mark): an interrupt that finds its CPU's
+ * cache taken goes to the instance. Every other lock is taken with
+ * interrupts off (outside PREEMPT_RT), because ka_alloc() and ka_free()
+ * may be called in hard-irq context with GFP_ATOMIC and each of these
+ * locks is reached from them. On PREEMPT_RT they are sleeping locks,
+ * interrupts stay on, and the task is kept on its CPU by migrate_disable()
+ * or by the local lock.
  *
  * RCU: a released carrier goes back to its source only after a grace
  * period (plumbing.c), because registry lookups (ka_registry_find()) read
  * carrier headers without a lock. Lookups run in a read section: a front
- * cache's lock (interrupts off, or on PREEMPT_RT migration off under
+ * cache's lock (preemption off, or on PREEMPT_RT migration off under
  * rcu_read_lock()), an instance's lock, ka_lookup_lock(), or
  * rcu_read_lock(). Pooled carriers are searched under rcu_read_lock() and
  * a carrier taken out of a pool is not freed before the grace period its
@@ -36,12 +39,11 @@
 
 #include <linux/atomic.h>
 #include <linux/llist.h>
-/* first: on PREEMPT_RT local_lock.h uses spinlock_t without including it */
 #include <linux/spinlock.h>
-#include <linux/local_lock.h>
 #include <linux/workqueue.h>
 #include <kalloc.h>
 
+#include "../compat.h"
 #include "../core/front.h"
 #include "../core/instance.h"
 #include "../debug.h"
@@ -100,11 +102,11 @@ struct ka_migration {
 
 /*
  * The front cache of one class on one CPU (cpu_front.c), in per-CPU memory:
- * only its CPU touches it, under @lock (interrupts off; a per-CPU lock that
- * may sleep on PREEMPT_RT), or another CPU once its CPU is gone.
+ * only its CPU touches it, under @lock (ka_front_trylock()), or another
+ * CPU once its CPU is gone.
  */
 struct ka_pcpu_front {
-	local_lock_t lock;
+	ka_local_trylock_t lock;
 	bool decaying;			/* the decay work is queued or running */
 	struct ka_front f;
 };
@@ -203,18 +205,21 @@ static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
 }
 
 /*
- * This CPU's front cache of @cs, locked: interrupts off (on PREEMPT_RT a
- * per-CPU lock, migration off). Either is a read-side section of the RCU
- * a released carrier waits for.
+ * This CPU's front cache of @cs, locked (compat.h's ka_local_trylock_t:
+ * preemption off and the cache marked taken, interrupts on; on PREEMPT_RT
+ * a per-CPU lock, migration off). False: an interrupt or softirq came in
+ * while the code it interrupted held the cache; the caller goes to the
+ * instance instead. Either way the section is a read-side section of the
+ * RCU a released carrier waits for.
  */
-static inline void ka_front_lock(struct ka_class_state *cs, unsigned long *flags)
+static __always_inline bool ka_front_trylock(struct ka_class_state *cs)
 {
-	local_lock_irqsave(&cs->front->lock, *flags);
+	return ka_local_trylock(&cs->front->lock);
 }
 
-static inline void ka_front_unlock(struct ka_class_state *cs, unsigned long flags)
+static __always_inline void ka_front_unlock(struct ka_class_state *cs)
 {
-	local_unlock_irqrestore(&cs->front->lock, flags);
+	ka_local_unlock(&cs->front->lock);
 }
 
 static inline struct ka_pcpu *ka_pcpu_of(struct ka_instance *inst)

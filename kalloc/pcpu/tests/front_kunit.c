@@ -318,6 +318,91 @@ static void cache_under_hardirq(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+struct irq_inside {
+	struct hrtimer timer;
+	struct ka_type *type;
+	void *kept;
+	int bad, reports_before;
+	int *reports;
+	bool ran;
+};
+
+/*
+ * In hard-irq context, on a CPU whose task holds its front cache: one block
+ * allocated and freed, one kept, and a double free refused.
+ */
+static enum hrtimer_restart irq_inside_fn(struct hrtimer *t)
+{
+	struct irq_inside *c = container_of(t, struct irq_inside, timer);
+	void *p = ka_alloc(c->type, 64, GFP_ATOMIC);
+
+	if (!in_hardirq() || !p)
+		c->bad++;
+	if (p) {
+		memset(p, 0x3c, 64);
+		ka_free(c->type, p);
+		c->reports_before = *c->reports;
+		ka_free(c->type, p);
+		if (*c->reports != c->reports_before + 1)
+			c->bad++;
+	}
+	c->kept = ka_alloc(c->type, 64, GFP_ATOMIC);
+	WRITE_ONCE(c->ran, true);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * An interrupt that comes in while its CPU's task is inside the fast path
+ * (the front cache taken) allocates and frees through the instance and
+ * leaves the cache alone; so does the task itself if it calls in.
+ */
+static void hardirq_inside_fast_path(struct kunit *test)
+{
+	struct fbatch *b = fbatch_new(test, "kunit_fc_inside", KA_CLASS_STD, 64, 1);
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	struct ka_pcpu_counts before, after;
+	struct ka_type_totals sum;
+	struct irq_inside *c;
+	u64 deadline;
+	int cpu;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT: no allocation in hard-irq context");
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->type = ka_test_type(test, "kunit_fc_inside_irq", KA_CLASS_STD);
+	c->reports = ka_test_expect_reports(test);
+	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	c->timer.function = irq_inside_fn;
+
+	KUNIT_ASSERT_TRUE(test, ka_front_trylock(cs));
+	cpu = smp_processor_id();
+	before = front_of(KA_CLASS_STD, cpu);
+	/* the task itself, inside: the instance serves it */
+	b->p[0] = ka_alloc(b->type, b->size, GFP_ATOMIC);
+	KUNIT_EXPECT_NOT_NULL(test, b->p[0]);
+	ka_free(b->type, b->p[0]);
+	hrtimer_start(&c->timer, ns_to_ktime(50 * NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED_HARD);
+	deadline = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	while (!READ_ONCE(c->ran) && ktime_get_ns() < deadline)
+		cpu_relax();
+	after = front_of(KA_CLASS_STD, cpu);
+	ka_front_unlock(cs);
+	hrtimer_cancel(&c->timer);
+
+	KUNIT_ASSERT_TRUE(test, READ_ONCE(c->ran));
+	KUNIT_EXPECT_EQ(test, c->bad, 0);
+	KUNIT_EXPECT_NOT_NULL(test, c->kept);
+	KUNIT_EXPECT_EQ(test, after.front.hits, before.front.hits);
+	KUNIT_EXPECT_EQ(test, after.cached_blocks, before.cached_blocks);
+	KUNIT_EXPECT_EQ(test, *c->reports, 1);
+	ka_type_sum(c->type, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, 2ULL);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	ka_free(c->type, c->kept);
+	ka_test_expect_all_consistent(test);
+}
+
 /* Sum of the blocks of every instance of @cls, once the caches are empty. */
 static u64 class_blocks(enum ka_class cls)
 {
@@ -593,6 +678,7 @@ static struct kunit_case front_cases[] = {
 	KUNIT_CASE(wrong_type_free_into_cache),
 	KUNIT_CASE(cached_blocks_in_views),
 	KUNIT_CASE(cache_under_hardirq),
+	KUNIT_CASE(hardirq_inside_fast_path),
 	KUNIT_CASE(cpu_offline_with_full_cache),
 	KUNIT_CASE(shrinker_empties_caches),
 	KUNIT_CASE(shrinker_honours_node_and_nr_to_scan),
