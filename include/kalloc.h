@@ -48,7 +48,7 @@ struct ka_type;
  * Context: process context; may sleep.
  * Return: the new type, or ERR_PTR(-EINVAL) for a bad name or class,
  * ERR_PTR(-EEXIST) if a type of that name exists, ERR_PTR(-ENOSPC) when
- * 65535 types exist, ERR_PTR(-ENOMEM).
+ * 16383 types exist, ERR_PTR(-ENOMEM).
  */
 struct ka_type *ka_type_create(const char *name, enum ka_class class);
 

@@ -112,7 +112,7 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 			list_add_tail(&type->node, &ka_types);
 			ka_type_pin(type, true);
 		} else if (err == -EBUSY) {
-			err = -ENOSPC;		/* all 65535 type ids are taken */
+			err = -ENOSPC;		/* all 16383 type ids are taken */
 		}
 	}
 	mutex_unlock(&ka_types_lock);

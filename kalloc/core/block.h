@@ -3,12 +3,15 @@
  * Blocks: the one-word header, the boundary tags and the O(1) way from a
  * block to its carrier. Documentation/core.rst has the picture.
  *
- * Header word (64-bit):
+ * Header word (64-bit), two halves with one writer each:
+ *   low half, written only by the instance that employs the carrier (under
+ *   its lock), whatever state the block is in:
  *   bits  0..3   flags: FREE, PREV_FREE, LAST, MARK (checker scratch)
  *   bits  4..29  block size in bytes (a multiple of KA_UNIT, below 1 GiB)
- *   bit  30      QUEUED: handed back by its user, not yet free (below)
- *   bit  31      CACHED: handed back by its user, held by a front cache (below)
- *   bits 32..47  allocation type id of an allocated block (0: none)
+ *   high half, which a block's user and the front caches change too:
+ *   bit  32      QUEUED: handed back by its user, not yet free (below)
+ *   bit  33      CACHED: handed back by its user, held by a front cache (below)
+ *   bits 34..47  allocation type id of an allocated block (0: none)
  *   bits 48..63  distance from the block's KA_CARRIER_ALIGN-aligned base down
  *                to its carrier, in KA_CARRIER_ALIGN units
  *
@@ -30,12 +33,15 @@
  *              strategy indexes it, no neighbour merges with it, no caller
  *              may name it, and it lasts as long as its carrier
  * Only ka_blk_claim() leaves the allocated state, with a compare-and-exchange
- * of the whole word, so of two calls giving back one block exactly one wins;
+ * of the high half, so of two calls giving back one block exactly one wins;
  * only ka_blk_uncache() leaves the cached state, by the front cache that
- * holds the block.
- * Other CPUs may claim an allocated block at any time; that is why the
- * employing instance changes an allocated neighbour's PREV_FREE only with an
- * atomic operation (ka_blk_set_flag() and ka_blk_clear_flag()).
+ * holds the block, with a plain store of the high half.
+ * Other CPUs may claim an allocated block, and a front cache hand a cached
+ * one out, while its employer changes its PREV_FREE: the halves keep them
+ * apart, so neither the employer's flag changes (ka_blk_set_flag(),
+ * ka_blk_clear_flag()) nor the hand-out need an atomic operation. The
+ * employer writes a whole header only of a block no one else may change:
+ * free, queued, a hole, or one it is making.
  */
 #ifndef _KALLOC_BLOCK_H
 #define _KALLOC_BLOCK_H
@@ -52,13 +58,14 @@
 #define KA_F_MARK		0x8UL
 #define KA_FLAGS_MASK		0xfUL
 #define KA_SIZE_MASK		(((1UL << 30) - 1) & ~KA_FLAGS_MASK)
-#define KA_F_QUEUED		BIT(30)
-#define KA_F_CACHED		BIT(31)
+#define KA_HALF_SHIFT		32
+#define KA_F_QUEUED		BIT(32)
+#define KA_F_CACHED		BIT(33)
 #define KA_STATE_MASK		(KA_F_FREE | KA_F_QUEUED | KA_F_CACHED)
 #define KA_F_HOLE		(KA_F_QUEUED | KA_F_CACHED)
-#define KA_TID_SHIFT		32
-#define KA_TID_MASK		(0xffffUL << KA_TID_SHIFT)
-#define KA_TID_MAX		0xffffU
+#define KA_TID_SHIFT		34
+#define KA_TID_MAX		0x3fffU
+#define KA_TID_MASK		((unsigned long)KA_TID_MAX << KA_TID_SHIFT)
 #define KA_COFF_SHIFT		48
 #define KA_COFF_MAX		((1UL << (64 - KA_COFF_SHIFT)) - 1)
 
@@ -68,10 +75,35 @@ static_assert(KA_CARRIER_MAX <= KA_SIZE_MASK, "a block size must fit its field")
 
 struct ka_carrier;
 
+/* Which of the two 32-bit halves of the header holds bits 32..63. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define KA_HDR_HI		0
+#else
+#define KA_HDR_HI		1
+#endif
+
 struct ka_block {
-	unsigned long hdr;
+	union {
+		unsigned long hdr;
+		unsigned int half[2];	/* [KA_HDR_HI]: bits 32..63; the other: 0..31 */
+	};
 	/* free blocks: the strategy's index node follows; allocated: payload */
 };
+
+static inline unsigned int *ka_hdr_hi(struct ka_block *b)
+{
+	return &b->half[KA_HDR_HI];
+}
+
+static inline unsigned int *ka_hdr_lo(struct ka_block *b)
+{
+	return &b->half[1 - KA_HDR_HI];
+}
+
+static inline unsigned int ka_hi_bits(unsigned long bits)
+{
+	return bits >> KA_HALF_SHIFT;
+}
 
 static inline size_t ka_blk_size(const struct ka_block *b)
 {
@@ -176,15 +208,23 @@ static inline void ka_blk_set(struct ka_block *b, const struct ka_carrier *c,
 	b->hdr = ka_blk_coff(b, c) | size | flags;
 }
 
-/* Atomic: @b may be an allocated block that another CPU is claiming. */
+/*
+ * A flag of the low half (PREV_FREE, MARK), by the employer: a plain store,
+ * though @b may be an allocated block another CPU is claiming or a cached
+ * one being handed out, which write only the high half.
+ */
 static inline void ka_blk_set_flag(struct ka_block *b, unsigned long flag)
 {
-	ka_word_or(&b->hdr, flag);
+	unsigned int *lo = ka_hdr_lo(b);
+
+	WRITE_ONCE(*lo, *lo | (unsigned int)flag);
 }
 
 static inline void ka_blk_clear_flag(struct ka_block *b, unsigned long flag)
 {
-	ka_word_andnot(&b->hdr, flag);
+	unsigned int *lo = ka_hdr_lo(b);
+
+	WRITE_ONCE(*lo, *lo & ~(unsigned int)flag);
 }
 
 /* What ka_blk_claim() found. */
@@ -204,9 +244,16 @@ enum ka_claim {
 static inline enum ka_claim ka_blk_claim_to(struct ka_block *b, unsigned int *tid,
 					    unsigned long to)
 {
-	unsigned long old = READ_ONCE(b->hdr);
+	unsigned long old;
+	unsigned int hi;
 
+	/*
+	 * FREE is in the low half: a block the exchange finds allocated was
+	 * allocated when read (a free block's high half names no type), and
+	 * only a claim takes it out of that state. A failed exchange is a rival.
+	 */
 	do {
+		old = READ_ONCE(b->hdr);
 		if (old & KA_F_FREE)
 			return KA_CLAIM_FREE;
 		if (old & KA_F_QUEUED)
@@ -217,8 +264,8 @@ static inline enum ka_claim ka_blk_claim_to(struct ka_block *b, unsigned int *ti
 			*tid = (old & KA_TID_MASK) >> KA_TID_SHIFT;
 			return KA_CLAIM_OTHER_TYPE;
 		}
-		/* A failed exchange is a PREV_FREE change by the employer, or a rival. */
-	} while (!ka_word_try_cmpxchg(&b->hdr, &old, old | to));
+		hi = old >> KA_HALF_SHIFT;
+	} while (!ka_half_try_cmpxchg(ka_hdr_hi(b), &hi, hi | ka_hi_bits(to)));
 	return KA_CLAIMED;
 }
 
@@ -227,29 +274,32 @@ static inline enum ka_claim ka_blk_claim(struct ka_block *b, unsigned int *tid)
 	return ka_blk_claim_to(b, tid, KA_F_QUEUED);
 }
 
-/* An allocated block its taker holds for a front cache (filling one). */
+/*
+ * An allocated block its taker holds for a front cache (filling one; it is
+ * of no type, so no user's claim can race with this).
+ */
 static inline void ka_blk_cache(struct ka_block *b)
 {
-	ka_word_or(&b->hdr, KA_F_CACHED);
+	ka_half_or(ka_hdr_hi(b), ka_hi_bits(KA_F_CACHED));
 }
 
 /*
- * A cached block handed out: allocated again, of type @tid. Only its
- * employer changes the header meanwhile, and only PREV_FREE, so one atomic
- * add moves the type id field from the old id to @tid and clears CACHED:
- * neither borrows from or carries into another field.
+ * A cached block handed out: allocated again, of type @tid. A plain store:
+ * claims fail on a cached block without writing, and its employer changes
+ * only the low half meanwhile.
  */
 static inline void ka_blk_uncache(struct ka_block *b, unsigned int tid)
 {
-	unsigned long old = READ_ONCE(b->hdr);
+	unsigned int *hi = ka_hdr_hi(b);
+	unsigned int keep = READ_ONCE(*hi) & ka_hi_bits(~(KA_TID_MASK | KA_STATE_MASK));
 
-	ka_word_add(&b->hdr, ka_tid_bits(tid) - (old & KA_TID_MASK) - KA_F_CACHED);
+	WRITE_ONCE(*hi, keep | ka_hi_bits(ka_tid_bits(tid)));
 }
 
 /* Back to allocated: a claimed block that could not be moved stays its user's. */
 static inline void ka_blk_unclaim(struct ka_block *b)
 {
-	ka_word_andnot(&b->hdr, KA_F_QUEUED);
+	ka_half_andnot(ka_hdr_hi(b), ka_hi_bits(KA_F_QUEUED));
 }
 
 /* Makes @b a free block of @size: header, footer, and the next block's tag. */

@@ -35,23 +35,18 @@ static inline void ka_core_free(void *ptr)
 	kfree(ptr);
 }
 
-/* Atomic operations on a block header word (blocks of other CPUs are claimed). */
-static inline void ka_word_or(unsigned long *w, unsigned long bits)
+/* Atomic operations on the high half of a block header (blocks of other CPUs are claimed). */
+static inline void ka_half_or(unsigned int *w, unsigned int bits)
 {
-	atomic_long_or(bits, (atomic_long_t *)w);
+	atomic_or(bits, (atomic_t *)w);
 }
 
-static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
+static inline void ka_half_andnot(unsigned int *w, unsigned int bits)
 {
-	atomic_long_andnot(bits, (atomic_long_t *)w);
+	atomic_andnot(bits, (atomic_t *)w);
 }
 
-static inline void ka_word_add(unsigned long *w, unsigned long delta)
-{
-	atomic_long_add(delta, (atomic_long_t *)w);
-}
-
-static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
+static inline bool ka_half_try_cmpxchg(unsigned int *w, unsigned int *old, unsigned int new)
 {
 	return try_cmpxchg(w, old, new);
 }

@@ -56,22 +56,17 @@ static inline unsigned long __ka_ffs(unsigned long word)
 #define __ffs(w) __ka_ffs(w)
 #endif
 
-static inline void ka_word_or(unsigned long *w, unsigned long bits)
+static inline void ka_half_or(unsigned int *w, unsigned int bits)
 {
 	__atomic_fetch_or(w, bits, __ATOMIC_RELAXED);
 }
 
-static inline void ka_word_andnot(unsigned long *w, unsigned long bits)
+static inline void ka_half_andnot(unsigned int *w, unsigned int bits)
 {
 	__atomic_fetch_and(w, ~bits, __ATOMIC_RELAXED);
 }
 
-static inline void ka_word_add(unsigned long *w, unsigned long delta)
-{
-	__atomic_fetch_add(w, delta, __ATOMIC_RELAXED);
-}
-
-static inline bool ka_word_try_cmpxchg(unsigned long *w, unsigned long *old, unsigned long new)
+static inline bool ka_half_try_cmpxchg(unsigned int *w, unsigned int *old, unsigned int new)
 {
 	return __atomic_compare_exchange_n(w, old, new, false, __ATOMIC_SEQ_CST,
 					   __ATOMIC_RELAXED);
