@@ -15,6 +15,10 @@ export KALLOC_FLAVOR=bench
 obj=$("$KALLOC_ROOT/scripts/build-modules.sh" 6.12)
 out=$KALLOC_BUILD/bench
 mkdir -p "$out"
+echo "Locked instructions and interrupt save/restore on the same-CPU 64 B pair (from kalloc.ko):"
+python3 "$KALLOC_ROOT/scripts/fastpath_atomics.py" "$obj/kalloc.ko" |
+	tee "$out/fastpath.txt"
+echo
 for run in icount icount-repeat tcg; do
 	mode=()
 	[ "$run" = tcg ] || mode=(--icount)
