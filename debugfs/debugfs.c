@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
+#include "../kalloc/pcpu/depot.h"
 #include "../kalloc/pcpu/pcpu.h"
 #include "../kalloc/internal.h"
 #include "../kalloc/pool.h"
@@ -242,6 +243,7 @@ static void add_front_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_co
 	sum->cached_blocks += c->cached_blocks;
 	sum->cached_bytes += c->cached_bytes;
 	sum->front.hits += c->front.hits;
+	sum->front.swaps += c->front.swaps;
 	sum->front.refills += c->front.refills;
 	sum->front.refilled += c->front.refilled;
 	sum->front.flushes += c->front.flushes;
@@ -251,9 +253,9 @@ static void add_front_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_co
 /* Cached blocks also count in the instance's blocks: the instance gave them out. */
 static void show_front(struct seq_file *m, const char *who, const struct ka_pcpu_counts *c)
 {
-	seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu\n", who, c->cached_blocks,
+	seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu %llu\n", who, c->cached_blocks,
 		   c->cached_bytes, c->front.hits, c->front.refills, c->front.refilled,
-		   c->front.flushes, c->front.flushed);
+		   c->front.flushes, c->front.flushed, c->front.swaps);
 }
 
 static int class_info_show(struct seq_file *m, void *data)
@@ -263,7 +265,7 @@ static int class_info_show(struct seq_file *m, void *data)
 	struct ka_inst_stats *st, sum = {};
 	struct ka_pcpu_counts *dd, ddsum = {};
 	char who[16];
-	int cpu;
+	int cpu, node;
 
 	seq_printf(m, "class %s\nletter %c\nenabled %d\n", ka_class_name(class),
 		   ka_class_letter(class), ka_class_enabled(class));
@@ -326,12 +328,21 @@ static int class_info_show(struct seq_file *m, void *data)
 	}
 	show_pool(m, "total", &ddsum);
 
-	seq_puts(m, "\n[front]\ninstance cached_blocks cached_bytes hits refills refilled flushes flushed\n");
+	seq_puts(m, "\n[front]\ninstance cached_blocks cached_bytes hits refills refilled flushes flushed swaps\n");
 	for_each_possible_cpu(cpu) {
 		snprintf(who, sizeof(who), "%d", cpu);
 		show_front(m, who, &dd[cpu]);
 	}
 	show_front(m, "total", &ddsum);
+
+	seq_puts(m, "\n[depot]\nnode full_magazines empty_magazines cached_blocks cached_bytes to_cpus from_cpus flushed\n");
+	for_each_online_node(node) {
+		struct ka_depot_counts dc;
+
+		ka_depot_counts(&ka_class_states[class], node, &dc);
+		seq_printf(m, "%d %u %u %lu %lu %llu %llu %llu\n", node, dc.full, dc.empty,
+			   dc.blocks, dc.bytes, dc.to_cpus, dc.from_cpus, dc.flushed);
+	}
 	kfree(st);
 	kfree(dd);
 	return 0;
@@ -492,7 +503,7 @@ static int memory_show(struct seq_file *m, void *unused)
 	struct ka_inst_stats st;
 	struct ka_pcpu_counts dd;
 	enum ka_class class;
-	int cpu;
+	int cpu, node;
 
 	seq_puts(m, "[classes]\nclass blocks_size carriers_size usage_percent cached_size resident_size\n");
 	for (class = 0; class < KA_NR_CLASSES; class++) {
@@ -510,6 +521,8 @@ static int memory_show(struct seq_file *m, void *unused)
 			given += st.mbc.given_back.cur + dd.pooled_given_back;
 			cached += dd.cached_bytes;
 		}
+		for_each_online_node(node)
+			cached += ka_depot_cached_bytes(&ka_class_states[class], node);
 		/* read apart from the instances: never let the differences go below 0 */
 		blocks -= min(blocks, cached);
 		resident = carriers - min(carriers, given);

@@ -151,6 +151,7 @@ void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *d
 	dd->cached_blocks = READ_ONCE(f->blocks);
 	dd->cached_bytes = READ_ONCE(f->bytes);
 	dd->front.hits = READ_ONCE(f->n.hits);
+	dd->front.swaps = READ_ONCE(f->n.swaps);
 	dd->front.refills = READ_ONCE(f->n.refills);
 	dd->front.refilled = READ_ONCE(f->n.refilled);
 	dd->front.flushes = READ_ONCE(f->n.flushes);

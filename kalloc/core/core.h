@@ -22,12 +22,27 @@
 #include <linux/module.h>
 #include <linux/rbtree_augmented.h>
 #include <linux/slab.h>
+#include <linux/kmemleak.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
 static inline void *ka_core_zalloc(size_t size)
 {
 	return kzalloc(size, GFP_KERNEL);
+}
+
+/*
+ * A magazine, where the caller may not sleep. Out of kmemleak's view: its
+ * slots beyond the count keep stale pointers to blocks handed out since,
+ * which would hide their leaks if scanned.
+ */
+static inline void *ka_core_mag_alloc(size_t size)
+{
+	void *m = kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+
+	if (m)
+		kmemleak_ignore(m);
+	return m;
 }
 
 static inline void ka_core_free(void *ptr)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A front cache's shape and its batch moves: finding a bin for a block size,
- * filling a bin from the instance, and choosing what goes back on overflow
- * and on decay. The caller serialises the cache (per-CPU layer: its local
- * lock) and, for ka_front_fill(), the instance. front.h has the invariants.
+ * swapping and trading its magazines, filling a bin from the instance, and
+ * choosing what goes back on overflow and on decay. The caller serialises
+ * the cache (per-CPU layer: its trylock) and, for ka_front_fill(), the
+ * instance. front.h has the invariants.
  */
 #include "front.h"
 
@@ -33,28 +34,186 @@ void ka_front_init(struct ka_front *f)
 	memset(f->map, KA_FRONT_NONE, sizeof(f->map));
 }
 
+/* Frees the magazines of an emptied cache. */
+void ka_front_exit(struct ka_front *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < KA_FRONT_BINS; i++) {
+		ka_core_free(f->bin[i].loaded);
+		ka_core_free(f->bin[i].spare);
+		f->bin[i].loaded = NULL;
+		f->bin[i].spare = NULL;
+	}
+}
+
+static struct ka_mag *mag_new(void)
+{
+	struct ka_mag *m = ka_core_mag_alloc(sizeof(*m));
+
+	if (m) {
+		m->next = NULL;
+		m->count = 0;
+		m->blk = 0;
+	}
+	return m;
+}
+
 static unsigned int bin_cap(unsigned int blk)
 {
 	return clamp_t(unsigned int, KA_FRONT_BIN_BYTES / blk, KA_FRONT_MIN_SLOTS,
-		       KA_FRONT_SLOTS);
+		       KA_MAG_SLOTS);
 }
 
-/* Takes up to @n of the oldest blocks of bin @bin into @out; how many. */
-unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
-				  void **out)
+/* Moves up to @n of @m's oldest blocks to @out; how many. */
+static unsigned int mag_take_oldest(struct ka_mag *m, unsigned int n, void **out)
 {
-	struct ka_front_bin *b = &f->bin[bin];
-
-	n = min(n, b->count);
+	if (!m)
+		return 0;
+	n = min(n, m->count);
 	if (!n)
 		return 0;
-	memcpy(out, b->slot, n * sizeof(*out));
-	memmove(b->slot, b->slot + n, (b->count - n) * sizeof(*b->slot));
+	memcpy(out, m->slot, n * sizeof(*out));
+	memmove(m->slot, m->slot + n, (m->count - n) * sizeof(*m->slot));
+	m->count -= n;
+	return n;
+}
+
+static void bin_taken(struct ka_front *f, struct ka_front_bin *b, unsigned int n)
+{
 	b->count -= n;
 	b->low = min(b->low, b->count);
 	f->bytes -= (size_t)n * b->blk;
 	f->blocks -= n;
-	return n;
+}
+
+/* Takes up to @n of the oldest blocks of bin @bin into @out (the spare's first); how many. */
+unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
+				  void **out)
+{
+	struct ka_front_bin *b = &f->bin[bin];
+	unsigned int got;
+
+	got = mag_take_oldest(b->spare, n, out);
+	got += mag_take_oldest(b->loaded, n - got, out + got);
+	bin_taken(f, b, got);
+	return got;
+}
+
+static void swap_mags(struct ka_front *f, struct ka_front_bin *b)
+{
+	struct ka_mag *m = b->loaded;
+
+	b->loaded = b->spare;
+	b->spare = m;
+	f->n.swaps++;
+}
+
+static struct ka_front_bin *bin_of(struct ka_front *f, unsigned int blk)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+
+	return i == KA_FRONT_NONE ? NULL : &f->bin[i];
+}
+
+/*
+ * The loaded magazine of @blk is empty: if the spare holds blocks, the two
+ * swap and the newest block is popped; else NULL.
+ */
+void *ka_front_pop_slow(struct ka_front *f, unsigned int blk)
+{
+	struct ka_front_bin *b = bin_of(f, blk);
+
+	if (!b || !b->spare || !b->spare->count)
+		return NULL;
+	swap_mags(f, b);
+	return ka_front_pop(f, blk);
+}
+
+/*
+ * The loaded magazine of @blk is full (or not there yet): the spare, empty,
+ * takes its place (one is made if the bin has none) and @ptr is pushed;
+ * false if that cannot be (the spare full too, no memory for a magazine, or
+ * the byte bound).
+ */
+bool ka_front_push_slow(struct ka_front *f, unsigned int blk, void *ptr)
+{
+	struct ka_front_bin *b = bin_of(f, blk);
+
+	if (!b)
+		return false;
+	if (!b->loaded) {
+		b->loaded = mag_new();
+		return ka_front_push(f, blk, ptr);
+	}
+	if (b->loaded->count < b->cap)
+		return false;		/* the byte bound, not the magazine */
+	if (!b->spare)
+		b->spare = mag_new();
+	if (!b->spare || b->spare->count)
+		return false;
+	swap_mags(f, b);
+	return ka_front_push(f, blk, ptr);
+}
+
+/* Whether bin @blk has both magazines empty (an allocation would trade with the depot). */
+bool ka_front_wants_full(const struct ka_front *f, unsigned int blk)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+
+	return i != KA_FRONT_NONE && !f->bin[i].count;
+}
+
+/* Whether bin @blk has both magazines full (a free would trade with the depot). */
+bool ka_front_both_full(const struct ka_front *f, unsigned int blk)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+	const struct ka_front_bin *b;
+
+	if (i == KA_FRONT_NONE)
+		return false;
+	b = &f->bin[i];
+	return b->loaded && b->spare && b->loaded->count >= b->cap &&
+	       b->spare->count >= b->cap;
+}
+
+/*
+ * Makes @full, a depot's magazine of @blk blocks, the loaded magazine of a
+ * bin whose magazines are both empty (ka_front_wants_full()). Returns the
+ * magazine to give the depot back: the former loaded one (empty; NULL if
+ * there was none), or @full itself if the cache's byte bound refuses it.
+ */
+struct ka_mag *ka_front_load_full(struct ka_front *f, unsigned int blk, struct ka_mag *full)
+{
+	struct ka_front_bin *b = bin_of(f, blk);
+	struct ka_mag *old;
+
+	if (!b || b->count || full->count > b->cap ||
+	    f->bytes + (size_t)full->count * blk > KA_FRONT_BYTES)
+		return full;
+	old = b->loaded;
+	b->loaded = full;
+	b->count = full->count;
+	b->filled = ++f->clock;
+	f->bytes += (size_t)full->count * blk;
+	f->blocks += full->count;
+	return old;
+}
+
+/*
+ * Gives up the loaded magazine of a bin whose magazines are both full
+ * (ka_front_both_full()) for @empty, and returns it for the depot.
+ */
+struct ka_mag *ka_front_unload_full(struct ka_front *f, unsigned int blk, struct ka_mag *empty)
+{
+	struct ka_front_bin *b = bin_of(f, blk);
+	struct ka_mag *full = b->loaded;
+
+	b->loaded = empty;
+	empty->count = 0;
+	full->blk = blk;
+	bin_taken(f, b, full->count);
+	return full;
 }
 
 static bool pinned(const struct ka_front_shape *sh, unsigned int blk)
@@ -114,10 +273,11 @@ static void unassign(struct ka_front *f, unsigned int bin)
 
 /*
  * Makes room for one more block of @blk bytes: gives the size a bin (an
- * unused one, else the one filled longest ago, whose blocks go), then frees
- * the oldest half of a full bin, then takes the oldest halves of the bins
- * filled longest ago until the byte bound allows it. Whatever must go back
- * to the instance is in @out (room for 2 * KA_FRONT_SLOTS); how many.
+ * unused one, else the one filled longest ago, whose blocks go) and a
+ * loaded magazine, then, if both magazines are full, frees the oldest half
+ * of the spare and swaps, then takes the oldest halves of the bins filled
+ * longest ago until the byte bound allows it. Whatever must go back to the
+ * instance is in @out (room for 2 * KA_FRONT_SLOTS); how many.
  */
 unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
 				unsigned int blk, void **out)
@@ -133,7 +293,7 @@ unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape 
 		if (v < 0)		/* all pinned: cannot happen below KA_FRONT_PINNED */
 			return 0;
 		i = v;
-		n = ka_front_take_oldest(f, i, KA_FRONT_SLOTS, out);
+		n = ka_front_take_oldest(f, i, 2 * KA_FRONT_SLOTS, out);
 		if (f->bin[i].blk)
 			unassign(f, i);
 		b = &f->bin[i];
@@ -144,8 +304,17 @@ unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape 
 	}
 	b = &f->bin[i];
 	b->filled = ++f->clock;
-	if (b->count >= b->cap)
-		n += ka_front_take_oldest(f, i, b->cap / 2, out + n);
+	if (!b->loaded)
+		b->loaded = mag_new();
+	if (b->loaded && b->loaded->count >= b->cap) {
+		struct ka_mag *older = b->spare ? b->spare : b->loaded;
+		unsigned int got = mag_take_oldest(older, b->cap / 2, out + n);
+
+		bin_taken(f, b, got);
+		n += got;
+		if (b->spare)
+			swap_mags(f, b);
+	}
 	for (tries = 0; f->bytes + blk > KA_FRONT_BYTES && tries < KA_FRONT_BINS; tries++) {
 		unsigned int victim = byte_victim(f, sh, i);
 
@@ -209,7 +378,8 @@ unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_sha
 
 	if (!b->blk)
 		return 0;
-	n = ka_front_take_oldest(f, bin, b->low - b->low / 4, out);
+	n = ka_front_take_oldest(f, bin, min_t(unsigned int, b->low - b->low / 4, KA_FRONT_SLOTS),
+				 out);
 	b->low = b->count;
 	if (!b->count && !pinned(sh, b->blk))
 		unassign(f, bin);

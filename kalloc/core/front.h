@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A front cache: bounded stacks of cached blocks, one per block size in use,
- * in front of one allocator instance (jemalloc's thread cache, erts's fix
- * lists). It knows nothing of CPUs or locks: the per-CPU layer (cpu_front.c)
- * keeps one per class and CPU under a per-CPU trylock, the user-space build one
- * per instance. Documentation/front.rst.
+ * A front cache: magazines of cached blocks, a loaded and a spare one per
+ * block size in use, in front of one allocator instance (Bonwick's magazine
+ * layer; jemalloc's thread cache, erts's fix lists). It knows nothing of
+ * CPUs or locks: the per-CPU layer (cpu_front.c) keeps one per class and
+ * CPU under a per-CPU trylock and trades whole magazines with its node's
+ * depot (depot.c); the user-space build keeps one per instance.
+ * Documentation/front.rst.
  *
  * Blocks are cached by their exact size, as the instance made them: a
  * request gets the block size it would get from the instance, so caching
@@ -13,15 +15,21 @@
  * KA_UNIT steps), and a size without a bin takes the least recently filled
  * one when it first needs one.
  *
+ * A magazine (struct ka_mag) is an array of block pointers; allocation pops
+ * the loaded one, a free pushes it. When the loaded one is empty (full) and
+ * the spare is not, the two swap; only when both are empty (full) does the
+ * cache trade a whole magazine with the depot, or go to the instance.
+ *
  * Invariants:
- *  - every block on a stack is in the cached state (block.h) and its size is
- *    exactly its bin's @blk; map[blk / KA_UNIT] names the bin, and every bin
- *    with blocks is named by exactly one map entry;
+ *  - every block in a magazine is in the cached state (block.h) and its size
+ *    is exactly its bin's @blk; map[blk / KA_UNIT] names the bin, and every
+ *    bin with blocks is named by exactly one map entry;
  *  - a bin of a pinned size (a fixed-size type's) keeps its size;
- *  - @count <= @cap <= KA_FRONT_SLOTS, and @bytes is the sum of the cached
+ *  - a bin's @count is the blocks of its loaded and spare magazines, each
+ *    holding at most @cap <= KA_MAG_SLOTS; @bytes is the sum of the cached
  *    blocks' sizes, at most KA_FRONT_BYTES (the bound per cache);
- *  - slot[0] is the oldest block, slot[count - 1] the newest: allocation
- *    takes the newest (warm in cache), flushes give back the oldest.
+ *  - a magazine's slot[0] is its oldest block: allocation takes the newest
+ *    (warm in cache), flushes give back the oldest, the spare's first.
  */
 #ifndef _KALLOC_FRONT_H
 #define _KALLOC_FRONT_H
@@ -30,21 +38,30 @@
 #include "instance.h"
 
 #define KA_FRONT_BINS		16	/* block sizes one cache holds at a time */
-#define KA_FRONT_SLOTS		32	/* most blocks a bin holds (small blocks) */
-#define KA_FRONT_BIN_BYTES	8192	/* larger blocks: about this many bytes a bin ... */
+#define KA_MAG_SLOTS		30	/* most blocks a magazine holds (small blocks): 256 bytes */
+#define KA_FRONT_SLOTS		KA_MAG_SLOTS
+#define KA_FRONT_BIN_BYTES	8192	/* larger blocks: about this many bytes a magazine ... */
 #define KA_FRONT_MIN_SLOTS	4	/* ... but at least this many blocks */
 #define KA_FRONT_BYTES		(64 * 1024)	/* most bytes one cache holds */
 #define KA_FRONT_NONE		0xff	/* a map entry: the size has no bin */
 /* Map entries: block sizes up to that of a KA_FRONT_MAX request with a tag. */
 #define KA_FRONT_SIZES		((KA_FRONT_MAX + 2 * KA_HDR_SIZE) / KA_UNIT + 2)
 
+struct ka_mag {
+	struct ka_mag *next;		/* in a depot's list */
+	unsigned int count;
+	unsigned int blk;		/* its blocks' size while it holds any */
+	void *slot[KA_MAG_SLOTS];	/* payload pointers, oldest first */
+};
+
 struct ka_front_bin {
 	unsigned int blk;		/* block size; 0: the bin is unassigned */
-	unsigned int cap;		/* most blocks it holds */
-	unsigned int count;
+	unsigned int cap;		/* most blocks a magazine of it holds */
+	unsigned int count;		/* blocks in @loaded and @spare */
 	unsigned int low;		/* fewest blocks held since the last decay pass */
 	unsigned long filled;		/* the cache's clock when last filled, for reuse */
-	void *slot[KA_FRONT_SLOTS];	/* payload pointers, oldest first */
+	struct ka_mag *loaded;		/* NULL until the bin first holds a block */
+	struct ka_mag *spare;		/* NULL until the first swap */
 };
 
 /* What one class's caches cache; the same for all its instances. */
@@ -67,6 +84,7 @@ struct ka_front_shape {
 
 struct ka_front_counts {
 	u64 hits;			/* allocations served from the cache */
+	u64 swaps;			/* loaded and spare magazines swapped */
 	u64 refills, refilled;		/* trips to the instance to fill a bin, blocks got */
 	u64 flushes, flushed;		/* trips back, blocks given back */
 };
@@ -94,42 +112,51 @@ static inline bool ka_front_holds(const struct ka_front_shape *sh, size_t blk)
 	return blk <= sh->max_blk;
 }
 
-/* The newest cached block of @blk bytes, or NULL; the caller holds the cache. */
+/*
+ * The newest block of the loaded magazine of @blk bytes, or NULL (no bin,
+ * or the loaded magazine empty: ka_front_pop_slow()); the caller holds the
+ * cache.
+ */
 static inline void *ka_front_pop(struct ka_front *f, unsigned int blk)
 {
 	unsigned int i = f->map[blk / KA_UNIT];
 	struct ka_front_bin *b;
-	void *ptr;
+	struct ka_mag *m;
 
 	if (unlikely(i == KA_FRONT_NONE))
 		return NULL;
 	b = &f->bin[i];
-	if (unlikely(!b->count))
+	m = b->loaded;
+	if (unlikely(!m || !m->count))
 		return NULL;
-	ptr = b->slot[--b->count];
+	b->count--;
 	if (b->count < b->low)
 		b->low = b->count;
 	f->bytes -= blk;
 	f->blocks--;
 	f->n.hits++;
-	return ptr;
+	return m->slot[--m->count];
 }
 
 /*
- * Caches @ptr, a cached-state block of @blk bytes, if its bin has room and
- * the cache's byte bound allows; the caller holds the cache.
+ * Caches @ptr, a cached-state block of @blk bytes, if the loaded magazine of
+ * its bin has room and the cache's byte bound allows; the caller holds the
+ * cache.
  */
 static inline bool ka_front_push(struct ka_front *f, unsigned int blk, void *ptr)
 {
 	unsigned int i = f->map[blk / KA_UNIT];
 	struct ka_front_bin *b;
+	struct ka_mag *m;
 
 	if (unlikely(i == KA_FRONT_NONE))
 		return false;
 	b = &f->bin[i];
-	if (unlikely(b->count >= b->cap || f->bytes + blk > KA_FRONT_BYTES))
+	m = b->loaded;
+	if (unlikely(!m || m->count >= b->cap || f->bytes + blk > KA_FRONT_BYTES))
 		return false;
-	b->slot[b->count++] = ptr;
+	m->slot[m->count++] = ptr;
+	b->count++;
 	f->bytes += blk;
 	f->blocks++;
 	return true;
@@ -153,6 +180,13 @@ static inline void *ka_front_hand_out(void *ptr, unsigned int tid, unsigned long
 
 void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *inst);
 void ka_front_init(struct ka_front *f);
+void ka_front_exit(struct ka_front *f);
+void *ka_front_pop_slow(struct ka_front *f, unsigned int blk);
+bool ka_front_push_slow(struct ka_front *f, unsigned int blk, void *ptr);
+struct ka_mag *ka_front_load_full(struct ka_front *f, unsigned int blk, struct ka_mag *full);
+struct ka_mag *ka_front_unload_full(struct ka_front *f, unsigned int blk, struct ka_mag *empty);
+bool ka_front_wants_full(const struct ka_front *f, unsigned int blk);
+bool ka_front_both_full(const struct ka_front *f, unsigned int blk);
 unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
 				unsigned int blk, void **out);
 unsigned int ka_front_refill_count(unsigned int blk);

@@ -29,6 +29,7 @@
 #include "cpu_front.h"
 #include "remote.h"
 #include "carrier_layer.h"
+#include "depot.h"
 
 #define KA_BATCH_DESTS	4	/* other CPUs' instances one give-back batches for */
 
@@ -65,11 +66,13 @@ static bool batch_add(struct remote_batch *rb, struct ka_pcpu *to, void *ptr)
 }
 
 /*
- * Gives @n cached blocks back; the caller holds the cache. Blocks of this
- * CPU's instance are freed under its lock, one lock round trip for all;
- * blocks of other instances go to their queues, one push per instance.
+ * Gives @n cached blocks back (from a front cache or a depot). Blocks of
+ * this CPU's instance are freed under its lock, one lock round trip for
+ * all; blocks of other instances go to their queues, one push per
+ * instance. Any instance may be locked from any CPU, so a caller that
+ * moves to another CPU meanwhile is still correct, only less local.
  */
-static void give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
+void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
 {
 	struct remote_batch rb[KA_BATCH_DESTS] = {};
 	struct ka_pcpu *pc;
@@ -77,7 +80,7 @@ static void give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
 
 	if (!n)
 		return;
-	pc = cs->pcpu[smp_processor_id()];
+	pc = cs->pcpu[raw_smp_processor_id()];
 	ka_pcpu_lock(pc);
 	for (i = 0; i < n; i++) {
 		struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(blocks[i]));
@@ -126,9 +129,10 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
 	for (i = 0; i < n; i++) {
 		unsigned int blk = ka_blk_size(ka_payload_blk(blocks[i]));
 
-		if (ka_front_push(&pf->f, blk, blocks[i]))
+		if (ka_front_push(&pf->f, blk, blocks[i]) ||
+		    ka_front_push_slow(&pf->f, blk, blocks[i]))
 			continue;
-		give_back(cs, back, ka_front_make_room(&pf->f, &cs->shape, blk, back));
+		ka_front_give_back(cs, back, ka_front_make_room(&pf->f, &cs->shape, blk, back));
 		if (!ka_front_push(&pf->f, blk, blocks[i]))
 			blocks[left++] = blocks[i];
 	}
@@ -143,10 +147,28 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
 }
 
 /*
- * An empty bin: one trip to this CPU's instance. Blocks other CPUs' caches
- * sent home come first, back into the cache without the instance freeing
- * and allocating them again; then the caller's block and, beside it, extras
- * up to half a bin.
+ * The spare magazine of @blk, or a full one from the depot, in place of the
+ * empty loaded one; a size without a bin gets one when the depot has blocks
+ * of it. The newest block, or NULL. The caller holds the cache.
+ */
+static noinline void *reload(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
+{
+	void *ptr = ka_front_pop_slow(f, blk), *back[2 * KA_FRONT_SLOTS];
+
+	if (ptr)
+		return ptr;
+	if (f->map[blk / KA_UNIT] == KA_FRONT_NONE && ka_depot_has(cs, blk))
+		ka_front_give_back(cs, back, ka_front_make_room(f, &cs->shape, blk, back));
+	return ka_depot_load(cs, f, blk);
+}
+
+/*
+ * An empty loaded magazine: the spare, if it holds blocks, takes its place;
+ * else, both empty, a full magazine from the node's depot; else one trip to
+ * this CPU's instance. There blocks other CPUs' caches sent home come
+ * first, back into the cache without the instance freeing and allocating
+ * them again; then the caller's block and, beside it, extras up to half a
+ * magazine.
  */
 void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp)
@@ -155,6 +177,14 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 	void *extra[KA_FRONT_SLOTS], *ptr = NULL;
 	struct ka_pcpu *pc;
 
+	if (ka_front_trylock(cs)) {
+		ptr = reload(cs, &this_cpu_ptr(cs->front)->f, blk);
+		ka_front_unlock(cs);
+		if (ptr) {
+			ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+			goto out;
+		}
+	}
 	pc = ka_pcpu_lock_this(cs->pcpu);
 	ka_remote_drain(pc, 0);		/* homecoming carriers */
 	n = ka_remote_take_cached(pc, &cs->shape, extra, KA_FRONT_SLOTS);
@@ -182,6 +212,7 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 	}
 	if (!ptr)	/* the instance path drains everything queued before it gives up */
 		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+out:
 	ka_debug_give(ptr, size, gfp);
 	if (gfp & __GFP_ZERO)
 		memset(ptr, 0, size);
@@ -189,9 +220,11 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 }
 
 /*
- * The bin of @blk is full or the cache at its bound: make room and push
- * @ptr, or give it back with the rest. Out of line: the stack array would
- * be cleared on every free (CONFIG_INIT_STACK_ALL_ZERO) if it were inline.
+ * The loaded magazine of @blk is full, or the cache at its bound: the
+ * spare, if empty, takes its place; else, both full, the loaded one goes to
+ * the node's depot for an empty one; else make room and push @ptr, or give
+ * it back with the rest. Out of line: the stack array would be cleared on
+ * every free (CONFIG_INIT_STACK_ALL_ZERO) if it were inline.
  */
 static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_front *pf,
 				    unsigned int blk, void *ptr)
@@ -199,12 +232,15 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_fr
 	void *back[2 * KA_FRONT_SLOTS + 1];
 	unsigned int n;
 
+	if (ka_front_push_slow(&pf->f, blk, ptr) ||
+	    (ka_depot_unload(cs, &pf->f, blk) && ka_front_push(&pf->f, blk, ptr)))
+		return;
 	n = ka_front_make_room(&pf->f, &cs->shape, blk, back);
 	if (!ka_front_push(&pf->f, blk, ptr))
 		back[n++] = ptr;
 	pf->f.n.flushes++;
 	pf->f.n.flushed += n;
-	give_back(cs, back, n);
+	ka_front_give_back(cs, back, n);
 }
 
 /* Caches @ptr (cached state) in this CPU's cache, which the caller holds. */
@@ -264,7 +300,7 @@ static bool front_pass(struct ka_pcpu *pc, bool all)
 				n = ka_front_take_decayed(&pf->f, &cs->shape, bin, back);
 			pf->f.n.flushes += !!n;
 			pf->f.n.flushed += n;
-			give_back(cs, back, n);
+			ka_front_give_back(cs, back, n);
 			ka_front_unlock(cs);
 		} while (all && n);
 	}
@@ -276,7 +312,7 @@ static void decay_work(struct work_struct *work)
 	struct ka_pcpu *pc = container_of(to_delayed_work(work), struct ka_pcpu, fd.work);
 	struct ka_class_state *cs = pc->cs;
 	struct ka_pcpu_front *pf;
-	bool more;
+	bool more, all;
 
 	/*
 	 * Fully ordered, so a request is taken exactly once. Pairs with the
@@ -284,12 +320,19 @@ static void decay_work(struct work_struct *work)
 	 * ka_front_flush_everywhere() and fronts_held(): queueing the work
 	 * orders that store before the work runs.
 	 */
-	if (!front_pass(pc, xchg(&pc->fd.flush_all, false)))
+	all = xchg(&pc->fd.flush_all, false);
+	if (!front_pass(pc, all))
 		return;
+	/* the node's depot decays with its CPUs' caches */
+	if (all)
+		ka_depot_flush(cs, cpu_to_node(pc->cpu), ULONG_MAX);
+	else
+		ka_depot_decay(cs, cpu_to_node(pc->cpu));
 	if (!ka_front_trylock(cs))
 		return;
 	pf = this_cpu_ptr(cs->front);
-	more = pf->f.blocks && smp_processor_id() == pc->cpu;
+	more = (pf->f.blocks || ka_depot_blocks(cs, cpu_to_node(pc->cpu))) &&
+	       smp_processor_id() == pc->cpu;
 	if (!more)
 		pf->decaying = false;
 	ka_front_unlock(cs);
@@ -305,6 +348,7 @@ void ka_front_flush_local(struct ka_class_state *cs)
 	if (!cs->shape.max)
 		return;
 	front_pass(pc, true);
+	ka_depot_flush(cs, cpu_to_node(pc->cpu), ULONG_MAX);
 	cancel_delayed_work(&pc->fd.work);
 	this_cpu_ptr(cs->front)->decaying = false;
 }
@@ -335,7 +379,7 @@ static void flush_offline(struct ka_class_state *cs, int cpu)
  */
 void ka_front_flush_everywhere(struct ka_class_state *cs)
 {
-	int cpu;
+	int cpu, node;
 
 	if (!cs->shape.max || !cs->front)
 		return;
@@ -352,6 +396,8 @@ void ka_front_flush_everywhere(struct ka_class_state *cs)
 	for_each_online_cpu(cpu)
 		flush_delayed_work(&cs->pcpu[cpu]->fd.work);
 	cpus_read_unlock();
+	for_each_node(node)
+		ka_depot_flush(cs, node, ULONG_MAX);
 }
 
 void ka_front_pcpu_init(struct ka_pcpu *pc)
@@ -365,7 +411,7 @@ int ka_front_group_init(struct ka_class_state *cs)
 
 	ka_front_shape_init(&cs->shape, &cs->pcpu[cpumask_first(cpu_possible_mask)]->inst);
 	cs->front = alloc_percpu(struct ka_pcpu_front);
-	if (!cs->front)
+	if (!cs->front || ka_depot_group_init(cs))
 		return -ENOMEM;
 	/*
 	 * The caches hold only blocks their users gave back, which are no
@@ -390,6 +436,9 @@ void ka_front_group_exit(struct ka_class_state *cs)
 	for_each_possible_cpu(cpu)
 		if (cs->pcpu[cpu])
 			cancel_delayed_work_sync(&cs->pcpu[cpu]->fd.work);
+	ka_depot_group_exit(cs);
+	for_each_possible_cpu(cpu)
+		ka_front_exit(&per_cpu_ptr(cs->front, cpu)->f);
 	free_percpu(cs->front);
 	cs->front = NULL;
 }
@@ -407,13 +456,25 @@ static unsigned long fronts_held(int nid, unsigned long want)
 {
 	unsigned long blocks = 0;
 	enum ka_class cls;
-	int cpu;
+	int cpu, node;
 
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
 		struct ka_class_state *cs = &ka_class_states[cls];
 
 		if (!cs->enabled || !cs->shape.max)
 			continue;
+		for_each_online_node(node) {
+			unsigned long held;
+
+			if (nid != NUMA_NO_NODE && node != nid)
+				continue;
+			held = ka_depot_blocks(cs, node);
+			if (!held || (want && blocks >= want))
+				continue;
+			blocks += held;
+			if (want)
+				ka_depot_flush(cs, node, ULONG_MAX);
+		}
 		for_each_online_cpu(cpu) {
 			unsigned int held;
 

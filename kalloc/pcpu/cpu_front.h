@@ -18,6 +18,7 @@ void ka_front_pcpu_init(struct ka_pcpu *pc);
 void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_front_free(struct ka_class_state *cs, void *ptr);
+void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n);
 void ka_front_free_locked(struct ka_class_state *cs, void *ptr);
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);

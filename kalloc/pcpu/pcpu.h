@@ -79,6 +79,7 @@ struct ka_remote {
 	atomic_t pushes;
 	struct work_struct kick;	/* drains on the instance's CPU */
 	atomic64_t queued, kicks;
+	atomic64_t batches;		/* pushes: one per block freed, one per group sent home */
 	u64 drained;			/* blocks only; under the lock */
 };
 
@@ -118,6 +119,7 @@ struct ka_front_decay {
 };
 
 struct ka_class_state;
+struct ka_depot;
 
 /* An instance of one class on one CPU. */
 struct ka_pcpu {
@@ -144,6 +146,7 @@ struct ka_class_state {
 	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
 	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
 	struct ka_pcpu_front __percpu *front;
+	struct ka_depot **depot;	/* [nr_node_ids]: of its magazines (depot.c) */
 };
 
 extern struct ka_class_state ka_class_states[KA_NR_CLASSES];

@@ -129,6 +129,7 @@ void ka_remote_push(struct ka_pcpu *pc, void *ptr)
 	bool first;
 
 	atomic64_inc(&pc->rq.queued);
+	atomic64_inc(&pc->rq.batches);
 	ka_debug_own_begin();
 	first = llist_add(ptr, &pc->rq.blocks);
 	ka_debug_own_end();
@@ -148,6 +149,7 @@ void ka_remote_push_batch(struct ka_pcpu *pc, struct llist_node *first, struct l
 	int before;
 
 	atomic64_add(n, &pc->rq.queued);
+	atomic64_inc(&pc->rq.batches);
 	before = atomic_fetch_add(n, &pc->rq.pushes);
 	ka_debug_own_begin();
 	was_empty = llist_add_batch(first, last, &pc->rq.blocks);

@@ -298,7 +298,7 @@ int main(int argc, char **argv)
 			printf("\n");
 		}
 	}
-	ka_ufront_flush(&front, true);
+	ka_ufront_exit(&front);
 	for (i = 0; i < n; i++)
 		if (all[i].get == ka_get)
 			ka_inst_destroy(&all[i].inst);

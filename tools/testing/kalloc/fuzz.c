@@ -42,6 +42,42 @@ static void expect_intact(const struct slot *s, size_t len)
 			abort();
 }
 
+#define BURST 64
+
+static void burst_alloc(struct ka_ufront *fc, struct slot *slots, unsigned int first,
+			size_t size, unsigned char seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < BURST; i++) {
+		struct slot *s = &slots[(first + i) % SLOTS];
+
+		if (s->ptr)
+			continue;
+		s->ptr = ka_ufront_alloc(fc, size, 0, 0);
+		if (!s->ptr)
+			abort();
+		s->size = size;
+		s->seed = seed;
+		fill(s);
+	}
+}
+
+static void burst_free(struct ka_ufront *fc, struct slot *slots, unsigned int first)
+{
+	unsigned int i;
+
+	for (i = 0; i < BURST; i++) {
+		struct slot *s = &slots[(first + i) % SLOTS];
+
+		if (!s->ptr)
+			continue;
+		expect_intact(s, s->size);
+		ka_ufront_free(fc, s->ptr);
+		s->ptr = NULL;
+	}
+}
+
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 {
 	struct slot slots[SLOTS] = {};
@@ -105,7 +141,13 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 			s->ptr = NULL;
 			break;
 		default:
-			ka_ufront_flush(&fc, data[i + 1] & 1);	/* decay, or everything */
+			/* runs of one size, allocated or freed: magazines swap and trade */
+			if ((data[i + 1] & 6) == 2)
+				burst_alloc(&fc, slots, data[i + 1], size % 256 + 1, data[i + 2]);
+			else if ((data[i + 1] & 6) == 4)
+				burst_free(&fc, slots, data[i + 1]);
+			else
+				ka_ufront_flush(&fc, data[i + 1] & 1);	/* decay, or everything */
 		}
 		if (ka_check_instance(&inst, &chk) || ka_user_reports) {
 			fprintf(stderr, "ka_fuzz: %s\n", chk.first);
@@ -115,7 +157,7 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 	for (i = 0; i < SLOTS; i++)
 		if (slots[i].ptr)
 			ka_ufront_free(&fc, slots[i].ptr);
-	ka_ufront_flush(&fc, true);
+	ka_ufront_exit(&fc);
 	if (ka_check_instance(&inst, &chk) || ka_inst_destroy(&inst) || fc.f.blocks)
 		abort();
 	return 0;

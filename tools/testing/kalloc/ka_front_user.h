@@ -1,19 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The front cache (kalloc/core/front.h) in front of one instance, as the per-CPU
- * layer drives it in the kernel, for the user-space programs: the caller
- * serialises both (one thread, or the caller's lock).
+ * The front cache (kalloc/core/front.h) and a depot of magazines
+ * (kalloc/core/depot.h) in front of one instance, as the per-CPU layer
+ * drives them in the kernel, for the user-space programs: the caller
+ * serialises all three (one thread, or the caller's lock).
  */
 #ifndef _KA_FRONT_USER_H
 #define _KA_FRONT_USER_H
 
-#include "../../../kalloc/core/front.h"
+#include "../../../kalloc/core/depot.h"
 
 struct ka_ufront {
 	struct ka_instance *inst;
 	struct ka_front_shape sh;	/* sh.max 0: the cache is off */
 	struct ka_front f;
+	struct ka_mag_depot d;
+	unsigned long loads, unloads;	/* depot trades */
 };
+
+/* As pcpu/depot.c's ka_depot_load(): both magazines empty, a full one from the depot. */
+static inline void *ka_ufront_depot_load(struct ka_ufront *u, unsigned int blk)
+{
+	struct ka_mag *full, *back;
+
+	if (!ka_front_wants_full(&u->f, blk))
+		return NULL;
+	full = ka_depot_take_full(&u->d, blk);
+	if (!full)
+		return NULL;
+	back = ka_front_load_full(&u->f, blk, full);
+	if (back == full) {
+		ka_depot_put_full(&u->d, full);
+		return NULL;
+	}
+	if (back && !ka_depot_put_empty(&u->d, back))
+		ka_core_free(back);
+	u->loads++;
+	return ka_front_pop(&u->f, blk);
+}
+
+/* As ka_depot_unload(): both magazines full, the loaded one to the depot for an empty one. */
+static inline bool ka_ufront_depot_unload(struct ka_ufront *u, unsigned int blk)
+{
+	struct ka_mag *empty;
+
+	if (!ka_front_both_full(&u->f, blk) || u->d.nr_full >= KA_DEPOT_FULL)
+		return false;
+	empty = ka_depot_take_empty(&u->d);
+	if (!empty)
+		empty = ka_core_mag_alloc(sizeof(*empty));
+	if (!empty)
+		return false;
+	u->unloads++;
+	return ka_depot_put_full(&u->d, ka_front_unload_full(&u->f, blk, empty));
+}
 
 static inline void ka_ufront_init(struct ka_ufront *u, struct ka_instance *inst, bool on)
 {
@@ -22,6 +62,9 @@ static inline void ka_ufront_init(struct ka_ufront *u, struct ka_instance *inst,
 	if (!on)
 		memset(&u->sh, 0, sizeof(u->sh));
 	ka_front_init(&u->f);
+	memset(&u->d, 0, sizeof(u->d));
+	u->loads = 0;
+	u->unloads = 0;
 }
 
 static inline void ka_ufront_give_back(struct ka_ufront *u, void **blocks, unsigned int n)
@@ -42,6 +85,10 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 		return ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
 	blk = ka_front_blk(&u->sh, size);
 	ptr = ka_front_pop(&u->f, blk);
+	if (!ptr)
+		ptr = ka_front_pop_slow(&u->f, blk);
+	if (!ptr)
+		ptr = ka_ufront_depot_load(u, blk);
 	if (ptr)
 		return ka_front_hand_out(ptr, tid, origin, u->inst->p.atags);
 	ptr = ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
@@ -50,7 +97,8 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
 	if (n) {
 		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
-		for (kept = 0; kept < n && ka_front_push(&u->f, blk, extra[kept]); kept++)
+		for (kept = 0; kept < n && (ka_front_push(&u->f, blk, extra[kept]) ||
+					     ka_front_push_slow(&u->f, blk, extra[kept])); kept++)
 			;
 		ka_ufront_give_back(u, extra + kept, n - kept);
 	}
@@ -72,7 +120,10 @@ static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
 		ka_report("%s of %p: not an allocated block\n", __func__, ptr);
 		return;
 	}
-	if (ka_front_push(&u->f, ka_blk_size(b), ptr))
+	if (ka_front_push(&u->f, ka_blk_size(b), ptr) ||
+	    ka_front_push_slow(&u->f, ka_blk_size(b), ptr) ||
+	    (ka_ufront_depot_unload(u, ka_blk_size(b)) &&
+	     ka_front_push(&u->f, ka_blk_size(b), ptr)))
 		return;
 	n = ka_front_make_room(&u->f, &u->sh, ka_blk_size(b), back);
 	if (!ka_front_push(&u->f, ka_blk_size(b), ptr))
@@ -80,12 +131,18 @@ static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
 	ka_ufront_give_back(u, back, n);
 }
 
-/* One decay period, or (@all) everything back. */
+/* One decay period, or (@all) everything back; the depot's full magazines with @all, or half. */
 static inline void ka_ufront_flush(struct ka_ufront *u, bool all)
 {
+	unsigned int bin, n, mags = all ? u->d.nr_full : (u->d.nr_full + 1) / 2;
 	void *back[KA_FRONT_SLOTS];
-	unsigned int bin, n;
+	struct ka_mag *m;
 
+	while (mags-- && (m = ka_depot_take_any_full(&u->d))) {
+		ka_ufront_give_back(u, m->slot, m->count);
+		if (!ka_depot_put_empty(&u->d, m))
+			ka_core_free(m);
+	}
 	for (bin = 0; bin < KA_FRONT_BINS; bin++) {
 		do {
 			n = all ? ka_front_take_oldest(&u->f, bin, KA_FRONT_SLOTS, back) :
@@ -93,6 +150,17 @@ static inline void ka_ufront_flush(struct ka_ufront *u, bool all)
 			ka_ufront_give_back(u, back, n);
 		} while (all && n);
 	}
+}
+
+/* Everything back, and the magazines freed. */
+static inline void ka_ufront_exit(struct ka_ufront *u)
+{
+	struct ka_mag *m;
+
+	ka_ufront_flush(u, true);
+	while ((m = ka_depot_take_empty(&u->d)))
+		ka_core_free(m);
+	ka_front_exit(&u->f);
 }
 
 #endif /* _KA_FRONT_USER_H */

@@ -82,6 +82,11 @@ static inline void *ka_core_zalloc(size_t size)
 	return calloc(1, size);
 }
 
+static inline void *ka_core_mag_alloc(size_t size)
+{
+	return malloc(size);
+}
+
 static inline void ka_core_free(void *ptr)
 {
 	free(ptr);

@@ -126,12 +126,46 @@ static size_t random_size(uint64_t *rng, size_t sbct)
 }
 
 #define SLOTS 1500
+#define BURST 200	/* blocks of one size a burst moves: several magazines */
 
 struct run {
 	unsigned long ops, allocs, reallocs, frees, failed, checks;
 	u64 max_carriers, holes, holes_bytes;
+	u64 swaps, loads, unloads;	/* the front cache's magazine swaps, depot trades */
 	bool front;
 };
+
+/*
+ * A batch of one size, freed, then had again: magazines fill, swap, go to
+ * the depot and come back from it. Each block is checked as the others are.
+ */
+static const char *burst(struct ka_ufront *fc, uint64_t *rng)
+{
+	static struct slot b[BURST];
+	size_t size = 1 + rng_next(rng) % 256;
+	int round, i;
+
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < BURST; i++) {
+			b[i].tid = 1 + rng_next(rng) % KA_TID_MAX;
+			b[i].ptr = ka_ufront_alloc(fc, size, b[i].tid, 0);
+			if (!b[i].ptr)
+				break;
+			b[i].size = size;
+			b[i].origin = 0;
+			b[i].seed = rng_next(rng);
+			fill(&b[i]);
+		}
+		while (i-- > 0) {
+			if (!intact(&b[i], size))
+				return "a burst's block damaged";
+			if (ka_ptr_tid(b[i].ptr) != b[i].tid)
+				return "a burst's block changed type";
+			ka_ufront_free(fc, b[i].ptr);
+		}
+	}
+	return NULL;
+}
 
 static int fail(const char *as, unsigned long op, const char *what)
 {
@@ -239,6 +273,12 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 		}
 		if (op % 4096 == 4095)
 			ka_ufront_flush(&fc, false);	/* a decay period */
+		if (r->front && op % 16384 == 8191) {
+			const char *why = burst(&fc, &rng);
+
+			if (why)
+				return fail(name, op, why);
+		}
 		r->max_carriers = max(r->max_carriers,
 				      inst.st.mbc.carriers.cur + inst.st.sbc.carriers.cur);
 		if (check_every && op % check_every == 0) {
@@ -258,9 +298,14 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			return fail(name, op, "block contents damaged at the end");
 		ka_ufront_free(&fc, slots[i].ptr);
 	}
-	ka_ufront_flush(&fc, true);
+	r->swaps = fc.f.n.swaps;
+	r->loads = fc.loads;
+	r->unloads = fc.unloads;
+	ka_ufront_exit(&fc);
 	if (fc.f.blocks || fc.f.bytes)
 		return fail(name, op, "the front cache holds blocks after a full flush");
+	if (r->front && op >= 16384 && (!r->swaps || !r->loads || !r->unloads))
+		return fail(name, op, "the bursts never swapped magazines or traded with the depot");
 	r->checks++;
 	if (ka_check_instance(&inst, &chk))
 		return fail(name, op, chk.first);
@@ -329,9 +374,14 @@ int main(int argc, char **argv)
 		passed++;
 		printf("ka_stress: %-10s %lu ops (alloc %lu, realloc %lu, free %lu, fail %lu), ",
 		       name, r.ops, r.allocs, r.reallocs, r.frees, r.failed);
-		printf("%lu checks, max %llu carriers, %llu holes of %llu KiB%s: ok\n", r.checks,
+		printf("%lu checks, max %llu carriers, %llu holes of %llu KiB", r.checks,
 		       (unsigned long long)r.max_carriers, (unsigned long long)r.holes,
-		       (unsigned long long)r.holes_bytes >> 10, r.front ? ", front cache" : "");
+		       (unsigned long long)r.holes_bytes >> 10);
+		if (r.front)
+			printf(", front cache (%llu swaps, %llu/%llu depot trades)",
+			       (unsigned long long)r.swaps, (unsigned long long)r.loads,
+			       (unsigned long long)r.unloads);
+		printf(": ok\n");
 	}
 	printf("ka_stress: %d passed, %d failed\n", passed, failed);
 	if (json) {

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A depot of magazines (Bonwick & Adams's magazine layer; SLUB's barn):
+ * full magazines by block size and empty ones, between the front caches of
+ * several CPUs and their instances. The data structure only: the per-CPU
+ * layer keeps one per NUMA node and class under a spinlock (pcpu/depot.c),
+ * the user-space build one per front cache. Documentation/front.rst.
+ *
+ * Invariants:
+ *  - full[blk / KA_UNIT] is a stack of magazines whose blocks (at least one
+ *    each, all cached) are of @blk bytes; @nr_full <= KA_DEPOT_FULL counts
+ *    them, @blocks and @bytes their blocks;
+ *  - @empty is a stack of @nr_empty <= KA_DEPOT_EMPTY magazines holding no
+ *    block.
+ */
+#ifndef _KALLOC_DEPOT_H
+#define _KALLOC_DEPOT_H
+
+#include "front.h"
+
+#define KA_DEPOT_FULL	32	/* full magazines one depot keeps, all sizes together */
+#define KA_DEPOT_EMPTY	32	/* empty ones */
+
+struct ka_mag_depot {
+	struct ka_mag *full[KA_FRONT_SIZES];
+	struct ka_mag *empty;
+	unsigned int nr_full, nr_empty;
+	unsigned long blocks, bytes;
+};
+
+/* A full magazine of @blk blocks, or NULL. */
+static inline struct ka_mag *ka_depot_take_full(struct ka_mag_depot *d, unsigned int blk)
+{
+	struct ka_mag *m = d->full[blk / KA_UNIT];
+
+	if (!m)
+		return NULL;
+	d->full[blk / KA_UNIT] = m->next;
+	d->nr_full--;
+	d->blocks -= m->count;
+	d->bytes -= (unsigned long)m->count * blk;
+	return m;
+}
+
+/* Keeps @m, a magazine of m->blk blocks, unless the depot holds its most. */
+static inline bool ka_depot_put_full(struct ka_mag_depot *d, struct ka_mag *m)
+{
+	if (d->nr_full >= KA_DEPOT_FULL || !m->count)
+		return false;
+	m->next = d->full[m->blk / KA_UNIT];
+	d->full[m->blk / KA_UNIT] = m;
+	d->nr_full++;
+	d->blocks += m->count;
+	d->bytes += (unsigned long)m->count * m->blk;
+	return true;
+}
+
+/* Any full magazine (the largest blocks first, to give back the most memory), or NULL. */
+static inline struct ka_mag *ka_depot_take_any_full(struct ka_mag_depot *d)
+{
+	unsigned int i;
+
+	if (!d->nr_full)
+		return NULL;
+	for (i = KA_FRONT_SIZES; i-- > 0;)
+		if (d->full[i])
+			return ka_depot_take_full(d, i * KA_UNIT);
+	return NULL;
+}
+
+static inline struct ka_mag *ka_depot_take_empty(struct ka_mag_depot *d)
+{
+	struct ka_mag *m = d->empty;
+
+	if (m) {
+		d->empty = m->next;
+		d->nr_empty--;
+	}
+	return m;
+}
+
+/* Keeps @m, an empty magazine, unless the depot holds its most: false, the caller frees it. */
+static inline bool ka_depot_put_empty(struct ka_mag_depot *d, struct ka_mag *m)
+{
+	if (d->nr_empty >= KA_DEPOT_EMPTY)
+		return false;
+	m->count = 0;
+	m->next = d->empty;
+	d->empty = m;
+	d->nr_empty++;
+	return true;
+}
+
+#endif /* _KALLOC_DEPOT_H */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-node depots of magazines (core/depot.h): when a front cache's loaded
+ * and spare magazines of a size are both empty, an allocation takes a full
+ * one from its node's depot and leaves the empty one there; when both are
+ * full, a free leaves the full one and takes an empty one. One lock round
+ * trip moves a whole magazine, so a batch larger than a cache, or blocks
+ * one CPU frees and another of the node allocates, cost a depot trip per
+ * magazine, not an instance trip per block. Documentation/front.rst.
+ *
+ * Only the depot goes to the instances: a full magazine it cannot keep
+ * stays with the front cache, which gives blocks back as before; decay,
+ * the shrinker, a CPU going offline, type destroy and unload give its
+ * magazines back (ka_front_give_back(): blocks of other CPUs' instances go
+ * home grouped by owner, one llist_add_batch() each).
+ *
+ * Lock order: a front cache, then a depot, then an instance; a depot's
+ * lock is never held while its blocks are given back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "cpu_front.h"
+#include "depot.h"
+
+static struct ka_depot *depot_of(struct ka_class_state *cs, int node)
+{
+	return cs->depot ? cs->depot[node] : NULL;
+}
+
+static struct ka_depot *this_depot(struct ka_class_state *cs)
+{
+	return depot_of(cs, numa_mem_id());
+}
+
+/* Whether this CPU's node's depot has a full magazine of @blk blocks (a racy peek). */
+bool ka_depot_has(struct ka_class_state *cs, unsigned int blk)
+{
+	struct ka_depot *dp = this_depot(cs);
+
+	return dp && READ_ONCE(dp->d.full[blk / KA_UNIT]);
+}
+
+/*
+ * Both magazines of @blk in @f are empty: a full one from the depot becomes
+ * the loaded one, and its newest block is popped; NULL if the depot has
+ * none of that size.
+ */
+void *ka_depot_load(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
+{
+	struct ka_depot *dp = this_depot(cs);
+	struct ka_mag *full, *back, *drop = NULL;
+	unsigned long flags;
+
+	if (!dp || !ka_front_wants_full(f, blk) || !READ_ONCE(dp->d.nr_full))
+		return NULL;
+	spin_lock_irqsave(&dp->lock, flags);
+	full = ka_depot_take_full(&dp->d, blk);
+	if (full) {
+		back = ka_front_load_full(f, blk, full);
+		if (back == full) {
+			ka_depot_put_full(&dp->d, full);	/* the byte bound refused it */
+			full = NULL;
+		} else {
+			dp->to_cpus++;
+			dp->used = true;
+			if (back && !ka_depot_put_empty(&dp->d, back))
+				drop = back;
+		}
+	}
+	spin_unlock_irqrestore(&dp->lock, flags);
+	kfree(drop);
+	return full ? ka_front_pop(f, blk) : NULL;
+}
+
+/*
+ * Both magazines of @blk in @f are full: the loaded one goes to the depot
+ * for an empty one; false if the depot holds its most or no empty magazine
+ * can be had.
+ */
+bool ka_depot_unload(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
+{
+	struct ka_depot *dp = this_depot(cs);
+	struct ka_mag *empty;
+	unsigned long flags;
+	bool done = false;
+
+	if (!dp || !ka_front_both_full(f, blk) || READ_ONCE(dp->d.nr_full) >= KA_DEPOT_FULL)
+		return false;
+	spin_lock_irqsave(&dp->lock, flags);
+	if (dp->d.nr_full < KA_DEPOT_FULL) {
+		empty = ka_depot_take_empty(&dp->d);
+		if (!empty)
+			empty = ka_core_mag_alloc(sizeof(*empty));
+		if (empty) {
+			ka_depot_put_full(&dp->d, ka_front_unload_full(f, blk, empty));
+			dp->from_cpus++;
+			dp->used = true;
+			done = true;
+		}
+	}
+	spin_unlock_irqrestore(&dp->lock, flags);
+	return done;
+}
+
+/* Gives @m's blocks back and keeps or frees the magazine. */
+static void give_back_mag(struct ka_class_state *cs, struct ka_depot *dp, struct ka_mag *m)
+{
+	unsigned long flags;
+	bool kept;
+
+	ka_front_give_back(cs, m->slot, m->count);
+	m->count = 0;
+	spin_lock_irqsave(&dp->lock, flags);
+	kept = ka_depot_put_empty(&dp->d, m);
+	spin_unlock_irqrestore(&dp->lock, flags);
+	if (!kept)
+		kfree(m);
+}
+
+unsigned long ka_depot_flush(struct ka_class_state *cs, int node, unsigned long nr)
+{
+	struct ka_depot *dp = depot_of(cs, node);
+	unsigned long blocks = 0, flags;
+	struct ka_mag *m;
+
+	if (!dp)
+		return 0;
+	while (nr--) {
+		spin_lock_irqsave(&dp->lock, flags);
+		m = ka_depot_take_any_full(&dp->d);
+		if (m)
+			dp->flushed++;
+		spin_unlock_irqrestore(&dp->lock, flags);
+		if (!m)
+			break;
+		blocks += m->count;
+		give_back_mag(cs, dp, m);
+	}
+	return blocks;
+}
+
+/*
+ * One decay period of @node's depot, from whichever of its CPUs' decay work
+ * runs first in the period: a depot no front cache traded with gives back
+ * half its full magazines, rounded up.
+ */
+void ka_depot_decay(struct ka_class_state *cs, int node)
+{
+	struct ka_depot *dp = depot_of(cs, node);
+	unsigned long flags, nr = 0;
+
+	if (!dp || !READ_ONCE(dp->d.nr_full))
+		return;
+	spin_lock_irqsave(&dp->lock, flags);
+	if (time_after(jiffies, dp->decayed + msecs_to_jiffies(KA_FRONT_DECAY_MS) / 2)) {
+		dp->decayed = jiffies;
+		if (!dp->used)
+			nr = DIV_ROUND_UP(dp->d.nr_full, 2);
+		dp->used = false;
+	}
+	spin_unlock_irqrestore(&dp->lock, flags);
+	ka_depot_flush(cs, node, nr);
+}
+
+/* Cached blocks in @node's depot (a racy read, for the shrinker and the decay). */
+unsigned long ka_depot_blocks(struct ka_class_state *cs, int node)
+{
+	struct ka_depot *dp = depot_of(cs, node);
+
+	return dp ? READ_ONCE(dp->d.blocks) : 0;
+}
+
+/* Bytes of the blocks in @node's depot (a racy read, for the memory view). */
+unsigned long ka_depot_cached_bytes(struct ka_class_state *cs, int node)
+{
+	struct ka_depot *dp = depot_of(cs, node);
+
+	return dp ? READ_ONCE(dp->d.bytes) : 0;
+}
+
+void ka_depot_counts(struct ka_class_state *cs, int node, struct ka_depot_counts *dc)
+{
+	struct ka_depot *dp = depot_of(cs, node);
+	unsigned long flags;
+
+	memset(dc, 0, sizeof(*dc));
+	if (!dp)
+		return;
+	spin_lock_irqsave(&dp->lock, flags);
+	dc->full = dp->d.nr_full;
+	dc->empty = dp->d.nr_empty;
+	dc->blocks = dp->d.blocks;
+	dc->bytes = dp->d.bytes;
+	dc->to_cpus = dp->to_cpus;
+	dc->from_cpus = dp->from_cpus;
+	dc->flushed = dp->flushed;
+	spin_unlock_irqrestore(&dp->lock, flags);
+}
+
+int ka_depot_group_init(struct ka_class_state *cs)
+{
+	int node;
+
+	cs->depot = kcalloc(nr_node_ids, sizeof(*cs->depot), GFP_KERNEL);
+	if (!cs->depot)
+		return -ENOMEM;
+	for_each_node(node) {
+		struct ka_depot *dp = kzalloc_node(sizeof(*dp), GFP_KERNEL, node);
+
+		if (!dp)
+			return -ENOMEM;	/* ka_depot_group_exit() frees the rest */
+		spin_lock_init(&dp->lock);
+		dp->decayed = jiffies;
+		cs->depot[node] = dp;
+	}
+	return 0;
+}
+
+/* After the front caches are emptied, with the class no longer in use. */
+void ka_depot_group_exit(struct ka_class_state *cs)
+{
+	struct ka_mag *m;
+	int node;
+
+	if (!cs->depot)
+		return;
+	for_each_node(node) {
+		struct ka_depot *dp = cs->depot[node];
+
+		if (!dp)
+			continue;
+		ka_depot_flush(cs, node, ULONG_MAX);
+		while ((m = ka_depot_take_empty(&dp->d)))
+			kfree(m);
+		kfree(dp);
+	}
+	kfree(cs->depot);
+	cs->depot = NULL;
+}
