@@ -249,7 +249,7 @@ static __always_inline bool alloc_straight(const struct ka_type *type, size_t *s
 {
 	if (!type || node != NUMA_NO_NODE || (gfp & KA_GFP_REFUSED) || ka_rt_atomic() ||
 	    (gfpflags_allow_blocking(gfp) && (in_interrupt() || irqs_disabled())) ||
-	    !ka_class_enabled(type->class))
+	    !type->cs->enabled)
 		return false;
 	if (type->fixed_size) {
 		if (*size > type->fixed_size)
@@ -275,7 +275,7 @@ static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gf
 		gfp |= __GFP_ZERO;
 	if (unlikely(!alloc_straight(type, &size, gfp, node)))
 		return alloc_rare(type, size, gfp, origin, node);
-	ptr = front_alloc(&ka_class_states[type->class], size, type->id, origin,
+	ptr = front_alloc(type->cs, size, type->id, origin,
 			  ka_gfp_for_size(size, gfp));
 	return alloc_done(type, ptr, size, gfp, origin, node);
 }
@@ -335,8 +335,8 @@ static const char *ka_type_name_of(unsigned int tid)
  * caller to do nothing. Type ids are unique, so the id alone names the type:
  * with a shared carrier pool one carrier may hold blocks of several classes.
  */
-static bool claim_block(struct ka_type *type, const void *ptr, const char *op, void *caller,
-			bool *cached)
+static __always_inline bool claim_block(struct ka_type *type, const void *ptr, const char *op,
+					void *caller, bool *cached)
 {
 	const char *why = NULL;
 	unsigned int tid = type->id;
@@ -345,7 +345,7 @@ static bool claim_block(struct ka_type *type, const void *ptr, const char *op, v
 
 	b = ka_registry_block(ptr, &why);
 	if (b) {
-		bool to_cache = cached && ka_front_takes(&ka_class_states[type->class], b);
+		bool to_cache = cached && ka_front_takes(type->cs, b);
 
 		switch (ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED)) {
 		case KA_CLAIMED:
@@ -445,12 +445,12 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 
 	if (!ptr)
 		return;
-	if (unlikely(!type || !ka_class_enabled(type->class) || ka_rt_atomic() ||
-		     !ka_front_trylock(&ka_class_states[type->class]))) {
+	if (unlikely(!type || !type->cs->enabled || ka_rt_atomic() ||
+		     !ka_front_trylock(type->cs))) {
 		free_rare(type, ptr, caller);
 		return;
 	}
-	cs = &ka_class_states[type->class];
+	cs = type->cs;
 	/* The cache's lock is also the read-side section the lookup needs. */
 	ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
 	if (ok && cached)

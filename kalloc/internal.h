@@ -22,10 +22,13 @@ struct ka_type_pcpu {
 	u64 failed;
 };
 
+struct ka_class_state;
+
 struct ka_type {
 	struct list_head node;		/* on ka_types, under ka_types_lock */
 	char name[KA_TYPE_NAME_MAX];
 	enum ka_class class;
+	struct ka_class_state *cs;	/* &ka_class_states[@class], for the fast path */
 	unsigned int id;		/* in the header of each of its blocks */
 	size_t fixed_size;		/* ka_type_create_fixed()'s object size; 0: any size */
 	bool pinned;			/* its size keeps a bin in its class's front caches */

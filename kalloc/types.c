@@ -98,6 +98,7 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	}
 	strscpy(type->name, name, sizeof(type->name));
 	type->class = class;
+	type->cs = &ka_class_states[class];
 	type->fixed_size = fixed_size;
 	type->shim = shim_owner;
 	type->shim_owner = shim_owner;

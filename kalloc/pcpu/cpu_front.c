@@ -243,17 +243,17 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_fr
 	ka_front_give_back(cs, back, n);
 }
 
-/* Caches @ptr (cached state) in this CPU's cache, which the caller holds. */
-void ka_front_free_locked(struct ka_class_state *cs, void *ptr)
+/*
+ * ka_front_free_locked() off its straight line: @ptr was not @pushed (the
+ * loaded magazine full, or the byte bound), or the decay work is not armed.
+ */
+void ka_front_free_slow(struct ka_class_state *cs, struct ka_pcpu_front *pf, unsigned int blk,
+			void *ptr, bool pushed)
 {
-	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
-	struct ka_pcpu_front *pf = this_cpu_ptr(cs->front);
-
-	ka_debug_take(ptr);
-	if (unlikely(!ka_front_push(&pf->f, blk, ptr)))
+	if (!pushed)
 		free_make_room(cs, pf, blk, ptr);
 	/* queue_delayed_work_on() may be called with the cache held */
-	if (unlikely(decay_needed(pf)))
+	if (decay_needed(pf))
 		decay_arm(cs->pcpu[smp_processor_id()]);
 }
 

@@ -19,7 +19,21 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_front_free(struct ka_class_state *cs, void *ptr);
 void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n);
-void ka_front_free_locked(struct ka_class_state *cs, void *ptr);
+void ka_front_free_slow(struct ka_class_state *cs, struct ka_pcpu_front *pf, unsigned int blk,
+			void *ptr, bool pushed);
+
+/* Caches @ptr (cached state) in this CPU's cache, which the caller holds. */
+static __always_inline void ka_front_free_locked(struct ka_class_state *cs, void *ptr)
+{
+	unsigned int blk = ka_blk_size(ka_payload_blk(ptr));
+	struct ka_pcpu_front *pf = this_cpu_ptr(cs->front);
+	bool pushed;
+
+	ka_debug_take(ptr);
+	pushed = ka_front_push(&pf->f, blk, ptr);
+	if (unlikely(!pushed || !pf->decaying))
+		ka_front_free_slow(cs, pf, blk, ptr, pushed);
+}
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
 unsigned long ka_front_reclaimable(int nid);

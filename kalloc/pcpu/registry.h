@@ -46,7 +46,7 @@ static inline unsigned int ka_map_index(unsigned long key, int level)
 }
 
 /* The table's answer: five loads, and no byte at @addr read. */
-static inline struct ka_carrier *ka_map_find(const void *addr)
+static __always_inline struct ka_carrier *ka_map_find(const void *addr)
 {
 	unsigned long a = (unsigned long)addr, key = ka_map_key(a);
 	struct ka_map_node *n;
@@ -78,7 +78,7 @@ bool ka_registry_in_hole(const struct ka_carrier *c, const void *addr);
  * Pages a carrier gave back (hole.h) are not in it: the system may have
  * given them to anyone since, and a pointer there is theirs.
  */
-static inline struct ka_carrier *ka_registry_find(const void *addr)
+static __always_inline struct ka_carrier *ka_registry_find(const void *addr)
 {
 	struct ka_carrier *c = ka_map_find(addr);
 
@@ -95,7 +95,7 @@ static inline struct ka_carrier *ka_registry_find(const void *addr)
  * the registry and the carrier's block-start map, never by bytes before @ptr,
  * which its user may have written. The caller is in an RCU read section.
  */
-static inline struct ka_block *ka_registry_block(const void *ptr, const char **why)
+static __always_inline struct ka_block *ka_registry_block(const void *ptr, const char **why)
 {
 	struct ka_carrier *c = ka_registry_find(ptr);
 	struct ka_block *b = ka_payload_blk(ptr);
