@@ -42,6 +42,8 @@ enum ka_src {
  */
 struct ka_carrier {
 	size_t size;			/* whole carrier, header included */
+	char *end;			/* where its room for blocks ends (ka_crr_layout()) */
+	unsigned long *map;		/* an MBC's block-start map; NULL for an SBC */
 	unsigned int flags;		/* KA_CRR_* */
 	enum ka_src src;
 	unsigned long emp;		/* employer | KA_EMP_FLAGS bits */
@@ -109,7 +111,7 @@ static inline size_t ka_mbc_size_for(size_t blk, size_t min)
 
 static inline unsigned long *ka_mbc_map(const struct ka_carrier *c)
 {
-	return (unsigned long *)((char *)c + c->size - ka_mbc_map_bytes(c->size));
+	return c->map;
 }
 
 static inline size_t ka_mbc_bit(const struct ka_carrier *c, const struct ka_block *b)
@@ -136,9 +138,22 @@ static inline bool ka_mbc_is_start(const struct ka_carrier *c, const struct ka_b
 /* Where the last block of @c ends. */
 static inline void *ka_crr_end(const struct ka_carrier *c)
 {
-	size_t room = (c->flags & KA_CRR_SBC) ? ka_sbc_room(c->size) : ka_mbc_room(c->size);
+	return c->end;
+}
 
-	return (char *)ka_crr_first(c) + room;
+/*
+ * Records where @c's room ends and its map lies, from its size and kind,
+ * once when it is made: the free path's pointer check reads them.
+ */
+static inline void ka_crr_layout(struct ka_carrier *c)
+{
+	if (c->flags & KA_CRR_SBC) {
+		c->end = (char *)ka_crr_first(c) + ka_sbc_room(c->size);
+		c->map = NULL;
+	} else {
+		c->end = (char *)ka_crr_first(c) + ka_mbc_room(c->size);
+		c->map = (unsigned long *)((char *)c + c->size - ka_mbc_map_bytes(c->size));
+	}
 }
 
 /* The source's name, as the views and trace events give it. */

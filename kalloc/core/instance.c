@@ -166,6 +166,7 @@ static void carrier_setup(struct ka_instance *inst, struct ka_carrier *c, size_t
 		.birth = ka_core_next_birth(),
 		.swept_used = size,
 	};
+	ka_crr_layout(c);
 	account_carrier(inst, c, true);
 	inst->st.src_creates[src]++;
 	list_add_tail(&c->link, ka_crr_sbc(c) ? &inst->sbcs : &inst->mbcs);

@@ -490,6 +490,7 @@ static void carrier_in_another_ones_hole(struct kunit *test)
 	n->inner = (struct ka_carrier *)g;
 	memset(n->inner, 0, sizeof(*n->inner));
 	n->inner->size = 2 * KA_CARRIER_ALIGN - PAGE_SIZE;
+	ka_crr_layout(n->inner);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nested_del, n), 0);
 	ka_registry_set_verify(true);	/* the tree answers too; a disagreement is reported */
 	ka_registry_add(n->outer);
