@@ -9,7 +9,7 @@
  * Invariants:
  *  - full[blk / KA_UNIT] is a stack of magazines whose blocks (at least one
  *    each, all cached) are of @blk bytes; @nr_full <= KA_DEPOT_FULL counts
- *    them, @blocks and @bytes their blocks;
+ *    them, @blocks and @bytes <= KA_DEPOT_BYTES their blocks;
  *  - @empty is a stack of @nr_empty <= KA_DEPOT_EMPTY magazines holding no
  *    block.
  */
@@ -18,8 +18,9 @@
 
 #include "front.h"
 
-#define KA_DEPOT_FULL	32	/* full magazines one depot keeps, all sizes together */
-#define KA_DEPOT_EMPTY	32	/* empty ones */
+#define KA_DEPOT_FULL	256		/* full magazines one depot keeps, all sizes together ... */
+#define KA_DEPOT_BYTES	(4096 * 1024)	/* ... and the bytes of their blocks */
+#define KA_DEPOT_EMPTY	32		/* empty magazines it keeps */
 
 struct ka_mag_depot {
 	struct ka_mag *full[KA_FRONT_SIZES];
@@ -42,10 +43,16 @@ static inline struct ka_mag *ka_depot_take_full(struct ka_mag_depot *d, unsigned
 	return m;
 }
 
+/* Whether a magazine of @bytes of blocks would fit. */
+static inline bool ka_depot_fits(const struct ka_mag_depot *d, unsigned long bytes)
+{
+	return d->nr_full < KA_DEPOT_FULL && d->bytes + bytes <= KA_DEPOT_BYTES;
+}
+
 /* Keeps @m, a magazine of m->blk blocks, unless the depot holds its most. */
 static inline bool ka_depot_put_full(struct ka_mag_depot *d, struct ka_mag *m)
 {
-	if (d->nr_full >= KA_DEPOT_FULL || !m->count)
+	if (!m->count || !ka_depot_fits(d, (unsigned long)m->count * m->blk))
 		return false;
 	m->next = d->full[m->blk / KA_UNIT];
 	d->full[m->blk / KA_UNIT] = m;

@@ -187,6 +187,12 @@ struct ka_mag *ka_front_load_full(struct ka_front *f, unsigned int blk, struct k
 struct ka_mag *ka_front_unload_full(struct ka_front *f, unsigned int blk, struct ka_mag *empty);
 bool ka_front_wants_full(const struct ka_front *f, unsigned int blk);
 bool ka_front_both_full(const struct ka_front *f, unsigned int blk);
+
+/* The loaded magazine of bin @blk, which must exist. */
+static inline struct ka_mag *ka_front_loaded(const struct ka_front *f, unsigned int blk)
+{
+	return f->bin[f->map[blk / KA_UNIT]].loaded;
+}
 unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
 				unsigned int blk, void **out);
 unsigned int ka_front_refill_count(unsigned int blk);

@@ -22,6 +22,7 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
+#include "carrier_layer.h"
 #include "cpu_front.h"
 #include "depot.h"
 
@@ -75,22 +76,17 @@ void *ka_depot_load(struct ka_class_state *cs, struct ka_front *f, unsigned int 
 	return full ? ka_front_pop(f, blk) : NULL;
 }
 
-/*
- * Both magazines of @blk in @f are full: the loaded one goes to the depot
- * for an empty one; false if the depot holds its most or no empty magazine
- * can be had.
- */
-bool ka_depot_unload(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
+/* Moves the loaded magazine of @blk in @f into @dp for an empty one, if it fits. */
+static bool unload_into(struct ka_depot *dp, struct ka_front *f, unsigned int blk)
 {
-	struct ka_depot *dp = this_depot(cs);
 	struct ka_mag *empty;
 	unsigned long flags;
 	bool done = false;
 
-	if (!dp || !ka_front_both_full(f, blk) || READ_ONCE(dp->d.nr_full) >= KA_DEPOT_FULL)
+	if (READ_ONCE(dp->d.nr_full) >= KA_DEPOT_FULL)
 		return false;
 	spin_lock_irqsave(&dp->lock, flags);
-	if (dp->d.nr_full < KA_DEPOT_FULL) {
+	if (ka_depot_fits(&dp->d, (unsigned long)ka_front_loaded(f, blk)->count * blk)) {
 		empty = ka_depot_take_empty(&dp->d);
 		if (!empty)
 			empty = ka_core_mag_alloc(sizeof(*empty));
@@ -103,6 +99,42 @@ bool ka_depot_unload(struct ka_class_state *cs, struct ka_front *f, unsigned int
 	}
 	spin_unlock_irqrestore(&dp->lock, flags);
 	return done;
+}
+
+/*
+ * The node whose instance employs the carrier of @ptr, a cached block: its
+ * carrier stays while the block is cached, and an employer that moves on
+ * meanwhile only makes the guess stale, never wrong in effect.
+ */
+static int home_node(void *ptr)
+{
+	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
+	struct ka_instance *emp = ka_emp_inst(READ_ONCE(c->emp));
+
+	return emp ? cpu_to_node(ka_pcpu_of(emp)->cpu) : NUMA_NO_NODE;
+}
+
+/*
+ * Both magazines of @blk in @f are full: the loaded one goes to a depot for
+ * an empty one. Magazines go home: to the depot of the node whose instance
+ * employs the carrier of their newest block (a producer on one node, a
+ * consumer on another: the producer's node gets whole magazines back), else
+ * to this node's. False if neither has room or no empty magazine can be had.
+ */
+bool ka_depot_unload(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
+{
+	struct ka_depot *here = this_depot(cs), *home;
+	struct ka_mag *m;
+	int node;
+
+	if (!here || !ka_front_both_full(f, blk))
+		return false;
+	m = ka_front_loaded(f, blk);
+	node = home_node(m->slot[m->count - 1]);
+	home = node == NUMA_NO_NODE ? here : depot_of(cs, node);
+	if (home && home != here && unload_into(home, f, blk))
+		return true;
+	return unload_into(here, f, blk);
 }
 
 /* Gives @m's blocks back and keeps or frees the magazine. */

@@ -251,27 +251,38 @@ static long ring_free(void *arg)
 	return 0;
 }
 
-static long depot_flush_here(void *cs)
+struct flush_run {
+	struct ka_class_state *cs;
+	int node;
+};
+
+static long depot_flush_on(void *arg)
 {
-	return ka_depot_flush(cs, numa_node_id(), ULONG_MAX);
+	struct flush_run *fr = arg;
+
+	return ka_depot_flush(fr->cs, fr->node, ULONG_MAX);
 }
 
 /*
- * Blocks one CPU allocates and a CPU of another node frees stay cached on
- * the freeing node, whole magazines going to its depot; when the depot gives
- * them back they go home grouped, one push per magazine and owner, not one
- * per block.
+ * Blocks one CPU allocates and a CPU of another node frees go home as whole
+ * magazines: into the depot of the producer's node, from which the producer
+ * takes them back without a trip to its instance. When a depot gives them
+ * back to the instance they go grouped, one push per magazine and owner,
+ * not one per block.
  */
 static void producer_consumer_moves_magazines(struct kunit *test)
 {
 	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
 	int prod = cpumask_first(cpu_online_mask), cons = cpumask_last(cpu_online_mask);
+	int home_node = cpu_to_node(prod), far = cpu_to_node(cons);
+	struct ka_depot_counts h0, h1, h2, f0, f1;
+	struct ka_pcpu_counts p0, p1;
 	struct ka_pcpu *home = cs->pcpu[prod];
-	struct ka_depot_counts d0, d1;
+	struct flush_run fr = { cs, home_node };
 	u64 batches, queued, blocks;
 	struct ring_run *r;
 
-	if (cpu_to_node(prod) == cpu_to_node(cons))
+	if (home_node == far)
 		kunit_skip(test, "needs two nodes");
 	if (!ka_class_enabled(KA_CLASS_STD) || !cs->shape.max)
 		kunit_skip(test, "needs the std class with front caches");
@@ -281,21 +292,35 @@ static void producer_consumer_moves_magazines(struct kunit *test)
 	r->n = ARRAY_SIZE(r->p);
 	ka_test_flush_fronts();
 	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, ring_alloc, r), 0L);
-	d0 = depot_at(KA_CLASS_STD, cpu_to_node(cons));
+	h0 = depot_at(KA_CLASS_STD, home_node);
+	f0 = depot_at(KA_CLASS_STD, far);
 	work_on_cpu(cons, ring_free, r);
-	d1 = depot_at(KA_CLASS_STD, cpu_to_node(cons));
-	/* 240 frees: two magazines stay on the CPU, the rest went to its depot whole */
-	KUNIT_EXPECT_GE(test, d1.from_cpus - d0.from_cpus, (u64)(r->n / KA_MAG_SLOTS - 2));
-	KUNIT_EXPECT_EQ(test, d1.blocks - d0.blocks,
-			(unsigned long)(d1.from_cpus - d0.from_cpus) * KA_MAG_SLOTS);
+	h1 = depot_at(KA_CLASS_STD, home_node);
+	f1 = depot_at(KA_CLASS_STD, far);
+	/* 240 frees: two magazines stay on the consumer, the rest went home whole */
+	KUNIT_EXPECT_GE(test, h1.from_cpus - h0.from_cpus, (u64)(r->n / KA_MAG_SLOTS - 2));
+	KUNIT_EXPECT_EQ(test, h1.blocks - h0.blocks,
+			(unsigned long)(h1.from_cpus - h0.from_cpus) * KA_MAG_SLOTS);
+	KUNIT_EXPECT_EQ(test, f1.blocks, f0.blocks);
+
+	/* the producer takes them back whole, without its instance */
+	p0 = front_of(KA_CLASS_STD, prod);
+	r->n = (h1.from_cpus - h0.from_cpus) * KA_MAG_SLOTS;
+	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, ring_alloc, r), 0L);
+	p1 = front_of(KA_CLASS_STD, prod);
+	h2 = depot_at(KA_CLASS_STD, home_node);
+	KUNIT_EXPECT_EQ(test, h2.to_cpus - h1.to_cpus, h1.from_cpus - h0.from_cpus);
+	KUNIT_EXPECT_EQ(test, p1.front.refills, p0.front.refills);
+
+	/* back to the depot; flushed from the consumer's CPU, they go home grouped */
+	work_on_cpu(cons, ring_free, r);
+	h1 = depot_at(KA_CLASS_STD, home_node);
 	batches = atomic64_read(&home->rq.batches);
 	queued = atomic64_read(&home->rq.queued);
-	/* on the consumer's CPU, whose instance owns none of them */
-	blocks = work_on_cpu(cons, depot_flush_here, cs);
-	KUNIT_EXPECT_EQ(test, blocks, (u64)d1.blocks);
+	blocks = work_on_cpu(cons, depot_flush_on, &fr);
+	KUNIT_EXPECT_EQ(test, blocks, (u64)h1.blocks);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&home->rq.queued) - queued, blocks);
-	KUNIT_EXPECT_LE(test, atomic64_read(&home->rq.batches) - batches,
-			(u64)(d1.full - d0.full));
+	KUNIT_EXPECT_LE(test, atomic64_read(&home->rq.batches) - batches, (u64)h1.full);
 	ka_test_flush_fronts();
 	ka_test_expect_all_consistent(test);
 }

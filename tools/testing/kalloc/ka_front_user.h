@@ -44,7 +44,8 @@ static inline bool ka_ufront_depot_unload(struct ka_ufront *u, unsigned int blk)
 {
 	struct ka_mag *empty;
 
-	if (!ka_front_both_full(&u->f, blk) || u->d.nr_full >= KA_DEPOT_FULL)
+	if (!ka_front_both_full(&u->f, blk) ||
+	    !ka_depot_fits(&u->d, (unsigned long)ka_front_loaded(&u->f, blk)->count * blk))
 		return false;
 	empty = ka_depot_take_empty(&u->d);
 	if (!empty)
