@@ -343,7 +343,9 @@ static __always_inline bool claim_block(struct ka_type *type, const void *ptr, c
 	struct ka_block *b;
 	bool ok = false;
 
-	b = ka_registry_block(ptr, &why);
+	/* the cache's lock, if held (@cached), keeps its CPU's hint */
+	b = ka_registry_block_hinted(ptr, &why,
+				     cached ? &this_cpu_ptr(type->cs->front)->hint : NULL);
 	if (b) {
 		bool to_cache = cached && ka_front_takes(type->cs, b);
 

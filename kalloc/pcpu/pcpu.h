@@ -49,6 +49,7 @@
 #include "../debug.h"
 #include "../sources/pages.h"
 #include "../sources/seg.h"
+#include "registry.h"
 
 struct ka_pool;
 
@@ -109,6 +110,7 @@ struct ka_migration {
 struct ka_pcpu_front {
 	ka_local_trylock_t lock;
 	bool decaying;			/* the decay work is queued or running */
+	struct ka_map_hint hint;	/* the free path's last registry leaf */
 	struct ka_front f;
 };
 
