@@ -219,7 +219,7 @@ static inline bool ka_rt_atomic(void)
  * it there (ka_rt_atomic()). Either way the section is a read-side section
  * of RCU: a preempt-off region, or an RT spinlock's rcu_read_lock().
  */
-typedef struct {
+struct ka_local_trylock {
 #ifdef CONFIG_PREEMPT_RT
 	local_lock_t lock;
 #else
@@ -228,9 +228,9 @@ typedef struct {
 	struct lockdep_map dep_map;
 #endif
 #endif
-} ka_local_trylock_t;
+};
 
-static inline void ka_local_trylock_init(ka_local_trylock_t *l)
+static inline void ka_local_trylock_init(struct ka_local_trylock *l)
 {
 #ifdef CONFIG_PREEMPT_RT
 	local_lock_init(&l->lock);
@@ -247,7 +247,7 @@ static inline void ka_local_trylock_init(ka_local_trylock_t *l)
 }
 
 /* Takes this CPU's @l, or fails (false) if code this call interrupted holds it. */
-static __always_inline bool ka_local_trylock(ka_local_trylock_t __percpu *l)
+static __always_inline bool ka_local_trylock(struct ka_local_trylock __percpu *l)
 {
 #ifdef CONFIG_PREEMPT_RT
 	local_lock(&l->lock);
@@ -266,7 +266,7 @@ static __always_inline bool ka_local_trylock(ka_local_trylock_t __percpu *l)
 	return true;
 }
 
-static __always_inline void ka_local_unlock(ka_local_trylock_t __percpu *l)
+static __always_inline void ka_local_unlock(struct ka_local_trylock __percpu *l)
 {
 #ifdef CONFIG_PREEMPT_RT
 	local_unlock(&l->lock);

@@ -193,6 +193,7 @@ static inline struct ka_mag *ka_front_loaded(const struct ka_front *f, unsigned 
 {
 	return f->bin[f->map[blk / KA_UNIT]].loaded;
 }
+
 unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
 				unsigned int blk, void **out);
 unsigned int ka_front_refill_count(unsigned int blk);

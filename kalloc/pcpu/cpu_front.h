@@ -34,6 +34,7 @@ static __always_inline void ka_front_free_locked(struct ka_class_state *cs, void
 	if (unlikely(!pushed || !pf->decaying))
 		ka_front_free_slow(cs, pf, blk, ptr, pushed);
 }
+
 void ka_front_flush_local(struct ka_class_state *cs);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
 unsigned long ka_front_reclaimable(int nid);

@@ -108,7 +108,7 @@ struct ka_migration {
  * CPU once its CPU is gone.
  */
 struct ka_pcpu_front {
-	ka_local_trylock_t lock;
+	struct ka_local_trylock lock;
 	bool decaying;			/* the decay work is queued or running */
 	struct ka_map_hint hint;	/* the free path's last registry leaf */
 	struct ka_front f;
@@ -210,7 +210,7 @@ static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
 }
 
 /*
- * This CPU's front cache of @cs, locked (compat.h's ka_local_trylock_t:
+ * This CPU's front cache of @cs, locked (compat.h's struct ka_local_trylock:
  * preemption off and the cache marked taken, interrupts on; on PREEMPT_RT
  * a per-CPU lock, migration off). False: an interrupt or softirq came in
  * while the code it interrupted held the cache; the caller goes to the

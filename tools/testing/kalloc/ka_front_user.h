@@ -98,9 +98,10 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
 	if (n) {
 		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
-		for (kept = 0; kept < n && (ka_front_push(&u->f, blk, extra[kept]) ||
-					     ka_front_push_slow(&u->f, blk, extra[kept])); kept++)
-			;
+		for (kept = 0; kept < n; kept++)
+			if (!ka_front_push(&u->f, blk, extra[kept]) &&
+			    !ka_front_push_slow(&u->f, blk, extra[kept]))
+				break;
 		ka_ufront_give_back(u, extra + kept, n - kept);
 	}
 	return ptr;

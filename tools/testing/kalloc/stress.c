@@ -139,7 +139,7 @@ struct run {
  * A batch of one size, freed, then had again: magazines fill, swap, go to
  * the depot and come back from it. Each block is checked as the others are.
  */
-static const char *burst(struct ka_ufront *fc, uint64_t *rng)
+static const char *one_size_run(struct ka_ufront *fc, uint64_t *rng)
 {
 	static struct slot b[BURST];
 	size_t size = 1 + rng_next(rng) % 256;
@@ -158,9 +158,9 @@ static const char *burst(struct ka_ufront *fc, uint64_t *rng)
 		}
 		while (i-- > 0) {
 			if (!intact(&b[i], size))
-				return "a burst's block damaged";
+				return "a block of a run of one size damaged";
 			if (ka_ptr_tid(b[i].ptr) != b[i].tid)
-				return "a burst's block changed type";
+				return "a block of a run of one size changed type";
 			ka_ufront_free(fc, b[i].ptr);
 		}
 	}
@@ -274,7 +274,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 		if (op % 4096 == 4095)
 			ka_ufront_flush(&fc, false);	/* a decay period */
 		if (r->front && op % 16384 == 8191) {
-			const char *why = burst(&fc, &rng);
+			const char *why = one_size_run(&fc, &rng);
 
 			if (why)
 				return fail(name, op, why);
@@ -305,7 +305,7 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	if (fc.f.blocks || fc.f.bytes)
 		return fail(name, op, "the front cache holds blocks after a full flush");
 	if (r->front && op >= 16384 && (!r->swaps || !r->loads || !r->unloads))
-		return fail(name, op, "the bursts never swapped magazines or traded with the depot");
+		return fail(name, op, "no magazine swapped or traded with the depot");
 	r->checks++;
 	if (ka_check_instance(&inst, &chk))
 		return fail(name, op, chk.first);
