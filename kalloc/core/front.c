@@ -368,7 +368,8 @@ unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape
  * kept unused through the whole period (its low-water mark) three quarters
  * go back, rounded up, so an idle bin empties in a few periods and a busy
  * one keeps what it uses. Starts the bin's next period; an empty bin gives
- * up its size. How many are in @out (at most KA_FRONT_SLOTS).
+ * up its size and frees its magazines. How many are in @out (at most
+ * KA_FRONT_SLOTS).
  */
 unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_shape *sh,
 				   unsigned int bin, void **out)
@@ -381,7 +382,13 @@ unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_sha
 	n = ka_front_take_oldest(f, bin, min_t(unsigned int, b->low - b->low / 4, KA_FRONT_SLOTS),
 				 out);
 	b->low = b->count;
-	if (!b->count && !pinned(sh, b->blk))
+	if (!b->count && !pinned(sh, b->blk)) {
+		/* an idle size gives up its bin and its magazines' memory */
 		unassign(f, bin);
+		ka_core_free(b->loaded);
+		ka_core_free(b->spare);
+		b->loaded = NULL;
+		b->spare = NULL;
+	}
 	return n;
 }
