@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 stream=${1:-$KALLOC_ROOT/tools/streams/minix-ramdisk.stream.gz}
-advice=${2:-+MDas ageffcaobf +MDsbct 128 +MDlmbcs 512}
+advice=${2:-+MDas gf +MDsbct 128 +MDlmbcs 512}
 tolerance=${KALLOC_REPLAY_TOLERANCE:-10}
 work=$KALLOC_BUILD/replay-check
 rm -rf "$work"

@@ -16,6 +16,7 @@ struct ka_ufront {
 	struct ka_front f;
 	struct ka_mag_depot d;
 	unsigned long loads, unloads;	/* depot trades */
+	bool used;			/* the depot traded since the last decay period */
 };
 
 /* As pcpu/depot.c's ka_depot_load(): both magazines empty, a full one from the depot. */
@@ -36,6 +37,7 @@ static inline void *ka_ufront_depot_load(struct ka_ufront *u, unsigned int blk)
 	if (back && !ka_depot_put_empty(&u->d, back))
 		ka_core_free(back);
 	u->loads++;
+	u->used = true;
 	return ka_front_pop(&u->f, blk);
 }
 
@@ -53,6 +55,7 @@ static inline bool ka_ufront_depot_unload(struct ka_ufront *u, unsigned int blk)
 	if (!empty)
 		return false;
 	u->unloads++;
+	u->used = true;
 	return ka_depot_put_full(&u->d, ka_front_unload_full(&u->f, blk, empty));
 }
 
@@ -66,6 +69,7 @@ static inline void ka_ufront_init(struct ka_ufront *u, struct ka_instance *inst,
 	memset(&u->d, 0, sizeof(u->d));
 	u->loads = 0;
 	u->unloads = 0;
+	u->used = false;
 }
 
 static inline void ka_ufront_give_back(struct ka_ufront *u, void **blocks, unsigned int n)
@@ -80,7 +84,7 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 				    unsigned long origin)
 {
 	void *extra[KA_FRONT_SLOTS], *back[2 * KA_FRONT_SLOTS], *ptr;
-	unsigned int blk, n, kept;
+	unsigned int blk, n, i, left = 0;
 
 	if (size - 1 >= u->sh.max)
 		return ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
@@ -88,22 +92,28 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 	ptr = ka_front_pop(&u->f, blk);
 	if (!ptr)
 		ptr = ka_front_pop_slow(&u->f, blk);
-	if (!ptr)
+	if (!ptr) {
+		/* as cpu_front.c's reload(): a size without a bin gets one for the depot's */
+		if (u->f.map[blk / KA_UNIT] == KA_FRONT_NONE && u->d.full[blk / KA_UNIT])
+			ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
 		ptr = ka_ufront_depot_load(u, blk);
+	}
 	if (ptr)
 		return ka_front_hand_out(ptr, tid, origin, u->inst->p.atags);
 	ptr = ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
 	if (!ptr)
 		return NULL;
 	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
-	if (n) {
+	/* as cpu_front.c's cache_blocks(): room is made only when a push fails */
+	for (i = 0; i < n; i++) {
+		if (ka_front_push(&u->f, blk, extra[i]) ||
+		    ka_front_push_slow(&u->f, blk, extra[i]))
+			continue;
 		ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
-		for (kept = 0; kept < n; kept++)
-			if (!ka_front_push(&u->f, blk, extra[kept]) &&
-			    !ka_front_push_slow(&u->f, blk, extra[kept]))
-				break;
-		ka_ufront_give_back(u, extra + kept, n - kept);
+		if (!ka_front_push(&u->f, blk, extra[i]))
+			extra[left++] = extra[i];
 	}
+	ka_ufront_give_back(u, extra, left);
 	return ptr;
 }
 
@@ -133,13 +143,18 @@ static inline void ka_ufront_free(struct ka_ufront *u, void *ptr)
 	ka_ufront_give_back(u, back, n);
 }
 
-/* One decay period, or (@all) everything back; the depot's full magazines with @all, or half. */
+/*
+ * One decay period, or (@all) everything back. The depot, as pcpu/depot.c's:
+ * all its full magazines with @all, else half of them if no trade used it
+ * during the period.
+ */
 static inline void ka_ufront_flush(struct ka_ufront *u, bool all)
 {
-	unsigned int bin, n, mags = all ? u->d.nr_full : (u->d.nr_full + 1) / 2;
+	unsigned int bin, n, mags = all ? u->d.nr_full : u->used ? 0 : (u->d.nr_full + 1) / 2;
 	void *back[KA_FRONT_SLOTS];
 	struct ka_mag *m;
 
+	u->used = false;
 	while (mags-- && (m = ka_depot_take_any_full(&u->d))) {
 		ka_ufront_give_back(u, m->slot, m->count);
 		if (!ka_depot_put_empty(&u->d, m))
