@@ -118,7 +118,7 @@ static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
 /*
  * A block of @size bytes of type @tid from this CPU's front cache of @cs,
  * or from its instance when the bin is empty or the size beyond the front
- * caches (cpu_front.c, cpu.c).
+ * caches (cpu_front.c, cpu.c), which get @gfp as ka_gfp_for_size() makes it.
  */
 static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 					 unsigned int tid, unsigned long origin, gfp_t gfp)
@@ -131,12 +131,12 @@ static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 	 * that came in while this CPU's cache was taken goes to the instance.
 	 */
 	if (unlikely(size - 1 >= cs->shape.max || !ka_front_trylock(cs)))
-		return ka_cpu_alloc_in(cs, size, tid, origin, gfp);
+		return ka_cpu_alloc_in(cs, size, tid, origin, ka_gfp_for_size(size, gfp));
 	blk = ka_front_blk(&cs->shape, size);
 	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
 	ka_front_unlock(cs);
 	if (unlikely(!ptr))
-		return ka_front_refill(cs, blk, size, tid, origin, gfp);
+		return ka_front_refill(cs, blk, size, tid, origin, ka_gfp_for_size(size, gfp));
 	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
 	ka_debug_give(ptr, size, gfp);
 	if (gfp & __GFP_ZERO)
@@ -226,8 +226,7 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 	if (!ka_class_enabled(type->class)) {
 		ptr = ka_sys_alloc(size, gfp, node);
 	} else if (node == NUMA_NO_NODE) {
-		ptr = ka_class_alloc(&ka_class_states[type->class], size, type->id, origin,
-				     ka_gfp_for_size(size, gfp));
+		ptr = ka_class_alloc(&ka_class_states[type->class], size, type->id, origin, gfp);
 	} else {
 		/* the CPU, and so its node, stays the caller's until the block is had */
 		migrate_disable();
@@ -275,8 +274,7 @@ static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gf
 		gfp |= __GFP_ZERO;
 	if (unlikely(!alloc_straight(type, &size, gfp, node)))
 		return alloc_rare(type, size, gfp, origin, node);
-	ptr = front_alloc(type->cs, size, type->id, origin,
-			  ka_gfp_for_size(size, gfp));
+	ptr = front_alloc(type->cs, size, type->id, origin, gfp);
 	return alloc_done(type, ptr, size, gfp, origin, node);
 }
 
