@@ -2,9 +2,11 @@
 /*
  * A depot of magazines (Bonwick & Adams's magazine layer; SLUB's barn):
  * full magazines by block size and empty ones, between the front caches of
- * several CPUs and their instances. The data structure only: the per-CPU
- * layer keeps one per NUMA node and class under a spinlock (pcpu/depot.c),
- * the user-space build one per front cache. Documentation/front.rst.
+ * several CPUs and their instances. The data structure and its trades with a
+ * front cache, no locks and no nodes: the per-CPU layer keeps one per NUMA
+ * node and class under a spinlock (pcpu/depot.c), the user-space build one
+ * per front cache, and both trade through the same code.
+ * Documentation/front.rst.
  *
  * Invariants:
  *  - full[blk / KA_UNIT] is a stack of magazines whose blocks (at least one
@@ -95,6 +97,51 @@ static inline bool ka_depot_put_empty(struct ka_mag_depot *d, struct ka_mag *m)
 	m->next = d->empty;
 	d->empty = m;
 	d->nr_empty++;
+	return true;
+}
+
+/*
+ * A trade for a front cache whose magazines of @blk are both empty
+ * (ka_front_wants_full()): a full magazine of @d becomes its loaded one.
+ * True if it did; *@drop is then an empty magazine @d could not keep, for
+ * the caller to free (after letting go of @d's lock).
+ */
+static inline bool ka_depot_load_into(struct ka_mag_depot *d, struct ka_front *f,
+				      unsigned int blk, struct ka_mag **drop)
+{
+	struct ka_mag *full = ka_depot_take_full(d, blk), *back;
+
+	*drop = NULL;
+	if (!full)
+		return false;
+	back = ka_front_load_full(f, blk, full);
+	if (back == full) {		/* the cache's byte bound refused it */
+		ka_depot_put_full(d, full);
+		return false;
+	}
+	if (back && !ka_depot_put_empty(d, back))
+		*drop = back;
+	return true;
+}
+
+/*
+ * A trade for a front cache whose magazines of @blk are both full
+ * (ka_front_both_full()): its loaded magazine goes into @d for an empty one.
+ * False if @d has no room or no empty magazine can be had.
+ */
+static inline bool ka_depot_unload_from(struct ka_mag_depot *d, struct ka_front *f,
+					unsigned int blk)
+{
+	struct ka_mag *empty;
+
+	if (!ka_depot_fits(d, (unsigned long)ka_front_loaded(f, blk)->count * blk))
+		return false;
+	empty = ka_depot_take_empty(d);
+	if (!empty)
+		empty = ka_core_mag_alloc(sizeof(*empty));
+	if (!empty)
+		return false;
+	ka_depot_put_full(d, ka_front_unload_full(f, blk, empty));
 	return true;
 }
 

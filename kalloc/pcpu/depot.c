@@ -52,50 +52,36 @@ bool ka_depot_has(struct ka_class_state *cs, unsigned int blk)
 void *ka_depot_load(struct ka_class_state *cs, struct ka_front *f, unsigned int blk)
 {
 	struct ka_depot *dp = this_depot(cs);
-	struct ka_mag *full, *back, *drop = NULL;
+	struct ka_mag *drop;
 	unsigned long flags;
+	bool loaded;
 
 	if (!dp || !ka_front_wants_full(f, blk) || !READ_ONCE(dp->d.nr_full))
 		return NULL;
 	spin_lock_irqsave(&dp->lock, flags);
-	full = ka_depot_take_full(&dp->d, blk);
-	if (full) {
-		back = ka_front_load_full(f, blk, full);
-		if (back == full) {
-			ka_depot_put_full(&dp->d, full);	/* the byte bound refused it */
-			full = NULL;
-		} else {
-			dp->to_cpus++;
-			dp->used = true;
-			if (back && !ka_depot_put_empty(&dp->d, back))
-				drop = back;
-		}
+	loaded = ka_depot_load_into(&dp->d, f, blk, &drop);
+	if (loaded) {
+		dp->to_cpus++;
+		dp->used = true;
 	}
 	spin_unlock_irqrestore(&dp->lock, flags);
 	kfree(drop);
-	return full ? ka_front_pop(f, blk) : NULL;
+	return loaded ? ka_front_pop(f, blk) : NULL;
 }
 
 /* Moves the loaded magazine of @blk in @f into @dp for an empty one, if it fits. */
 static bool unload_into(struct ka_depot *dp, struct ka_front *f, unsigned int blk)
 {
-	struct ka_mag *empty;
 	unsigned long flags;
-	bool done = false;
+	bool done;
 
 	if (READ_ONCE(dp->d.nr_full) >= KA_DEPOT_FULL)
 		return false;
 	spin_lock_irqsave(&dp->lock, flags);
-	if (ka_depot_fits(&dp->d, (unsigned long)ka_front_loaded(f, blk)->count * blk)) {
-		empty = ka_depot_take_empty(&dp->d);
-		if (!empty)
-			empty = ka_core_mag_alloc(sizeof(*empty));
-		if (empty) {
-			ka_depot_put_full(&dp->d, ka_front_unload_full(f, blk, empty));
-			dp->from_cpus++;
-			dp->used = true;
-			done = true;
-		}
+	done = ka_depot_unload_from(&dp->d, f, blk);
+	if (done) {
+		dp->from_cpus++;
+		dp->used = true;
 	}
 	spin_unlock_irqrestore(&dp->lock, flags);
 	return done;

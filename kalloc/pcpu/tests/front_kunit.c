@@ -21,12 +21,13 @@
 #include "../../stats.h"
 
 #define FBLK	64	/* blocks a case moves */
+#define FBLK_MAX	(8 * KA_MAG_SLOTS)	/* the most one batch holds: eight magazines */
 
 struct fbatch {
 	struct ka_type *type;
 	size_t size;
 	int n;
-	void *p[FBLK];
+	void *p[FBLK_MAX];
 };
 
 static long fb_alloc(void *arg)
@@ -222,35 +223,6 @@ static void depot_serves_the_node(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
-struct ring_run {
-	struct ka_type *type;
-	void *p[8 * KA_MAG_SLOTS];
-	int n;
-};
-
-static long ring_alloc(void *arg)
-{
-	struct ring_run *r = arg;
-	int i;
-
-	for (i = 0; i < r->n; i++) {
-		r->p[i] = ka_alloc(r->type, 64, GFP_KERNEL);
-		if (!r->p[i])
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static long ring_free(void *arg)
-{
-	struct ring_run *r = arg;
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		ka_free(r->type, r->p[i]);
-	return 0;
-}
-
 struct flush_run {
 	struct ka_class_state *cs;
 	int node;
@@ -280,21 +252,16 @@ static void producer_consumer_moves_magazines(struct kunit *test)
 	struct ka_pcpu *home = cs->pcpu[prod];
 	struct flush_run fr = { cs, home_node };
 	u64 batches, queued, blocks;
-	struct ring_run *r;
+	struct fbatch *r;
 
 	if (home_node == far)
 		kunit_skip(test, "needs two nodes");
-	if (!ka_class_enabled(KA_CLASS_STD) || !cs->shape.max)
-		kunit_skip(test, "needs the std class with front caches");
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->type = ka_test_type(test, "kunit_fc_ring", KA_CLASS_STD);
-	r->n = ARRAY_SIZE(r->p);
+	r = fbatch_new(test, "kunit_fc_ring", KA_CLASS_STD, 64, FBLK_MAX);
 	ka_test_flush_fronts();
-	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, ring_alloc, r), 0L);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, fb_alloc, r), 0L);
 	h0 = depot_at(KA_CLASS_STD, home_node);
 	f0 = depot_at(KA_CLASS_STD, far);
-	work_on_cpu(cons, ring_free, r);
+	work_on_cpu(cons, fb_free, r);
 	h1 = depot_at(KA_CLASS_STD, home_node);
 	f1 = depot_at(KA_CLASS_STD, far);
 	/* 240 frees: two magazines stay on the consumer, the rest went home whole */
@@ -306,14 +273,14 @@ static void producer_consumer_moves_magazines(struct kunit *test)
 	/* the producer takes them back whole, without its instance */
 	p0 = front_of(KA_CLASS_STD, prod);
 	r->n = (h1.from_cpus - h0.from_cpus) * KA_MAG_SLOTS;
-	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, ring_alloc, r), 0L);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(prod, fb_alloc, r), 0L);
 	p1 = front_of(KA_CLASS_STD, prod);
 	h2 = depot_at(KA_CLASS_STD, home_node);
 	KUNIT_EXPECT_EQ(test, h2.to_cpus - h1.to_cpus, h1.from_cpus - h0.from_cpus);
 	KUNIT_EXPECT_EQ(test, p1.front.refills, p0.front.refills);
 
 	/* back to the depot; flushed from the consumer's CPU, they go home grouped */
-	work_on_cpu(cons, ring_free, r);
+	work_on_cpu(cons, fb_free, r);
 	h1 = depot_at(KA_CLASS_STD, home_node);
 	batches = atomic64_read(&home->rq.batches);
 	queued = atomic64_read(&home->rq.queued);

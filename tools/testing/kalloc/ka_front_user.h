@@ -22,20 +22,11 @@ struct ka_ufront {
 /* As pcpu/depot.c's ka_depot_load(): both magazines empty, a full one from the depot. */
 static inline void *ka_ufront_depot_load(struct ka_ufront *u, unsigned int blk)
 {
-	struct ka_mag *full, *back;
+	struct ka_mag *drop;
 
-	if (!ka_front_wants_full(&u->f, blk))
+	if (!ka_front_wants_full(&u->f, blk) || !ka_depot_load_into(&u->d, &u->f, blk, &drop))
 		return NULL;
-	full = ka_depot_take_full(&u->d, blk);
-	if (!full)
-		return NULL;
-	back = ka_front_load_full(&u->f, blk, full);
-	if (back == full) {
-		ka_depot_put_full(&u->d, full);
-		return NULL;
-	}
-	if (back && !ka_depot_put_empty(&u->d, back))
-		ka_core_free(back);
+	ka_core_free(drop);
 	u->loads++;
 	u->used = true;
 	return ka_front_pop(&u->f, blk);
@@ -44,19 +35,11 @@ static inline void *ka_ufront_depot_load(struct ka_ufront *u, unsigned int blk)
 /* As ka_depot_unload(): both magazines full, the loaded one to the depot for an empty one. */
 static inline bool ka_ufront_depot_unload(struct ka_ufront *u, unsigned int blk)
 {
-	struct ka_mag *empty;
-
-	if (!ka_front_both_full(&u->f, blk) ||
-	    !ka_depot_fits(&u->d, (unsigned long)ka_front_loaded(&u->f, blk)->count * blk))
-		return false;
-	empty = ka_depot_take_empty(&u->d);
-	if (!empty)
-		empty = ka_core_mag_alloc(sizeof(*empty));
-	if (!empty)
+	if (!ka_front_both_full(&u->f, blk) || !ka_depot_unload_from(&u->d, &u->f, blk))
 		return false;
 	u->unloads++;
 	u->used = true;
-	return ka_depot_put_full(&u->d, ka_front_unload_full(&u->f, blk, empty));
+	return true;
 }
 
 static inline void ka_ufront_init(struct ka_ufront *u, struct ka_instance *inst, bool on)
