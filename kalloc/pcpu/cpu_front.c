@@ -446,11 +446,12 @@ void ka_front_group_exit(struct ka_class_state *cs)
 /* ---- under memory pressure (reclaim.c): caches give back what they hold ---- */
 
 /*
- * Blocks the module's classes cache on the online CPUs of node @nid (any
- * node: NUMA_NO_NODE). With @want, CPU caches holding some are asked to give
- * them all back (their decay work, at once) until the caches asked hold
- * @want blocks: a reclaimer asking for a little empties a few caches, not
- * every one. Returns the blocks counted, or those asked for.
+ * Blocks the module's classes cache on node @nid (any node: NUMA_NO_NODE),
+ * in its depots and its online CPUs' caches. With @want, depots are emptied
+ * here and CPU caches asked to give everything back (their decay work, at
+ * once) until those emptied or asked hold @want blocks: a reclaimer asking
+ * for a little empties a few, not every one. Returns the blocks counted, or
+ * those emptied and asked for.
  */
 static unsigned long fronts_held(int nid, unsigned long want)
 {
@@ -500,9 +501,10 @@ unsigned long ka_front_reclaimable(int nid)
 }
 
 /*
- * Asks caches of @nid's CPUs holding at least @nr blocks in all to give
- * them back; the blocks go shortly after, on their own CPUs. Returns the
- * blocks asked for. Any context a work item may be queued from.
+ * Empties @nid's depots and asks caches of its CPUs, until they hold at
+ * least @nr blocks in all, to give them back: a depot's go at once, a CPU's
+ * shortly after, on that CPU. Returns the blocks emptied and asked for.
+ * Any context a work item may be queued from and an instance lock taken in.
  */
 unsigned long ka_front_reclaim(int nid, unsigned long nr)
 {
