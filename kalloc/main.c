@@ -87,9 +87,12 @@ static int __init kalloc_init(void)
 		pr_err("opts: %s\n", ret == -ENOMEM ? "out of memory" : err);
 		return ret;
 	}
+	ka_registry_init();
 	ret = ka_sources_init(&ka_options.seg);
-	if (ret)
+	if (ret) {
+		ka_registry_exit();
 		return ret;
+	}
 	ret = ka_cpu_init(&ka_options);
 	if (ret) {
 		ka_sources_exit();

@@ -107,12 +107,21 @@ static void pcpu_sys_free(struct ka_source *s, void *mem, size_t size)
 	pcpu_src_free(&container_of(s, struct ka_pcpu, pl.sys_src)->pl.sys.src, mem, size, false);
 }
 
+/*
+ * The pages stop naming their carrier before the source queues them for
+ * the grace period after which they go (sources/pages.c): a lookup that
+ * still found the name has left by then.
+ */
 static bool pcpu_seg_give_back(struct ka_source *s, struct ka_carrier *c, unsigned long start,
 			       unsigned long end)
 {
 	struct ka_source *real = &container_of(s, struct ka_pcpu, pl.seg_src)->pl.seg.src;
 
-	return real->give_back(real, c, start, end);
+	ka_pagemap_clear(c, start, end);
+	if (real->give_back(real, c, start, end))
+		return true;
+	ka_pagemap_set(c, start, end);
+	return false;
 }
 
 static void pcpu_seg_free_holed(struct ka_source *s, struct ka_carrier *c)

@@ -138,6 +138,23 @@ static void **map_slot(unsigned long key, bool make)
 }
 
 /*
+ * Every page of @c names it, but those in its holes: pages it gave back
+ * before it was registered (a suite's carrier) are not kalloc's.
+ */
+static void pagemap_set(struct ka_carrier *c)
+{
+	unsigned long a, end = (unsigned long)c + c->size;
+
+	if (!READ_ONCE(c->given_back)) {
+		ka_pagemap_set(c, (unsigned long)c, end);
+		return;
+	}
+	for (a = (unsigned long)c; a < end; a += PAGE_SIZE)
+		if (!ka_registry_in_hole(c, (void *)a))
+			ka_pagemap_set(c, a, a + PAGE_SIZE);
+}
+
+/*
  * Points every granule of @c at @val (NULL: those still pointing at @c);
  * false if a node could not be had. A carrier with holes may have granules
  * of its range taken over by a carrier made in the pages it gave back: a
@@ -190,9 +207,16 @@ void ka_registry_set_verify(bool on)
 	WRITE_ONCE(ka_registry_slow, on || READ_ONCE(ka_map_partial));
 }
 
+void ka_registry_init(void)
+{
+	ka_pagemap_init();
+}
+
 void ka_registry_exit(void)
 {
 	int i;
+
+	ka_pagemap_exit();
 
 	for (i = 0; i < ARRAY_SIZE(ka_map_root); i++) {
 		map_free(ka_map_root[i], 1);
@@ -214,6 +238,7 @@ void ka_registry_add(struct ka_carrier *c)
 		WRITE_ONCE(ka_map_partial, true);
 		WRITE_ONCE(ka_registry_slow, true);
 	}
+	pagemap_set(c);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
 
@@ -222,6 +247,7 @@ void ka_registry_del(struct ka_carrier *c)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
+	ka_pagemap_clear(c, (unsigned long)c, (unsigned long)c + c->size);
 	map_set(c, NULL);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);

@@ -8,7 +8,9 @@
 #define _KALLOC_REGISTRY_H
 
 #include "../core/carrier.h"
+#include "pagemap.h"
 
+void ka_registry_init(void);
 void ka_registry_exit(void);
 bool ka_registry_verifying(void);
 void ka_registry_set_verify(bool on);
@@ -113,15 +115,19 @@ bool ka_registry_in_hole(const struct ka_carrier *c, const void *addr);
 /*
  * The carrier holding @addr, or NULL; the caller is in an RCU read section.
  * Pages a carrier gave back (hole.h) are not in it: the system may have
- * given them to anyone since, and a pointer there is theirs.
+ * given them to anyone since, and a pointer there is theirs. A page of a
+ * direct-map carrier names it (pagemap.h); the table answers for the rest.
  */
 static __always_inline struct ka_carrier *ka_registry_find_hinted(const void *addr,
 								  struct ka_map_hint *hint)
 {
-	struct ka_carrier *c = ka_map_find_hinted(addr, hint);
+	struct ka_carrier *c = ka_page_carrier(addr);
 
-	if (unlikely(c && READ_ONCE(c->given_back)) && ka_registry_in_hole(c, addr))
-		c = NULL;
+	if (unlikely(!c)) {
+		c = ka_map_find_hinted(addr, hint);
+		if (unlikely(c && READ_ONCE(c->given_back)) && ka_registry_in_hole(c, addr))
+			c = NULL;
+	}
 	if (unlikely(READ_ONCE(ka_registry_slow)))
 		return ka_registry_find_slow(addr, c);
 	return c;

@@ -50,6 +50,30 @@ void ka_pages_free(void *mem, size_t size)
 	free_pages_exact(mem, PAGE_ALIGN(size));
 }
 
+/* The run's length waits in its first page's ->private, the RCU head in its ->lru. */
+static void pages_free_rcu(struct rcu_head *rcu)
+{
+	struct page *page = container_of(rcu, struct page, rcu_head);
+	unsigned long pages = page_private(page);
+
+	set_page_private(page, 0);
+	free_pages_exact(page_address(page), pages << PAGE_SHIFT);
+}
+
+/*
+ * Pages of a live carrier given back: lookups of pointers into them may be
+ * reading their struct pages (pcpu/pagemap.h) until a grace period ends.
+ * Any context but NMI; the source's user waits with rcu_barrier() before
+ * it goes (ka_seg_destroy()).
+ */
+void ka_pages_free_rcu(void *mem, size_t size)
+{
+	struct page *page = virt_to_page(mem);
+
+	set_page_private(page, PAGE_ALIGN(size) >> PAGE_SHIFT);
+	call_rcu(&page->rcu_head, pages_free_rcu);
+}
+
 /*
  * Whether a carrier that the page allocator could not give may come from
  * vmalloc: only if the caller may sleep and wants hard retries (vmalloc
@@ -127,11 +151,12 @@ void ka_vmem_flush(void)
 /*
  * The sys source (erts's sys_alloc).
  *
- * Carriers are at least KA_CARRIER_ALIGN bytes, so kmalloc serves them from
- * the page allocator, naturally aligned to their power-of-two order: the
- * 16 KiB alignment comes for free. Sizes above KMALLOC_MAX_SIZE use aligned
- * vmalloc, when the caller's flags allow it (ka_vmem_allowed()). The instance
- * rounds sys MBCs to ycs.
+ * The system's own memory with nothing kept between uses: pages straight
+ * from the page allocator (what kmalloc would do for carrier sizes, but
+ * with pages kalloc owns one by one, so their struct pages can name their
+ * carrier: pcpu/pagemap.h), or aligned vmalloc for sizes beyond the page
+ * allocator's, when the caller's flags allow it (ka_vmem_allowed()). The
+ * instance rounds sys MBCs to ycs.
  */
 void ka_sys_init(struct ka_sys *sys)
 {
@@ -148,18 +173,8 @@ static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 	unsigned long flags;
 	void *mem = NULL;
 
-	gfp &= ~__GFP_ZERO;
-	if (size <= KMALLOC_MAX_SIZE) {
-		mem = kmalloc_node(size, gfp | __GFP_NOWARN, h->node);
-		if (mem && !IS_ALIGNED((unsigned long)mem, KA_CARRIER_ALIGN)) {
-			WARN_ONCE(1, "kalloc: kmalloc(%zu) not %lu-aligned\n", size,
-				  KA_CARRIER_ALIGN);
-			kfree(mem);
-			mem = NULL;
-		}
-		/* kmemleak knows the blocks in it, not the carrier (debug.h) */
-		kmemleak_free(mem);
-	}
+	if (size <= KA_PAGES_MAX)
+		mem = ka_pages_alloc(size, h->node, gfp);
 	if (!mem)
 		mem = ka_vmem_alloc(size, h->node, gfp);
 
@@ -192,7 +207,7 @@ static void sys_free(struct ka_source *src, void *mem, size_t size)
 	if (is_vmalloc_addr(mem))
 		ka_vmem_free(mem);
 	else
-		kfree(mem);
+		ka_pages_free(mem, size);
 }
 
 void ka_sys_handle_init(struct ka_sys_handle *h, struct ka_sys *sys, int node)

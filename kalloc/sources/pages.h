@@ -2,8 +2,9 @@
 /*
  * Carrier memory from the page allocator and vmalloc, aligned to
  * KA_CARRIER_ALIGN and placed on a NUMA node, shared by the segment and sys
- * sources; and the sys source, erts's sys_alloc: carriers from kmalloc, or
- * vmalloc for sizes kmalloc cannot serve when the caller may sleep. It holds
+ * sources; and the sys source, erts's sys_alloc: carriers straight from
+ * the page allocator, or vmalloc for sizes it cannot serve when the caller
+ * may sleep. It holds
  * the main carriers and takes over when the segment source is limited or
  * fails.
  */
@@ -19,6 +20,7 @@
 
 void *ka_pages_alloc(size_t size, int node, gfp_t gfp);
 void ka_pages_free(void *mem, size_t size);
+void ka_pages_free_rcu(void *mem, size_t size);
 bool ka_vmem_allowed(gfp_t gfp);
 void *ka_vmem_alloc(size_t size, int node, gfp_t gfp);
 void ka_vmem_free(void *mem);

@@ -392,6 +392,7 @@ void ka_seg_destroy(struct ka_seg *seg)
 	spin_unlock_irqrestore(&seg->lock, flags);
 	cancel_delayed_work_sync(&seg->trim_work);
 	synchronize_rcu();	/* every cached segment's grace period is over */
+	rcu_barrier();		/* every given-back page gone (ka_pages_free_rcu()) */
 	release_cached(seg, NUMA_NO_NODE, KA_MCS_MAX + 1, 0, ULONG_MAX);
 	WARN(seg->st.segments, "kalloc: segment source destroyed with %llu segments out\n",
 	     seg->st.segments);
@@ -413,7 +414,7 @@ static bool seg_give_back(struct ka_source *src, struct ka_carrier *c, unsigned 
 
 	if (is_vmalloc_addr(c) || ka_sc_owns(&seg->sc, c))
 		return false;
-	ka_pages_free((void *)start, end - start);
+	ka_pages_free_rcu((void *)start, end - start);
 	spin_lock_irqsave(&seg->lock, flags);
 	seg->st.given_back += end - start;
 	spin_unlock_irqrestore(&seg->lock, flags);

@@ -5,8 +5,9 @@
  * while every live block keeps its bytes, the carrier takes blocks again
  * around its holes, a carrier dropping below acful gives back what it
  * already had free, a vmalloc carrier keeps its pages, an empty carrier
- * with holes goes back whole, and a pointer into a page given back is not
- * kalloc's any more.
+ * with holes goes back whole, a page goes only after the grace period of
+ * the lookups that may read its struct page, and a pointer into a page
+ * given back is not kalloc's any more.
  */
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -167,11 +168,19 @@ static void pages_go_back_and_blocks_stay(struct kunit *test)
 		fill(p[i], i);
 	}
 	KUNIT_EXPECT_EQ(test, cs->given_back.cur, 0ULL);
+	/* a lookup may be reading their struct pages: none goes before it ends */
+	rcu_read_lock();
 	for (i = 0; i < NBLK; i++)
 		if ((i * 40503U) % 5) {
 			ka_inst_free(inst, p[i]);
 			p[i] = NULL;
 		}
+	walk_holes(inst, count_free_pages, &pc);
+	rcu_read_unlock();
+	KUNIT_EXPECT_GT(test, pc.pages, 0UL);
+	KUNIT_EXPECT_EQ(test, pc.free, 0UL);
+	rcu_barrier();
+	pc = (struct page_count){};
 	KA_EXPECT_CONSISTENT(test, inst);
 	for (i = 0; i < NBLK; i++)
 		bad += p[i] && !intact(p[i], i);
@@ -328,9 +337,19 @@ static void vmalloc_carrier_keeps_its_pages(struct kunit *test)
 struct pcpu_run {
 	struct ka_type *type;
 	void *p[NBLK];
-	unsigned int not_ours, live_ours, bad;
+	unsigned int not_ours, live_ours, bad, named, named_gone;
 	bool freed;
 };
+
+static bool page_names_any(const void *p)
+{
+	bool named;
+
+	rcu_read_lock();
+	named = ka_page_carrier(p);
+	rcu_read_unlock();
+	return named;
+}
 
 /* On one CPU: allocate, free four in five, then ask about the freed addresses. */
 static long pcpu_holes(void *arg)
@@ -360,11 +379,13 @@ static long pcpu_holes(void *arg)
 		if (!((unsigned long)r->p[i] & 1)) {
 			r->live_ours += r->p[i] && ka_test_is_kalloc(r->p[i]);
 			r->bad += r->p[i] && !intact(r->p[i], i);
+			r->named += r->p[i] && ka_test_page_names_block(r->p[i]);
 			continue;
 		}
 		a = PAGE_ALIGN((unsigned long)r->p[i]);
 		if (!ka_test_is_kalloc((void *)a)) {
 			r->not_ours++;
+			r->named_gone += page_names_any((void *)a);
 			/* a page given back: freeing a pointer into it is refused, nothing else */
 			ka_free_any((void *)a);
 			ka_free(r->type, (void *)a);
@@ -397,6 +418,9 @@ static void pointer_into_given_back_page_is_not_kalloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->live_ours, live);
 	KUNIT_EXPECT_EQ(test, r->bad, 0U);
 	KUNIT_EXPECT_GT(test, r->not_ours, 0U);
+	/* page-allocator carriers: each live block's page names its carrier, a gone one none */
+	KUNIT_EXPECT_EQ(test, r->named, live);
+	KUNIT_EXPECT_EQ(test, r->named_gone, 0U);
 	/* each address twice: by ka_free_any() and by ka_free() of the type */
 	KUNIT_EXPECT_EQ(test, atomic_read(&reports), 2 * (int)r->not_ours);
 	ka_test_expect_all_consistent(test);

@@ -251,6 +251,17 @@ bool ka_test_is_kalloc(const void *p)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_test_is_kalloc);
 
+bool ka_test_page_names_block(const void *p)
+{
+	struct ka_carrier *c;
+
+	rcu_read_lock();
+	c = ka_page_carrier(p);
+	c = c == ka_blk_carrier(ka_payload_blk(p)) ? c : NULL;
+	rcu_read_unlock();
+	return c;
+}
+
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size)
 {
 	return ka_class_alloc(cs, size, 0, 0, GFP_KERNEL);

@@ -79,6 +79,8 @@ unsigned int ka_test_blk_tid(const void *p);
 unsigned long ka_test_blk_origin(const void *p);
 /* Black-box: whether @p lies in a kalloc carrier (the registry's answer). */
 bool ka_test_is_kalloc(const void *p);
+/* Whether the struct page of live block @p names the block's carrier (pcpu/pagemap.h). */
+bool ka_test_page_names_block(const void *p);
 struct ka_class_state;
 /* The front caches' allocation path (ka_class_alloc()) for untyped blocks of @cs. */
 void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);

@@ -303,6 +303,46 @@ static void forged_interior_pointer(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/*
+ * A page the system gave someone else, inside a 2 MiB granule where kalloc
+ * has carriers: the bitmap lets the lookup read its struct page, whose
+ * words name no carrier, so the pointer is refused as foreign and nothing
+ * it points at is read or written. Its neighbours in kalloc's own pages are
+ * found by their struct pages.
+ */
+static void foreign_page_beside_carriers(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_foreign_page", KA_CLASS_STD);
+	unsigned long *q, *own = ka_alloc(t, 100, GFP_KERNEL);
+	int *reports = ka_test_expect_reports(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long g;
+
+	KUNIT_ASSERT_NOT_NULL(test, own);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	q = page_address(page);
+	KUNIT_ASSERT_TRUE(test, ka_pagemap_covers(q));
+	/* a granule kalloc shares with others, as if it had a carrier there */
+	g = ((unsigned long)q - PAGE_OFFSET) >> KA_PAGEMAP_SHIFT;
+	set_bit(g, ka_pagemap);
+	q[0] = 0x5a5a5a5a5a5a5a5aUL;
+	q[2] = 0x5a5a5a5a5a5a5a5aUL;
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, ka_page_carrier(q + 2));
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, ka_test_page_names_block(own));
+	ka_free(t, q + 2);
+	ka_free_any(q + 2);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	KUNIT_EXPECT_EQ(test, q[0], 0x5a5a5a5a5a5a5a5aUL);
+	KUNIT_EXPECT_EQ(test, q[2], 0x5a5a5a5a5a5a5a5aUL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	__free_page(page);
+	ka_free(t, own);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	ka_test_expect_all_consistent(test);
+}
+
 static void verify_off(void *unused)
 {
 	ka_registry_set_verify(false);
@@ -532,6 +572,7 @@ static struct kunit_case misuse_cases[] = {
 	KUNIT_CASE(realloc_after_free),
 	KUNIT_CASE(two_cpus_free_one_block),
 	KUNIT_CASE(forged_interior_pointer),
+	KUNIT_CASE(foreign_page_beside_carriers),
 	KUNIT_CASE(disabled_class_frees),
 	KUNIT_CASE(sleeping_gfp_in_hardirq),
 	KUNIT_CASE(type_names_are_checked),
