@@ -115,6 +115,17 @@ static gfp_t ka_gfp_for_size(size_t size, gfp_t gfp)
 	return gfp;
 }
 
+/* A cached block of @size bytes becomes the caller's. */
+static __always_inline void *front_give(struct ka_class_state *cs, void *ptr, size_t size,
+					unsigned int tid, unsigned long origin, gfp_t gfp)
+{
+	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
+	ka_debug_give(ptr, size, gfp);
+	if (gfp & __GFP_ZERO)
+		memset(ptr, 0, size);
+	return ptr;
+}
+
 /*
  * A block of @size bytes of type @tid from this CPU's front cache of @cs,
  * or from its instance when the bin is empty or the size beyond the front
@@ -136,12 +147,30 @@ static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
 	ka_front_unlock(cs);
 	if (unlikely(!ptr))
-		return ka_front_refill(cs, blk, size, tid, origin, ka_gfp_for_size(size, gfp));
-	ka_front_hand_out(ptr, tid, origin, cs->p.atags);
-	ka_debug_give(ptr, size, gfp);
-	if (gfp & __GFP_ZERO)
-		memset(ptr, 0, size);
-	return ptr;
+		return ka_front_refill(cs, blk, KA_FRONT_NONE, size, tid, origin,
+				       ka_gfp_for_size(size, gfp));
+	return front_give(cs, ptr, size, tid, origin, gfp);
+}
+
+/*
+ * An object of fixed-size @type from the bin in its slot of this CPU's
+ * front cache: the type names the bin, no size is looked up.
+ */
+static __always_inline void *front_alloc_slot(struct ka_type *type, unsigned long origin,
+					      gfp_t gfp)
+{
+	struct ka_class_state *cs = type->cs;
+	size_t size = type->fixed_size;
+	void *ptr;
+
+	if (unlikely(!ka_front_trylock(cs)))
+		return ka_cpu_alloc_in(cs, size, type->id, origin, ka_gfp_for_size(size, gfp));
+	ptr = ka_front_pop_slot(&this_cpu_ptr(cs->front)->f, type->front_slot, type->front_blk);
+	ka_front_unlock(cs);
+	if (unlikely(!ptr))
+		return ka_front_refill(cs, type->front_blk, type->front_slot, size, type->id,
+				       origin, ka_gfp_for_size(size, gfp));
+	return front_give(cs, ptr, size, type->id, origin, gfp);
 }
 
 /* front_alloc() out of line: a node's fallback, and the suites' classes of their own. */
@@ -274,7 +303,10 @@ static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gf
 		gfp |= __GFP_ZERO;
 	if (unlikely(!alloc_straight(type, &size, gfp, node)))
 		return alloc_rare(type, size, gfp, origin, node);
-	ptr = front_alloc(type->cs, size, type->id, origin, gfp);
+	if (type->front_slot != KA_FRONT_NONE)
+		ptr = front_alloc_slot(type, origin, gfp);
+	else
+		ptr = front_alloc(type->cs, size, type->id, origin, gfp);
 	return alloc_done(type, ptr, size, gfp, origin, node);
 }
 

@@ -54,27 +54,51 @@ static bool ka_type_name_ok(const char *name)
 	return true;
 }
 
+/* The pinned slot of block size @blk, or a free one; KA_FRONT_NONE if neither. */
+static unsigned int ka_pin_slot(const struct ka_front_shape *sh, unsigned int blk)
+{
+	unsigned int s, free = KA_FRONT_NONE;
+
+	for (s = 0; s < KA_FRONT_PINNED; s++) {
+		if (sh->slot_blk[s] == blk)
+			return s;
+		if (!sh->slot_blk[s] && free == KA_FRONT_NONE)
+			free = s;
+	}
+	return free;
+}
+
 /*
  * A fixed-size type's block size keeps a bin in every CPU's front cache of
- * its class, up to KA_FRONT_PINNED sizes a class; under ka_types_lock.
+ * its class, up to KA_FRONT_PINNED sizes a class, and that bin settles in
+ * the size's slot, where the type's allocations look first; under
+ * ka_types_lock, before the type is seen or after it is gone.
  */
 static void ka_type_pin(struct ka_type *type, bool pin)
 {
 	struct ka_front_shape *sh = &ka_class_states[type->class].shape;
-	unsigned int i;
+	unsigned int i, blk, slot;
 
 	lockdep_assert_held(&ka_types_lock);
 	if (!type->fixed_size || type->fixed_size > sh->max || pin == type->pinned)
 		return;
-	i = ka_front_blk(sh, type->fixed_size) / KA_UNIT;
+	blk = ka_front_blk(sh, type->fixed_size);
+	i = blk / KA_UNIT;
+	slot = ka_pin_slot(sh, blk);
 	if (pin) {
-		if (sh->pin[i] == U8_MAX || (!sh->pin[i] && sh->pinned == KA_FRONT_PINNED))
+		if (sh->pin[i] == U8_MAX || slot == KA_FRONT_NONE)
 			return;		/* no room: its size takes its chances in the bins */
 		sh->pinned += !sh->pin[i];
 		WRITE_ONCE(sh->pin[i], sh->pin[i] + 1);
+		sh->slot_blk[slot] = blk;
+		type->front_slot = slot;
+		type->front_blk = blk;
 	} else {
 		WRITE_ONCE(sh->pin[i], sh->pin[i] - 1);
 		sh->pinned -= !sh->pin[i];
+		if (!sh->pin[i])
+			sh->slot_blk[slot] = 0;
+		type->front_slot = KA_FRONT_NONE;
 	}
 	type->pinned = pin;
 }
@@ -100,6 +124,7 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	type->class = class;
 	type->cs = &ka_class_states[class];
 	type->fixed_size = fixed_size;
+	type->front_slot = KA_FRONT_NONE;
 	type->shim = shim_owner;
 	type->shim_owner = shim_owner;
 

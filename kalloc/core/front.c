@@ -221,6 +221,26 @@ static bool pinned(const struct ka_front_shape *sh, unsigned int blk)
 	return READ_ONCE(sh->pin[blk / KA_UNIT]);
 }
 
+/*
+ * Moves the bin of @blk, if it has one elsewhere, to bin @slot, and
+ * whatever bin @slot held to where it was: two bins trade places, blocks,
+ * magazines and all, and the map follows them. The caller holds the cache.
+ */
+void ka_front_settle(struct ka_front *f, unsigned int blk, unsigned int slot)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+	struct ka_front_bin tmp;
+
+	if (i == KA_FRONT_NONE || i == slot)
+		return;
+	tmp = f->bin[slot];
+	f->bin[slot] = f->bin[i];
+	f->bin[i] = tmp;
+	f->map[blk / KA_UNIT] = slot;
+	if (tmp.blk)
+		f->map[tmp.blk / KA_UNIT] = i;
+}
+
 /* The unpinned bin filled longest ago, among the empty ones if @empty; -1 if none. */
 static int oldest_bin(struct ka_front *f, const struct ka_front_shape *sh, bool empty)
 {

@@ -24,7 +24,8 @@
  *  - every block in a magazine is in the cached state (block.h) and its size
  *    is exactly its bin's @blk; map[blk / KA_UNIT] names the bin, and every
  *    bin with blocks is named by exactly one map entry;
- *  - a bin of a pinned size (a fixed-size type's) keeps its size;
+ *  - a bin of a pinned size (a fixed-size type's) keeps its size; slot_blk
+ *    names each pinned size's slot at most once;
  *  - a bin's @count is the blocks of its loaded and spare magazines, each
  *    holding at most @cap <= KA_MAG_SLOTS; @bytes is the sum of the cached
  *    blocks' sizes, at most KA_FRONT_BYTES (the bound per cache);
@@ -44,6 +45,7 @@
 #define KA_FRONT_MIN_SLOTS	4	/* ... but at least this many blocks */
 #define KA_FRONT_BYTES		(64 * 1024)	/* most bytes one cache holds */
 #define KA_FRONT_NONE		0xff	/* a map entry: the size has no bin */
+#define KA_FRONT_PINNED		(KA_FRONT_BINS / 2)	/* most pinned sizes a class */
 /* Map entries: block sizes up to that of a KA_FRONT_MAX request with a tag. */
 #define KA_FRONT_SIZES		((KA_FRONT_MAX + 2 * KA_HDR_SIZE) / KA_UNIT + 2)
 
@@ -78,9 +80,13 @@ struct ka_front_shape {
 	 */
 	u8 pin[KA_FRONT_SIZES];
 	unsigned int pinned;
+	/*
+	 * The block size each pinned slot is for (0: free): slot i is bin i of
+	 * every cache, where that size's bin settles (ka_front_settle()), so
+	 * its types reach their magazines without a size lookup.
+	 */
+	unsigned int slot_blk[KA_FRONT_PINNED];
 };
-
-#define KA_FRONT_PINNED		(KA_FRONT_BINS / 2)
 
 struct ka_front_counts {
 	u64 hits;			/* allocations served from the cache */
@@ -112,21 +118,12 @@ static inline bool ka_front_holds(const struct ka_front_shape *sh, size_t blk)
 	return blk <= sh->max_blk;
 }
 
-/*
- * The newest block of the loaded magazine of @blk bytes, or NULL (no bin,
- * or the loaded magazine empty: ka_front_pop_slow()); the caller holds the
- * cache.
- */
-static inline void *ka_front_pop(struct ka_front *f, unsigned int blk)
+/* ka_front_pop() from bin @b, which holds blocks of @blk bytes. */
+static __always_inline void *ka_front_pop_from(struct ka_front *f, struct ka_front_bin *b,
+					       unsigned int blk)
 {
-	unsigned int i = f->map[blk / KA_UNIT];
-	struct ka_front_bin *b;
-	struct ka_mag *m;
+	struct ka_mag *m = b->loaded;
 
-	if (unlikely(i == KA_FRONT_NONE))
-		return NULL;
-	b = &f->bin[i];
-	m = b->loaded;
 	if (unlikely(!m || !m->count))
 		return NULL;
 	b->count--;
@@ -136,6 +133,34 @@ static inline void *ka_front_pop(struct ka_front *f, unsigned int blk)
 	f->blocks--;
 	f->n.hits++;
 	return m->slot[--m->count];
+}
+
+/*
+ * The newest block of the loaded magazine of @blk bytes, or NULL (no bin,
+ * or the loaded magazine empty: ka_front_pop_slow()); the caller holds the
+ * cache.
+ */
+static inline void *ka_front_pop(struct ka_front *f, unsigned int blk)
+{
+	unsigned int i = f->map[blk / KA_UNIT];
+
+	if (unlikely(i == KA_FRONT_NONE))
+		return NULL;
+	return ka_front_pop_from(f, &f->bin[i], blk);
+}
+
+/*
+ * ka_front_pop() for a pinned size that knows its slot (@i, the bin a
+ * fixed-size type's blocks settle in: ka_front_settle()): no size lookup,
+ * only a check that the bin holds them now.
+ */
+static inline void *ka_front_pop_slot(struct ka_front *f, unsigned int i, unsigned int blk)
+{
+	struct ka_front_bin *b = &f->bin[i];
+
+	if (unlikely(b->blk != blk))
+		return NULL;
+	return ka_front_pop_from(f, b, blk);
 }
 
 /*
@@ -182,6 +207,7 @@ void ka_front_shape_init(struct ka_front_shape *sh, const struct ka_instance *in
 void ka_front_init(struct ka_front *f);
 void ka_front_exit(struct ka_front *f);
 void *ka_front_pop_slow(struct ka_front *f, unsigned int blk);
+void ka_front_settle(struct ka_front *f, unsigned int blk, unsigned int slot);
 bool ka_front_push_slow(struct ka_front *f, unsigned int blk, void *ptr);
 struct ka_mag *ka_front_load_full(struct ka_front *f, unsigned int blk, struct ka_mag *full);
 struct ka_mag *ka_front_unload_full(struct ka_front *f, unsigned int blk, struct ka_mag *empty);

@@ -168,16 +168,19 @@ static noinline void *reload(struct ka_class_state *cs, struct ka_front *f, unsi
  * this CPU's instance. There blocks other CPUs' caches sent home come
  * first, back into the cache without the instance freeing and allocating
  * them again; then the caller's block and, beside it, extras up to half a
- * magazine.
+ * magazine. A pinned size's bin moves to its @slot (KA_FRONT_NONE: none)
+ * on the way, so that its types find it there next time.
  */
-void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
-		      unsigned int tid, unsigned long origin, gfp_t gfp)
+void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, unsigned int slot,
+		      size_t size, unsigned int tid, unsigned long origin, gfp_t gfp)
 {
 	unsigned int want = ka_front_refill_count(blk) - 1, n, i;
 	void *extra[KA_FRONT_SLOTS], *ptr = NULL;
 	struct ka_pcpu *pc;
 
 	if (ka_front_trylock(cs)) {
+		if (slot != KA_FRONT_NONE)
+			ka_front_settle(&this_cpu_ptr(cs->front)->f, blk, slot);
 		ptr = reload(cs, &this_cpu_ptr(cs->front)->f, blk);
 		ka_front_unlock(cs);
 		if (ptr) {

@@ -15,8 +15,8 @@ int ka_front_group_init(struct ka_class_state *cs);
 void ka_front_group_exit(struct ka_class_state *cs);
 void ka_front_pcpu_init(struct ka_pcpu *pc);
 /* A block for an empty bin: from the instance, with extras for the bin. */
-void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, size_t size,
-		      unsigned int tid, unsigned long origin, gfp_t gfp);
+void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, unsigned int slot,
+		      size_t size, unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_front_free(struct ka_class_state *cs, void *ptr);
 void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n);
 void ka_front_free_slow(struct ka_class_state *cs, struct ka_pcpu_front *pf, unsigned int blk,

@@ -814,14 +814,48 @@ static void destroy_type(void *t)
 	ka_type_destroy(t);
 }
 
+/* Blocks of many sizes through this CPU's cache: every bin, pinned slots too, in use. */
+static long other_sizes(void *arg)
+{
+	struct fixed_run *r = arg;
+	void *q[2 * KA_FRONT_BINS];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(q); i++) {
+		q[i] = ka_alloc(r->other, 200 + 64 * i, GFP_KERNEL);
+		if (!q[i])
+			return -ENOMEM;
+	}
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		ka_free(r->other, q[i]);
+	return 0;
+}
+
+/* Whether every bin in use is named by the map entry of its size, and only by it. */
+static bool bins_mapped(const struct ka_front *f)
+{
+	unsigned int i, named = 0;
+
+	for (i = 0; i < KA_FRONT_SIZES; i++)
+		if (f->map[i] != KA_FRONT_NONE) {
+			if (f->bin[f->map[i]].blk != i * KA_UNIT)
+				return false;
+			named++;
+		}
+	for (i = 0; i < KA_FRONT_BINS; i++)
+		named -= !!f->bin[i].blk;
+	return !named;
+}
+
 /* A type of one object size gets per-CPU free lists of exactly that size. */
 static void fixed_size_type(struct kunit *test)
 {
 	struct ka_class_state *cs = &ka_class_states[KA_CLASS_FIX];
 	struct fixed_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	int cpu = cpumask_first(cpu_online_mask);
+	unsigned int blk, bin, occupant, slot;
+	struct ka_type *twin, *wide;
 	struct ka_pcpu_front *pf;
-	unsigned int blk, bin;
 	int *reports;
 	void *p;
 
@@ -840,15 +874,34 @@ static void fixed_size_type(struct kunit *test)
 	r->other = ka_test_type(test, "kunit_fx_other", KA_CLASS_FIX);
 	blk = ka_front_blk(&cs->shape, 72);
 	KUNIT_EXPECT_GT(test, cs->shape.pin[blk / KA_UNIT], 0);
+	/* the size has a slot, the bin its types reach without a size lookup */
+	KUNIT_ASSERT_LT(test, r->type->front_slot, KA_FRONT_PINNED);
+	KUNIT_EXPECT_EQ(test, r->type->front_blk, blk);
+	KUNIT_EXPECT_EQ(test, cs->shape.slot_blk[r->type->front_slot], blk);
+	twin = ka_type_create_fixed("kunit_fx_twin", KA_CLASS_FIX, 70, 8);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(twin));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_type, twin), 0);
+	KUNIT_EXPECT_EQ(test, twin->front_slot, r->type->front_slot);
+	wide = ka_type_create_fixed("kunit_fx_wide", KA_CLASS_FIX, 300, 8);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(wide));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_type, wide), 0);
+	KUNIT_EXPECT_NE(test, wide->front_slot, r->type->front_slot);
 
+	/* another size in the slot's bin first: it moves out, blocks and all */
 	ka_test_flush_fronts();
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, other_sizes, r), 0L);
+	pf = per_cpu_ptr(cs->front, cpu);
+	occupant = pf->f.bin[r->type->front_slot].blk;
+	KUNIT_EXPECT_NE(test, occupant, 0U);
+	KUNIT_EXPECT_NE(test, occupant, blk);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fixed_alloc_free, r), 0L);
 	KUNIT_EXPECT_EQ(test, r->bad, 0);
-	pf = per_cpu_ptr(cs->front, cpu);
 	bin = pf->f.map[blk / KA_UNIT];
+	KUNIT_EXPECT_EQ(test, bin, (unsigned int)r->type->front_slot);
 	KUNIT_ASSERT_NE(test, bin, (unsigned int)KA_FRONT_NONE);
 	KUNIT_EXPECT_EQ(test, pf->f.bin[bin].blk, blk);
 	KUNIT_EXPECT_GE(test, pf->f.bin[bin].count, pf->f.bin[bin].cap);
+	KUNIT_EXPECT_TRUE(test, bins_mapped(&pf->f));
 
 	/* ka_alloc() gets an object of the type's size, never a larger request */
 	p = ka_alloc(r->type, 40, GFP_KERNEL);
@@ -860,8 +913,12 @@ static void fixed_size_type(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ka_alloc_fixed(r->other, GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, *reports, 2);
 
-	/* destroy gives the size's bin up and empties the class's caches */
+	/* destroy gives the size's bin and slot up and empties the class's caches */
+	slot = r->type->front_slot;
 	kunit_release_action(test, destroy_type, r->type);
+	KUNIT_EXPECT_EQ(test, cs->shape.slot_blk[slot], blk);	/* the twin keeps it */
+	kunit_release_action(test, destroy_type, twin);
+	KUNIT_EXPECT_EQ(test, cs->shape.slot_blk[slot], 0U);
 	KUNIT_EXPECT_EQ(test, cs->shape.pin[blk / KA_UNIT], 0);
 	KUNIT_EXPECT_EQ(test, front_of(KA_CLASS_FIX, cpu).cached_blocks, 0ULL);
 	ka_test_expect_all_consistent(test);
