@@ -72,6 +72,7 @@ static const char *const class_names[KA_NR_CLASSES] = {
 
 static struct ka_type *types[KA_NR_CLASSES];
 static struct kmem_cache *cache;	/* of the size being measured */
+static struct ka_type *fixed;		/* kalloc's counterpart: a fixed-size type of it */
 static void *batch[BATCH];
 
 unsigned int bench_count(unsigned int n)
@@ -85,6 +86,8 @@ static const char *who_name(enum who w)
 		"kmalloc", "kmem_cache", "vmalloc", "kvmalloc",
 	};
 
+	if (w == KA_FIXED)
+		return "fixed";
 	return w < KA_FIRST ? kernel[w] : class_names[w - KA_FIRST];
 }
 
@@ -99,6 +102,8 @@ void *get(enum who w, size_t size)
 		return vmalloc(size);
 	case KVMALLOC:
 		return kvmalloc(size, GFP_KERNEL);
+	case KA_FIXED:
+		return ka_alloc_fixed(fixed, GFP_KERNEL);
 	default:
 		return ka_alloc(types[w - KA_FIRST], size, GFP_KERNEL);
 	}
@@ -118,6 +123,9 @@ void put(enum who w, void *p)
 		break;
 	case KVMALLOC:
 		kvfree(p);
+		break;
+	case KA_FIXED:
+		ka_free(fixed, p);
 		break;
 	default:
 		ka_free(types[w - KA_FIRST], p);
@@ -215,6 +223,15 @@ static int p1(void)
 			if (!p1_one(w, p1_sizes[s]))
 				return -ENOMEM;
 		}
+		/* the kmem_cache's counterpart: a fixed-size type of the size */
+		fixed = ka_type_create_fixed("kalloc_bench_fixed", KA_CLASS_FIX, p1_sizes[s], 0);
+		if (IS_ERR(fixed))
+			return PTR_ERR(fixed);
+		settle();
+		ok = p1_one(KA_FIXED, p1_sizes[s]);
+		ka_type_destroy(fixed);
+		if (!ok)
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -11,8 +11,12 @@
 #include <kalloc.h>
 
 /* Who serves a figure: the kernel's allocators, then one kalloc type per class. */
-enum who { KMALLOC, KMEM_CACHE, VMALLOC, KVMALLOC, KA_FIRST };
-#define NR_WHO (KA_FIRST + KA_NR_CLASSES)
+/* The kernel's allocators, then one type of each kalloc class, then a fixed-size type. */
+enum who {
+	KMALLOC, KMEM_CACHE, VMALLOC, KVMALLOC, KA_FIRST,
+	KA_FIXED = KA_FIRST + KA_NR_CLASSES,
+};
+#define NR_WHO KA_FIXED
 
 void *get(enum who w, size_t size);
 void put(enum who w, void *p);

@@ -17,7 +17,7 @@ import sys
 
 RAW = re.compile(r"kalloc_bench: R (\S+) (\d+) (\S+) (\d+)\s*$")
 KERNEL = ("kmalloc", "kmem_cache", "vmalloc", "kvmalloc")
-CLASSES = ("temp", "sl", "std", "ll", "fix", "buffer", "driver")
+CLASSES = ("temp", "sl", "std", "ll", "fix", "buffer", "driver", "fixed")
 # kalloc's figure for a summary line: the class a kernel developer starts with
 SUMMARY_CLASS = {"P1.pair": "std", "P1.batch": "std", "P2": "std", "P3": "std",
                  "P4.cold": "buffer", "P4.warm": "buffer", "P5.resident": "buffer",
@@ -107,14 +107,19 @@ def summary(measure, modes):
     ref = REFS.get(measure, ("kmalloc",))[0]
     params = sorted({p for _, run in modes for (m, p, _) in run if m == measure})
     unit = PARAM.get(measure, "B")
+    pairs = [(cls, ref)]
+    # a fixed-size type (ka_type_create_fixed()) against the kmem_cache of its size
+    if any(w == "fixed" for _, run in modes for (m, _, w) in run if m == measure):
+        pairs.append(("fixed", "kmem_cache"))
     out = []
-    for p in params:
-        parts = []
-        for name, run in modes:
-            r = ratio(measure, run.get((measure, p, cls)), run.get((measure, p, ref)))
-            parts.append(f"{'-' if r is None else f'{r:.2f}'} ({name})")
-        out.append(f"{measure.replace('.', ' ')} {p} {unit} {cls}: kalloc/{ref} = "
-                   + " ".join(parts))
+    for cls, ref in pairs:
+        for p in params:
+            parts = []
+            for name, run in modes:
+                r = ratio(measure, run.get((measure, p, cls)), run.get((measure, p, ref)))
+                parts.append(f"{'-' if r is None else f'{r:.2f}'} ({name})")
+            out.append(f"{measure.replace('.', ' ')} {p} {unit} {cls}: kalloc/{ref} = "
+                       + " ".join(parts))
     return out
 
 

@@ -138,12 +138,24 @@ static void **map_slot(unsigned long key, bool make)
 }
 
 /*
- * Every page of @c names it, but those in its holes: pages it gave back
- * before it was registered (a suite's carrier) are not kalloc's.
+ * The end of the pages of @c that may hold a block start: a singleblock
+ * carrier's one block starts in its first page, and a pointer into the rest
+ * is no block start, which the table answers as well (a large block's pages
+ * are not walked when it comes and goes).
+ */
+static unsigned long pagemap_end(const struct ka_carrier *c)
+{
+	return (unsigned long)c + (ka_crr_sbc(c) ? PAGE_SIZE : c->size);
+}
+
+/*
+ * Every page of @c that may hold a block start names it, but those in its
+ * holes: pages it gave back before it was registered (a suite's carrier)
+ * are not kalloc's.
  */
 static void pagemap_set(struct ka_carrier *c)
 {
-	unsigned long a, end = (unsigned long)c + c->size;
+	unsigned long a, end = pagemap_end(c);
 
 	if (!READ_ONCE(c->given_back)) {
 		ka_pagemap_set(c, (unsigned long)c, end);
@@ -247,7 +259,7 @@ void ka_registry_del(struct ka_carrier *c)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
-	ka_pagemap_clear(c, (unsigned long)c, (unsigned long)c + c->size);
+	ka_pagemap_clear(c, (unsigned long)c, pagemap_end(c));
 	map_set(c, NULL);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
