@@ -21,6 +21,7 @@
 #include "pcpu/cpu_front.h"
 #include "internal.h"
 #include "pcpu/registry.h"
+#include "report.h"
 #include "trace.h"
 
 /*
@@ -62,7 +63,7 @@ static bool ka_gfp_fits_context(struct ka_type *type, gfp_t gfp, const char *op,
 				unsigned long origin)
 {
 	if (unlikely(gfp & KA_GFP_REFUSED)) {
-		ka_report("kalloc: %s(%s) from %pS: gfp %pGg asks for %s, which kalloc lacks\n",
+		ka_notice(type->id, origin, "%s(%s) from %pS: gfp %pGg asks for %s, which kalloc lacks\n",
 			  op, type->name, (void *)origin, &gfp,
 			  gfp & __GFP_ACCOUNT ? "memory cgroup accounting" : "a DMA zone");
 		return false;
@@ -231,11 +232,13 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 {
 	void *ptr;
 
-	if (WARN(!type, "kalloc: ka_alloc without a type (caller %pS)\n", (void *)origin))
+	if (!type) {
+		ka_report("kalloc: ka_alloc without a type (caller %pS)\n", (void *)origin);
 		return NULL;
+	}
 	if (type->fixed_size) {
 		if (size > type->fixed_size) {
-			ka_report("kalloc: ka_alloc(%s) of %zu bytes from %pS: objects are %zu\n",
+			ka_notice(type->id, origin, "ka_alloc(%s) of %zu bytes from %pS: objects are %zu\n",
 				  type->name, size, (void *)origin, type->fixed_size);
 			this_cpu_inc(type->pcpu->failed);
 			return NULL;
@@ -247,7 +250,7 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 		return NULL;
 	}
 	if (node != NUMA_NO_NODE && (node < 0 || node >= MAX_NUMNODES || !node_online(node))) {
-		ka_report("kalloc: ka_alloc_node(%s) from %pS: node %d is not online\n",
+		ka_notice(type->id, origin, "ka_alloc_node(%s) from %pS: node %d is not online\n",
 			  type->name, (void *)origin, node);
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
@@ -444,8 +447,10 @@ static bool ka_sys_block_ok(struct ka_type *type, const void *ptr, const char *o
  */
 static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned long caller)
 {
-	if (WARN(!type, "kalloc: ka_free without a type (caller %pS)\n", (void *)caller))
+	if (!type) {
+		ka_report("kalloc: ka_free without a type (caller %pS)\n", (void *)caller);
 		return;
+	}
 	if (!ka_class_enabled(type->class)) {
 		if (!ka_sys_block_ok(type, ptr, "ka_free", (void *)caller))
 			return;
@@ -579,8 +584,12 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 	const char *why = NULL;
 	size_t usable;
 
-	if (WARN(!type, "kalloc: %s without a type (caller %pS)\n",
-		 __func__, __builtin_return_address(0)) || !ptr)
+	if (!type) {
+		ka_report("kalloc: %s without a type (caller %pS)\n", __func__,
+			  __builtin_return_address(0));
+		return 0;
+	}
+	if (!ptr)
 		return 0;
 	if (!ka_class_enabled(type->class)) {
 		if (!ka_sys_block_ok(type, ptr, "ka_size", __builtin_return_address(0)))
@@ -610,8 +619,10 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 
 	if (!ptr)
 		return ka_alloc_from(type, size, gfp, caller, NUMA_NO_NODE);
-	if (WARN(!type, "kalloc: ka_realloc without a type (caller %pS)\n", (void *)caller))
+	if (!type) {
+		ka_report("kalloc: ka_realloc without a type (caller %pS)\n", (void *)caller);
 		return NULL;
+	}
 	if (!size) {
 		ka_free_caller(type, ptr, caller);
 		return NULL;

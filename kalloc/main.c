@@ -11,6 +11,7 @@
 #include "pcpu/cpu.h"
 #include "internal.h"
 #include "pcpu/registry.h"
+#include "report.h"
 #include "options.h"
 
 /* The trace events of trace.h, made once for the module; other modules may attach probes. */
@@ -119,6 +120,7 @@ static void __exit kalloc_exit(void)
 	ka_cpu_exit();
 	ka_sources_exit();
 	ka_registry_exit();
+	ka_report_exit();
 	pr_info("unloaded\n");
 }
 

@@ -16,6 +16,7 @@ enum who {
 	KMALLOC, KMEM_CACHE, VMALLOC, KVMALLOC, KA_FIRST,
 	KA_FIXED = KA_FIRST + KA_NR_CLASSES,
 };
+
 #define NR_WHO KA_FIXED
 
 void *get(enum who w, size_t size);

@@ -31,6 +31,7 @@ utest_rc=$?
 
 note "booting the test VM: every suite of kalloc_kunit.ko"
 "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+	--append "panic_on_warn=1 ${KALLOC_APPEND:-}" \
 	--modules-dir "$KALLOC_BUILD/obj-6.12" "$KALLOC_BUILD/obj-6.12/kalloc_kunit.ko"
 vm_rc=$?
 
@@ -38,7 +39,7 @@ extra=()
 for j in "$out"/group-*.json; do
 	[ -f "$j" ] && extra+=(--extra "$(basename "$j" .json)=$j")
 done
-python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" \
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" --expected-reports \
 	--expect $(kalloc_suite_files main) "${extra[@]}" --json "$out/results.json"
 judge_rc=$?
 note "check-quick took $((SECONDS - start))s; console: $out/console.log"

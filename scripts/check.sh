@@ -43,7 +43,9 @@ utest_rc=$?
 note "booting the test VM: every KUnit suite runs as kalloc_kunit.ko loads"
 # The benchmark module too, with tiny counts: it must keep working; nothing is timed.
 start=$SECONDS
+# panic_on_warn=1, as fleets boot: a misuse must be a report, never a WARN().
 "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$out" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+	--append panic_on_warn=1 \
 	--modules-dir "$KALLOC_BUILD/obj-6.12" "$KALLOC_BUILD/obj-6.12/kalloc_kunit.ko" \
 	--insmod "$KALLOC_BUILD/obj-6.12/kalloc_bench.ko scale=1000"
 vm_rc=$?
@@ -55,7 +57,8 @@ exhaust_guest() {	# flavor, modules dir, out dir, group name
 	local flavor=$1 mods=$2 dir=$3 group=$4 start=$SECONDS
 	note "booting a 512 MiB guest ($flavor kernel): allocation until failure with each driver's flags"
 	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
-		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --cpus 2 --mem 512 --append kmemleak=off \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --cpus 2 --mem 512 \
+		--append "kmemleak=off panic_on_warn=1" \
 		--modules-dir "$mods" "$mods/kalloc_exhaust_kunit.ko"
 	note "exhaustion guest ($flavor) finished with status $? after $((SECONDS - start))s"
 	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
@@ -137,10 +140,11 @@ suites_guest() {	# flavor, modules dir, out dir, group name, label
 	local flavor=$1 mods=$2 dir=$3 group=$4 label=$5 start=$SECONDS
 	note "booting the $label test kernel: every KUnit suite again"
 	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
-		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --modules-dir "$mods" "$mods/kalloc_kunit.ko" \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --append panic_on_warn=1 \
+		--modules-dir "$mods" "$mods/kalloc_kunit.ko" \
 		--insmod "$mods/kalloc_bench.ko scale=1000"
 	note "$label guest finished with status $? after $((SECONDS - start))s"
-	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" --expected-reports \
 		--expect $(kalloc_suite_files main) --json "$dir/results.json" \
 		--group "$out/$group.json" >"$dir/judge.txt"
 	sed "s/^/  $label: /" "$dir/judge.txt"
@@ -164,7 +168,7 @@ for j in "$out"/group-*.json; do
 done
 
 echo "Results (parsed: $out/results.json):"
-python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" \
+python3 "$KALLOC_ROOT/scripts/ktap.py" "$out/console.log" --expected-reports \
 	--expect $(kalloc_suite_files main) "${extra[@]}" --json "$out/results.json"
 judge_rc=$?
 

@@ -22,7 +22,8 @@ RESULT = re.compile(
 SUITE_NAME = re.compile(
     r"struct\s+kunit_suite\s+\w+\s*=\s*\{[^}]*?\.name\s*=\s*\"([^\"]+)\"", re.S)
 GUEST_STATUS = re.compile(r"KALLOC-VM: status (\d+)")
-# A report a test provokes on purpose (kunit/debug/), only with --expected-reports.
+# A report a test provokes on purpose (a KASAN kind, or "kalloc" for kalloc's
+# own misuse report), only with --expected-reports.
 EXPECT_BEGIN = re.compile(r"KALLOC-EXPECT-REPORT: begin (\S+)")
 EXPECT_END = re.compile(r"KALLOC-EXPECT-REPORT: end (\S+)")
 
@@ -184,7 +185,8 @@ def expected_suites(paths):
 def excuse_expected(stripped, problems):
     """Indexes of lines inside KALLOC-EXPECT-REPORT brackets, and how many brackets.
 
-    Each bracket must close and hold the KASAN report it announces: a bracket
+    Each bracket must close and hold the report it announces (KASAN's, or
+    kalloc's own for the kind "kalloc"): a bracket
     with nothing in it is a problem, so an excused region never hides a
     missing report."""
     inside, count, begin, kind, found = set(), 0, None, None, False
@@ -199,10 +201,11 @@ def excuse_expected(stripped, problems):
         if m:
             count += 1
             if not found:
-                problems.append(f"console.log:{begin + 1}: expected a KASAN {kind} "
+                problems.append(f"console.log:{begin + 1}: expected a {kind} "
                                 f"report, none was printed")
             begin = None
-        elif f"BUG: KASAN: {kind}" in line:
+        elif f"BUG: KASAN: {kind}" in line or (kind == "kalloc" and
+                                                 line.startswith("BUG kalloc: ")):
             found = True
     if begin is not None:
         problems.append(f"console.log:{begin + 1}: KALLOC-EXPECT-REPORT never ended")

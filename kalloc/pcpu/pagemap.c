@@ -58,7 +58,7 @@ void ka_pagemap_clear(struct ka_carrier *c, unsigned long start, unsigned long e
 		if (READ_ONCE(page->private) != (unsigned long)c)
 			continue;
 		WRITE_ONCE(page->index, 0);
-		smp_wmb();
+		smp_wmb();	/* pairs with ka_page_carrier()'s smp_rmb() */
 		WRITE_ONCE(page->private, 0);
 	}
 }

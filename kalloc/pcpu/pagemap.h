@@ -54,9 +54,8 @@ static __always_inline struct ka_carrier *ka_page_carrier(const void *addr)
 	if (off >= READ_ONCE(ka_pagemap_span) || !test_bit(off >> KA_PAGEMAP_SHIFT, ka_pagemap))
 		return NULL;
 	page = virt_to_page(addr);
-	/* pairs with the write order of ka_pagemap_clear(): ->index goes first */
 	c = READ_ONCE(page->private);
-	smp_rmb();
+	smp_rmb();	/* pairs with ka_pagemap_clear()'s smp_wmb(): ->index goes first */
 	if (READ_ONCE(page->index) != (c ^ ka_page_key))
 		return NULL;
 	return (struct ka_carrier *)c;
