@@ -44,14 +44,6 @@ static void *ka_sys_alloc(size_t size, gfp_t gfp, int node)
 	return kvmalloc_node(ka_sys_size(size), gfp, node);
 }
 
-static void ka_count(struct ka_type *type, void *ptr)
-{
-	if (likely(ptr))
-		this_cpu_inc(type->pcpu->allocs);
-	else
-		this_cpu_inc(type->pcpu->failed);
-}
-
 /*
  * A caller that may not sleep but passes flags that may is told so before
  * any lock is taken, as kmalloc's might_alloc() tells it: in interrupt
@@ -142,8 +134,11 @@ static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 	 * size 0 wraps to above any max: the instance refuses it. An interrupt
 	 * that came in while this CPU's cache was taken goes to the instance.
 	 */
-	if (unlikely(size - 1 >= cs->shape.max || !ka_front_trylock(cs)))
+	if (unlikely(size - 1 >= cs->shape.max || !ka_front_trylock(cs))) {
+		if (!size)
+			return ZERO_SIZE_PTR;
 		return ka_cpu_alloc_in(cs, size, tid, origin, ka_gfp_for_size(size, gfp));
+	}
 	blk = ka_front_blk(&cs->shape, size);
 	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
 	ka_front_unlock(cs);
@@ -210,16 +205,31 @@ static void trace_alloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
 		       ka_class_name(type->class), node == NUMA_NO_NODE ? numa_mem_id() : node);
 }
 
-/* Every allocation ends here: counted, a failure told, a success traced. */
+/*
+ * Every allocation ends here: counted, a failure told, a success traced.
+ * ZERO_SIZE_PTR, kmalloc's answer to 0 bytes, is none of them.
+ */
 static __always_inline void *alloc_done(struct ka_type *type, void *ptr, size_t size,
 					gfp_t gfp, unsigned long origin, int node)
 {
-	ka_count(type, ptr);
-	if (unlikely(!ptr))
+	if (likely(!ZERO_OR_NULL_PTR(ptr))) {
+		this_cpu_inc(type->pcpu->allocs);
+		if (trace_ka_alloc_enabled())
+			trace_alloc(type, ptr, size, gfp, origin, node);
+	} else if (!ptr) {
+		this_cpu_inc(type->pcpu->failed);
 		ka_warn_failed(type, size, gfp, "ka_alloc", origin);
-	else if (trace_ka_alloc_enabled())
-		trace_alloc(type, ptr, size, gfp, origin, node);
+	}
 	return ptr;
+}
+
+/*
+ * init_on_alloc=1 hardens kalloc's blocks as it hardens kmalloc's: the flags
+ * a block is made with; reports and trace events name the caller's.
+ */
+static __always_inline gfp_t ka_gfp_init(gfp_t gfp)
+{
+	return want_init_on_alloc(gfp) ? gfp | __GFP_ZERO : gfp;
 }
 
 /*
@@ -255,15 +265,18 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	if (!ka_class_enabled(type->class)) {
-		ptr = ka_sys_alloc(size, gfp, node);
+	if (!size) {
+		ptr = ZERO_SIZE_PTR;
+	} else if (!ka_class_enabled(type->class)) {
+		ptr = ka_sys_alloc(size, ka_gfp_init(gfp), node);
 	} else if (node == NUMA_NO_NODE) {
-		ptr = ka_class_alloc(&ka_class_states[type->class], size, type->id, origin, gfp);
+		ptr = ka_class_alloc(&ka_class_states[type->class], size, type->id, origin,
+				     ka_gfp_init(gfp));
 	} else {
 		/* the CPU, and so its node, stays the caller's until the block is had */
 		migrate_disable();
 		ptr = ka_alloc_on_node(&ka_class_states[type->class], size, type->id, origin,
-				       ka_gfp_for_size(size, gfp), node);
+				       ka_gfp_for_size(size, ka_gfp_init(gfp)), node);
 		migrate_enable();
 	}
 	return alloc_done(type, ptr, size, gfp, origin, node);
@@ -299,17 +312,15 @@ static __always_inline bool alloc_straight(const struct ka_type *type, size_t *s
 static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gfp_t gfp,
 					   unsigned long origin, int node)
 {
+	gfp_t zeroed = ka_gfp_init(gfp);
 	void *ptr;
 
-	/* init_on_alloc=1 hardens kalloc's blocks as it hardens kmalloc's */
-	if (want_init_on_alloc(gfp))
-		gfp |= __GFP_ZERO;
 	if (unlikely(!alloc_straight(type, &size, gfp, node)))
 		return alloc_rare(type, size, gfp, origin, node);
 	if (type->front_slot != KA_FRONT_NONE)
-		ptr = front_alloc_slot(type, origin, gfp);
+		ptr = front_alloc_slot(type, origin, zeroed);
 	else
-		ptr = front_alloc(type->cs, size, type->id, origin, gfp);
+		ptr = front_alloc(type->cs, size, type->id, origin, zeroed);
 	return alloc_done(type, ptr, size, gfp, origin, node);
 }
 
@@ -409,6 +420,12 @@ static __always_inline bool claim_block(struct ka_type *type, const void *ptr, c
 	return ok;
 }
 
+/* init_on_free=1: a claimed block's bytes are wiped before it goes anywhere, as kmalloc's are. */
+static void ka_wipe(void *ptr)
+{
+	memset(ptr, 0, ka_inst_usable_size(ptr));
+}
+
 /* claim_block() in a read-side section of the RCU a released carrier waits for (plumbing.c). */
 static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
 			   void *caller)
@@ -463,6 +480,8 @@ static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned l
 		/* No sleeping lock here: the block goes through its owner's queue. */
 		if (!ka_claim_block(type, ptr, "ka_free", (void *)caller))
 			return;
+		if (want_init_on_free())
+			ka_wipe((void *)ptr);
 		trace_ka_free(caller, ptr, type->name, false);
 		ka_cpu_free_queued((void *)ptr);
 	}
@@ -480,7 +499,7 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 	struct ka_class_state *cs;
 	bool ok, cached;
 
-	if (!ptr)
+	if (unlikely(ZERO_OR_NULL_PTR(ptr)))
 		return;
 	if (unlikely(!type || !type->cs->enabled || ka_rt_atomic() ||
 		     !ka_front_trylock(type->cs))) {
@@ -490,6 +509,8 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 	cs = type->cs;
 	/* The cache's lock is also the read-side section the lookup needs. */
 	ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
+	if (ok && want_init_on_free())
+		ka_wipe((void *)ptr);
 	if (ok && cached)
 		ka_front_free_locked(cs, (void *)ptr);
 	ka_front_unlock(cs);
@@ -552,7 +573,7 @@ bool ka_free_owned(const void *ptr, unsigned long caller)
 
 void ka_free_any(const void *ptr)
 {
-	if (ptr && !ka_free_owned(ptr, _RET_IP_))
+	if (!ZERO_OR_NULL_PTR(ptr) && !ka_free_owned(ptr, _RET_IP_))
 		ka_report("kalloc: %s of %p from %pS: not a block kalloc gave out\n",
 			  __func__, ptr, (void *)_RET_IP_);
 }
@@ -589,7 +610,7 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 			  __builtin_return_address(0));
 		return 0;
 	}
-	if (!ptr)
+	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
 	if (!ka_class_enabled(type->class)) {
 		if (!ka_sys_block_ok(type, ptr, "ka_size", __builtin_return_address(0)))
@@ -617,7 +638,7 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 {
 	void *new;
 
-	if (!ptr)
+	if (ZERO_OR_NULL_PTR(ptr))
 		return ka_alloc_from(type, size, gfp, caller, NUMA_NO_NODE);
 	if (!type) {
 		ka_report("kalloc: ka_realloc without a type (caller %pS)\n", (void *)caller);
@@ -625,8 +646,10 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 	}
 	if (!size) {
 		ka_free_caller(type, ptr, caller);
-		return NULL;
+		return ZERO_SIZE_PTR;
 	}
+	/* the space gained is zeroed as kmalloc's would be (ka_inst_realloc()) */
+	gfp = ka_gfp_init(gfp);
 	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", caller))
 		return NULL;
 	if (!ka_class_enabled(type->class)) {

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/workqueue.h>
 #include <kalloc.h>
 
 #define KALLOC_VERSION		"0.1.0"
@@ -56,6 +57,14 @@ struct ka_type_totals {
  */
 #define KA_GFP_REFUSED	(__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT)
 extern atomic_t ka_alloc_failure_warnings;
+
+/*
+ * The workqueue of every work item that gives memory back (remote-free
+ * kicks, cache decay, deferred vfree): WQ_MEM_RECLAIM, so that its rescuer
+ * runs them when memory is short and no new worker can be made. Bound to
+ * CPUs, as the per-CPU items need. Made first at load, destroyed last.
+ */
+extern struct workqueue_struct *ka_wq;
 
 const char *ka_class_name(enum ka_class class);
 char ka_class_letter(enum ka_class class);

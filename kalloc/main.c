@@ -11,6 +11,7 @@
 #include "pcpu/cpu.h"
 #include "internal.h"
 #include "pcpu/registry.h"
+#include "fault.h"
 #include "report.h"
 #include "options.h"
 
@@ -76,6 +77,7 @@ module_param(opts, charp, 0444);
 MODULE_PARM_DESC(opts, "erts-style options, e.g. \"+MBas aobf +MBsbct 2048 +MMmcs 20\"");
 
 static struct ka_opts ka_options;
+struct workqueue_struct *ka_wq;
 
 static int __init kalloc_init(void)
 {
@@ -88,16 +90,24 @@ static int __init kalloc_init(void)
 		pr_err("opts: %s\n", ret == -ENOMEM ? "out of memory" : err);
 		return ret;
 	}
+	ka_wq = alloc_workqueue("kalloc", WQ_MEM_RECLAIM, 0);
+	if (!ka_wq)
+		return -ENOMEM;
+	ka_fault_init();
 	ka_registry_init();
 	ret = ka_sources_init(&ka_options.seg);
 	if (ret) {
 		ka_registry_exit();
+		ka_fault_exit();
+		destroy_workqueue(ka_wq);
 		return ret;
 	}
 	ret = ka_cpu_init(&ka_options);
 	if (ret) {
 		ka_sources_exit();
 		ka_registry_exit();
+		ka_fault_exit();
+		destroy_workqueue(ka_wq);
 		return ret;
 	}
 	ret = ka_shim_init();
@@ -105,6 +115,8 @@ static int __init kalloc_init(void)
 		ka_cpu_exit();
 		ka_sources_exit();
 		ka_registry_exit();
+		ka_fault_exit();
+		destroy_workqueue(ka_wq);
 		return ret;
 	}
 	ka_debugfs_init();
@@ -121,6 +133,8 @@ static void __exit kalloc_exit(void)
 	ka_sources_exit();
 	ka_registry_exit();
 	ka_report_exit();
+	ka_fault_exit();
+	destroy_workqueue(ka_wq);
 	pr_info("unloaded\n");
 }
 

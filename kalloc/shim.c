@@ -78,7 +78,6 @@ EXPORT_SYMBOL_GPL(ka_shim_alloc);
 void *ka_shim_krealloc(struct ka_shim *s, const void *p, size_t size, gfp_t gfp,
 		       unsigned int flags, size_t oldsize)
 {
-	size_t old = 0;
 	bool ours;
 	void *q;
 
@@ -88,14 +87,11 @@ void *ka_shim_krealloc(struct ka_shim *s, const void *p, size_t size, gfp_t gfp,
 		ka_shim_kvfree(p);
 		return ZERO_SIZE_PTR;
 	}
-	if (gfp & __GFP_ZERO)
-		old = ka_size_owned(p, &ours);
+	/* what the block gains is zeroed as krealloc() zeroes it (ka_realloc()) */
 	q = ka_realloc_owned((void *)p, size, gfp, _RET_IP_, &ours);
 	if (!ours)
 		return flags & KA_SHIM_KV ? ka_compat_kvrealloc(p, oldsize, size, gfp) :
 					    krealloc(p, size, gfp);
-	if (q && (gfp & __GFP_ZERO) && old < size)
-		memset(q + old, 0, size - old);
 	return q;
 }
 EXPORT_SYMBOL_GPL(ka_shim_krealloc);

@@ -135,12 +135,33 @@ shimmed_guest() {	# flavor, kalloc modules dir, out dir, group suffix
 }
 shimmed_guest test "$KALLOC_BUILD/obj-6.12" "$out/shimmed" ""
 
-# The whole KUnit run again on another test kernel, judged as its group.
-suites_guest() {	# flavor, modules dir, out dir, group name, label
-	local flavor=$1 mods=$2 dir=$3 group=$4 label=$5 start=$SECONDS
-	note "booting the $label test kernel: every KUnit suite again"
+# Faults injected into kalloc's allocations and the page allocator's, in a
+# guest of its own: the page allocator's reach whatever the filter lets in.
+fault_guest() {	# flavor, modules dir, out dir, group suffix
+	local flavor=$1 mods=$2 dir=$3 sfx=$4 start=$SECONDS
+	note "booting the fault-injection guest ($flavor kernel): the stress with 1 % of allocations failing"
 	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
 		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --append panic_on_warn=1 \
+		--modules-dir "$mods" --file "$mods/kalloc_fault_kunit.ko" \
+		--script "$KALLOC_ROOT/scripts/guest-fault.sh"
+	note "fault-injection guest ($flavor) finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" \
+		--expect $(kalloc_suite_files fault) --group "$out/group-fault$sfx.json" \
+		>"$dir/judge.txt"
+	sed "s/^/  fault ($flavor): /" "$dir/judge.txt"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$dir/console.log" KALLOC-FAULT \
+		"$out/group-faultscript$sfx.json" | sed "s/^/  fault script ($flavor): /"
+	grep -h "KALLOC-FAULT: ops\|KALLOC-FAULT: fail_page_alloc" "$dir/console.log" |
+		sed "s/^.*KALLOC-FAULT: /  fault ($flavor): /"
+}
+fault_guest test "$KALLOC_BUILD/obj-6.12" "$out/fault" ""
+
+# The whole KUnit run again on another test kernel, judged as its group.
+suites_guest() {	# flavor, modules dir, out dir, group name, label, kernel command line
+	local flavor=$1 mods=$2 dir=$3 group=$4 label=$5 append=$6 start=$SECONDS
+	note "booting the $label test kernel: every KUnit suite again ($append)"
+	KALLOC_FLAVOR=$flavor "$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" --append "$append" \
 		--modules-dir "$mods" "$mods/kalloc_kunit.ko" \
 		--insmod "$mods/kalloc_bench.ko scale=1000"
 	note "$label guest finished with status $? after $((SECONDS - start))s"
@@ -152,12 +173,15 @@ suites_guest() {	# flavor, modules dir, out dir, group name, label
 
 # PREEMPT_RT: sleeping spinlocks, local_lock_t as a per-CPU lock, threaded
 # interrupts.
-suites_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/rt" group-rt PREEMPT_RT
+# The PREEMPT_RT guest also hardens memory as kmalloc users may ask
+# (init_on_alloc, init_on_free): the cases that need them run there.
+suites_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/rt" group-rt PREEMPT_RT \
+	"panic_on_warn=1 init_on_alloc=1 init_on_free=1"
 debug_guest rt "$KALLOC_BUILD/obj-6.12-rt" "$out/debug-rt"
 
 # The test kernel built from Debian's 6.1 source: the other side of
 # kalloc/compat.h, run rather than only compiled.
-suites_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/k61" group-61 6.1
+suites_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/k61" group-61 6.1 panic_on_warn=1
 exhaust_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/exhaust-61" group-exhaust-61
 debug_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/debug-61"
 shimmed_guest 6.1 "$KALLOC_BUILD/obj-6.1-test" "$out/shimmed-61" -61

@@ -55,9 +55,11 @@ kalloc_headers_61() {
 kalloc_suite_files() {
 	case "$1" in
 	exhaust) echo "$KALLOC_ROOT/kalloc/tests/exhaust_kunit.c" ;;
+	fault) echo "$KALLOC_ROOT/kalloc/pcpu/tests/fault_kunit.c" ;;
 	main)
 		ls "$KALLOC_ROOT"/kunit/*_kunit.c "$KALLOC_ROOT"/kalloc/tests/*_kunit.c \
-			"$KALLOC_ROOT"/kalloc/*/tests/*_kunit.c | grep -v '/exhaust_kunit\.c$' ;;
+			"$KALLOC_ROOT"/kalloc/*/tests/*_kunit.c |
+			grep -v -e '/exhaust_kunit\.c$' -e '/fault_kunit\.c$' ;;
 	*) die "no suite group '$1'" ;;
 	esac
 }

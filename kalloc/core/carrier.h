@@ -22,6 +22,7 @@ enum ka_src {
 #define KA_CRR_MAIN	0x2U	/* the main multiblock carrier, never released */
 #define KA_CRR_DETACHED	0x4U	/* an MBC out of every instance's index: in the carrier pool */
 #define KA_CRR_KEEPS	0x8U	/* its source cannot give pages of it back (hole.h) */
+#define KA_CRR_LAYER	0x100U	/* the layer above the core's own (registry.c: unmapped) */
 
 /* Room a strategy may use inside each carrier header (carrier-oriented ones). */
 #define KA_CRR_STRAT_WORDS 6

@@ -26,8 +26,13 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+/* fail_kalloc (fault.c): whether this allocation of kalloc's own is to fail. */
+bool ka_fail_alloc(gfp_t gfp, size_t size);
+
 static inline void *ka_core_zalloc(size_t size)
 {
+	if (ka_fail_alloc(GFP_KERNEL, size))
+		return NULL;
 	return kzalloc(size, GFP_KERNEL);
 }
 
@@ -38,8 +43,11 @@ static inline void *ka_core_zalloc(size_t size)
  */
 static inline void *ka_core_mag_alloc(size_t size)
 {
-	void *m = kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+	void *m;
 
+	if (ka_fail_alloc(GFP_NOWAIT, size))
+		return NULL;
+	m = kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 	if (m)
 		kmemleak_ignore(m);
 	return m;
@@ -71,7 +79,13 @@ static inline unsigned int ka_popcount(unsigned long w)
 	return hweight_long(w);
 }
 
-/* Misuse of the allocator: a WARN, or counted when a test expects it. */
+/* init_on_free=1: a freed block's bytes are wiped, as kmalloc's are. */
+static inline bool ka_core_init_on_free(void)
+{
+	return want_init_on_free();
+}
+
+/* Misuse of the allocator: a report, or counted when a test expects it. */
 __printf(1, 2) void ka_report(const char *fmt, ...);
 #if IS_ENABLED(CONFIG_KUNIT)
 void ka_report_sink_set(atomic_t *sink);

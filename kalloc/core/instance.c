@@ -603,6 +603,14 @@ void ka_inst_set_origin(const struct ka_instance *inst, void *ptr, unsigned long
  * left to the caller: KA_RESIZE_MOVE, or KA_RESIZE_MAY_MOVE when keeping the
  * block where it is would also do (@optional).
  */
+/* Frees block @b, whose bytes were copied elsewhere; init_on_free=1 wipes them first. */
+static void free_moved(struct ka_instance *inst, struct ka_block *b)
+{
+	if (ka_core_init_on_free())
+		memset(ka_blk_payload(b), 0, ka_inst_usable_size(ka_blk_payload(b)));
+	inst_free(inst, b);
+}
+
 static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t size, gfp_t gfp,
 			  bool optional)
 {
@@ -616,7 +624,7 @@ static void *realloc_move(struct ka_instance *inst, struct ka_block *b, size_t s
 	if (!ptr)
 		return NULL;
 	memcpy(ptr, ka_blk_payload(b), keep);
-	inst_free(inst, b);
+	free_moved(inst, b);
 	return ptr;
 }
 
@@ -711,7 +719,7 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 				inst->strat->remove(inst->idx, tc, to);
 				ptr = mbc_take(inst, tc, to, blk, ka_blk_tid(b), read_tag(inst, b));
 				memcpy(ptr, ka_blk_payload(b), size);
-				inst_free(inst, b);
+				free_moved(inst, b);
 				return ptr;
 			}
 		}
@@ -752,10 +760,17 @@ static void *sbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 	return ptr ? ptr : ka_blk_payload(b);
 }
 
+/*
+ * With __GFP_ZERO the bytes a block gains are zeroed, grown in place (a
+ * free neighbour's old bytes) or moved (the new block's), as krealloc()
+ * zeroes them: from the old block's usable size on.
+ */
 void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp)
 {
 	struct ka_block *b;
 	struct ka_carrier *c;
+	size_t had;
+	void *new;
 
 	if (!ptr)
 		return ka_inst_alloc(inst, size, gfp);
@@ -768,9 +783,15 @@ void *ka_inst_realloc(struct ka_instance *inst, void *ptr, size_t size, gfp_t gf
 	if (!b || size > KA_MAX_REQUEST)
 		return NULL;
 	c = ka_blk_carrier(b);
+	had = ka_inst_usable_size(ptr);
 	if (ka_crr_sbc(c))
-		return sbc_realloc(inst, c, b, size, gfp);
-	return mbc_realloc(inst, c, b, size, gfp);
+		new = sbc_realloc(inst, c, b, size, gfp & ~__GFP_ZERO);
+	else
+		new = mbc_realloc(inst, c, b, size, gfp & ~__GFP_ZERO);
+	if ((gfp & __GFP_ZERO) && size > had && new && new != KA_RESIZE_MOVE &&
+	    new != KA_RESIZE_MAY_MOVE)
+		memset((char *)new + had, 0, size - had);
+	return new;
 }
 
 void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp)

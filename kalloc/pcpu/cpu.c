@@ -41,7 +41,12 @@
 #define KA_DRAIN_ON_FAILURE	1024	/* bounds the irqs-off time of a failing alloc */
 
 struct ka_class_state ka_class_states[KA_NR_CLASSES];
-static int ka_cpuhp_state;
+static int ka_cpuhp_state, ka_cpuhp_dead_state;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Called on the dying CPU after ka_cpu_offline(): a suite's late interrupt. */
+void (*ka_cpu_offline_test_hook)(unsigned int cpu);
+#endif
 
 /* ---- allocation paths ---- */
 
@@ -221,6 +226,8 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 		return may_stay ? ptr : NULL;
 	}
 	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
+	if (want_init_on_free())
+		memset(ptr, 0, ka_inst_usable_size(ptr));
 	ka_cpu_free(ptr);
 	return new;
 }
@@ -259,6 +266,30 @@ static int ka_cpu_offline(unsigned int cpu)
 		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
 		retire(ka_class_states[cls].pcpu[cpu]);
 	}
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(ka_cpu_offline_test_hook))
+		ka_cpu_offline_test_hook(cpu);
+#endif
+	return 0;
+}
+
+/*
+ * Runs on a CPU that stays once @cpu is dead, as SLUB's slub_cpu_dead():
+ * the dying CPU could still take interrupts after ka_cpu_offline(), and an
+ * allocation or free in one refills its caches and queue. Nothing runs on
+ * it now: what is there is collected and its instance retires again.
+ */
+static int ka_cpu_dead(unsigned int cpu)
+{
+	enum ka_class cls;
+
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		if (!ka_class_states[cls].enabled)
+			continue;
+		ka_front_flush_dead(&ka_class_states[cls], cpu);
+		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
+		retire(ka_class_states[cls].pcpu[cpu]);
+	}
 	return 0;
 }
 
@@ -268,7 +299,8 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 	struct ka_pcpu *pc;
 	int err;
 
-	pc = kzalloc_node(sizeof(*pc), GFP_KERNEL, node);
+	pc = ka_fail_alloc(GFP_KERNEL, sizeof(*pc)) ? NULL :
+		kzalloc_node(sizeof(*pc), GFP_KERNEL, node);
 	if (!pc)
 		return -ENOMEM;
 	spin_lock_init(&pc->lock);
@@ -431,6 +463,8 @@ void ka_cpu_exit(void)
 	ka_reclaim_exit();
 	if (ka_cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(ka_cpuhp_state);
+	if (ka_cpuhp_dead_state > 0)
+		cpuhp_remove_state_nocalls(ka_cpuhp_dead_state);
 	for (cls = 0; cls < KA_NR_CLASSES; cls++)
 		groups[cls] = &ka_class_states[cls];
 	groups_teardown(groups, KA_NR_CLASSES);
@@ -455,8 +489,13 @@ int ka_cpu_init(const struct ka_opts *o)
 			goto fail;
 	}
 	cpus_read_lock();
-	err = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN, "kalloc:online", NULL,
-						   ka_cpu_offline);
+	err = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_BP_PREPARE_DYN, "kalloc:dead", NULL,
+						   ka_cpu_dead);
+	if (err >= 0) {
+		ka_cpuhp_dead_state = err;
+		err = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN, "kalloc:online",
+							   NULL, ka_cpu_offline);
+	}
 	/* possible CPUs that are not online hold no main carrier until they come */
 	if (err >= 0)
 		for_each_possible_cpu(i)

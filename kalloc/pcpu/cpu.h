@@ -35,4 +35,8 @@ struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);
 /* For the pool: send @ptr to the CPU employing its carrier; @pc is locked by the caller. */
 void ka_cpu_free_locked(struct ka_pcpu *pc, void *ptr);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+extern void (*ka_cpu_offline_test_hook)(unsigned int cpu);
+#endif
+
 #endif /* _KALLOC_CPU_H */

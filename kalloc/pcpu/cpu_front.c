@@ -24,6 +24,7 @@
 #include <linux/jiffies.h>
 #include <linux/kmemleak.h>
 
+#include "../internal.h"
 #include "../compat.h"
 #include "cpu.h"
 #include "cpu_front.h"
@@ -97,7 +98,7 @@ void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n
 
 static void decay_arm(struct ka_pcpu *pc)
 {
-	queue_delayed_work_on(pc->cpu, system_wq, &pc->fd.work,
+	queue_delayed_work_on(pc->cpu, ka_wq, &pc->fd.work,
 			      msecs_to_jiffies(KA_FRONT_DECAY_MS));
 }
 
@@ -358,22 +359,33 @@ void ka_front_flush_local(struct ka_class_state *cs)
 
 /*
  * A CPU that is not running: nothing else touches its caches. The module's
- * classes emptied theirs when the CPU went down; a test's classes have no
- * hotplug callback.
+ * classes emptied theirs when the CPU went down, and again once it was dead
+ * (ka_front_flush_dead()); a test's classes have no hotplug callback.
  */
 static void flush_offline(struct ka_class_state *cs, int cpu)
 {
 	struct ka_pcpu_front *pf = per_cpu_ptr(cs->front, cpu);
 	void *back[KA_FRONT_SLOTS];
-	unsigned int n, i;
-
-	unsigned int bin;
+	unsigned int n, i, bin;
 
 	for (bin = 0; bin < KA_FRONT_BINS; bin++)
 		while ((n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back)))
 			for (i = 0; i < n; i++)
 				ka_cpu_free(back[i]);
 	pf->decaying = false;
+}
+
+/*
+ * Empties the cache of @cs of dead CPU @cpu, from another CPU: what an
+ * interrupt on it put there after ka_front_flush_local() (SLUB's
+ * slub_cpu_dead()). Sleeps.
+ */
+void ka_front_flush_dead(struct ka_class_state *cs, int cpu)
+{
+	if (!cs->shape.max)
+		return;
+	cancel_delayed_work_sync(&cs->pcpu[cpu]->fd.work);
+	flush_offline(cs, cpu);
 }
 
 /*
@@ -394,7 +406,7 @@ void ka_front_flush_everywhere(struct ka_class_state *cs)
 		struct ka_pcpu *pc = cs->pcpu[cpu];
 
 		WRITE_ONCE(pc->fd.flush_all, true);
-		mod_delayed_work_on(cpu, system_wq, &pc->fd.work, 0);
+		mod_delayed_work_on(cpu, ka_wq, &pc->fd.work, 0);
 	}
 	for_each_online_cpu(cpu)
 		flush_delayed_work(&cs->pcpu[cpu]->fd.work);
@@ -491,7 +503,7 @@ static unsigned long fronts_held(int nid, unsigned long want)
 			if (!want)
 				continue;
 			WRITE_ONCE(cs->pcpu[cpu]->fd.flush_all, true);
-			mod_delayed_work_on(cpu, system_wq, &cs->pcpu[cpu]->fd.work, 0);
+			mod_delayed_work_on(cpu, ka_wq, &cs->pcpu[cpu]->fd.work, 0);
 		}
 	}
 	return blocks;

@@ -36,6 +36,7 @@ static __always_inline void ka_front_free_locked(struct ka_class_state *cs, void
 }
 
 void ka_front_flush_local(struct ka_class_state *cs);
+void ka_front_flush_dead(struct ka_class_state *cs, int cpu);
 void ka_front_flush_everywhere(struct ka_class_state *cs);
 unsigned long ka_front_reclaimable(int nid);
 unsigned long ka_front_reclaim(int nid, unsigned long nr);

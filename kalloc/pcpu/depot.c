@@ -226,7 +226,8 @@ int ka_depot_group_init(struct ka_class_state *cs)
 	if (!cs->depot)
 		return -ENOMEM;
 	for_each_node(node) {
-		struct ka_depot *dp = kzalloc_node(sizeof(*dp), GFP_KERNEL, node);
+		struct ka_depot *dp = ka_fail_alloc(GFP_KERNEL, sizeof(*dp)) ? NULL :
+				      kzalloc_node(sizeof(*dp), GFP_KERNEL, node);
 
 		if (!dp)
 			return -ENOMEM;	/* ka_depot_group_exit() frees the rest */

@@ -12,7 +12,8 @@
  * be made in those pages, taking over their granules (map_set()).
  * The table's nodes are a page each, made as carriers appear (GFP_NOWAIT,
  * under the registry lock) and kept until unload; 512 entries a node, so a
- * leaf covers 8 MiB of address space.
+ * leaf covers 8 MiB of address space. While a carrier the table could not
+ * take lives, a miss asks the tree.
  *
  * Beside the table, a latched red-black tree (rbtree_latch.h, as the module
  * loader uses for its address lookups) whose nodes live in the carriers'
@@ -37,6 +38,12 @@
 
 static bool verify_pointers;
 static bool ka_map_partial;	/* a node could not be had: ask the tree on a miss */
+static unsigned int ka_map_unmapped;	/* carriers with granules missing (registry lock) */
+/*
+ * Set on a carrier the table could not take, by its creator; read by its
+ * destroyer: both under its employer's lock, as the core's flags are.
+ */
+#define KA_CRR_UNMAPPED	KA_CRR_LAYER
 
 static int verify_set(const char *val, const struct kernel_param *kp)
 {
@@ -122,7 +129,8 @@ static void **map_slot(unsigned long key, bool make)
 		if (!n) {
 			if (!make)
 				return NULL;
-			n = (void *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
+			n = ka_fail_alloc(GFP_NOWAIT, PAGE_SIZE) ? NULL :
+				(void *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
 			if (!n)
 				return NULL;
 			/*
@@ -247,6 +255,8 @@ void ka_registry_add(struct ka_carrier *c)
 	ka_crr_layer(c)->nested_in = outer != c ? outer : NULL;
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
 	if (!map_set(c, c)) {
+		c->flags |= KA_CRR_UNMAPPED;
+		ka_map_unmapped++;
 		WRITE_ONCE(ka_map_partial, true);
 		WRITE_ONCE(ka_registry_slow, true);
 	}
@@ -260,6 +270,11 @@ void ka_registry_del(struct ka_carrier *c)
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
 	ka_pagemap_clear(c, (unsigned long)c, pagemap_end(c));
+	/* the last carrier the table lacks is going: lookups trust the table again */
+	if ((c->flags & KA_CRR_UNMAPPED) && !--ka_map_unmapped) {
+		WRITE_ONCE(ka_map_partial, false);
+		WRITE_ONCE(ka_registry_slow, READ_ONCE(verify_pointers));
+	}
 	map_set(c, NULL);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);

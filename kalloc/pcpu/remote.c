@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "../internal.h"
 #include "cpu.h"
 #include "remote.h"
 #include "carrier_layer.h"
@@ -107,7 +108,7 @@ bool ka_remote_pending(struct ka_pcpu *pc)
 void ka_cpu_kick(struct ka_pcpu *pc)
 {
 	atomic64_inc(&pc->rq.kicks);
-	queue_work_on(pc->cpu, system_wq, &pc->rq.kick);
+	queue_work_on(pc->cpu, ka_wq, &pc->rq.kick);
 }
 
 static void kick_work(struct work_struct *work)

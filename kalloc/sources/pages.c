@@ -23,6 +23,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include "../internal.h"
 #include "../core/block.h"
 #include "pages.h"
 
@@ -32,8 +33,15 @@ void *ka_pages_alloc(size_t size, int node, gfp_t gfp)
 	struct page *page;
 	char *mem, *end, *p;
 
-	if (order > MAX_PAGE_ORDER)
+	if (order > MAX_PAGE_ORDER || ka_fail_alloc(gfp, size))
 		return NULL;
+	/*
+	 * The page allocator takes __GFP_NOFAIL only up to order 1 (6.1 warns
+	 * at any order above): a carrier, at least order 2, is asked for
+	 * without it, and vmalloc stands behind it (ka_vmem_alloc()).
+	 */
+	if (order > 1)
+		gfp &= ~__GFP_NOFAIL;
 	page = alloc_pages_node(node, (gfp & ~(__GFP_COMP | __GFP_ZERO)) | __GFP_NOWARN, order);
 	if (!page)
 		return NULL;
@@ -86,18 +94,19 @@ bool ka_vmem_allowed(gfp_t gfp)
 }
 
 /*
- * With the caller's reclaim flags: __GFP_RETRY_MAYFAIL, __GFP_NOWARN, and
+ * With the caller's reclaim flags: __GFP_RETRY_MAYFAIL, __GFP_NOWARN,
+ * __GFP_NOFAIL (vmalloc takes order-0 pages and retries them), and
  * GFP_NOFS/GFP_NOIO, which vmalloc turns into scopes for its own page
  * tables. Plain GFP_KERNEL keeps vmalloc_node(): __vmalloc(), the only
  * exported call taking flags, takes no node.
  */
 void *ka_vmem_alloc(size_t size, int node, gfp_t gfp)
 {
-	gfp_t vgfp = gfp & (GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	gfp_t vgfp = gfp & (GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL);
 	char *base;
 	char *mem;
 
-	if (!ka_vmem_allowed(gfp))
+	if (!ka_vmem_allowed(gfp) || ka_fail_alloc(gfp, size))
 		return NULL;
 	if (vgfp == GFP_KERNEL)
 		base = vmalloc_node(size + KA_CARRIER_ALIGN, node);
@@ -131,14 +140,14 @@ static DECLARE_WORK(ka_vmem_work, ka_vmem_free_work);
 void ka_vmem_free(void *mem)
 {
 	if (llist_add(mem, &ka_vmem_deferred))
-		schedule_work(&ka_vmem_work);
+		queue_work(ka_wq, &ka_vmem_work);
 }
 
 /* vfree() of @addr from any context but NMI; its first word links it for the worker. */
 void ka_vfree_deferred(void *addr)
 {
 	if (llist_add(addr, &ka_vfree_deferred_list))
-		schedule_work(&ka_vmem_work);
+		queue_work(ka_wq, &ka_vmem_work);
 }
 
 /* Waits until every deferred vfree is done. */

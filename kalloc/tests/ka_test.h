@@ -88,6 +88,7 @@ void *ka_test_front_alloc(struct ka_class_state *cs, size_t size);
 bool ka_test_claim_cached(struct ka_class_state *cs, void *p);
 
 /* The white-box suites, for the modules that run them (kunit/). */
+extern struct kunit_suite ka_test_fault_suite;
 extern struct kunit_suite ka_test_types_suite, ka_test_strategy_suite, ka_test_instance_suite,
 	ka_test_sources_suite, ka_test_cpu_suite, ka_test_options_suite, ka_test_stats_suite,
 	ka_test_pool_suite, ka_test_misuse_suite, ka_test_front_suite, ka_test_holes_suite,

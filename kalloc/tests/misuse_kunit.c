@@ -21,6 +21,7 @@
 #include "../internal.h"
 #include "../sources/pages.h"
 #include "../pcpu/registry.h"
+#include "../fault.h"
 #include "../report.h"
 
 static void misuse_need_cpus(struct kunit *test, int n)
@@ -371,6 +372,55 @@ static void misuse_is_reported_not_warned(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/*
+ * A carrier the registry's table could not take (a node it needed not had:
+ * fail_kalloc fails every one this thread asks for) sends lookups that miss
+ * the table to the tree while it lives, and only while it lives.
+ */
+static void table_misses_end_with_their_carrier(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	const size_t size = 64UL << 20;
+	struct ka_carrier *c;
+	bool unmapped;
+
+	if (READ_ONCE(ka_registry_slow))
+		kunit_skip(test, "lookups already ask the tree (verify_pointers, or a table miss)");
+	c = ka_vmem_alloc(size, NUMA_NO_NODE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	memset(c, 0, sizeof(*c));
+	c->size = size;
+	c->flags = KA_CRR_SBC;
+	ka_crr_layout(c);
+
+	WRITE_ONCE(ka_fail_attr.task_filter, true);
+	WRITE_ONCE(ka_fail_attr.verbose, 0);
+	atomic_set(&ka_fail_attr.times, -1);
+	WRITE_ONCE(ka_fail_attr.interval, 1);
+	WRITE_ONCE(ka_fail_attr.probability, 100);
+	current->make_it_fail = 1;
+	ka_registry_add(c);
+	current->make_it_fail = 0;
+	WRITE_ONCE(ka_fail_attr.probability, 0);
+	unmapped = c->flags & KA_CRR_LAYER;
+
+	if (unmapped) {
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(ka_registry_slow));
+		KUNIT_EXPECT_TRUE(test, ka_test_is_kalloc((char *)c + size / 2));
+	}
+	ka_registry_del(c);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(ka_registry_slow));
+	KUNIT_EXPECT_FALSE(test, ka_test_is_kalloc((char *)c + size / 2));
+	synchronize_rcu();
+	ka_vmem_free(c);
+	ka_vmem_flush();
+	if (!unmapped)
+		kunit_skip(test, "every table node the carrier needed was there already");
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static void verify_off(void *unused)
 {
 	ka_registry_set_verify(false);
@@ -440,11 +490,194 @@ static void gfp_as_kmalloc_users_expect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned);
 	KUNIT_EXPECT_NULL(test, ka_alloc(t, 256UL << 20, GFP_ATOMIC));
 	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned + 1);
-	KUNIT_EXPECT_NULL(test, ka_alloc(t, 0, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, ka_alloc(t, KA_MAX_SIZE + 1, GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, atomic_read(&ka_alloc_failure_warnings), warned + 1);
 	KUNIT_EXPECT_EQ(test, *reports, 0);
 	ka_test_expect_all_consistent(test);
+}
+
+/*
+ * 0 bytes, as kmalloc users expect: ZERO_SIZE_PTR from every allocation
+ * call, taken by every free, ka_size() and ka_realloc() without a word, and
+ * what ka_realloc() to 0 bytes gives back.
+ */
+static void zero_size_as_kmalloc(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_zero", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	struct ka_type_totals sum;
+	void *p;
+
+	KUNIT_EXPECT_PTR_EQ(test, ka_alloc(t, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	KUNIT_EXPECT_PTR_EQ(test, ka_alloc(t, 0, GFP_ATOMIC | __GFP_ZERO), ZERO_SIZE_PTR);
+	KUNIT_EXPECT_PTR_EQ(test, ka_alloc_node(t, 0, GFP_KERNEL, first_online_node),
+			    ZERO_SIZE_PTR);
+	ka_free(t, ZERO_SIZE_PTR);
+	ka_free_any(ZERO_SIZE_PTR);
+	KUNIT_EXPECT_EQ(test, ka_size(t, ZERO_SIZE_PTR), (size_t)0);
+	p = ka_realloc(t, ZERO_SIZE_PTR, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, ka_size(t, p), (size_t)64);
+	KUNIT_EXPECT_PTR_EQ(test, ka_realloc(t, p, 0, GFP_KERNEL), ZERO_SIZE_PTR);
+	KUNIT_EXPECT_EQ(test, *reports, 0);
+	ka_type_sum(t, &sum);
+	KUNIT_EXPECT_EQ(test, sum.allocs, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.frees, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.failed, 0ULL);
+	ka_test_expect_all_consistent(test);
+}
+
+/*
+ * __GFP_NOFAIL as kmalloc users expect: memory every time, from a fresh
+ * carrier too, and never a page-allocator request above order 1 with the
+ * flag (6.1's page allocator warns at the first, and the guests boot with
+ * panic_on_warn=1).
+ */
+static void nofail_as_kmalloc(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_nofail", KA_CLASS_STD);
+	int *reports = ka_test_expect_reports(test);
+	void *p, *q, *r;
+
+	p = ka_alloc(t, 64, GFP_KERNEL | __GFP_NOFAIL);
+	q = ka_alloc(t, 600 * 1024, GFP_KERNEL | __GFP_NOFAIL);	/* a singleblock carrier */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	memset(q, 0x3c, 600 * 1024);
+	r = ka_realloc(t, p, 200 * 1024, GFP_KERNEL | __GFP_NOFAIL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	ka_free(t, r);
+	ka_free(t, q);
+	KUNIT_EXPECT_EQ(test, *reports, 0);
+	ka_test_expect_all_consistent(test);
+}
+
+struct grow_run {
+	struct ka_type *t;
+	gfp_t gfp;
+	bool in_place, moved;
+	unsigned int stale_in_place, stale_moved;
+};
+
+/* Bytes of [@from, @to) of @p that are not zero. */
+static unsigned int nonzero(const u8 *p, size_t from, size_t to)
+{
+	unsigned int n = 0;
+
+	for (; from < to; from++)
+		n += p[from] != 0;
+	return n;
+}
+
+/*
+ * On one CPU: a 5,000 B block grows to 12,000 B in place over a freed
+ * neighbour full of 0xaa, then another grows by moving into space a freed
+ * block of 0xaa left; with @gfp the gained bytes must be zero.
+ */
+static long grow_zeroed(void *arg)
+{
+	struct grow_run *r = arg;
+	u8 *a, *b, *c, *x, *n, *held[16];
+	unsigned int i, tries;
+	size_t had;
+
+	/* a pair side by side: earlier frees may have left holes that fit one */
+	for (tries = 0; tries < ARRAY_SIZE(held) / 2; tries++) {
+		a = ka_alloc(r->t, 5000, GFP_KERNEL);
+		b = ka_alloc(r->t, 7500, GFP_KERNEL);
+		if (!a || !b)
+			return -ENOMEM;
+		if (b == a + ka_test_blk_size(a))
+			break;
+		held[2 * tries] = a;
+		held[2 * tries + 1] = b;
+	}
+	for (i = 0; i < 2 * tries; i++)
+		ka_free(r->t, held[i]);
+	memset(a, 0x11, 5000);
+	memset(b, 0xaa, 7500);
+	r->in_place = b == a + ka_test_blk_size(a);
+	had = ka_size(r->t, a);
+	ka_free(r->t, b);
+	n = ka_realloc(r->t, a, 12000, r->gfp);
+	if (!n)
+		return -ENOMEM;
+	r->in_place = r->in_place && n == a;
+	r->stale_in_place = nonzero(n, had, 12000);
+	ka_free(r->t, n);
+
+	x = ka_alloc(r->t, 12000, GFP_KERNEL);
+	a = ka_alloc(r->t, 5000, GFP_KERNEL);
+	c = ka_alloc(r->t, 5000, GFP_KERNEL);	/* keeps @a from growing in place */
+	if (!x || !a || !c)
+		return -ENOMEM;
+	memset(x, 0xaa, 12000);
+	ka_free(r->t, x);
+	had = ka_size(r->t, a);
+	n = ka_realloc(r->t, a, 12000, r->gfp);
+	if (!n)
+		return -ENOMEM;
+	r->moved = n != a;
+	r->stale_moved = nonzero(n, had, 12000);
+	ka_free(r->t, n);
+	ka_free(r->t, c);
+	return 0;
+}
+
+/*
+ * krealloc()'s rule: what a block gains is zeroed under __GFP_ZERO, and
+ * under plain flags too when the kernel boots with init_on_alloc=1.
+ */
+static void realloc_zeroes_what_it_gains(struct kunit *test)
+{
+	struct grow_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int cpu = cpumask_first(cpu_online_mask);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->t = ka_test_type(test, "kunit_grow", KA_CLASS_STD);
+	r->gfp = GFP_KERNEL | __GFP_ZERO;
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, grow_zeroed, r), 0L);
+	KUNIT_EXPECT_TRUE(test, r->in_place);
+	KUNIT_EXPECT_TRUE(test, r->moved);
+	KUNIT_EXPECT_EQ(test, r->stale_in_place, 0U);
+	KUNIT_EXPECT_EQ(test, r->stale_moved, 0U);
+	if (want_init_on_alloc(GFP_KERNEL)) {
+		r->gfp = GFP_KERNEL;
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, grow_zeroed, r), 0L);
+		KUNIT_EXPECT_EQ(test, r->stale_in_place, 0U);
+		KUNIT_EXPECT_EQ(test, r->stale_moved, 0U);
+	} else {
+		kunit_info(test, "init_on_alloc=0: plain flags not checked in this boot\n");
+	}
+	ka_test_expect_all_consistent(test);
+}
+
+/* init_on_free=1: a freed block's bytes are wiped as a kmalloc object's are. */
+static long free_wipes(void *arg)
+{
+	struct grow_run *r = arg;
+	unsigned long *p = ka_alloc(r->t, 200, GFP_KERNEL);
+	unsigned int i;
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x5c, 200);
+	ka_free(r->t, p);	/* into this CPU's cache, where nothing writes it */
+	for (i = 0; i < 200 / sizeof(long); i++)
+		r->stale_in_place += ka_test_peek(p + i) != 0;
+	return 0;
+}
+
+static void init_on_free_wipes(struct kunit *test)
+{
+	struct grow_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (!want_init_on_free())
+		kunit_skip(test, "needs init_on_free=1 (the PREEMPT_RT guest boots with it)");
+	r->t = ka_test_type(test, "kunit_wipe", KA_CLASS_STD);
+	KUNIT_ASSERT_EQ(test, work_on_cpu(cpumask_first(cpu_online_mask), free_wipes, r), 0L);
+	KUNIT_EXPECT_EQ(test, r->stale_in_place, 0U);
 }
 
 static void class_enable(void *cls)
@@ -599,7 +832,12 @@ static void unloaded_origin_has_no_address(struct kunit *test)
 
 static struct kunit_case misuse_cases[] = {
 	KUNIT_CASE(verify_pointers_agrees),
+	KUNIT_CASE(table_misses_end_with_their_carrier),
 	KUNIT_CASE(gfp_as_kmalloc_users_expect),
+	KUNIT_CASE(zero_size_as_kmalloc),
+	KUNIT_CASE(nofail_as_kmalloc),
+	KUNIT_CASE(realloc_zeroes_what_it_gains),
+	KUNIT_CASE(init_on_free_wipes),
 	KUNIT_CASE(double_free_while_queued),
 	KUNIT_CASE(owner_free_after_remote_free),
 	KUNIT_CASE(owner_realloc_after_remote_free),

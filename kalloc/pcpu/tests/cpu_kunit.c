@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 
 #include "../../tests/ka_test.h"
+#include "stress.h"
 #include "../cpu.h"
 #include "../remote.h"
 #include "../../internal.h"
@@ -330,96 +331,7 @@ static void alloc_on_each_node(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
-/* ---- the concurrent stress ---- */
-
-#define STRESS_SLOTS	256
-#define STRESS_TYPES	6
-
-struct stress_hdr {		/* at the start of every stress block */
-	u32 size;
-	u8 type, seed;
-};
-
-struct stress {
-	struct ka_type *types[STRESS_TYPES];
-	atomic_long_t slot[STRESS_SLOTS];
-	atomic_t bad, running;
-	unsigned int ops;
-	struct completion done;
-};
-
-static bool stress_ok(struct stress *s, struct stress_hdr *h)
-{
-	return h->type < STRESS_TYPES && h->size >= sizeof(*h) &&
-	       !memchr_inv(h + 1, h->seed, h->size - sizeof(*h));
-}
-
-static void stress_fill(struct stress_hdr *h, size_t size, unsigned int type)
-{
-	h->size = size;
-	h->type = type;
-	h->seed = get_random_u32();
-	memset(h + 1, h->seed, size - sizeof(*h));
-}
-
-static size_t stress_size(void)
-{
-	u32 r = get_random_u32_below(1000);
-
-	if (r < 5)
-		return 520 * 1024 + get_random_u32_below(64 * 1024);	/* above sbct */
-	if (r < 200)
-		return 4096 + get_random_u32_below(60000);
-	return sizeof(struct stress_hdr) + get_random_u32_below(1024);
-}
-
-static int stress_thread(void *arg)
-{
-	struct stress *s = arg;
-	unsigned int i;
-
-	for (i = 0; i < s->ops; i++) {
-		atomic_long_t *slot = &s->slot[get_random_u32_below(STRESS_SLOTS)];
-		struct stress_hdr *h = (void *)atomic_long_xchg(slot, 0);
-		unsigned int t;
-		size_t size;
-
-		if (h) {
-			if (!stress_ok(s, h))
-				atomic_inc(&s->bad);
-			if (get_random_u32_below(4) == 0) {	/* resize, maybe a foreign block */
-				size = stress_size();
-				h = ka_realloc(s->types[h->type], h, size, GFP_KERNEL);
-				if (!h) {
-					atomic_inc(&s->bad);
-					continue;
-				}
-				stress_fill(h, size, h->type);
-				h = (void *)atomic_long_xchg(slot, (long)h);
-				if (!h)
-					continue;
-			}
-			ka_free(s->types[h->type], h);	/* often another CPU's block */
-			continue;
-		}
-		t = get_random_u32_below(STRESS_TYPES);
-		size = stress_size();
-		h = ka_alloc(s->types[t], size, GFP_KERNEL);
-		if (!h) {
-			atomic_inc(&s->bad);
-			continue;
-		}
-		stress_fill(h, size, t);
-		h = (void *)atomic_long_xchg(slot, (long)h);
-		if (h)
-			ka_free(s->types[h->type], h);
-		if (i % 32 == 0)
-			cond_resched();
-	}
-	if (atomic_dec_and_test(&s->running))
-		complete(&s->done);
-	return 0;
-}
+/* ---- the concurrent stress (stress.c) ---- */
 
 static long alloc_one(void *arg)
 {
@@ -437,60 +349,13 @@ static long alloc_one(void *arg)
  */
 static void concurrent_stress_with_hotplug(struct kunit *test)
 {
-	static const enum ka_class cls[STRESS_TYPES] = {
-		KA_CLASS_STD, KA_CLASS_SL, KA_CLASS_LL, KA_CLASS_BUFFER, KA_CLASS_DRIVER,
-		KA_CLASS_STD,
-	};
-	struct stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	int victim = nr_cpu_ids - 1, nthreads = num_online_cpus(), i, cpu;
+	const enum ka_class *cls = ka_stress_cls;
+	int victim = nr_cpu_ids - 1, i, cpu;
 	struct ka_type_totals sum;
-	int reads = 0;
+	struct stress *s;
 	void *back;
-	char *buf;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	for (i = 0; i < STRESS_TYPES; i++) {
-		char name[24];
-
-		snprintf(name, sizeof(name), "kunit_stress_%d", i);
-		s->types[i] = ka_test_type(test, name, cls[i]);
-	}
-	s->ops = 3000;
-	atomic_set(&s->running, nthreads);
-	init_completion(&s->done);
-	for (i = 0; i < nthreads; i++) {
-		struct task_struct *t = kthread_run(stress_thread, s, "ka_cpu_stress/%d", i);
-
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	}
-
-	msleep(200);
-	if (victim > 0 && cpu_online(victim)) {
-		KUNIT_EXPECT_EQ(test, remove_cpu(victim), 0);
-		msleep(200);
-		KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
-	}
-	/* Every statistics file stays readable, and harmless, under the load. */
-	buf = kunit_kmalloc(test, 64 * 1024, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	while (!completion_done(&s->done)) {
-		KUNIT_EXPECT_EQ(test, ka_test_read_all_stats(buf, 64 * 1024), 0);
-		reads++;
-	}
-	kunit_info(test, "read every statistics file %d times during the stress\n", reads);
-	KUNIT_EXPECT_GT(test, reads, 0);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->done, 600 * HZ), 0UL);
-
-	for (i = 0; i < STRESS_SLOTS; i++) {
-		struct stress_hdr *h = (void *)atomic_long_xchg(&s->slot[i], 0);
-
-		if (!h)
-			continue;
-		if (!stress_ok(s, h))
-			atomic_inc(&s->bad);
-		ka_free(s->types[h->type], h);
-	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&s->bad), 0);
+	s = ka_stress_run(test, 3000, false);
 
 	/* the CPU that came back serves its instance again */
 	if (victim > 0 && cpu_online(victim)) {

@@ -10,10 +10,12 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "../../tests/ka_test.h"
+#include "../cpu.h"
 #include "../cpu_front.h"
 #include "../depot.h"
 #include "../remote.h"
@@ -609,6 +611,64 @@ static void cpu_offline_with_full_cache(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+static struct ka_type *late_type;
+
+/* On the dying CPU, after kalloc emptied its caches: an interrupt's allocations and frees. */
+static void late_refill(unsigned int cpu)
+{
+	void *p[8];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = ka_alloc(late_type, 64, GFP_ATOMIC);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ka_free(late_type, p[i]);
+}
+
+/*
+ * What a dying CPU's caches got after kalloc emptied them (an interrupt
+ * there, played by the suite's hook) is collected once the CPU is dead, as
+ * SLUB's slub_cpu_dead() collects its per-CPU slabs.
+ */
+static void dead_cpu_caches_are_collected(struct kunit *test)
+{
+	int victim = cpumask_last(cpu_online_mask), err;
+	u64 base;
+
+	if (victim == 0 || num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU to take offline");
+	late_type = ka_test_type(test, "kunit_late", KA_CLASS_STD);
+	base = class_blocks(KA_CLASS_STD);
+	WRITE_ONCE(ka_cpu_offline_test_hook, late_refill);
+	err = remove_cpu(victim);
+	WRITE_ONCE(ka_cpu_offline_test_hook, NULL);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, front_of(KA_CLASS_STD, victim).cached_blocks, 0ULL);
+	KUNIT_EXPECT_EQ(test, class_blocks(KA_CLASS_STD), base);
+	KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
+	ka_test_expect_all_consistent(test);
+}
+
+/*
+ * The work that gives memory back runs on a WQ_MEM_RECLAIM workqueue: its
+ * rescuer thread, named after it ("kalloc" on 6.1, "kworker/R-kalloc" cut
+ * to the task name's 15 characters on 6.12), exists to run it when no
+ * worker can be made.
+ */
+static void reclaim_work_has_a_rescuer(struct kunit *test)
+{
+	struct task_struct *p;
+	bool found = false;
+
+	rcu_read_lock();
+	for_each_process(p)
+		if ((p->flags & PF_KTHREAD) &&
+		    (!strcmp(p->comm, "kalloc") || !strcmp(p->comm, "kworker/R-kallo")))
+			found = true;
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, found);
+}
+
 /* Blocks in every front cache and depot. */
 static u64 all_cached(void)
 {
@@ -939,6 +999,8 @@ static struct kunit_case front_cases[] = {
 	KUNIT_CASE(cache_under_hardirq),
 	KUNIT_CASE(hardirq_inside_fast_path),
 	KUNIT_CASE(cpu_offline_with_full_cache),
+	KUNIT_CASE(dead_cpu_caches_are_collected),
+	KUNIT_CASE(reclaim_work_has_a_rescuer),
 	KUNIT_CASE(shrinker_empties_caches),
 	KUNIT_CASE(shrinker_honours_node_and_nr_to_scan),
 	KUNIT_CASE_SLOW(decay_empties_idle_cache),

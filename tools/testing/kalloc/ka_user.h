@@ -77,6 +77,12 @@ static inline unsigned int ka_popcount(unsigned long w)
 	return __builtin_popcountl(w);
 }
 
+/* No init_on_free in user space: blocks keep their bytes when freed. */
+static inline bool ka_core_init_on_free(void)
+{
+	return false;
+}
+
 static inline void *ka_core_zalloc(size_t size)
 {
 	return calloc(1, size);
