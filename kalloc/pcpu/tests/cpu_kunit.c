@@ -350,8 +350,7 @@ static long alloc_one(void *arg)
 static void concurrent_stress_with_hotplug(struct kunit *test)
 {
 	const enum ka_class *cls = ka_stress_cls;
-	int victim = nr_cpu_ids - 1, i, cpu;
-	struct ka_type_totals sum;
+	int victim = nr_cpu_ids - 1;
 	struct stress *s;
 	void *back;
 
@@ -367,16 +366,7 @@ static void concurrent_stress_with_hotplug(struct kunit *test)
 				    pcpu_of(cls[0], victim));
 		ka_free(s->types[0], back);
 	}
-	for (i = 0; i < KA_NR_CLASSES; i++)
-		if (ka_class_enabled(i))
-			for_each_possible_cpu(cpu)
-				ka_cpu_drain(pcpu_of(i, cpu));
-	for (i = 0; i < STRESS_TYPES; i++) {
-		ka_type_sum(s->types[i], &sum);
-		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);
-		KUNIT_EXPECT_EQ(test, sum.failed, 0ULL);
-	}
-	ka_test_expect_all_consistent(test);
+	ka_stress_expect_balanced(test, s, false);
 }
 
 /*

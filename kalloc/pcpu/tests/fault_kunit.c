@@ -11,31 +11,7 @@
 #include "../../tests/ka_test.h"
 #include "../../fault.h"
 #include "../cpu.h"
-#include "../remote.h"
 #include "stress.h"
-
-static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
-{
-	return ka_class_states[cls].pcpu[cpu];
-}
-
-/* After a run: every block freed, caches emptied, each type balanced, instances consistent. */
-static void expect_all_back(struct kunit *test, struct stress *s)
-{
-	struct ka_type_totals sum;
-	int i, cpu;
-
-	ka_test_flush_fronts();
-	for (i = 0; i < KA_NR_CLASSES; i++)
-		if (ka_class_enabled(i))
-			for_each_possible_cpu(cpu)
-				ka_cpu_drain(pcpu_of(i, cpu));
-	for (i = 0; i < STRESS_TYPES; i++) {
-		ka_type_sum(s->types[i], &sum);
-		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);
-	}
-	ka_test_expect_all_consistent(test);
-}
 
 /* Runs the stress with fail_kalloc failing @percent % of the threads' requests. */
 static struct stress *run_with_faults(struct kunit *test, unsigned int ops,
@@ -79,12 +55,14 @@ static void stress_survives_injected_faults(struct kunit *test)
 
 	s = run_with_faults(test, 20000, 1, &injected);
 	KUNIT_EXPECT_GT(test, injected, 0);
-	expect_all_back(test, s);
+	ka_test_flush_fronts();
+	ka_stress_expect_balanced(test, s, true);
 
 	s = run_with_faults(test, 2000, 100, &injected);
 	KUNIT_EXPECT_GT(test, injected, 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&s->nulls) + atomic_read(&s->kept), 0);
-	expect_all_back(test, s);
+	ka_test_flush_fronts();
+	ka_stress_expect_balanced(test, s, true);
 #else
 	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
 #endif

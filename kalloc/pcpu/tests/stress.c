@@ -8,6 +8,7 @@
 #include <linux/random.h>
 
 #include "../../tests/ka_test.h"
+#include "../remote.h"
 #include "stress.h"
 
 static bool stress_ok(struct stress *s, struct stress_hdr *h)
@@ -171,3 +172,25 @@ struct stress *ka_stress_run(struct kunit *test, unsigned int ops, bool faults)
 	return s;
 }
 
+/*
+ * After a run, its blocks all freed: every queue drained, each type's
+ * allocations and frees equal (and, unless @failures were allowed, none
+ * failed), every instance consistent.
+ */
+void ka_stress_expect_balanced(struct kunit *test, struct stress *s, bool failures)
+{
+	struct ka_type_totals sum;
+	int i, cpu;
+
+	for (i = 0; i < KA_NR_CLASSES; i++)
+		if (ka_class_enabled(i))
+			for_each_possible_cpu(cpu)
+				ka_cpu_drain(ka_class_states[i].pcpu[cpu]);
+	for (i = 0; i < STRESS_TYPES; i++) {
+		ka_type_sum(s->types[i], &sum);
+		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);
+		if (!failures)
+			KUNIT_EXPECT_EQ(test, sum.failed, 0ULL);
+	}
+	ka_test_expect_all_consistent(test);
+}

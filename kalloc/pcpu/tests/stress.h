@@ -37,5 +37,6 @@ struct stress {
 extern const enum ka_class ka_stress_cls[STRESS_TYPES];
 
 struct stress *ka_stress_run(struct kunit *test, unsigned int ops, bool faults);
+void ka_stress_expect_balanced(struct kunit *test, struct stress *s, bool failures);
 
 #endif /* _KALLOC_PCPU_TESTS_STRESS_H */
