@@ -440,8 +440,14 @@ static void long_copies_run_with_interrupts_on(struct kunit *test)
 			   w->zero ? "__GFP_ZERO of 32 MiB" : "realloc copying 32 MiB",
 			   ktime_us_delta(w->end, w->start), ktime_us_delta(w->fired, w->due));
 		KUNIT_EXPECT_NE(test, w->fired, 0);
-		/* late by a quarter of the call at most: not held off by the copy */
-		KUNIT_EXPECT_LT(test, 4 * ktime_us_delta(w->fired, w->due),
+		/*
+		 * Late by half the call at most: not held off by the copy, which
+		 * is most of the call. Making the 32 MiB carrier still holds
+		 * interrupts off for about 2 ms in TCG (its registry slots and
+		 * KASAN shadow, under the instance lock), which is a quarter of
+		 * the call once its pages are resident (init_on_alloc=1).
+		 */
+		KUNIT_EXPECT_LT(test, 2 * ktime_us_delta(w->fired, w->due),
 				ktime_us_delta(w->end, w->start));
 		KUNIT_EXPECT_EQ(test, *(u8 *)w->p, w->zero ? 0 : 0x6b);
 		KUNIT_EXPECT_EQ(test, ((u8 *)w->p)[BIG - 1], w->zero ? 0 : 0x6b);
