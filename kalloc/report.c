@@ -137,7 +137,9 @@ static void ka_report_print(struct work_struct *work)
 		pr_err("=============================================================================\n");
 		pr_err("BUG kalloc: %s", r.text);
 		pr_err("-----------------------------------------------------------------------------\n");
+#ifdef CONFIG_STACKTRACE
 		stack_trace_print(r.stack, r.depth, 0);
+#endif
 	}
 	dropped = atomic_xchg(&ka_reports_dropped, 0);
 	if (dropped)
@@ -154,7 +156,11 @@ static bool ka_report_save(struct va_format *vaf)
 	const char *text;
 	bool saved = false;
 
+#ifdef CONFIG_STACKTRACE
 	r.depth = stack_trace_save(r.stack, KA_REPORT_DEPTH, 2);
+#else
+	r.depth = 0;	/* the kernel keeps no stack traces */
+#endif
 	scnprintf(r.text, sizeof(r.text), "%pV", vaf);
 	/* the messages name kalloc already: the banner does */
 	text = strncmp(r.text, "kalloc: ", 8) ? r.text : r.text + 8;
