@@ -18,13 +18,13 @@
 #include "core/core.h"
 #include "fault.h"
 
-#ifdef CONFIG_FAULT_INJECTION
-struct fault_attr ka_fail_attr = FAULT_ATTR_INITIALIZER;
-
 static char *fail_kalloc;
 module_param(fail_kalloc, charp, 0444);
 MODULE_PARM_DESC(fail_kalloc,
-		 "fault injection at kalloc's own allocations: <interval>,<probability>,<space>,<times> (Documentation/fault-injection)");
+		 "fault injection at kalloc's own allocations: <interval>,<probability>,<space>,<times> (Documentation/fault-injection; needs CONFIG_FAULT_INJECTION)");
+
+#ifdef CONFIG_FAULT_INJECTION
+struct fault_attr ka_fail_attr = FAULT_ATTR_INITIALIZER;
 
 static struct dentry *ka_fail_dir;
 
@@ -59,6 +59,8 @@ bool ka_fail_alloc(gfp_t gfp, size_t size)
 
 void ka_fault_init(void)
 {
+	if (fail_kalloc)
+		pr_warn("fail_kalloc=%s: this kernel has no CONFIG_FAULT_INJECTION\n", fail_kalloc);
 }
 
 void ka_fault_exit(void)
