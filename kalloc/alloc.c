@@ -420,12 +420,6 @@ static __always_inline bool claim_block(struct ka_type *type, const void *ptr, c
 	return ok;
 }
 
-/* init_on_free=1: a claimed block's bytes are wiped before it goes anywhere, as kmalloc's are. */
-static void ka_wipe(void *ptr)
-{
-	memset(ptr, 0, ka_inst_usable_size(ptr));
-}
-
 /* claim_block() in a read-side section of the RCU a released carrier waits for (plumbing.c). */
 static bool ka_claim_block(struct ka_type *type, const void *ptr, const char *op,
 			   void *caller)
@@ -481,7 +475,7 @@ static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned l
 		if (!ka_claim_block(type, ptr, "ka_free", (void *)caller))
 			return;
 		if (want_init_on_free())
-			ka_wipe((void *)ptr);
+			ka_inst_wipe((void *)ptr);
 		trace_ka_free(caller, ptr, type->name, false);
 		ka_cpu_free_queued((void *)ptr);
 	}
@@ -509,8 +503,9 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 	cs = type->cs;
 	/* The cache's lock is also the read-side section the lookup needs. */
 	ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
+	/* init_on_free=1: wiped before the block goes to a cache or a queue */
 	if (ok && want_init_on_free())
-		ka_wipe((void *)ptr);
+		ka_inst_wipe((void *)ptr);
 	if (ok && cached)
 		ka_front_free_locked(cs, (void *)ptr);
 	ka_front_unlock(cs);
@@ -648,15 +643,13 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 		ka_free_caller(type, ptr, caller);
 		return ZERO_SIZE_PTR;
 	}
-	/* the space gained is zeroed as kmalloc's would be (ka_inst_realloc()) */
-	gfp = ka_gfp_init(gfp);
 	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", caller))
 		return NULL;
 	if (!ka_class_enabled(type->class)) {
 		if (!ka_sys_block_ok(type, ptr, "ka_realloc", (void *)caller) ||
 		    size > KA_MAX_SIZE)
 			return NULL;
-		return ka_kvrealloc(ptr, ka_sys_size(size), gfp);
+		return ka_kvrealloc(ptr, ka_sys_size(size), ka_gfp_init(gfp));
 	}
 	if (!ka_claim_block(type, ptr, "ka_realloc", (void *)caller))
 		return NULL;
@@ -664,7 +657,9 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 		ka_blk_unclaim(ka_payload_blk(ptr));
 		return NULL;
 	}
-	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size, ka_gfp_for_size(size, gfp));
+	/* the space gained is zeroed as kmalloc's would be (ka_inst_realloc()) */
+	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size,
+			     ka_gfp_for_size(size, ka_gfp_init(gfp)));
 	if (unlikely(!new))
 		ka_warn_failed(type, size, gfp, "ka_realloc", caller);
 	return new;

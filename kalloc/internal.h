@@ -32,8 +32,8 @@ struct ka_type {
 	struct ka_class_state *cs;	/* &ka_class_states[@class], for the fast path */
 	unsigned int id;		/* in the header of each of its blocks */
 	size_t fixed_size;		/* ka_type_create_fixed()'s object size; 0: any size */
-	bool pinned;			/* its size keeps a bin in its class's front caches */
-	u8 front_slot;			/* that bin's slot (KA_FRONT_NONE: none), ... */
+	/* its size's bin in its class's front caches: the slot (KA_FRONT_NONE: none), ... */
+	u8 front_slot;
 	unsigned int front_blk;		/* ... which holds blocks of this size */
 	/*
 	 * A module's shim type (include/kalloc_shim.h): @shim_owner is the

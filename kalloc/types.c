@@ -77,30 +77,28 @@ static unsigned int ka_pin_slot(const struct ka_front_shape *sh, unsigned int bl
 static void ka_type_pin(struct ka_type *type, bool pin)
 {
 	struct ka_front_shape *sh = &ka_class_states[type->class].shape;
+	bool pinned = type->front_slot != KA_FRONT_NONE;
 	unsigned int i, blk, slot;
 
 	lockdep_assert_held(&ka_types_lock);
-	if (!type->fixed_size || type->fixed_size > sh->max || pin == type->pinned)
+	if (!type->fixed_size || type->fixed_size > sh->max || pin == pinned)
 		return;
 	blk = ka_front_blk(sh, type->fixed_size);
 	i = blk / KA_UNIT;
-	slot = ka_pin_slot(sh, blk);
 	if (pin) {
+		slot = ka_pin_slot(sh, blk);
 		if (sh->pin[i] == U8_MAX || slot == KA_FRONT_NONE)
 			return;		/* no room: its size takes its chances in the bins */
-		sh->pinned += !sh->pin[i];
 		WRITE_ONCE(sh->pin[i], sh->pin[i] + 1);
 		sh->slot_blk[slot] = blk;
 		type->front_slot = slot;
 		type->front_blk = blk;
 	} else {
 		WRITE_ONCE(sh->pin[i], sh->pin[i] - 1);
-		sh->pinned -= !sh->pin[i];
 		if (!sh->pin[i])
-			sh->slot_blk[slot] = 0;
+			sh->slot_blk[type->front_slot] = 0;
 		type->front_slot = KA_FRONT_NONE;
 	}
-	type->pinned = pin;
 }
 
 static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t fixed_size,

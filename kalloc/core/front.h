@@ -79,7 +79,6 @@ struct ka_front_shape {
 	 * KA_FRONT_PINNED sizes, so that other sizes keep bins.
 	 */
 	u8 pin[KA_FRONT_SIZES];
-	unsigned int pinned;
 	/*
 	 * The block size each pinned slot is for (0: free): slot i is bin i of
 	 * every cache, where that size's bin settles (ka_front_settle()), so

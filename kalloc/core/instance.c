@@ -603,11 +603,16 @@ void ka_inst_set_origin(const struct ka_instance *inst, void *ptr, unsigned long
  * left to the caller: KA_RESIZE_MOVE, or KA_RESIZE_MAY_MOVE when keeping the
  * block where it is would also do (@optional).
  */
+void ka_inst_wipe(void *ptr)
+{
+	memset(ptr, 0, ka_inst_usable_size(ptr));
+}
+
 /* Frees block @b, whose bytes were copied elsewhere; init_on_free=1 wipes them first. */
 static void free_moved(struct ka_instance *inst, struct ka_block *b)
 {
 	if (ka_core_init_on_free())
-		memset(ka_blk_payload(b), 0, ka_inst_usable_size(ka_blk_payload(b)));
+		ka_inst_wipe(ka_blk_payload(b));
 	inst_free(inst, b);
 }
 

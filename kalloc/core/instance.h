@@ -179,6 +179,8 @@ void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp
 
 /* Bytes the caller may use at @ptr (at least what was asked). */
 size_t ka_inst_usable_size(const void *ptr);
+/* init_on_free=1: the usable bytes of the block at @ptr wiped as it is freed, as kmalloc's are. */
+void ka_inst_wipe(void *ptr);
 /* The allocation tag (origin) of the block at @ptr; 0 without atags. */
 unsigned long ka_inst_block_origin(const void *ptr);
 

@@ -227,7 +227,7 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 	}
 	memcpy(new, ptr, min(size, ka_inst_usable_size(ptr)));
 	if (want_init_on_free())
-		memset(ptr, 0, ka_inst_usable_size(ptr));
+		ka_inst_wipe(ptr);
 	ka_cpu_free(ptr);
 	return new;
 }
