@@ -362,22 +362,21 @@ static void show_carrier(struct seq_file *m, int cpu, const struct ka_carrier_in
 	seq_printf(m, " %zu\n", ci->given_back);
 }
 
-/* The carriers of one instance, a few per step: its lock is dropped between steps. */
+/* The carriers of one instance, one at a time (stats.h bounds each hold of its lock). */
 static void show_instance_carriers(struct seq_file *m, enum ka_class class, int cpu,
 				   struct ka_carrier_info *ci)
 {
+	struct ka_carrier cur;
 	unsigned int n, i;
 	u64 after;
 	int sbc;
 
 	for (sbc = 0; sbc < 2; sbc++) {
-		after = 0;
-		do {
-			n = ka_stats_carriers(class, cpu, sbc, &after, ci, CARRIERS_PER_STEP);
-			for (i = 0; i < n; i++)
-				show_carrier(m, cpu, &ci[i]);
+		ka_crr_cursor_init(&cur);
+		while (ka_stats_next_carrier(class, cpu, sbc, &cur, ci)) {
+			show_carrier(m, cpu, ci);
 			cond_resched();
-		} while (n == CARRIERS_PER_STEP);
+		}
 	}
 	/* Pooled carriers are listed under their owner. */
 	after = 0;

@@ -261,8 +261,9 @@ void *ka_realloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp) __real
  * @ptr: the block, or NULL (ignored)
  *
  * A pointer that is not a live block of @type (another type's, a freed one,
- * or one kalloc never gave out) is reported with a WARN naming the type and
- * the caller, and left alone.
+ * or one kalloc never gave out) is reported as SLUB reports a bad object
+ * (Documentation/api.rst: a message naming the type and the caller, a
+ * stack, ratelimited), and left alone.
  *
  * Context: any context but NMI; never sleeps.
  */

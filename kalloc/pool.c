@@ -322,27 +322,33 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
 /*
  * Under memory pressure (reclaim.c): the free pages of @pc's own pooled
  * carriers go back, each held BUSY meanwhile as a free into it is, so that
- * no instance fetches it. @pc is locked. Returns the bytes given back, at
- * most @budget.
+ * no instance fetches it. @pc is locked. Each carrier visited goes to the
+ * end of the list, so that the next call starts where this one stopped.
+ * Returns the bytes given back, at most @budget; *@work is what this hold
+ * may do (KA_HOLD_WORK), less what it did.
  */
-unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget)
+unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsigned int *work)
 {
 	unsigned long given = 0, emp;
-	struct ka_crr_layer *l;
+	struct ka_crr_layer *l, *first = NULL;
 	struct ka_carrier *c;
 	size_t got;
 
 	lockdep_assert_held(&pc->lock);
-	list_for_each_entry(l, &pc->mg.own, own_link) {
-		if (given + PAGE_SIZE > budget)
-			break;
+	while (!list_empty(&pc->mg.own) && *work && given + PAGE_SIZE <= budget) {
+		l = list_first_entry(&pc->mg.own, struct ka_crr_layer, own_link);
+		if (l == first)
+			break;		/* all seen */
+		first = first ?: l;
+		list_move_tail(&l->own_link, &pc->mg.own);
+		(*work)--;
 		c = ka_layer_carrier(l);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) != &pc->inst ||
 		    (emp & (KA_EMP_IN_POOL | KA_EMP_BUSY)) != KA_EMP_IN_POOL ||
 		    !try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
 			continue;
-		got = ka_hole_sweep_carrier(&pc->inst, c, budget - given);
+		got = ka_hole_sweep_carrier(&pc->inst, c, budget - given, work);
 		atomic_long_add(got, &pc->mg.pooled.given_back);
 		WRITE_ONCE(l->max_free, ka_inst_carrier_largest(&pc->inst, c));
 		/* Pairs with the try_cmpxchg() of claim(): a fetch sees the swept carrier. */
@@ -377,23 +383,38 @@ void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c)
 		release(pc, c);
 }
 
-/* Carriers @pc employs but does not own go back to their owners. */
+/*
+ * Carriers @pc employs but does not own go back to their owners: taken out
+ * of @pc a few dozen per hold of its lock, then each put in its owner.
+ */
 void ka_pool_rehome(struct ka_pcpu *pc)
 {
-	struct ka_carrier *c, *next;
+	struct ka_carrier cur, *c, *next;
 	unsigned long flags;
+	unsigned int work;
 	LIST_HEAD(foreign);
+	bool more;
 
-	spin_lock_irqsave(&pc->lock, flags);
-	ka_debug_own_begin();
-	list_for_each_entry_safe(c, next, &pc->inst.mbcs, link) {
-		if (c->home == &pc->inst)
-			continue;
-		ka_inst_mbc_detach(&pc->inst, c);
-		list_add_tail(&c->link, &foreign);
-	}
-	ka_debug_own_end();
-	spin_unlock_irqrestore(&pc->lock, flags);
+	ka_crr_cursor_init(&cur);
+	do {
+		ka_pcpu_lock(pc);
+		/* a detach is a strategy's carrier removal: a few dozen tree steps */
+		more = true;
+		for (work = KA_HOLD_WORK; work >= 32; work -= 32) {
+			c = ka_crr_cursor_next(&pc->inst.mbcs, &cur);
+			if (!c) {
+				more = false;
+				break;
+			}
+			if (c->home == &pc->inst)
+				continue;
+			ka_inst_mbc_detach(&pc->inst, c);
+			list_add_tail(&c->link, &foreign);
+		}
+		if (!more)
+			ka_crr_cursor_done(&cur);
+		ka_pcpu_unlock(pc);
+	} while (more);
 	list_for_each_entry_safe(c, next, &foreign, link) {
 		struct ka_pcpu *owner = owner_of(c);
 

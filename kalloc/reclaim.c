@@ -16,8 +16,9 @@
  * instances and caches hold, and the segments cached on it. A scan frees at
  * most nr_to_scan pages (the front caches' blocks are counted as asked, not
  * as pages). It never sleeps: each instance is locked, interrupts off, for
- * the walk of its carriers' blocks, and instances with an allocation
- * sleeping in a source (whose carriers must stay put) are skipped.
+ * KA_HOLD_WORK of the walk of its carriers' blocks at a time, and instances
+ * with an allocation sleeping in a source (whose carriers must stay put)
+ * are skipped.
  * Pooled carriers are swept by their owners, each held BUSY meanwhile
  * (pool.c), as a free into one is.
  */
@@ -75,6 +76,42 @@ static unsigned long free_pages_held(int nid)
 	return pages;
 }
 
+/*
+ * Up to @pages free pages of @pc's carriers, then of its own pooled ones,
+ * in holds of KA_HOLD_WORK each; none while an allocation sleeps in a
+ * source (its carriers must stay put). The pages given.
+ */
+static unsigned long give_instance_pages(struct ka_pcpu *pc, unsigned long pages)
+{
+	unsigned long given = 0, got;
+	struct ka_carrier cur;
+	unsigned int work;
+	bool carriers_done = false, done;
+
+	ka_crr_cursor_init(&cur);
+	do {
+		work = KA_HOLD_WORK;
+		ka_pcpu_lock(pc);
+		if (pc->pl.sleepers) {
+			done = true;
+		} else if (!carriers_done) {
+			got = ka_hole_sweep(&pc->inst, &cur, false, (pages - given) << PAGE_SHIFT,
+					    &work);
+			given += got >> PAGE_SHIFT;
+			carriers_done = work > 0;
+			done = given >= pages;
+		} else {
+			got = ka_pool_give_back(pc, (pages - given) << PAGE_SHIFT, &work);
+			given += got >> PAGE_SHIFT;
+			done = work > 0 || given >= pages;
+		}
+		if (done || carriers_done)
+			ka_crr_cursor_done(&cur);
+		ka_pcpu_unlock(pc);
+	} while (!done);
+	return given;
+}
+
 /* Gives back up to @pages free pages of @nid's instances; the pages given. */
 static unsigned long give_free_pages(int nid, unsigned long pages)
 {
@@ -94,14 +131,7 @@ static unsigned long give_free_pages(int nid, unsigned long pages)
 				break;
 			if (!on_node(cpu, nid) || !pc || !free_estimate(pc))
 				continue;
-			ka_pcpu_lock(pc);
-			if (!pc->pl.sleepers)
-				given += ka_hole_sweep(&pc->inst, false,
-						       (pages - given) << PAGE_SHIFT) >> PAGE_SHIFT;
-			if (!pc->pl.sleepers && given < pages)
-				given += ka_pool_give_back(pc, (pages - given) << PAGE_SHIFT) >>
-					 PAGE_SHIFT;
-			ka_pcpu_unlock(pc);
+			given += give_instance_pages(pc, pages - given);
 		}
 	}
 	return given;

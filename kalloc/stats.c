@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Snapshots for the statistics views. Each step holds one instance's lock for
- * a bounded amount of work (a few carriers, at most KA_SCAN_BLOCKS blocks of
- * each) and finds its place again by carrier birth, so carriers made or
- * released between steps are simply seen or not, never touched after release.
+ * at most KA_HOLD_WORK blocks and keeps its place with a cursor in the
+ * carrier list (instance.h) and an offset in the carrier, so carriers made
+ * or released between steps are simply seen or not, never touched after
+ * release, and blocks that merged meanwhile are counted as they are found.
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
@@ -20,23 +21,91 @@ unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
 	return min(b - first, n - 1);
 }
 
-/*
- * Calls @fn on each block of MBC @c, at most KA_SCAN_BLOCKS of them, as
- * instrument bounds its scans; returns the bytes left unscanned.
- */
-static size_t walk_blocks(struct ka_carrier *c, void (*fn)(struct ka_block *b, void *arg),
-			  void *arg)
-{
-	struct ka_block *b = ka_crr_first(c);
-	unsigned int seen;
+#define KA_WALK_DONE	SIZE_MAX
 
-	for (seen = 1; seen <= KA_SCAN_BLOCKS; seen++) {
+/*
+ * Calls @fn on up to @n blocks of MBC @c, from the first block starting at
+ * or after offset *@at (from ka_crr_first(); blocks may have merged since
+ * the last call). *@at becomes where the next call goes on, KA_WALK_DONE
+ * past the last block. Returns the blocks seen.
+ */
+static unsigned int walk_blocks(struct ka_carrier *c, size_t *at, unsigned int n,
+				void (*fn)(struct ka_block *b, void *arg), void *arg)
+{
+	size_t units = ((char *)ka_crr_end(c) - (char *)ka_crr_first(c)) / KA_UNIT, bit;
+	unsigned int seen = 0;
+	struct ka_block *b;
+
+	bit = ka_find_next_bit(ka_mbc_map(c), *at / KA_UNIT, units);
+	if (bit >= units) {
+		*at = KA_WALK_DONE;
+		return 0;
+	}
+	b = (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT);
+	while (seen < n) {
 		fn(b, arg);
-		if (ka_blk_last(b))
-			return 0;
+		seen++;
+		if (ka_blk_last(b)) {
+			*at = KA_WALK_DONE;
+			return seen;
+		}
 		b = ka_blk_next(b);
 	}
-	return (char *)ka_crr_end(c) - (char *)b;
+	*at = (char *)b - (char *)ka_crr_first(c);
+	return seen;
+}
+
+/*
+ * The next carrier of @pc's MBC or SBC list after cursor @cur: @crr_fn on
+ * it, then @blk_fn on each of its blocks, at most KA_SCAN_BLOCKS of them
+ * (as instrument), KA_HOLD_WORK per hold of the lock; bytes not walked
+ * (past the limit, or the carrier left the instance between two holds) go
+ * to *@unscanned. False at the list's end, where @cur leaves the list.
+ */
+static bool walk_next_carrier(struct ka_pcpu *pc, bool sbc, struct ka_carrier *cur,
+			      void (*crr_fn)(struct ka_carrier *c, void *arg),
+			      void (*blk_fn)(struct ka_block *b, void *arg), void *arg,
+			      size_t *unscanned)
+{
+	struct list_head *list = sbc ? &pc->inst.sbcs : &pc->inst.mbcs;
+	unsigned int scanned = 0;
+	struct ka_carrier *c;
+	unsigned long flags;
+	size_t at = 0, room;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	c = ka_crr_cursor_next(list, cur);
+	if (!c) {
+		ka_crr_cursor_done(cur);
+		spin_unlock_irqrestore(&pc->lock, flags);
+		return false;
+	}
+	crr_fn(c, arg);
+	if (sbc) {
+		blk_fn(ka_crr_first(c), arg);
+		spin_unlock_irqrestore(&pc->lock, flags);
+		return true;
+	}
+	room = (char *)ka_crr_end(c) - (char *)ka_crr_first(c);
+	for (;;) {
+		scanned += walk_blocks(c, &at, min_t(unsigned int, KA_HOLD_WORK,
+						     KA_SCAN_BLOCKS - scanned), blk_fn, arg);
+		if (at == KA_WALK_DONE)
+			break;
+		if (scanned >= KA_SCAN_BLOCKS) {
+			*unscanned += room - at;
+			break;
+		}
+		spin_unlock_irqrestore(&pc->lock, flags);
+		cond_resched();
+		spin_lock_irqsave(&pc->lock, flags);
+		if (ka_crr_cursor_current(list, cur) != c) {
+			*unscanned += room - at;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return true;
 }
 
 static void count_free_block(struct ka_block *b, void *arg)
@@ -48,8 +117,10 @@ static void count_free_block(struct ka_block *b, void *arg)
 					     KA_FREE_HIST)]++;
 }
 
-static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
+static void scan_header(struct ka_carrier *c, void *arg)
 {
+	struct ka_carrier_info *ci = arg;
+
 	memset(ci, 0, sizeof(*ci));
 	ci->birth = c->birth;
 	ci->src = c->src;
@@ -59,30 +130,34 @@ static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
 	ci->used_size = c->used_size;
 	ci->used_blocks = c->used_blocks;
 	ci->given_back = c->given_back;
-	if (!ci->sbc)
-		ci->unscanned = walk_blocks(c, count_free_block, ci);
 }
 
-unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
-			       struct ka_carrier_info *out, unsigned int n)
+static void count_nothing(struct ka_block *b, void *arg)
+{
+}
+
+bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carrier *cur,
+			   struct ka_carrier_info *ci)
 {
 	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
-	unsigned int got = 0;
-	struct ka_carrier *c;
-	unsigned long flags;
+	size_t unscanned = 0;
 
-	spin_lock_irqsave(&pc->lock, flags);
-	/* Each list is in birth order: carriers are added at its tail. */
-	list_for_each_entry(c, sbc ? &pc->inst.sbcs : &pc->inst.mbcs, link) {
-		if (c->birth <= *after)
-			continue;
-		if (got == n)
-			break;
-		scan_carrier(c, &out[got++]);
-		*after = c->birth;
-	}
-	spin_unlock_irqrestore(&pc->lock, flags);
-	return got;
+	if (!walk_next_carrier(pc, sbc, cur, scan_header, sbc ? count_nothing : count_free_block,
+			       ci, &unscanned))
+		return false;
+	ci->unscanned = unscanned;
+	return true;
+}
+
+/* A pooled carrier, held BUSY under its owner's lock: its first KA_HOLD_WORK blocks. */
+static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
+{
+	size_t at = 0;
+
+	scan_header(c, ci);
+	walk_blocks(c, &at, KA_HOLD_WORK, count_free_block, ci);
+	if (at != KA_WALK_DONE)
+		ci->unscanned = (char *)ka_crr_end(c) - (char *)ka_crr_first(c) - at;
 }
 
 static void scan_pooled(struct ka_carrier *c, void *arg)
@@ -179,7 +254,7 @@ static void count_block(struct ka_block *b, void *arg)
 		return;		/* untyped blocks are the tests' own */
 	origin = ka_inst_block_origin(ka_blk_payload(b));
 	slot = hash_long(origin ^ ((unsigned long)tid << 7), 32) % t->slots;
-	for (i = 0; i < t->slots; i++) {
+	for (i = 0; i < min(t->slots, KA_ALLOC_PROBE); i++) {
 		e = &t->e[(slot + i) % t->slots];
 		if (!e->tid) {
 			e->tid = tid;
@@ -197,44 +272,29 @@ static void count_block(struct ka_block *b, void *arg)
 	t->dropped++;
 }
 
-/* Counts the allocated blocks of the first carrier born after *@after; false when none is left. */
-static bool count_next_carrier(struct ka_alloc_table *t, enum ka_class cls, int cpu, bool sbc,
-			       u64 *after)
+static void count_nothing_crr(struct ka_carrier *c, void *arg)
 {
-	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
-	struct count_arg arg = { t, cls };
-	struct ka_carrier *c, *found = NULL;
-	unsigned long flags;
-
-	spin_lock_irqsave(&pc->lock, flags);
-	list_for_each_entry(c, sbc ? &pc->inst.sbcs : &pc->inst.mbcs, link) {
-		if (c->birth > *after) {
-			found = c;
-			break;
-		}
-	}
-	if (found) {
-		*after = found->birth;
-		if (sbc)
-			count_block(ka_crr_first(found), &arg);
-		else
-			t->unscanned += walk_blocks(found, count_block, &arg);
-	}
-	spin_unlock_irqrestore(&pc->lock, flags);
-	return found;
 }
 
 static void count_pooled(struct ka_carrier *c, void *arg)
 {
 	struct count_arg *ca = arg;
+	size_t at = 0;
 
-	ca->t->unscanned += walk_blocks(c, count_block, ca);
+	walk_blocks(c, &at, KA_HOLD_WORK, count_block, ca);
+	if (at != KA_WALK_DONE)
+		ca->t->unscanned += (char *)ka_crr_end(c) - (char *)ka_crr_first(c) - at;
 }
 
-/* Walks every instance, one carrier per hold of its lock, then the pooled carriers it owns. */
+/*
+ * Walks every instance, KA_HOLD_WORK blocks per hold of its lock, then the
+ * pooled carriers it owns.
+ */
 void ka_stats_allocations(struct ka_alloc_table *t)
 {
+	struct ka_carrier cur;
 	enum ka_class cls;
+	size_t unscanned;
 	int cpu, sbc;
 	u64 after;
 
@@ -244,10 +304,15 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 		if (!ka_class_enabled(cls))
 			continue;
 		for_each_possible_cpu(cpu) {
+			struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+
 			for (sbc = 0; sbc < 2; sbc++) {
-				after = 0;
-				while (count_next_carrier(t, cls, cpu, sbc, &after))
+				ka_crr_cursor_init(&cur);
+				unscanned = 0;
+				while (walk_next_carrier(pc, sbc, &cur, count_nothing_crr,
+							 count_block, &arg, &unscanned))
 					cond_resched();
+				t->unscanned += unscanned;
 			}
 			after = 0;
 			while (ka_pool_visit_next(ka_class_states[cls].pcpu[cpu], &after,

@@ -14,6 +14,7 @@
 #define KA_ALLOC_HIST		18	/* allocations: log2 buckets from 128 bytes */
 #define KA_ALLOC_HIST_FIRST	7
 #define KA_SCAN_BLOCKS		16000	/* blocks scanned per carrier, as instrument */
+#define KA_ALLOC_PROBE		64U	/* slots of the allocations table tried per block */
 
 /* Counters of one instance kept outside its core, as the statistics views show them. */
 struct ka_pcpu_counts {
@@ -33,9 +34,13 @@ struct ka_carrier_info {
 	u32 free_hist[KA_FREE_HIST];
 };
 
-/* Up to @n MBCs (or SBCs) of an instance born after *@after; advances *@after. */
-unsigned int ka_stats_carriers(enum ka_class cls, int cpu, bool sbc, u64 *after,
-			       struct ka_carrier_info *out, unsigned int n);
+/*
+ * The next MBC (or SBC) of an instance after cursor @cur (ka_crr_cursor_init()
+ * before the first call), its blocks walked KA_HOLD_WORK per hold of the
+ * lock; false at the end of the list, where @cur leaves it.
+ */
+bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carrier *cur,
+			   struct ka_carrier_info *ci);
 
 /* Up to @n of the pooled MBCs an instance owns born after *@after; advances *@after. */
 unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
@@ -61,7 +66,7 @@ struct ka_alloc_entry {
 
 struct ka_alloc_table {
 	unsigned int slots;
-	u64 dropped;			/* blocks of pairs the table had no room for */
+	u64 dropped;			/* blocks of pairs the table found no slot for */
 	u64 unscanned;			/* bytes past KA_SCAN_BLOCKS in a carrier */
 	struct ka_alloc_entry e[];
 };

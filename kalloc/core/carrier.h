@@ -22,6 +22,7 @@ enum ka_src {
 #define KA_CRR_MAIN	0x2U	/* the main multiblock carrier, never released */
 #define KA_CRR_DETACHED	0x4U	/* an MBC out of every instance's index: in the carrier pool */
 #define KA_CRR_KEEPS	0x8U	/* its source cannot give pages of it back (hole.h) */
+#define KA_CRR_CURSOR	0x10U	/* no carrier: a walker's place in a carrier list (instance.h) */
 #define KA_CRR_LAYER	0x100U	/* the layer above the core's own (registry.c: unmapped) */
 
 /* Room a strategy may use inside each carrier header (carrier-oriented ones). */
@@ -55,6 +56,7 @@ struct ka_carrier {
 	size_t used_size;		/* their total size */
 	size_t given_back;		/* bytes of its pages gone back to the system (hole.h) */
 	size_t swept_used;		/* used_size when its free blocks were last holed */
+	size_t sweep_at;		/* where a sweep stopped (from ka_crr_first()); 0: none */
 	unsigned long strat[KA_CRR_STRAT_WORDS];
 	unsigned long layer[KA_CRR_LAYER_WORDS];	/* for the layer above the core */
 };
@@ -177,6 +179,11 @@ static inline bool ka_crr_main(const struct ka_carrier *c)
 static inline size_t ka_crr_resident(const struct ka_carrier *c)
 {
 	return c->size - c->given_back;
+}
+
+static inline bool ka_crr_cursor(const struct ka_carrier *c)
+{
+	return c->flags & KA_CRR_CURSOR;
 }
 
 static inline bool ka_crr_detached(const struct ka_carrier *c)

@@ -170,6 +170,8 @@ static void walk_carriers(struct ka_check *chk, struct list_head *list, bool sbc
 	bool is_main;
 
 	list_for_each_entry(c, list, link) {
+		if (ka_crr_cursor(c))
+			continue;
 		if ((unsigned long)c % KA_CARRIER_ALIGN)
 			ka_check_fail(chk, "carrier not aligned to %lu", KA_CARRIER_ALIGN);
 		if (ka_crr_inst(c) != inst || ka_crr_sbc(c) != sbc || c->src >= KA_NR_SRC ||

@@ -124,4 +124,24 @@ static inline size_t ka_find_last_bit(const unsigned long *map, size_t bit)
 	return bit;
 }
 
+/* The first bit set in @map from @bit on, below @nbits; @nbits if none. */
+static inline size_t ka_find_next_bit(const unsigned long *map, size_t bit, size_t nbits)
+{
+	size_t w = bit / BITS_PER_LONG;
+	unsigned long word;
+
+	if (bit >= nbits)
+		return nbits;
+	word = map[w] & (~0UL << (bit % BITS_PER_LONG));
+	for (;;) {
+		if (word) {
+			bit = w * BITS_PER_LONG + __ffs(word);
+			return bit < nbits ? bit : nbits;
+		}
+		if (++w * BITS_PER_LONG >= nbits)
+			return nbits;
+		word = map[w];
+	}
+}
+
 #endif /* _KALLOC_CORE_H */

@@ -161,22 +161,57 @@ static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, st
 	return ka_blk_last(h) ? NULL : ka_blk_next(h);
 }
 
-/* Holes every free block of @c that has a whole page to give, until *@budget bytes went. */
-static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long *budget)
+/*
+ * Where a sweep of @c goes on: its first block, or the first block starting
+ * at or after where the last one stopped (blocks may have merged since).
+ */
+static struct ka_block *sweep_resume(struct ka_carrier *c)
 {
-	struct ka_block *b = ka_crr_first(c), *next;
+	size_t units = ((char *)ka_crr_end(c) - (char *)ka_crr_first(c)) / KA_UNIT, bit;
+
+	if (!c->sweep_at)
+		return ka_crr_first(c);
+	bit = ka_find_next_bit(ka_mbc_map(c), c->sweep_at / KA_UNIT, units);
+	return bit < units ? (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT) : NULL;
+}
+
+/*
+ * Holes every free block of @c that has a whole page to give, until *@budget
+ * bytes went or *@work ran out (a block visited, a page given back: one
+ * each); a sweep that stops for the work goes on from there next time.
+ */
+static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long *budget,
+		  unsigned int *work)
+{
+	unsigned long cap, given;
+	struct ka_block *b, *next;
 	u64 before;
 
-	c->swept_used = c->used_size;
+	if (!c->sweep_at)
+		c->swept_used = c->used_size;
+	b = sweep_resume(c);
+	c->sweep_at = 0;
 	for (; b && *budget >= PAGE_SIZE; b = next) {
+		if (!*work) {
+			c->sweep_at = (char *)b - (char *)ka_crr_first(c);
+			return;
+		}
+		(*work)--;
 		next = ka_blk_last(b) ? NULL : ka_blk_next(b);
 		if (!ka_blk_free(b) || ka_blk_size(b) < PAGE_SIZE)
 			continue;
+		/* no more pages than work left */
+		cap = (unsigned long)(*work / KA_PAGE_WORK) * PAGE_SIZE;
+		if (cap > *budget)
+			cap = *budget;
 		inst->strat->remove(inst->idx, c, b);
 		before = inst->st.holes_bytes;
-		next = punch(inst, c, b, *budget);
+		next = punch(inst, c, b, cap);
 		if (!IS_ERR(next)) {
-			*budget -= inst->st.holes_bytes - before;
+			given = (inst->st.holes_bytes - before) / PAGE_SIZE;
+			*budget -= given * PAGE_SIZE;
+			given *= KA_PAGE_WORK;
+			*work = given < *work ? *work - given : 0;
 			continue;
 		}
 		inst->strat->insert(inst->idx, c, b);
@@ -191,6 +226,10 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
  * @inst: the instance employing @c
  * @c: the carrier, with live blocks in it
  * @b: a free block just made by a free or a shrink, not yet indexed
+ *
+ * A sweep it starts, or one under way in @c, goes on for at most
+ * KA_HOLD_WORK; the next free into @c, or a decay or reclaim pass, goes on
+ * with it.
  */
 void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
 {
@@ -198,11 +237,12 @@ void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_blo
 		inst->strat->insert(inst->idx, c, b);
 		return;
 	}
-	if (c->used_size + c->size / 8 <= c->swept_used) {
+	if (c->sweep_at || c->used_size + c->size / 8 <= c->swept_used) {
 		unsigned long all = ULONG_MAX;
+		unsigned int work = KA_HOLD_WORK;
 
 		inst->strat->insert(inst->idx, c, b);
-		sweep(inst, c, &all);
+		sweep(inst, c, &all, &work);
 		return;
 	}
 	if (IS_ERR(punch(inst, c, b, ULONG_MAX)))
@@ -210,27 +250,36 @@ void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_blo
 }
 
 /**
- * ka_hole_sweep() - give back every whole free page of @inst's carriers
+ * ka_hole_sweep() - give back the whole free pages of @inst's carriers
  * @inst: the instance, locked by its owner
+ * @cur: the walk's cursor (ka_crr_cursor_init(); ka_crr_cursor_done() after)
  * @acful_only: only in carriers used below acful (else in every carrier
  *	whose source can give pages back, whatever acful says: memory pressure)
  * @budget: bytes wanted; it stops once they went
+ * @work: what this hold may do (KA_HOLD_WORK), less what it did
  *
- * Oldest carriers first. Time: a walk of the blocks of each carrier visited.
+ * Oldest carriers first, from where @cur is.
  *
- * Return: bytes given back, at most @budget rounded down to pages.
+ * Return: bytes given back, at most @budget rounded down to pages. The walk
+ * is over when @work is left over, or @budget went.
  */
-size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only, unsigned long budget)
+size_t ka_hole_sweep(struct ka_instance *inst, struct ka_carrier *cur, bool acful_only,
+		     unsigned long budget, unsigned int *work)
 {
 	u64 before = inst->st.holes_bytes;
-	struct ka_carrier *c;
+	struct ka_carrier *c = ka_crr_cursor_current(&inst->mbcs, cur);
 
-	list_for_each_entry(c, &inst->mbcs, link) {
+	if (!c || !c->sweep_at)
+		c = ka_crr_cursor_next(&inst->mbcs, cur);
+	for (; c && *work; c = ka_crr_cursor_next(&inst->mbcs, cur)) {
 		if (inst->st.holes_bytes - before + PAGE_SIZE > budget)
 			break;
+		(*work)--;
 		if (acful_only && (!inst->p.acful || !below_acful(inst, c)))
 			continue;
-		ka_hole_sweep_carrier(inst, c, budget - (inst->st.holes_bytes - before));
+		ka_hole_sweep_carrier(inst, c, budget - (inst->st.holes_bytes - before), work);
+		if (c->sweep_at)
+			break;
 	}
 	return inst->st.holes_bytes - before;
 }
@@ -240,10 +289,13 @@ size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only, unsigned long bu
  * @inst: the instance employing @c, or its owner holding it in a pool
  * @c: a multiblock carrier nobody else allocates from or frees into now
  * @budget: bytes wanted; it stops once they went
+ * @work: what this hold may do, less what it did; the sweep goes on from
+ *	where it stopped next time
  *
  * Return: bytes given back, at most @budget rounded down to pages.
  */
-size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget)
+size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget,
+			     unsigned int *work)
 {
 	u64 before = inst->st.holes_bytes;
 
@@ -251,7 +303,7 @@ size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, uns
 	if (budget < PAGE_SIZE || (c->flags & (KA_CRR_KEEPS | KA_CRR_MAIN | KA_CRR_SBC)) ||
 	    !inst->src[c->src]->give_back)
 		return 0;
-	sweep(inst, c, &budget);
+	sweep(inst, c, &budget, work);
 	return inst->st.holes_bytes - before;
 }
 

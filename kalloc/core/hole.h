@@ -30,8 +30,10 @@
 struct ka_instance;
 
 void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b);
-size_t ka_hole_sweep(struct ka_instance *inst, bool acful_only, unsigned long budget);
-size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget);
+size_t ka_hole_sweep(struct ka_instance *inst, struct ka_carrier *cur, bool acful_only,
+		     unsigned long budget, unsigned int *work);
+size_t ka_hole_sweep_carrier(struct ka_instance *inst, struct ka_carrier *c, unsigned long budget,
+			     unsigned int *work);
 void ka_hole_unindex(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *skip);
 
 /* First page hole @h gave back. */

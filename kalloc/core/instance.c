@@ -864,9 +864,10 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
  * refuse a carrier (acnl, a grace period not over); the abandoned counter
  * tells.
  */
-void ka_inst_retire(struct ka_instance *inst)
+bool ka_inst_retire(struct ka_instance *inst, struct ka_carrier *cur)
 {
-	struct ka_carrier *c, *next;
+	unsigned int work = KA_HOLD_WORK;
+	struct ka_carrier *c;
 
 	if (inst->main && !inst->main->used_blocks) {
 		c = inst->main;
@@ -876,10 +877,61 @@ void ka_inst_retire(struct ka_instance *inst)
 		mbc_destroy(inst, c);
 	}
 	if (!inst->hooks || !inst->hooks->carrier_abandon || !ka_inst_can_migrate(inst))
-		return;
-	list_for_each_entry_safe(c, next, &inst->mbcs, link)
+		return false;
+	/* an abandon is a pool insertion: a few dozen list and tree steps */
+	for (; work >= 32; work -= 32) {
+		c = ka_crr_cursor_next(&inst->mbcs, cur);
+		if (!c)
+			return false;
 		if (!ka_crr_main(c))
 			inst->hooks->carrier_abandon(inst, c);
+	}
+	return true;
+}
+
+void ka_crr_cursor_init(struct ka_carrier *cur)
+{
+	memset(cur, 0, sizeof(*cur));
+	cur->flags = KA_CRR_CURSOR;
+	INIT_LIST_HEAD(&cur->link);
+}
+
+/*
+ * The carrier after @cur in @list, or NULL at its end; @cur moves past it.
+ * A cursor not yet in the list starts at the head. Its birth follows the
+ * carrier before it, so that ka_inst_mbc_attach() keeps the list in order.
+ */
+struct ka_carrier *ka_crr_cursor_next(struct list_head *list, struct ka_carrier *cur)
+{
+	struct list_head *pos = list_empty(&cur->link) ? list : &cur->link;
+	struct ka_carrier *c;
+
+	for (pos = pos->next; pos != list; pos = pos->next) {
+		c = list_entry(pos, struct ka_carrier, link);
+		if (ka_crr_cursor(c))
+			continue;
+		list_move(&cur->link, pos);
+		cur->birth = c->birth;
+		return c;
+	}
+	list_move_tail(&cur->link, list);
+	return NULL;
+}
+
+/* The carrier ka_crr_cursor_next() last returned, if it is still in @list; else NULL. */
+struct ka_carrier *ka_crr_cursor_current(struct list_head *list, struct ka_carrier *cur)
+{
+	struct ka_carrier *c;
+
+	if (list_empty(&cur->link) || cur->link.prev == list)
+		return NULL;
+	c = list_entry(cur->link.prev, struct ka_carrier, link);
+	return !ka_crr_cursor(c) && c->birth == cur->birth ? c : NULL;
+}
+
+void ka_crr_cursor_done(struct ka_carrier *cur)
+{
+	list_del_init(&cur->link);
 }
 
 /* Releases every carrier; returns how many blocks were still allocated. */
@@ -889,9 +941,11 @@ size_t ka_inst_destroy(struct ka_instance *inst)
 	struct ka_carrier *c, *next;
 
 	list_for_each_entry_safe(c, next, &inst->sbcs, link)
-		carrier_release(inst, c);
+		if (!ka_crr_cursor(c))
+			carrier_release(inst, c);
 	list_for_each_entry_safe(c, next, &inst->mbcs, link)
-		carrier_release(inst, c);
+		if (!ka_crr_cursor(c))
+			carrier_release(inst, c);
 	ka_core_free(inst->idx);
 	inst->idx = NULL;
 	inst->main = NULL;

@@ -214,8 +214,34 @@ void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c);
 void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c);
 bool ka_inst_free_detached(struct ka_instance *inst, void *ptr);
 void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c);
-/* The instance's CPU went offline: give up what can go (instance.c). */
-void ka_inst_retire(struct ka_instance *inst);
+/*
+ * Work done per hold of an instance's lock by anything that walks carriers
+ * or their blocks (views, sweeps, retiring): a block visited is one unit, a
+ * page given back KA_PAGE_WORK, a carrier stepped over one, one offered to
+ * the pool or taken out of it 32. With KA_HOLD_WORK a hold stays within a
+ * few tens of thousands of instructions whatever the instance holds
+ * (Documentation/locking.rst); the walk resumes where it stopped.
+ */
+#define KA_HOLD_WORK		512U
+#define KA_PAGE_WORK		2U
+
+/*
+ * A cursor: a walker's place in an instance's carrier list (mbcs or sbcs)
+ * kept across holds of its lock. It is a carrier header marked
+ * KA_CRR_CURSOR sitting in the list, after the carrier last returned;
+ * carriers come and go around it, and every walker of the lists steps over
+ * cursors. Only under the lock, but init; done takes it out of the list.
+ */
+void ka_crr_cursor_init(struct ka_carrier *cur);
+struct ka_carrier *ka_crr_cursor_next(struct list_head *list, struct ka_carrier *cur);
+struct ka_carrier *ka_crr_cursor_current(struct list_head *list, struct ka_carrier *cur);
+void ka_crr_cursor_done(struct ka_carrier *cur);
+
+/*
+ * The instance's CPU went offline: give up what can go (instance.c), at
+ * most about KA_HOLD_WORK per call; true while there is more.
+ */
+bool ka_inst_retire(struct ka_instance *inst, struct ka_carrier *cur);
 size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c);
 
 #endif /* _KALLOC_INSTANCE_H */

@@ -19,7 +19,10 @@
 struct ka_crr_layer {
 	struct latch_tree_node reg;	/* in the carrier registry */
 	struct list_head pool_link;	/* on its pool's list (RCU) */
-	struct list_head own_link;	/* on its owner's list of own pooled carriers */
+	union {
+		struct list_head own_link;	/* on its owner's list of own pooled carriers */
+		struct list_head settle_link;	/* an SBC waiting for the registry (plumbing.c) */
+	};
 	struct llist_node homecoming;	/* on its owner's homecoming queue */
 	unsigned long grace;		/* RCU cookie of its last removal from the pool */
 	size_t max_free;		/* largest free block, kept while pooled */

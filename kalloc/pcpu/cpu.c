@@ -245,9 +245,17 @@ struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why)
 /* Gives up what @pc's instance can while its CPU is away (ka_inst_retire()). */
 static void retire(struct ka_pcpu *pc)
 {
-	ka_pcpu_lock(pc);
-	ka_inst_retire(&pc->inst);
-	ka_pcpu_unlock(pc);
+	struct ka_carrier cur;
+	bool more;
+
+	ka_crr_cursor_init(&cur);
+	do {
+		ka_pcpu_lock(pc);
+		more = ka_inst_retire(&pc->inst, &cur);
+		if (!more)
+			ka_crr_cursor_done(&cur);
+		ka_pcpu_unlock(pc);
+	} while (more);
 }
 
 /*
@@ -395,6 +403,9 @@ static void teardown(struct ka_class_state *const *groups, int n)
 				continue;
 			cancel_work_sync(&pc->rq.kick);	/* a drain above may have kicked it */
 			live = ka_inst_destroy(&pc->inst);
+			/* the registry work of large carriers waits for an unlock */
+			ka_pcpu_lock(pc);
+			ka_pcpu_unlock(pc);
 			if (live)
 				pr_warn("%s instance of CPU %d released with %zu blocks still allocated\n",
 					ka_class_name(pc->cls), pc->cpu, live);

@@ -90,6 +90,14 @@ struct ka_plumbing {
 	struct ka_seg_handle seg;		/* the shared sources behind them */
 	struct ka_sys_handle sys;
 	unsigned int sleepers;	/* allocations that dropped the lock to sleep in a source */
+	/*
+	 * Singleblock carriers too large for one hold of the registry lock,
+	 * made or released under the instance's lock: entered into the
+	 * registry, or taken out of it and freed, once the lock is dropped.
+	 */
+	struct list_head unsettled_new, unsettled_dead;
+	unsigned int unsettled;		/* on either list */
+	struct ka_carrier *leaving;	/* released now; its source's free waits too */
 };
 
 /* The instance's part in carrier migration (pool.c). */
@@ -170,7 +178,8 @@ static inline void ka_pcpu_lock(struct ka_pcpu *pc)
 	ka_debug_own_begin();
 }
 
-static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
+/* Drops the lock for a moment: what waits for an unlock waits for the next. */
+static inline void ka_pcpu_unlock_briefly(struct ka_pcpu *pc)
 	__releases(pc->lock)
 {
 	unsigned long flags = pc->irqflags;
@@ -178,6 +187,19 @@ static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
 	ka_debug_own_end();
 	pc->locked = false;
 	spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+void ka_plumbing_settle(struct ka_pcpu *pc);
+
+/* Unlocks @pc, then enters or takes out the large carriers made or released under it. */
+static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
+	__releases(pc->lock)
+{
+	bool settle = pc->pl.unsettled;
+
+	ka_pcpu_unlock_briefly(pc);
+	if (unlikely(settle))
+		ka_plumbing_settle(pc);
 }
 
 /*

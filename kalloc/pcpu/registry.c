@@ -37,6 +37,8 @@
 #include "registry.h"
 
 static bool verify_pointers;
+/* Most table slots written with interrupts off in one go: for the suites. */
+unsigned int ka_registry_longest_irqsoff;
 static bool ka_map_partial;	/* a node could not be had: ask the tree on a miss */
 static unsigned int ka_map_unmapped;	/* carriers with granules missing (registry lock) */
 /*
@@ -179,15 +181,28 @@ static void pagemap_set(struct ka_carrier *c)
  * false if a node could not be had. A carrier with holes may have granules
  * of its range taken over by a carrier made in the pages it gave back: a
  * page-allocator block of 16 KiB and more is whole granules, all inside the
- * hole, so no granule has two carriers that hold memory in it.
+ * hole, so no granule has two carriers that hold memory in it. The lock,
+ * held on entry with interrupts off, is dropped every KA_REG_HOLD_SLOTS
+ * slots: each slot changes whole under it, and a lookup meanwhile finds
+ * each granule either way, which is all it can tell of a carrier whose
+ * blocks nobody holds yet (or any more).
  */
-static bool map_set(struct ka_carrier *c, struct ka_carrier *val)
+static bool map_set(struct ka_carrier *c, struct ka_carrier *val, unsigned long *flags)
 {
 	unsigned long a, end = (unsigned long)c + c->size;
-	bool whole = true;
+	bool whole = true, caller_irqsoff = irqs_disabled_flags(*flags);
+	unsigned int held = 0, run = 0;
 	void **slot;
 
 	for (a = (unsigned long)c; a < end; a += KA_CARRIER_ALIGN) {
+		if (++held > KA_REG_HOLD_SLOTS) {
+			spin_unlock_irqrestore(&ka_registry_lock, *flags);
+			spin_lock_irqsave(&ka_registry_lock, *flags);
+			held = 1;
+		}
+		run = caller_irqsoff ? run + 1 : held;
+		if (run > ka_registry_longest_irqsoff)
+			WRITE_ONCE(ka_registry_longest_irqsoff, run);
 		slot = map_slot(ka_map_key(a), !!val);
 		if (!slot) {
 			whole = whole && !val;
@@ -254,13 +269,13 @@ void ka_registry_add(struct ka_carrier *c)
 	outer = ka_map_find(c);
 	ka_crr_layer(c)->nested_in = outer != c ? outer : NULL;
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
-	if (!map_set(c, c)) {
+	pagemap_set(c);
+	if (!map_set(c, c, &flags)) {
 		c->flags |= KA_CRR_UNMAPPED;
 		ka_map_unmapped++;
 		WRITE_ONCE(ka_map_partial, true);
 		WRITE_ONCE(ka_registry_slow, true);
 	}
-	pagemap_set(c);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
 
@@ -275,7 +290,7 @@ void ka_registry_del(struct ka_carrier *c)
 		WRITE_ONCE(ka_map_partial, false);
 		WRITE_ONCE(ka_registry_slow, READ_ONCE(verify_pointers));
 	}
-	map_set(c, NULL);
+	map_set(c, NULL, &flags);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }

@@ -14,6 +14,22 @@ void ka_registry_init(void);
 void ka_registry_exit(void);
 bool ka_registry_verifying(void);
 void ka_registry_set_verify(bool on);
+/*
+ * Table slots written per hold of the registry lock (8 MiB of carriers):
+ * a larger carrier is entered and removed in several holds, and one that
+ * needs more than one is entered after, and removed before, its employer's
+ * lock is held (plumbing.c), so that interrupts stay off for no longer than
+ * one hold (Documentation/locking.rst).
+ */
+#define KA_REG_HOLD_SLOTS	512U
+
+extern unsigned int ka_registry_longest_irqsoff;
+
+static inline bool ka_registry_takes_holds(const struct ka_carrier *c)
+{
+	return c->size > (size_t)KA_REG_HOLD_SLOTS * KA_CARRIER_ALIGN;
+}
+
 void ka_registry_add(struct ka_carrier *c);
 void ka_registry_del(struct ka_carrier *c);
 struct ka_carrier *ka_registry_find_slow(const void *addr, struct ka_carrier *c);

@@ -265,6 +265,69 @@ static void crossing_acful_sweeps_older_free_blocks(struct kunit *test)
 }
 
 /*
+ * A free that takes a carrier below acful starts a sweep of its older free
+ * blocks, but walks at most KA_HOLD_WORK blocks (interrupts are off): the
+ * sweep stops there, and the next frees into the carrier go on with it.
+ */
+#define SWEEP_BLOCKS	3900	/* 1 KiB blocks: 97 % of a 4 MiB carrier */
+
+static void one_free_sweeps_a_bounded_stretch(struct kunit *test)
+{
+	struct hole_inst *hi = hole_inst_new(test, 40, 4 << 20);
+	struct ka_instance *inst = &hi->inst;
+	unsigned int i, j, groups = 0, holes_first;
+	struct ka_carrier *c;
+	void **p;
+
+	p = kunit_kcalloc(test, SWEEP_BLOCKS, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < SWEEP_BLOCKS; i++) {
+		p[i] = ka_inst_alloc(inst, 1024, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_ASSERT_EQ(test, inst->st.mbc.carriers.cur, 1ULL);
+	c = list_first_entry(&inst->mbcs, struct ka_carrier, link);
+	inst->abandon_holdoff = 0;
+	/* four of every eight: free runs of over a page, half of the carrier still used */
+	for (i = 0; i + 8 <= SWEEP_BLOCKS; i += 8) {
+		for (j = i; j < i + 4; j++) {
+			ka_inst_free(inst, p[j]);
+			p[j] = NULL;
+		}
+		groups++;
+	}
+	KUNIT_ASSERT_EQ(test, inst->st.mbc.given_back.cur, 0ULL);
+	/* then blocks from the end, until the carrier falls below acful */
+	for (i = SWEEP_BLOCKS; i-- > 0 && !inst->st.holes_made;) {
+		if (!p[i])
+			continue;
+		ka_inst_free(inst, p[i]);
+		p[i] = NULL;
+	}
+	holes_first = inst->st.holes_made;
+	KUNIT_EXPECT_GT(test, holes_first, 0U);
+	/* the one free walked at most KA_HOLD_WORK blocks: not every group */
+	KUNIT_EXPECT_LT(test, holes_first, groups / 2);
+	KUNIT_EXPECT_NE(test, c->sweep_at, 0UL);
+	KA_EXPECT_CONSISTENT(test, inst);
+	/* the next frees go on with the sweep until it reached the end */
+	for (i = 0; i < SWEEP_BLOCKS && c->sweep_at; i++) {
+		if (!p[i])
+			continue;
+		ka_inst_free(inst, p[i]);
+		p[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, c->sweep_at, 0UL);
+	KUNIT_EXPECT_GE(test, inst->st.holes_made, (u64)groups / 2);
+	KUNIT_EXPECT_EQ(test, walk_holes(inst, NULL, NULL), inst->st.mbc.given_back.cur);
+	KA_EXPECT_CONSISTENT(test, inst);
+	for (i = 0; i < SWEEP_BLOCKS; i++)
+		if (p[i])
+			ka_inst_free(inst, p[i]);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 0ULL);
+}
+
+/*
  * A carrier still being filled is below acful with its free end yet to be
  * used: frees while allocation ramps up (erts's abandon hold-off) give
  * nothing back, the same frees afterwards do.
@@ -624,6 +687,7 @@ static void shrinker_frees_what_nr_to_scan_asks(struct kunit *test)
 static struct kunit_case hole_cases[] = {
 	KUNIT_CASE(pages_go_back_and_blocks_stay),
 	KUNIT_CASE(crossing_acful_sweeps_older_free_blocks),
+	KUNIT_CASE(one_free_sweeps_a_bounded_stretch),
 	KUNIT_CASE(ramping_up_keeps_pages),
 	KUNIT_CASE(vmalloc_carrier_keeps_its_pages),
 	KUNIT_CASE(pointer_into_given_back_page_is_not_kalloc),

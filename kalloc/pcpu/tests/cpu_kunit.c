@@ -18,6 +18,7 @@
 #include "../../tests/ka_test.h"
 #include "stress.h"
 #include "../cpu.h"
+#include "../registry.h"
 #include "../remote.h"
 #include "../../internal.h"
 #include "../../report.h"
@@ -442,10 +443,8 @@ static void long_copies_run_with_interrupts_on(struct kunit *test)
 		KUNIT_EXPECT_NE(test, w->fired, 0);
 		/*
 		 * Late by half the call at most: not held off by the copy, which
-		 * is most of the call. Making the 32 MiB carrier still holds
-		 * interrupts off for about 2 ms in TCG (its registry slots and
-		 * KASAN shadow, under the instance lock), which is a quarter of
-		 * the call once its pages are resident (init_on_alloc=1).
+		 * is most of the call, nor by the carrier's registry slots and
+		 * KASAN shadow, done after the instance's lock is dropped.
 		 */
 		KUNIT_EXPECT_LT(test, 2 * ktime_us_delta(w->fired, w->due),
 				ktime_us_delta(w->end, w->start));
@@ -453,6 +452,31 @@ static void long_copies_run_with_interrupts_on(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ((u8 *)w->p)[BIG - 1], w->zero ? 0 : 0x6b);
 		ka_free(w->type, w->p);
 	}
+	ka_test_expect_all_consistent(test);
+}
+
+/*
+ * A carrier of 64 MiB is 4,096 registry slots: they are written after the
+ * instance's lock is dropped, KA_REG_HOLD_SLOTS per hold of the registry
+ * lock, and the block is found from its first byte to its last, then not
+ * at all once freed.
+ */
+static void large_carrier_registered_with_interrupts_on(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_regholds", KA_CLASS_BUFFER);
+	size_t size = 64UL << 20;
+	char *p;
+
+	WRITE_ONCE(ka_registry_longest_irqsoff, 0);
+	p = ka_alloc(t, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, ka_registry_has(p));
+	KUNIT_EXPECT_TRUE(test, ka_registry_has(p + size - 1));
+	KUNIT_EXPECT_EQ(test, ka_size(t, p) >= size, true);
+	ka_free(t, p);
+	KUNIT_EXPECT_FALSE(test, ka_registry_has(p));
+	KUNIT_EXPECT_FALSE(test, ka_registry_has(p + size - 1));
+	KUNIT_EXPECT_LE(test, READ_ONCE(ka_registry_longest_irqsoff), KA_REG_HOLD_SLOTS);
 	ka_test_expect_all_consistent(test);
 }
 
@@ -566,6 +590,7 @@ static void offline_cpu_gives_up_carriers_and_cache(struct kunit *test)
 
 static struct kunit_case cpu_cases[] = {
 	KUNIT_CASE(long_copies_run_with_interrupts_on),
+	KUNIT_CASE(large_carrier_registered_with_interrupts_on),
 	KUNIT_CASE(cross_cpu_free_comes_home),
 	KUNIT_CASE(foreign_realloc),
 	KUNIT_CASE(misuse_is_reported),
