@@ -32,6 +32,19 @@ python3 "$KALLOC_ROOT/scripts/bench_report.py" --icount "$out/icount/console.log
 	tee "$out/report.txt"
 
 echo
+echo "Interrupts-off sections (irqsoff tracer, latency kernel, instruction-count mode:"
+echo "1 guest us = 1,000 instructions; the longest section of each phase, where it began"
+echo "and ended; consoles: $out/latency-{1,2}/console.log):"
+latobj=$(KALLOC_FLAVOR=latency "$KALLOC_ROOT/scripts/build-modules.sh" 6.12)
+for cpus in 1 2; do
+	KALLOC_FLAVOR=latency "$KALLOC_ROOT/scripts/vm.sh" --quiet --icount --cpus "$cpus" \
+		--out "$out/latency-$cpus" --timeout 1800 --modules-dir "$latobj" \
+		--file "$latobj/kalloc_latency.ko" --script "$KALLOC_ROOT/scripts/guest-latency.sh" \
+		>/dev/null || echo "latency boot with $cpus vCPU(s) failed"
+	sed -n "s/.*KALLOC-LATENCY: phase \(.*\)/  $cpus vCPU: \1/p" "$out/latency-$cpus/console.log"
+done | tee "$out/latency.txt"
+
+echo
 echo "Natively, the core alone (user-space build, -O2, no sanitizers):"
 make -s -C "$KALLOC_ROOT/tools/testing/kalloc" KTOOLS="$("$KALLOC_ROOT/scripts/ktools.sh")" ka_bench
 bench=$KALLOC_ROOT/tools/testing/kalloc/ka_bench

@@ -8,7 +8,7 @@ KALLOC_KERNEL_SRC=${KALLOC_KERNEL_SRC:-/usr/src/linux-source-6.12.tar.xz}
 KALLOC_KERNEL_PKG=${KALLOC_KERNEL_PKG:-linux-source-6.12}
 # The test kernel (KUnit, KASAN, lockdep), with KALLOC_FLAVOR=rt the same
 # kernel with PREEMPT_RT, or with KALLOC_FLAVOR=bench the benchmark kernel (no
-# debugging options), or with KALLOC_FLAVOR=6.1 the test kernel built from
+# debugging options; KALLOC_FLAVOR=latency: with the irqsoff tracer), or with KALLOC_FLAVOR=6.1 the test kernel built from
 # linux-source-6.1, each in its own cached tree. KALLOC_FRAGMENT_OVER holds
 # lines that replace the base fragment's lines for the same options.
 KALLOC_FLAVOR=${KALLOC_FLAVOR:-test}
@@ -16,6 +16,11 @@ case "$KALLOC_FLAVOR" in
 bench)
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-bench}
 	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config ;;
+latency)
+	# the benchmark kernel with the interrupts-off latency tracer
+	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.12-latency}
+	KALLOC_FRAGMENT=$KALLOC_ROOT/scripts/benchkernel.config
+	KALLOC_FRAGMENT_OVER=$KALLOC_ROOT/scripts/latencykernel.config ;;
 6.1)
 	# the same test kernel from Debian's older LTS source
 	KALLOC_KERNEL_TREE=${KALLOC_KERNEL_TREE:-$KALLOC_CACHE/linux-6.1}
