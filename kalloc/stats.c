@@ -58,14 +58,14 @@ static unsigned int walk_blocks(struct ka_carrier *c, size_t *at, unsigned int n
 /*
  * The next carrier of @pc's MBC or SBC list after cursor @cur: @crr_fn on
  * it, then @blk_fn on each of its blocks, at most KA_SCAN_BLOCKS of them
- * (as instrument), KA_HOLD_WORK per hold of the lock; bytes not walked
+ * (as instrument), @per_hold per hold of the lock; bytes not walked
  * (past the limit, or the carrier left the instance between two holds) go
  * to *@unscanned. False at the list's end, where @cur leaves the list.
  */
 static bool walk_next_carrier(struct ka_pcpu *pc, bool sbc, struct ka_carrier *cur,
 			      void (*crr_fn)(struct ka_carrier *c, void *arg),
 			      void (*blk_fn)(struct ka_block *b, void *arg), void *arg,
-			      size_t *unscanned)
+			      unsigned int per_hold, size_t *unscanned)
 {
 	struct list_head *list = sbc ? &pc->inst.sbcs : &pc->inst.mbcs;
 	unsigned int scanned = 0;
@@ -88,7 +88,7 @@ static bool walk_next_carrier(struct ka_pcpu *pc, bool sbc, struct ka_carrier *c
 	}
 	room = (char *)ka_crr_end(c) - (char *)ka_crr_first(c);
 	for (;;) {
-		scanned += walk_blocks(c, &at, min_t(unsigned int, KA_HOLD_WORK,
+		scanned += walk_blocks(c, &at, min_t(unsigned int, per_hold,
 						     KA_SCAN_BLOCKS - scanned), blk_fn, arg);
 		if (at == KA_WALK_DONE)
 			break;
@@ -143,7 +143,7 @@ bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carri
 	size_t unscanned = 0;
 
 	if (!walk_next_carrier(pc, sbc, cur, scan_header, sbc ? count_nothing : count_free_block,
-			       ci, &unscanned))
+			       ci, KA_HOLD_WORK, &unscanned))
 		return false;
 	ci->unscanned = unscanned;
 	return true;
@@ -272,6 +272,9 @@ static void count_block(struct ka_block *b, void *arg)
 	t->dropped++;
 }
 
+/* A block counted is a hash and a probe of the table: a quarter of the blocks per hold. */
+#define KA_COUNT_PER_HOLD	(KA_HOLD_WORK / 4)
+
 static void count_nothing_crr(struct ka_carrier *c, void *arg)
 {
 }
@@ -281,7 +284,7 @@ static void count_pooled(struct ka_carrier *c, void *arg)
 	struct count_arg *ca = arg;
 	size_t at = 0;
 
-	walk_blocks(c, &at, KA_HOLD_WORK, count_block, ca);
+	walk_blocks(c, &at, KA_COUNT_PER_HOLD, count_block, ca);
 	if (at != KA_WALK_DONE)
 		ca->t->unscanned += (char *)ka_crr_end(c) - (char *)ka_crr_first(c) - at;
 }
@@ -310,7 +313,8 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 				ka_crr_cursor_init(&cur);
 				unscanned = 0;
 				while (walk_next_carrier(pc, sbc, &cur, count_nothing_crr,
-							 count_block, &arg, &unscanned))
+							 count_block, &arg, KA_COUNT_PER_HOLD,
+							 &unscanned))
 					cond_resched();
 				t->unscanned += unscanned;
 			}

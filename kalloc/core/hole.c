@@ -197,6 +197,7 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 			return;
 		}
 		(*work)--;
+		inst->st.sweep_steps++;
 		next = ka_blk_last(b) ? NULL : ka_blk_next(b);
 		if (!ka_blk_free(b) || ka_blk_size(b) < PAGE_SIZE)
 			continue;

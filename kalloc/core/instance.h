@@ -94,6 +94,7 @@ struct ka_inst_stats {
 	u64 alloc_calls, free_calls, realloc_calls;
 	u64 src_creates[KA_NR_SRC], src_destroys[KA_NR_SRC];
 	u64 holes_made, holes_bytes;	/* pages given back: holes, bytes, ever */
+	u64 sweep_steps;		/* blocks sweeps visited, ever */
 };
 
 /**
@@ -224,6 +225,17 @@ void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c);
  */
 #define KA_HOLD_WORK		512U
 #define KA_PAGE_WORK		2U
+
+/*
+ * Changes when a free or an allocation did more than its own block's work
+ * (swept, gave pages back, made or released a carrier): a caller freeing
+ * many blocks under the lock lets go after such a one.
+ */
+static inline u64 ka_inst_heavy_work(const struct ka_instance *inst)
+{
+	return inst->st.holes_bytes + inst->st.sweep_steps + inst->st.mbc.carriers.cur +
+	       inst->st.sbc.carriers.cur;
+}
 
 /*
  * A cursor: a walker's place in an instance's carrier list (mbcs or sbcs)

@@ -38,7 +38,7 @@
 #include "registry.h"
 
 #define KA_DRAIN_PER_ALLOC	2
-#define KA_DRAIN_ON_FAILURE	1024	/* bounds the irqs-off time of a failing alloc */
+#define KA_DRAIN_ON_FAILURE	1024	/* drained, a pass per hold, before an alloc fails */
 
 struct ka_class_state ka_class_states[KA_NR_CLASSES];
 static int ka_cpuhp_state, ka_cpuhp_dead_state;
@@ -66,12 +66,23 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 {
 	struct ka_pcpu *pc = ka_pcpu_lock_this(cs->pcpu);
 	gfp_t igfp = gfp & ~__GFP_ZERO;	/* zeroed below, with interrupts on */
+	unsigned int drained = 0, n;
 	void *ptr;
 
 	ka_remote_drain(pc, KA_DRAIN_PER_ALLOC);
 	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
-	if (!ptr && size && size <= KA_MAX_REQUEST && ka_remote_drain(pc, KA_DRAIN_ON_FAILURE))
+	/* before giving up, what waits in the queue: a pass per hold of the lock */
+	while (!ptr && size && size <= KA_MAX_REQUEST && drained < KA_DRAIN_ON_FAILURE) {
+		n = ka_remote_drain(pc, KA_DRAIN_PER_PASS);
+		if (!n)
+			break;
+		drained += n;
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
+		if (!ptr) {
+			ka_pcpu_unlock(pc);
+			ka_pcpu_lock(pc);
+		}
+	}
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);
 }

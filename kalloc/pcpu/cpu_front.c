@@ -68,23 +68,40 @@ static bool batch_add(struct remote_batch *rb, struct ka_pcpu *to, void *ptr)
 
 /*
  * Gives @n cached blocks back (from a front cache or a depot). Blocks of
- * this CPU's instance are freed under its lock, one lock round trip for
- * all; blocks of other instances go to their queues, one push per
- * instance. Any instance may be locked from any CPU, so a caller that
- * moves to another CPU meanwhile is still correct, only less local.
+ * this CPU's instance are freed under its lock, one lock round trip per
+ * KA_GIVE_BACK_HOLD; blocks of other instances go to their queues, one
+ * push per instance. Any instance may be locked from any CPU, so a caller
+ * that moves to another CPU meanwhile is still correct, only less local.
  */
+#define KA_GIVE_BACK_HOLD	16
+
 void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n)
 {
 	struct remote_batch rb[KA_BATCH_DESTS] = {};
+	unsigned int i, held;
 	struct ka_pcpu *pc;
-	unsigned int i;
+	u64 heavy;
 
 	if (!n)
 		return;
 	pc = cs->pcpu[raw_smp_processor_id()];
 	ka_pcpu_lock(pc);
-	for (i = 0; i < n; i++) {
+	heavy = ka_inst_heavy_work(&pc->inst);
+	for (i = 0, held = 0; i < n; i++) {
 		struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(blocks[i]));
+
+		/*
+		 * A free that gave pages back or released a carrier did up to
+		 * KA_HOLD_WORK: it ends the hold, as KA_GIVE_BACK_HOLD plain
+		 * frees do.
+		 */
+		if (held == KA_GIVE_BACK_HOLD || heavy != ka_inst_heavy_work(&pc->inst)) {
+			ka_pcpu_unlock(pc);
+			ka_pcpu_lock(pc);
+			heavy = ka_inst_heavy_work(&pc->inst);
+			held = 0;
+		}
+		held++;
 		struct ka_instance *emp = ka_emp_inst(READ_ONCE(c->emp));
 
 		/* if the carrier moves on meanwhile, its former employer forwards the block */

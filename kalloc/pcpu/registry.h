@@ -15,13 +15,13 @@ void ka_registry_exit(void);
 bool ka_registry_verifying(void);
 void ka_registry_set_verify(bool on);
 /*
- * Table slots written per hold of the registry lock (8 MiB of carriers):
+ * Table slots written per hold of the registry lock (4 MiB of carriers):
  * a larger carrier is entered and removed in several holds, and one that
  * needs more than one is entered after, and removed before, its employer's
  * lock is held (plumbing.c), so that interrupts stay off for no longer than
  * one hold (Documentation/locking.rst).
  */
-#define KA_REG_HOLD_SLOTS	512U
+#define KA_REG_HOLD_SLOTS	256U
 
 extern unsigned int ka_registry_longest_irqsoff;
 

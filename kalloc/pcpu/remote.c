@@ -21,14 +21,24 @@
 
 #define KA_KICK_EVERY		64
 
+/* Homecomings handled per hold of the lock: each may attach or release a carrier. */
+#define KA_HOMECOMINGS_PER_HOLD	8
+
 static unsigned int drain_homecomings(struct ka_pcpu *pc)
 {
-	struct llist_node *n = llist_del_all(&pc->rq.homecoming);
+	struct llist_node *n = llist_del_all(&pc->rq.homecoming), *last;
 	struct ka_crr_layer *l, *next;
 	unsigned int done = 0;
 
 	/* The record is in the carrier, which stays until this pass lets it go. */
 	llist_for_each_entry_safe(l, next, n, homecoming) {
+		if (done == KA_HOMECOMINGS_PER_HOLD) {
+			/* the rest waits for the next pass: back on the queue */
+			for (last = &l->homecoming; last->next; last = last->next)
+				;
+			llist_add_batch(&l->homecoming, last, &pc->rq.homecoming);
+			break;
+		}
 		ka_pool_homecoming(pc, ka_layer_carrier(l));
 		done++;
 	}
@@ -53,6 +63,7 @@ static struct llist_node *next_queued(struct ka_pcpu *pc)
 /* Frees up to @budget queued blocks (homecomings count against it too); how many blocks. */
 unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
 {
+	u64 heavy = ka_inst_heavy_work(&pc->inst);
 	unsigned int done = 0, blocks = 0;
 	struct llist_node *n;
 
@@ -63,6 +74,9 @@ unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
 		ka_cpu_free_locked(pc, n);
 		done++;
 		blocks++;
+		/* one that gave pages back or released a carrier ends the pass */
+		if (heavy != ka_inst_heavy_work(&pc->inst))
+			break;
 	}
 	pc->rq.drained += blocks;
 	return done;
@@ -78,11 +92,13 @@ unsigned int ka_remote_drain(struct ka_pcpu *pc, unsigned int budget)
 unsigned int ka_remote_take_cached(struct ka_pcpu *pc, const struct ka_front_shape *sh,
 				   void **out, unsigned int max)
 {
+	u64 heavy = ka_inst_heavy_work(&pc->inst);
 	unsigned int taken = 0, seen = 0;
 	struct llist_node *n;
 
 	lockdep_assert_held(&pc->lock);
-	while (seen < max && (n = next_queued(pc))) {
+	/* as a drain pass, it stops after a free that swept or gave pages back */
+	while (seen < max && heavy == ka_inst_heavy_work(&pc->inst) && (n = next_queued(pc))) {
 		struct ka_block *b;
 		unsigned long emp;
 
