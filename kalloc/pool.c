@@ -325,23 +325,24 @@ bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned 
  * no instance fetches it. @pc is locked. Each carrier visited goes to the
  * end of the list, so that the next call starts where this one stopped.
  * Returns the bytes given back, at most @budget; *@work is what this hold
- * may do (KA_HOLD_WORK), less what it did.
+ * may do (KA_HOLD_WORK), less what it did; *@visits, the carriers a walk
+ * over several holds may still visit (so that it ends even if every
+ * carrier's sweep takes a whole hold), less those visited.
  */
-unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsigned int *work)
+unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsigned int *work,
+				unsigned long *visits)
 {
 	unsigned long given = 0, emp;
-	struct ka_crr_layer *l, *first = NULL;
+	struct ka_crr_layer *l;
 	struct ka_carrier *c;
 	size_t got;
 
 	lockdep_assert_held(&pc->lock);
-	while (!list_empty(&pc->mg.own) && *work && given + PAGE_SIZE <= budget) {
+	while (!list_empty(&pc->mg.own) && *work && *visits && given + PAGE_SIZE <= budget) {
 		l = list_first_entry(&pc->mg.own, struct ka_crr_layer, own_link);
-		if (l == first)
-			break;		/* all seen */
-		first = first ?: l;
 		list_move_tail(&l->own_link, &pc->mg.own);
 		(*work)--;
+		(*visits)--;
 		c = ka_layer_carrier(l);
 		emp = READ_ONCE(c->emp);
 		if (ka_emp_inst(emp) != &pc->inst ||

@@ -36,7 +36,8 @@ void ka_pool_foreign_empty(struct ka_instance *inst, struct ka_carrier *c);
 void ka_pool_carrier_init(struct ka_carrier *c);
 bool ka_pool_free(struct ka_pcpu *pc, struct ka_carrier *c, void *ptr, unsigned long emp);
 void ka_pool_homecoming(struct ka_pcpu *pc, struct ka_carrier *c);
-unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsigned int *work);
+unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsigned int *work,
+				unsigned long *visits);
 
 /* Tear-down, with no instance of the pool running. */
 void ka_pool_rehome(struct ka_pcpu *pc);

@@ -83,7 +83,7 @@ static unsigned long free_pages_held(int nid)
  */
 static unsigned long give_instance_pages(struct ka_pcpu *pc, unsigned long pages)
 {
-	unsigned long given = 0, got;
+	unsigned long given = 0, got, visits = 0;
 	struct ka_carrier cur;
 	unsigned int work;
 	bool carriers_done = false, done;
@@ -100,10 +100,12 @@ static unsigned long give_instance_pages(struct ka_pcpu *pc, unsigned long pages
 			given += got >> PAGE_SHIFT;
 			carriers_done = work > 0;
 			done = given >= pages;
+			/* each pooled carrier it owns once */
+			visits = atomic_long_read(&pc->mg.pooled.carriers);
 		} else {
-			got = ka_pool_give_back(pc, (pages - given) << PAGE_SHIFT, &work);
+			got = ka_pool_give_back(pc, (pages - given) << PAGE_SHIFT, &work, &visits);
 			given += got >> PAGE_SHIFT;
-			done = work > 0 || given >= pages;
+			done = work > 0 || !visits || given >= pages;
 		}
 		if (done || carriers_done)
 			ka_crr_cursor_done(&cur);

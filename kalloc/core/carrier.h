@@ -56,7 +56,7 @@ struct ka_carrier {
 	size_t used_size;		/* their total size */
 	size_t given_back;		/* bytes of its pages gone back to the system (hole.h) */
 	size_t swept_used;		/* used_size when its free blocks were last holed */
-	size_t sweep_at;		/* where a sweep stopped (from ka_crr_first()); 0: none */
+	size_t sweep_at;		/* where a sweep stopped (from the carrier); 0: none */
 	unsigned long strat[KA_CRR_STRAT_WORDS];
 	unsigned long layer[KA_CRR_LAYER_WORDS];	/* for the layer above the core */
 };

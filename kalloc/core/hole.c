@@ -171,7 +171,7 @@ static struct ka_block *sweep_resume(struct ka_carrier *c)
 
 	if (!c->sweep_at)
 		return ka_crr_first(c);
-	bit = ka_find_next_bit(ka_mbc_map(c), c->sweep_at / KA_UNIT, units);
+	bit = ka_find_next_bit(ka_mbc_map(c), (c->sweep_at - KA_CRR_HDR_SIZE) / KA_UNIT, units);
 	return bit < units ? (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT) : NULL;
 }
 
@@ -193,7 +193,7 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 	c->sweep_at = 0;
 	for (; b && *budget >= PAGE_SIZE; b = next) {
 		if (!*work) {
-			c->sweep_at = (char *)b - (char *)ka_crr_first(c);
+			c->sweep_at = (char *)b - (char *)c;	/* never 0 */
 			return;
 		}
 		(*work)--;
