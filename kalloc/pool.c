@@ -448,11 +448,12 @@ void ka_pool_return_all(struct ka_pool *pool)
 }
 
 bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
-			void (*fn)(struct ka_carrier *c, void *arg), void *arg)
+			bool (*fn)(struct ka_carrier *c, void *arg), void *arg)
 {
 	struct ka_carrier *c, *found = NULL;
 	struct ka_crr_layer *l;
 	unsigned long flags, emp;
+	bool claimed, done = false;
 
 	if (!owner->mg.pool)
 		return false;
@@ -465,19 +466,26 @@ bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
 	}
 	if (found) {
 		*after = found->birth;
-		/* Under the owner's lock BUSY is free; holding it keeps fetches away. */
-		spin_lock_irqsave(&owner->lock, flags);
-		emp = READ_ONCE(found->emp);
-		if (ka_emp_inst(emp) == &owner->inst && (emp & KA_EMP_IN_POOL) &&
-		    try_cmpxchg(&found->emp, &emp, emp | KA_EMP_BUSY)) {
-			fn(found, arg);
-			/* Pairs with the try_cmpxchg() of claim(); @fn only read the carrier. */
-			clear_bit_unlock(KA_EMP_BUSY_BIT, &found->emp);
-		}
-		spin_unlock_irqrestore(&owner->lock, flags);
+		/*
+		 * A hold of the owner's lock per call of @fn; the read section
+		 * keeps the carrier's memory between them. Under the owner's
+		 * lock BUSY is free; holding it keeps fetches away.
+		 */
+		do {
+			spin_lock_irqsave(&owner->lock, flags);
+			emp = READ_ONCE(found->emp);
+			claimed = ka_emp_inst(emp) == &owner->inst && (emp & KA_EMP_IN_POOL) &&
+				  try_cmpxchg(&found->emp, &emp, emp | KA_EMP_BUSY);
+			if (claimed) {
+				done = fn(found, arg);
+				/* Pairs with the try_cmpxchg() of claim(); @fn only read the carrier. */
+				clear_bit_unlock(KA_EMP_BUSY_BIT, &found->emp);
+			}
+			spin_unlock_irqrestore(&owner->lock, flags);
+		} while (claimed && !done);
 	}
 	rcu_read_unlock();
-	/* A carrier fetched meanwhile is simply not shown; the walk goes on. */
+	/* A carrier fetched meanwhile is simply not shown, or shown in part; the walk goes on. */
 	return found;
 }
 

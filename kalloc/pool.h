@@ -43,9 +43,13 @@ unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsign
 void ka_pool_rehome(struct ka_pcpu *pc);
 void ka_pool_return_all(struct ka_pool *pool);
 
-/* The next pooled carrier @owner owns born after *@after, held still while @fn reads it. */
+/*
+ * The next pooled carrier @owner owns born after *@after, held still while
+ * @fn reads it, a hold of @owner's lock per call, until @fn returns true
+ * (done) or the carrier leaves the pool.
+ */
 bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
-			void (*fn)(struct ka_carrier *c, void *arg), void *arg);
+			bool (*fn)(struct ka_carrier *c, void *arg), void *arg);
 
 /* Checks the pool's list against its count and flags; carriers in it, or -EUCLEAN. */
 long ka_pool_check(struct ka_pool *pool, char *why, size_t len);

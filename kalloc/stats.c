@@ -149,23 +149,49 @@ bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carri
 	return true;
 }
 
-/* A pooled carrier, held BUSY under its owner's lock: its first KA_HOLD_WORK blocks. */
-static void scan_carrier(struct ka_carrier *c, struct ka_carrier_info *ci)
-{
-	size_t at = 0;
+/*
+ * A pooled carrier's walk, resumed in each hold of its owner's lock
+ * (ka_pool_visit_next()): @per_hold blocks at a time, KA_SCAN_BLOCKS in all.
+ */
+struct pooled_walk {
+	void (*blk_fn)(struct ka_block *b, void *arg);
+	void *arg;
+	unsigned int per_hold, scanned;
+	size_t at, room;
+	bool started;
+};
 
-	scan_header(c, ci);
-	walk_blocks(c, &at, KA_HOLD_WORK, count_free_block, ci);
-	if (at != KA_WALK_DONE)
-		ci->unscanned = (char *)ka_crr_end(c) - (char *)ka_crr_first(c) - at;
+static bool pooled_step(struct ka_carrier *c, struct pooled_walk *w)
+{
+	if (!w->started) {
+		w->started = true;
+		w->room = (char *)ka_crr_end(c) - (char *)ka_crr_first(c);
+	}
+	w->scanned += walk_blocks(c, &w->at, min_t(unsigned int, w->per_hold,
+						   KA_SCAN_BLOCKS - w->scanned), w->blk_fn, w->arg);
+	return w->at == KA_WALK_DONE || w->scanned >= KA_SCAN_BLOCKS;
 }
 
-static void scan_pooled(struct ka_carrier *c, void *arg)
+/* Bytes a pooled walk did not reach: past the limit, or the carrier left the pool. */
+static size_t pooled_unscanned(const struct pooled_walk *w)
 {
-	struct ka_carrier_info *ci = arg;
+	return w->started && w->at != KA_WALK_DONE ? w->room - w->at : 0;
+}
 
-	scan_carrier(c, ci);
-	ci->pooled = true;
+struct scan_pooled_arg {
+	struct ka_carrier_info *ci;
+	struct pooled_walk w;
+};
+
+static bool scan_pooled(struct ka_carrier *c, void *arg)
+{
+	struct scan_pooled_arg *sp = arg;
+
+	if (!sp->w.started) {
+		scan_header(c, sp->ci);
+		sp->ci->pooled = true;
+	}
+	return pooled_step(c, &sp->w);
 }
 
 unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
@@ -175,12 +201,21 @@ unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 	unsigned int got = 0;
 
 	while (got < n) {
+		struct scan_pooled_arg sp = {
+			.ci = &out[got],
+			.w = { .blk_fn = count_free_block, .arg = &out[got],
+			       .per_hold = KA_HOLD_WORK },
+		};
+
 		out[got].pooled = false;
-		if (!ka_pool_visit_next(pc, after, scan_pooled, &out[got]))
+		if (!ka_pool_visit_next(pc, after, scan_pooled, &sp))
 			break;
 		/* one fetched between the search and the hold is left out */
-		if (out[got].pooled)
+		if (out[got].pooled) {
+			out[got].unscanned = pooled_unscanned(&sp.w);
 			got++;
+		}
+		cond_resched();
 	}
 	return got;
 }
@@ -279,14 +314,9 @@ static void count_nothing_crr(struct ka_carrier *c, void *arg)
 {
 }
 
-static void count_pooled(struct ka_carrier *c, void *arg)
+static bool count_pooled(struct ka_carrier *c, void *arg)
 {
-	struct count_arg *ca = arg;
-	size_t at = 0;
-
-	walk_blocks(c, &at, KA_COUNT_PER_HOLD, count_block, ca);
-	if (at != KA_WALK_DONE)
-		ca->t->unscanned += (char *)ka_crr_end(c) - (char *)ka_crr_first(c) - at;
+	return pooled_step(c, arg);
 }
 
 /*
@@ -319,9 +349,17 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 				t->unscanned += unscanned;
 			}
 			after = 0;
-			while (ka_pool_visit_next(ka_class_states[cls].pcpu[cpu], &after,
-						  count_pooled, &arg))
+			for (;;) {
+				struct pooled_walk w = {
+					.blk_fn = count_block, .arg = &arg,
+					.per_hold = KA_COUNT_PER_HOLD,
+				};
+
+				if (!ka_pool_visit_next(pc, &after, count_pooled, &w))
+					break;
+				t->unscanned += pooled_unscanned(&w);
 				cond_resched();
+			}
 		}
 	}
 }

@@ -10,7 +10,11 @@
  *  - one block of @big_mib MiB in the buffer class (a singleblock carrier
  *    of as many registry granules);
  *  - a thread per online CPU allocating and freeing blocks of 16 B to
- *    64 KiB, a quarter of them freed by the next CPU's thread, until unload.
+ *    64 KiB, a quarter of them freed by the next CPU's thread, until unload
+ *    (@stress);
+ *
+ * the live blocks and the large one on @live_cpu's instances if it is
+ * given, so that taking that CPU offline retires an instance holding them.
  *
  * Unloading frees everything. Nothing here is timed: the kernel's irqsoff
  * tracer measures.
@@ -24,6 +28,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <kalloc.h>
 
 static unsigned int blocks = 1000000;
@@ -37,6 +42,14 @@ MODULE_PARM_DESC(sites, "distinct call sites the live blocks are tagged with");
 static unsigned int big_mib = 512;
 module_param(big_mib, uint, 0444);
 MODULE_PARM_DESC(big_mib, "size of the one large block, MiB");
+
+static int live_cpu = -1;
+module_param(live_cpu, int, 0444);
+MODULE_PARM_DESC(live_cpu, "CPU whose instances hold the live blocks (-1: the loading CPU)");
+
+static bool stress = true;
+module_param(stress, bool, 0444);
+MODULE_PARM_DESC(stress, "a thread per CPU allocating and freeing while loaded");
 
 #define SLOTS		1024	/* blocks each stress thread holds */
 #define HANDOFF		256	/* blocks in flight from one thread to the next */
@@ -99,6 +112,8 @@ static void stop_stress(void)
 {
 	unsigned int n, i;
 
+	if (!stressers)
+		return;
 	for (n = 0; n < nr_stressers; n++)
 		if (stressers[n].task)
 			kthread_stop(stressers[n].task);
@@ -151,9 +166,24 @@ static void free_live(void)
 	ka_free(big_type, big);
 }
 
-static int __init latency_init(void)
+static long fill_live(void *arg)
 {
 	unsigned int i, got = 0;
+
+	for (i = 0; i < blocks; i++) {
+		live[i] = ka_alloc_caller(live_type, 64, GFP_KERNEL, site(i % sites));
+		got += !!live[i];
+		if (!(i % 4096))
+			cond_resched();
+	}
+	big = ka_alloc(big_type, (size_t)big_mib << 20, GFP_KERNEL);
+	pr_info("%u of %u live blocks from %u sites on CPU %d, a %u MiB block %s\n", got, blocks,
+		sites, raw_smp_processor_id(), big_mib, big ? "made" : "refused");
+	return 0;
+}
+
+static int __init latency_init(void)
+{
 	int ret = -ENOMEM;
 
 	live_type = ka_type_create("latency_live", KA_CLASS_DRIVER);
@@ -164,16 +194,11 @@ static int __init latency_init(void)
 	live = kvcalloc(blocks, sizeof(*live), GFP_KERNEL);
 	if (!live)
 		goto out_types;
-	for (i = 0; i < blocks; i++) {
-		live[i] = ka_alloc_caller(live_type, 64, GFP_KERNEL, site(i % sites));
-		got += !!live[i];
-		if (!(i % 4096))
-			cond_resched();
-	}
-	big = ka_alloc(big_type, (size_t)big_mib << 20, GFP_KERNEL);
-	pr_info("%u of %u live blocks from %u sites, a %u MiB block %s\n", got, blocks, sites,
-		big_mib, big ? "made" : "refused");
-	ret = start_stress();
+	if (live_cpu >= 0 && cpu_online(live_cpu))
+		work_on_cpu(live_cpu, fill_live, NULL);
+	else
+		fill_live(NULL);
+	ret = stress ? start_stress() : 0;
 	if (ret) {
 		stop_stress();
 		free_live();

@@ -288,9 +288,9 @@ static void one_free_sweeps_a_bounded_stretch(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, inst->st.mbc.carriers.cur, 1ULL);
 	c = list_first_entry(&inst->mbcs, struct ka_carrier, link);
 	inst->abandon_holdoff = 0;
-	/* four of every eight: free runs of over a page, half of the carrier still used */
-	for (i = 0; i + 8 <= SWEEP_BLOCKS; i += 8) {
-		for (j = i; j < i + 4; j++) {
+	/* eight of every sixteen: free runs of two pages, half of the carrier still used */
+	for (i = 0; i + 16 <= SWEEP_BLOCKS; i += 16) {
+		for (j = i; j < i + 8; j++) {
 			ka_inst_free(inst, p[j]);
 			p[j] = NULL;
 		}
