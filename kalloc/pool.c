@@ -478,14 +478,14 @@ bool ka_pool_visit_next(struct ka_pcpu *owner, u64 *after,
 				  try_cmpxchg(&found->emp, &emp, emp | KA_EMP_BUSY);
 			if (claimed) {
 				done = fn(found, arg);
-				/* Pairs with the try_cmpxchg() of claim(); @fn only read the carrier. */
+				/* Pairs with claim()'s try_cmpxchg(); @fn only read the carrier. */
 				clear_bit_unlock(KA_EMP_BUSY_BIT, &found->emp);
 			}
 			spin_unlock_irqrestore(&owner->lock, flags);
 		} while (claimed && !done);
 	}
 	rcu_read_unlock();
-	/* A carrier fetched meanwhile is simply not shown, or shown in part; the walk goes on. */
+	/* A carrier fetched meanwhile is not shown, or shown in part; the walk goes on. */
 	return found;
 }
 
