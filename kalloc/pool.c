@@ -350,6 +350,11 @@ unsigned long ka_pool_give_back(struct ka_pcpu *pc, unsigned long budget, unsign
 		    !try_cmpxchg(&c->emp, &emp, emp | KA_EMP_BUSY))
 			continue;
 		got = ka_hole_sweep_carrier(&pc->inst, c, budget - given, work);
+		if (c->sweep_at) {
+			/* stopped for the work: the next hold goes on with it first */
+			list_move(&l->own_link, &pc->mg.own);
+			(*visits)++;
+		}
 		atomic_long_add(got, &pc->mg.pooled.given_back);
 		WRITE_ONCE(l->max_free, ka_inst_carrier_largest(&pc->inst, c));
 		/* Pairs with the try_cmpxchg() of claim(): a fetch sees the swept carrier. */

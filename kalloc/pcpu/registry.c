@@ -185,12 +185,15 @@ static void pagemap_set(struct ka_carrier *c)
  * held on entry with interrupts off, is dropped every KA_REG_HOLD_SLOTS
  * slots: each slot changes whole under it, and a lookup meanwhile finds
  * each granule either way, which is all it can tell of a carrier whose
- * blocks nobody holds yet (or any more).
+ * blocks nobody holds yet (or any more). @caller_irqsoff: interrupts were
+ * off before the lock (an instance's lock held), so that the whole call is
+ * one section for ka_registry_longest_irqsoff.
  */
-static bool map_set(struct ka_carrier *c, struct ka_carrier *val, unsigned long *flags)
+static bool map_set(struct ka_carrier *c, struct ka_carrier *val, unsigned long *flags,
+		    bool caller_irqsoff)
 {
 	unsigned long a, end = (unsigned long)c + c->size;
-	bool whole = true, caller_irqsoff = irqs_disabled_flags(*flags);
+	bool whole = true;
 	unsigned int held = 0, run = 0;
 	void **slot;
 
@@ -261,6 +264,7 @@ void ka_registry_exit(void)
 
 void ka_registry_add(struct ka_carrier *c)
 {
+	bool caller_irqsoff = irqs_disabled();
 	struct ka_carrier *outer;
 	unsigned long flags;
 
@@ -270,7 +274,7 @@ void ka_registry_add(struct ka_carrier *c)
 	ka_crr_layer(c)->nested_in = outer != c ? outer : NULL;
 	latch_tree_insert(reg_node(c), &ka_registry, &reg_ops);
 	pagemap_set(c);
-	if (!map_set(c, c, &flags)) {
+	if (!map_set(c, c, &flags, caller_irqsoff)) {
 		c->flags |= KA_CRR_UNMAPPED;
 		ka_map_unmapped++;
 		WRITE_ONCE(ka_map_partial, true);
@@ -281,6 +285,7 @@ void ka_registry_add(struct ka_carrier *c)
 
 void ka_registry_del(struct ka_carrier *c)
 {
+	bool caller_irqsoff = irqs_disabled();
 	unsigned long flags;
 
 	spin_lock_irqsave(&ka_registry_lock, flags);
@@ -290,7 +295,7 @@ void ka_registry_del(struct ka_carrier *c)
 		WRITE_ONCE(ka_map_partial, false);
 		WRITE_ONCE(ka_registry_slow, READ_ONCE(verify_pointers));
 	}
-	map_set(c, NULL, &flags);
+	map_set(c, NULL, &flags, caller_irqsoff);
 	latch_tree_erase(reg_node(c), &ka_registry, &reg_ops);
 	spin_unlock_irqrestore(&ka_registry_lock, flags);
 }
