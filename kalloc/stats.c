@@ -32,16 +32,13 @@ unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
 static unsigned int walk_blocks(struct ka_carrier *c, size_t *at, unsigned int n,
 				void (*fn)(struct ka_block *b, void *arg), void *arg)
 {
-	size_t units = ((char *)ka_crr_end(c) - (char *)ka_crr_first(c)) / KA_UNIT, bit;
+	struct ka_block *b = ka_mbc_start_from(c, *at);
 	unsigned int seen = 0;
-	struct ka_block *b;
 
-	bit = ka_find_next_bit(ka_mbc_map(c), *at / KA_UNIT, units);
-	if (bit >= units) {
+	if (!b) {
 		*at = KA_WALK_DONE;
 		return 0;
 	}
-	b = (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT);
 	while (seen < n) {
 		fn(b, arg);
 		seen++;

@@ -138,6 +138,19 @@ static inline bool ka_mbc_is_start(const struct ka_carrier *c, const struct ka_b
 	return test_bit(ka_mbc_bit(c, b), ka_mbc_map(c));
 }
 
+/*
+ * The first block of MBC @c starting at or after byte @off of its room
+ * (from ka_crr_first()), or NULL: where a walk that let go of the lock goes
+ * on, whatever merged meanwhile. The caller serialises @c.
+ */
+static inline struct ka_block *ka_mbc_start_from(const struct ka_carrier *c, size_t off)
+{
+	size_t units = ((char *)c->end - (char *)ka_crr_first(c)) / KA_UNIT;
+	size_t bit = ka_find_next_bit(ka_mbc_map(c), off / KA_UNIT, units);
+
+	return bit < units ? (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT) : NULL;
+}
+
 /* Where the last block of @c ends. */
 static inline void *ka_crr_end(const struct ka_carrier *c)
 {

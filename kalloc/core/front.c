@@ -360,8 +360,7 @@ unsigned int ka_front_refill_count(unsigned int blk)
  * nor make a carrier. The caller serialises @inst. A free block whose
  * remainder would be too small to split off is left alone.
  */
-unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
-			   unsigned int blk, void **out, unsigned int n)
+unsigned int ka_front_fill(struct ka_instance *inst, unsigned int blk, void **out, unsigned int n)
 {
 	unsigned int got = 0, more;
 

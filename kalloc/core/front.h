@@ -222,8 +222,7 @@ static inline struct ka_mag *ka_front_loaded(const struct ka_front *f, unsigned 
 unsigned int ka_front_make_room(struct ka_front *f, const struct ka_front_shape *sh,
 				unsigned int blk, void **out);
 unsigned int ka_front_refill_count(unsigned int blk);
-unsigned int ka_front_fill(struct ka_instance *inst, const struct ka_front_shape *sh,
-			   unsigned int blk, void **out, unsigned int n);
+unsigned int ka_front_fill(struct ka_instance *inst, unsigned int blk, void **out, unsigned int n);
 unsigned int ka_front_take_oldest(struct ka_front *f, unsigned int bin, unsigned int n,
 				  void **out);
 unsigned int ka_front_take_decayed(struct ka_front *f, const struct ka_front_shape *sh,

@@ -162,23 +162,10 @@ static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, st
 }
 
 /*
- * Where a sweep of @c goes on: its first block, or the first block starting
- * at or after where the last one stopped (blocks may have merged since).
- */
-static struct ka_block *sweep_resume(struct ka_carrier *c)
-{
-	size_t units = ((char *)ka_crr_end(c) - (char *)ka_crr_first(c)) / KA_UNIT, bit;
-
-	if (!c->sweep_at)
-		return ka_crr_first(c);
-	bit = ka_find_next_bit(ka_mbc_map(c), (c->sweep_at - KA_CRR_HDR_SIZE) / KA_UNIT, units);
-	return bit < units ? (struct ka_block *)((char *)ka_crr_first(c) + bit * KA_UNIT) : NULL;
-}
-
-/*
  * Holes every free block of @c that has a whole page to give, until *@budget
- * bytes went or *@work ran out (a block visited, a page given back: one
- * each); a sweep that stops for the work goes on from there next time.
+ * bytes went or *@work ran out (a block visited is one unit, a page given
+ * back KA_PAGE_WORK); a sweep that stops for the work goes on from there
+ * next time (@c->sweep_at, which counts from the carrier's start).
  */
 static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long *budget,
 		  unsigned int *work)
@@ -189,7 +176,7 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 
 	if (!c->sweep_at)
 		c->swept_used = c->used_size;
-	b = sweep_resume(c);
+	b = c->sweep_at ? ka_mbc_start_from(c, c->sweep_at - KA_CRR_HDR_SIZE) : ka_crr_first(c);
 	c->sweep_at = 0;
 	for (; b && *budget >= PAGE_SIZE; b = next) {
 		if (!*work) {

@@ -78,10 +78,8 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 			break;
 		drained += n;
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
-		if (!ptr) {
-			ka_pcpu_unlock(pc);
-			ka_pcpu_lock(pc);
-		}
+		if (!ptr)
+			ka_pcpu_relock(pc);
 	}
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);

@@ -88,21 +88,22 @@ void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n
 	ka_pcpu_lock(pc);
 	heavy = ka_inst_heavy_work(&pc->inst);
 	for (i = 0, held = 0; i < n; i++) {
-		struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(blocks[i]));
+		struct ka_carrier *c;
+		struct ka_instance *emp;
 
 		/*
-		 * A free that gave pages back or released a carrier did up to
-		 * KA_HOLD_WORK: it ends the hold, as KA_GIVE_BACK_HOLD plain
-		 * frees do.
+		 * A free that swept, gave pages back or released a carrier did
+		 * up to KA_HOLD_WORK: it ends the hold, as KA_GIVE_BACK_HOLD
+		 * plain frees do.
 		 */
 		if (held == KA_GIVE_BACK_HOLD || heavy != ka_inst_heavy_work(&pc->inst)) {
-			ka_pcpu_unlock(pc);
-			ka_pcpu_lock(pc);
+			ka_pcpu_relock(pc);
 			heavy = ka_inst_heavy_work(&pc->inst);
 			held = 0;
 		}
 		held++;
-		struct ka_instance *emp = ka_emp_inst(READ_ONCE(c->emp));
+		c = ka_blk_carrier(ka_payload_blk(blocks[i]));
+		emp = ka_emp_inst(READ_ONCE(c->emp));
 
 		/* if the carrier moves on meanwhile, its former employer forwards the block */
 		if (emp == &pc->inst || !batch_add(rb, ka_pcpu_of(emp), blocks[i]))
@@ -219,7 +220,7 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, unsigned int 
 	if (!ptr) {
 		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
 		if (ptr && n < want)
-			n += ka_front_fill(&pc->inst, &cs->shape, blk, extra + n, want - n);
+			n += ka_front_fill(&pc->inst, blk, extra + n, want - n);
 		ka_pcpu_unlock(pc);
 	} else {
 		ka_pcpu_unlock(pc);

@@ -203,6 +203,17 @@ static inline void ka_pcpu_unlock(struct ka_pcpu *pc)
 }
 
 /*
+ * Lets go of @pc's lock for a moment, between two bounded pieces of work
+ * (Documentation/locking.rst), with interrupts as the holder had them.
+ */
+static inline void ka_pcpu_relock(struct ka_pcpu *pc)
+	__must_hold(pc->lock)
+{
+	ka_pcpu_unlock(pc);
+	ka_pcpu_lock(pc);
+}
+
+/*
  * Locks this CPU's instance of @cs and keeps the task on this CPU until the
  * unlock. Without PREEMPT_RT with interrupts off around a spinlock, as
  * always; on PREEMPT_RT, where a spinlock_t sleeps and may not be taken with

@@ -86,7 +86,7 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 	ptr = ka_inst_alloc_tagged(u->inst, size, tid, origin, GFP_KERNEL);
 	if (!ptr)
 		return NULL;
-	n = ka_front_fill(u->inst, &u->sh, blk, extra, ka_front_refill_count(blk) - 1);
+	n = ka_front_fill(u->inst, blk, extra, ka_front_refill_count(blk) - 1);
 	/* as cpu_front.c's cache_blocks(): room is made only when a push fails */
 	for (i = 0; i < n; i++) {
 		if (ka_front_push(&u->f, blk, extra[i]) ||
