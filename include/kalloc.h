@@ -15,6 +15,8 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+struct rcu_head;
+
 /**
  * enum ka_class - allocator classes, chosen by how memory is used
  * @KA_CLASS_TEMP: CPU-local scratch memory freed soon after allocation
@@ -71,6 +73,140 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class);
  */
 struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size_t size,
 				     size_t align);
+
+/* ka_type_args.flags */
+#define KA_TYPESAFE_BY_RCU	0x1U	/* as SLAB_TYPESAFE_BY_RCU: see ka_type_create_args() */
+#define KA_HWCACHE_ALIGN	0x2U	/* as SLAB_HWCACHE_ALIGN: align to the cache line */
+#define KA_RECLAIMABLE		0x4U	/* as SLAB_RECLAIM_ACCOUNT: recorded and shown */
+#define KA_PANIC		0x8U	/* as SLAB_PANIC: panic if the type cannot be made */
+#define KA_CONTIGUOUS		0x10U	/* objects in the direct map: virt_to_page() works */
+
+/**
+ * struct ka_type_args - what a type's objects need, as struct kmem_cache_args
+ * @size: the size of every object (a fixed-size type, whose objects come from
+ *	caches of its own when @ctor, @align or @flags ask for one); 0 for a
+ *	type of any size, which takes no other field but @flags' KA_PANIC
+ * @align: alignment, a power of two up to PAGE_SIZE; 0 means KA_MIN_ALIGN.
+ *	KA_HWCACHE_ALIGN raises it as kmem_cache_create() does: to the cache
+ *	line, halved while the object fits twice in it
+ * @ctor: called on each object when its memory becomes the type's, never
+ *	on an allocation: objects keep what the caller left in them when freed
+ * @flags: KA_TYPESAFE_BY_RCU, KA_HWCACHE_ALIGN, KA_RECLAIMABLE, KA_PANIC,
+ *	KA_CONTIGUOUS
+ * @useroffset: start of the region copied to or from user space ...
+ * @usersize: ... and its length; recorded and shown, not enforced
+ *	(Documentation/api.rst)
+ */
+struct ka_type_args {
+	size_t size;
+	size_t align;
+	void (*ctor)(void *obj);
+	unsigned int flags;
+	unsigned int useroffset;
+	unsigned int usersize;
+};
+
+/**
+ * ka_type_create_args() - register a type whose objects need more than a size
+ * @name: as for ka_type_create()
+ * @class: the allocator class whose instances the objects' memory comes from
+ * @args: what the objects need; NULL is a type of any size
+ *
+ * A type with a constructor, KA_TYPESAFE_BY_RCU or an alignment above
+ * KA_MIN_ALIGN keeps freed objects in per-CPU caches of its own, so that
+ * no other type and no coalescing takes their memory while they are the
+ * type's: kalloc never writes into such an object after it is freed. With
+ * KA_TYPESAFE_BY_RCU an object may be reused by its type at once, but its
+ * memory leaves the type only after an RCU grace period, so a reader in an
+ * RCU read section may still look at a freed object and find it of the type
+ * (as SLAB_TYPESAFE_BY_RCU). Such types, and KA_CONTIGUOUS ones, get memory
+ * from the direct map only.
+ *
+ * Context: process context; may sleep.
+ * Return: the new type, or the errors of ka_type_create(), and
+ * ERR_PTR(-EINVAL) for arguments it cannot serve (a size above KA_MAX_SIZE,
+ * an alignment that is not a power of two or above PAGE_SIZE, a flag it
+ * does not know, a user region outside the object). With KA_PANIC a
+ * failure panics instead.
+ */
+struct ka_type *ka_type_create_args(const char *name, enum ka_class class,
+				    const struct ka_type_args *args);
+
+/**
+ * ka_type_shrink() - give back what a type's caches hold, as kmem_cache_shrink()
+ * @type: a type, or NULL (ignored)
+ *
+ * Objects freed into the caches of a type that has its own go back to the
+ * instances (after a grace period for KA_TYPESAFE_BY_RCU); other types'
+ * freed blocks are in their class's caches and stay.
+ *
+ * Context: process context; may sleep.
+ */
+void ka_type_shrink(struct ka_type *type);
+
+/**
+ * ka_type_object_size() - the size of a type's objects, as kmem_cache_size()
+ * @type: a type
+ *
+ * Context: any.
+ * Return: the object size given at creation, 0 for a type of any size.
+ */
+unsigned int ka_type_object_size(const struct ka_type *type);
+
+/**
+ * ka_alloc_bulk() - allocate @n objects at once, as kmem_cache_alloc_bulk()
+ * @type: a fixed-size type
+ * @gfp: allocation flags
+ * @n: how many
+ * @p: where their addresses go
+ *
+ * All or nothing: when one cannot be had, those already had are freed.
+ *
+ * Context: any context the @gfp flags allow, with interrupts on.
+ * Return: @n, or 0.
+ */
+int ka_alloc_bulk(struct ka_type *type, gfp_t gfp, size_t n, void **p);
+
+/**
+ * ka_free_bulk() - free @n objects of a type, as kmem_cache_free_bulk()
+ * @type: their type, or NULL for objects of any type (kfree_bulk())
+ * @n: how many
+ * @p: their addresses; NULL entries are skipped
+ *
+ * Each is checked and reported as ka_free() checks one.
+ *
+ * Context: any context but NMI; never sleeps.
+ */
+void ka_free_bulk(struct ka_type *type, size_t n, void **p);
+
+/**
+ * ka_free_rcu_head() - free a block of a type after an RCU grace period
+ * @type: the block's type
+ * @ptr: the block, or NULL (ignored)
+ * @head: an rcu_head inside the block, which kalloc uses until then
+ *
+ * Use ka_free_rcu(). The block is checked now, as ka_free() checks it, and
+ * freed after a grace period that begins after this call; ka_type_destroy()
+ * waits for the frees queued before it.
+ *
+ * Context: any context but NMI; never sleeps.
+ */
+void ka_free_rcu_head(struct ka_type *type, const void *ptr, struct rcu_head *head);
+
+/**
+ * ka_free_rcu() - kfree_rcu() for a block of a type
+ * @type: the block's type
+ * @ptr: a pointer to a structure that is the block
+ * @rhf: the name of its struct rcu_head member
+ */
+#define ka_free_rcu(type, ptr, rhf)						\
+	do {									\
+		typeof(ptr) ___p = (ptr);					\
+										\
+		if (___p)							\
+			ka_free_rcu_head((type), ___p, (void *)___p +		\
+					 offsetof(typeof(*___p), rhf));	\
+	} while (0)
 
 /**
  * ka_alloc_fixed() - allocate an object of a fixed-size type

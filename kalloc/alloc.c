@@ -23,6 +23,7 @@
 #include "pcpu/registry.h"
 #include "report.h"
 #include "trace.h"
+#include "typecache.h"
 
 /*
  * A disabled class is served by kmalloc, as erts serves a disabled allocator
@@ -247,13 +248,15 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 		return NULL;
 	}
 	if (type->fixed_size) {
-		if (size > type->fixed_size) {
+		size_t most = type->obj_size ?: type->fixed_size;
+
+		if (size > most) {
 			ka_notice(type->id, origin, "ka_alloc(%s) of %zu bytes from %pS: objects are %zu\n",
-				  type->name, size, (void *)origin, type->fixed_size);
+				  type->name, size, (void *)origin, most);
 			this_cpu_inc(type->pcpu->failed);
 			return NULL;
 		}
-		size = type->fixed_size;
+		size = most;
 	}
 	if (!ka_gfp_fits_context(type, gfp, "ka_alloc", origin)) {
 		this_cpu_inc(type->pcpu->failed);
@@ -264,6 +267,10 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 			  type->name, (void *)origin, node);
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
+	}
+	if (type->tc) {
+		ptr = ka_tc_alloc(type, gfp, origin, node);
+		return alloc_done(type, ptr, size, gfp, origin, node);
 	}
 	if (!size) {
 		ptr = ZERO_SIZE_PTR;
@@ -356,7 +363,8 @@ void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	return ka_alloc_from(type, type ? type->fixed_size : 0, gfp, _RET_IP_, NUMA_NO_NODE);
+	return ka_alloc_from(type, type ? type->obj_size ?: type->fixed_size : 0, gfp, _RET_IP_,
+			     NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(ka_alloc_fixed);
 
@@ -379,45 +387,76 @@ static const char *ka_type_name_of(unsigned int tid)
  * caller to do nothing. Type ids are unique, so the id alone names the type:
  * with a shared carrier pool one carrier may hold blocks of several classes.
  */
+static noinline void claim_failed(struct ka_type *type, const void *ptr, const char *op,
+				  void *caller, enum ka_claim r, unsigned int tid, const char *why)
+{
+	switch (r) {
+	case KA_CLAIMED:
+		break;
+	case KA_CLAIM_FREE:
+		why = "already free (double free?)";
+		break;
+	case KA_CLAIM_QUEUED:
+		why = "already given back, its free still under way (double free?)";
+		break;
+	case KA_CLAIM_CACHED:
+		why = "already given back, held in a front cache (double free?)";
+		break;
+	case KA_CLAIM_OTHER_TYPE:
+		ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
+			  type->name, ptr, caller, ka_type_name_of(tid));
+		return;
+	}
+	ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr, caller, why);
+}
+
 static __always_inline bool claim_block(struct ka_type *type, const void *ptr, const char *op,
 					void *caller, bool *cached)
 {
 	const char *why = NULL;
 	unsigned int tid = type->id;
+	enum ka_claim r = KA_CLAIMED;
 	struct ka_block *b;
-	bool ok = false;
+	bool to_cache;
 
 	/* the cache's lock, if held (@cached), keeps its CPU's hint */
 	b = ka_registry_block_hinted(ptr, &why,
 				     cached ? &this_cpu_ptr(type->cs->front)->hint : NULL);
 	if (b) {
-		bool to_cache = cached && ka_front_takes(type->cs, b);
-
-		switch (ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED)) {
-		case KA_CLAIMED:
-			ok = true;
+		to_cache = cached && ka_front_takes(type->cs, b);
+		r = ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED);
+		if (likely(r == KA_CLAIMED)) {
 			if (cached)
 				*cached = to_cache;
-			break;
-		case KA_CLAIM_FREE:
-			why = "already free (double free?)";
-			break;
-		case KA_CLAIM_QUEUED:
-			why = "already given back, its free still under way (double free?)";
-			break;
-		case KA_CLAIM_CACHED:
-			why = "already given back, held in a front cache (double free?)";
-			break;
-		case KA_CLAIM_OTHER_TYPE:
-			ka_report("kalloc: %s(%s) of %p from %pS: the block is of type %s\n", op,
-				  type->name, ptr, caller, ka_type_name_of(tid));
-			return false;
+			return true;
 		}
 	}
-	if (!ok)
-		ka_report("kalloc: %s(%s) of %p from %pS: %s\n", op, type->name, ptr, caller,
-			  why);
-	return ok;
+	claim_failed(type, ptr, op, caller, r, tid, why);
+	return false;
+}
+
+/*
+ * Claims live block @ptr of @type for a cache of the type's own: to the
+ * cached state, or reported as claim_block() reports it.
+ */
+bool ka_claim_cached(struct ka_type *type, const void *ptr, const char *op, void *caller)
+{
+	enum ka_claim r = KA_CLAIMED;
+	unsigned int tid = type->id;
+	const char *why = NULL;
+	struct ka_block *b;
+
+	ka_lookup_lock();
+	b = ka_registry_block_hinted(ptr, &why, NULL);
+	if (b)
+		r = ka_blk_claim_to(b, &tid, KA_F_CACHED);
+	ka_lookup_unlock();
+	if (b && r == KA_CLAIMED)
+		return true;
+	rcu_read_lock();	/* the other type's name */
+	claim_failed(type, ptr, op, caller, r, tid, why);
+	rcu_read_unlock();
+	return false;
 }
 
 /* claim_block() in a read-side section of the RCU a released carrier waits for (plumbing.c). */
@@ -460,6 +499,10 @@ static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned l
 {
 	if (!type) {
 		ka_report("kalloc: ka_free without a type (caller %pS)\n", (void *)caller);
+		return;
+	}
+	if (type->tc) {
+		ka_tc_free(type, ptr, caller);
 		return;
 	}
 	if (!ka_class_enabled(type->class)) {
@@ -623,6 +666,9 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 			  __builtin_return_address(0), why);
 		return 0;
 	}
+	/* an object of a type with caches of its own ends where its link words begin */
+	if (type->tc)
+		usable = type->obj_size;
 	ka_kasan_give((void *)ptr, usable);
 	return usable;
 }
@@ -642,6 +688,11 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 	if (!size) {
 		ka_free_caller(type, ptr, caller);
 		return ZERO_SIZE_PTR;
+	}
+	if (type->tc) {
+		ka_report("kalloc: ka_realloc(%s) of %p from %pS: %s\n", type->name, ptr,
+			  (void *)caller, "its type keeps objects of one size");
+		return NULL;
 	}
 	if (!ka_gfp_fits_context(type, gfp, "ka_realloc", caller))
 		return NULL;
@@ -693,4 +744,72 @@ void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, 
 		return NULL;
 	}
 	return ka_realloc_caller(type, ptr, size, gfp, caller);
+}
+
+int ka_alloc_bulk(struct ka_type *type, gfp_t gfp, size_t n, void **p)
+{
+	size_t i, size = type ? type->obj_size ?: type->fixed_size : 0;
+
+	if (type && !type->fixed_size) {
+		ka_report("kalloc: %s(%s) from %pS: not a fixed-size type\n", __func__,
+			  type->name, (void *)_RET_IP_);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		p[i] = ka_alloc_from(type, size, gfp, _RET_IP_, NUMA_NO_NODE);
+		if (unlikely(!p[i])) {
+			while (i)
+				ka_free_caller(type, p[--i], _RET_IP_);
+			return 0;
+		}
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(ka_alloc_bulk);
+
+void ka_free_bulk(struct ka_type *type, size_t n, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (ZERO_OR_NULL_PTR(p[i]))
+			continue;
+		if (type)
+			ka_free_caller(type, p[i], _RET_IP_);
+		else if (!ka_free_owned(p[i], _RET_IP_))
+			ka_report("kalloc: %s of %p from %pS: not a block kalloc gave out\n",
+				  __func__, p[i], (void *)_RET_IP_);
+	}
+}
+EXPORT_SYMBOL_GPL(ka_free_bulk);
+
+/*
+ * Whether @ptr is a live block of @type now, as ka_free() would find it;
+ * reported otherwise.
+ */
+bool ka_block_is_live(struct ka_type *type, const void *ptr, const char *op,
+		      unsigned long caller)
+{
+	unsigned int tid = 0;
+	const char *why = NULL;
+	struct ka_block *b;
+	bool ok = false;
+
+	rcu_read_lock();
+	b = ka_registry_block(ptr, &why);
+	if (b) {
+		tid = ka_blk_tid(b);
+		if (ka_blk_free(b) || ka_blk_queued(b) || ka_blk_cached(b))
+			why = "not a live block (double free?)";
+		else if (tid != type->id)
+			why = "of another type";
+		else
+			ok = true;
+	}
+	if (!ok)
+		ka_report("kalloc: %s(%s) of %p from %pS: %s%s%s\n", op, type->name, ptr,
+			  (void *)caller, why, tid && tid != type->id ? " " : "",
+			  tid && tid != type->id ? ka_type_name_of(tid) : "");
+	rcu_read_unlock();
+	return ok;
 }

@@ -24,6 +24,7 @@ struct ka_type_pcpu {
 };
 
 struct ka_class_state;
+struct ka_tcache;
 
 struct ka_type {
 	struct list_head node;		/* on ka_types, under ka_types_lock */
@@ -31,7 +32,14 @@ struct ka_type {
 	enum ka_class class;
 	struct ka_class_state *cs;	/* &ka_class_states[@class], for the fast path */
 	unsigned int id;		/* in the header of each of its blocks */
-	size_t fixed_size;		/* ka_type_create_fixed()'s object size; 0: any size */
+	size_t fixed_size;		/* the object size its blocks are made for; 0: any size */
+	/* ka_type_create_args()'s: @fixed_size is rounded up for alignment and the link */
+	unsigned int obj_size;		/* what the creator asked for, kmem_cache_size() */
+	unsigned int align;		/* 0: KA_MIN_ALIGN */
+	unsigned int flags;		/* KA_TYPESAFE_BY_RCU, ... */
+	unsigned int useroffset, usersize;
+	void (*ctor)(void *obj);
+	struct ka_tcache *tc;		/* caches of its own (typecache.h), or NULL */
 	/* its size's bin in its class's front caches: the slot (KA_FRONT_NONE: none), ... */
 	u8 front_slot;
 	unsigned int front_blk;		/* ... which holds blocks of this size */
@@ -85,7 +93,15 @@ size_t ka_size_owned(const void *ptr, bool *ours);
 void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours);
 void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int node,
 			   unsigned long caller);
-void ka_shim_rcu_flush(void);
+
+/* Frees after a grace period (kalloc/rcu_free.c). */
+void ka_free_rcu_queue(const void *ptr, struct rcu_head *head);
+void ka_free_rcu_barrier(void);
+void ka_free_rcu_exit(void);
+bool ka_block_is_live(struct ka_type *type, const void *ptr, const char *op,
+		      unsigned long caller);
+/* Claims a live block of @type for a cache of the type's own (alloc.c). */
+bool ka_claim_cached(struct ka_type *type, const void *ptr, const char *op, void *caller);
 int ka_shim_init(void);
 void ka_shim_exit(void);
 

@@ -128,6 +128,7 @@ static void __exit kalloc_exit(void)
 {
 	ka_debugfs_exit();
 	ka_shim_exit();
+	ka_free_rcu_exit();
 	ka_types_exit();
 	ka_cpu_exit();
 	ka_sources_exit();

@@ -2,7 +2,7 @@
 /*
  * What include/kalloc_shim.h calls on a module's behalf: its kmalloc-family
  * calls served by a type of its own, pointers kalloc did not give out passed
- * on to the kernel's allocator, kfree_rcu() after a grace period, and the
+ * on to the kernel's allocator, kfree_rcu() after a grace period (rcu_free.c), and the
  * module's type destroyed when the module goes (Documentation/shim.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -155,59 +155,9 @@ void ka_shim_kvfree_sensitive(const void *p, size_t len)
 }
 EXPORT_SYMBOL_GPL(ka_shim_kvfree_sensitive);
 
-/*
- * kfree_rcu(): the object's rcu_head links it on a queue and remembers its
- * start; a work item takes the whole queue, waits for a grace period (which
- * therefore began after every free it takes) and frees what it took.
- */
-struct ka_rcu_free {
-	struct llist_node node;
-	const void *ptr;
-};
-
-static_assert(sizeof(struct ka_rcu_free) <= sizeof(struct rcu_head));
-
-static LLIST_HEAD(ka_rcu_pending);
-static DEFINE_MUTEX(ka_rcu_drain_lock);
-
-static void ka_rcu_drain(void)
-{
-	struct llist_node *n, *next;
-
-	mutex_lock(&ka_rcu_drain_lock);
-	n = llist_del_all(&ka_rcu_pending);
-	if (n) {
-		synchronize_rcu();
-		llist_for_each_safe(n, next, n)
-			ka_shim_kvfree(container_of(n, struct ka_rcu_free, node)->ptr);
-	}
-	mutex_unlock(&ka_rcu_drain_lock);
-}
-
-/* Frees everything kfree_rcu() queued so far; for the suites. Sleeps. */
-void ka_shim_rcu_flush(void)
-{
-	ka_rcu_drain();
-}
-EXPORT_SYMBOL_IF_KUNIT(ka_shim_rcu_flush);
-
-static void ka_rcu_work_fn(struct work_struct *work)
-{
-	ka_rcu_drain();
-}
-
-static DECLARE_WORK(ka_rcu_work, ka_rcu_work_fn);
-
 void ka_shim_free_rcu(const void *p, struct rcu_head *head)
 {
-	struct ka_rcu_free *f = (struct ka_rcu_free *)head;
-
-	if (!p)
-		return;
-	f->ptr = p;
-	llist_add(&f->node, &ka_rcu_pending);
-	/* a drain under way may already have taken the queue: queue another */
-	schedule_work(&ka_rcu_work);
+	ka_free_rcu_queue(p, head);
 }
 EXPORT_SYMBOL_GPL(ka_shim_free_rcu);
 
@@ -234,7 +184,7 @@ static int ka_shim_module_event(struct notifier_block *nb, unsigned long action,
 
 	if (action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-	ka_rcu_drain();
+	ka_free_rcu_barrier();
 	while ((t = ka_type_take_module(mod)))
 		if (ka_type_destroy(t))
 			pr_err("module %s unloaded with blocks of its type still allocated\n",
@@ -254,6 +204,4 @@ int ka_shim_init(void)
 void ka_shim_exit(void)
 {
 	unregister_module_notifier(&ka_shim_nb);
-	ka_rcu_drain();
-	flush_work(&ka_rcu_work);
 }

@@ -18,6 +18,14 @@
 
 #include "pcpu/cpu_front.h"
 #include "internal.h"
+#include "typecache.h"
+
+/*
+ * Where the types with caches of their own point their class state: never
+ * enabled, so that ka_alloc()'s and ka_free()'s straight lines send them to
+ * the paths that know those caches, at no cost to other types.
+ */
+static struct ka_class_state ka_class_own_caches;
 
 static LIST_HEAD(ka_types);
 static DEFINE_MUTEX(ka_types_lock);
@@ -81,7 +89,7 @@ static void ka_type_pin(struct ka_type *type, bool pin)
 	unsigned int i, blk, slot;
 
 	lockdep_assert_held(&ka_types_lock);
-	if (!type->fixed_size || type->fixed_size > sh->max || pin == pinned)
+	if (!type->fixed_size || type->tc || type->fixed_size > sh->max || pin == pinned)
 		return;
 	blk = ka_front_blk(sh, type->fixed_size);
 	i = blk / KA_UNIT;
@@ -102,6 +110,7 @@ static void ka_type_pin(struct ka_type *type, bool pin)
 }
 
 static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t fixed_size,
+				   const struct ka_type_args *args, bool own_caches,
 				   struct module *shim_owner)
 {
 	struct ka_type *type;
@@ -125,6 +134,23 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	type->front_slot = KA_FRONT_NONE;
 	type->shim = shim_owner;
 	type->shim_owner = shim_owner;
+	if (args) {
+		type->obj_size = args->size;
+		type->align = args->align;
+		type->ctor = args->ctor;
+		type->flags = args->flags;
+		type->useroffset = args->useroffset;
+		type->usersize = args->usersize;
+	}
+	if (own_caches) {
+		err = ka_tc_create(type);
+		if (err) {
+			free_percpu(type->pcpu);
+			kfree(type);
+			return ERR_PTR(err);
+		}
+		type->cs = &ka_class_own_caches;
+	}
 
 	mutex_lock(&ka_types_lock);
 	if (ka_type_find(name)) {
@@ -142,6 +168,7 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	mutex_unlock(&ka_types_lock);
 
 	if (err) {
+		ka_tc_destroy(type);
 		free_percpu(type->pcpu);
 		kfree(type);
 		return ERR_PTR(err);
@@ -151,7 +178,7 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 
 struct ka_type *ka_type_create(const char *name, enum ka_class class)
 {
-	return ka_type_new(name, class, 0, NULL);
+	return ka_type_new(name, class, 0, NULL, false, NULL);
 }
 EXPORT_SYMBOL_GPL(ka_type_create);
 
@@ -178,7 +205,7 @@ struct ka_type *ka_type_for_module(const char *name, enum ka_class class, struct
 		mutex_unlock(&ka_types_lock);
 		if (type)
 			return type;
-		type = ka_type_new(name, class, 0, owner);
+		type = ka_type_new(name, class, 0, NULL, false, owner);
 		if (!IS_ERR(type) || PTR_ERR(type) != -EEXIST)
 			return type;
 		/* another file of the module registered it first: take that one */
@@ -207,12 +234,91 @@ struct ka_type *ka_type_take_module(struct module *owner)
 struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size_t size,
 				     size_t align)
 {
+	struct ka_type_args args = { .size = size, .align = align };
+
 	if (!size || size > KA_FIXED_MAX || (align && (!is_power_of_2(align) ||
 						       align > KA_MIN_ALIGN)))
 		return ERR_PTR(-EINVAL);
-	return ka_type_new(name, class, size, NULL);
+	return ka_type_new(name, class, size, &args, false, NULL);
 }
 EXPORT_SYMBOL_GPL(ka_type_create_fixed);
+
+#define KA_TYPE_FLAGS	(KA_TYPESAFE_BY_RCU | KA_HWCACHE_ALIGN | KA_RECLAIMABLE | KA_PANIC | \
+			 KA_CONTIGUOUS)
+
+/*
+ * mm/slab_common.c's calculate_alignment(): a hardware-cache-aligned object
+ * gets the cache line, halved while the object fits twice in it; then at
+ * least a word.
+ */
+static size_t ka_type_alignment(const struct ka_type_args *a)
+{
+	size_t align = a->align, ralign;
+
+	if (a->flags & KA_HWCACHE_ALIGN) {
+		ralign = cache_line_size();
+		while (a->size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	return ALIGN(max_t(size_t, align, sizeof(void *)), sizeof(void *));
+}
+
+static struct ka_type *ka_type_make(const char *name, enum ka_class class,
+				    const struct ka_type_args *a)
+{
+	struct ka_type_args args = *a;
+	bool own;
+
+	if ((args.flags & ~KA_TYPE_FLAGS) || args.size > KA_MAX_SIZE ||
+	    (args.align && !is_power_of_2(args.align)) || args.align > PAGE_SIZE ||
+	    args.useroffset > args.size || args.usersize > args.size - args.useroffset)
+		return ERR_PTR(-EINVAL);
+	if (!args.size) {
+		/* a type of any size: nothing about its objects to keep */
+		if (args.flags & ~KA_PANIC || args.align || args.ctor || args.usersize)
+			return ERR_PTR(-EINVAL);
+		return ka_type_new(name, class, 0, NULL, false, NULL);
+	}
+	args.align = ka_type_alignment(&args);
+	if (args.align > PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	own = args.ctor || (args.flags & KA_TYPESAFE_BY_RCU) || args.align > KA_MIN_ALIGN;
+	if (args.align <= KA_MIN_ALIGN)
+		args.align = 0;
+	/* a disabled class's kmalloc keeps no constructed objects */
+	if (own && !ka_class_enabled(class))
+		return ERR_PTR(-EOPNOTSUPP);
+	return ka_type_new(name, class, own ? ALIGN(args.size, sizeof(void *)) +
+			   KA_TC_LINK_BYTES : args.size, &args, own, NULL);
+}
+
+struct ka_type *ka_type_create_args(const char *name, enum ka_class class,
+				    const struct ka_type_args *args)
+{
+	struct ka_type *type;
+
+	if (!args)
+		return ka_type_create(name, class);
+	type = ka_type_make(name, class, args);
+	if (IS_ERR(type) && (args->flags & KA_PANIC))
+		panic("kalloc: failed to create type %s: %pe\n", name, type);
+	return type;
+}
+EXPORT_SYMBOL_GPL(ka_type_create_args);
+
+unsigned int ka_type_object_size(const struct ka_type *type)
+{
+	return type->obj_size ?: type->fixed_size;
+}
+EXPORT_SYMBOL_GPL(ka_type_object_size);
+
+void ka_type_shrink(struct ka_type *type)
+{
+	if (type && type->tc)
+		ka_tc_shrink(type);
+}
+EXPORT_SYMBOL_GPL(ka_type_shrink);
 
 int ka_type_destroy(struct ka_type *type)
 {
@@ -221,6 +327,8 @@ int ka_type_destroy(struct ka_type *type)
 	if (!type)
 		return 0;
 
+	/* what ka_free_rcu() queued is freed first, as kmem_cache_destroy() does */
+	ka_free_rcu_barrier();
 	mutex_lock(&ka_types_lock);
 	ka_type_sum(type, &sum);
 	if (sum.allocs != sum.frees) {
@@ -235,6 +343,7 @@ int ka_type_destroy(struct ka_type *type)
 	mutex_unlock(&ka_types_lock);
 
 	/* What its users gave back goes back to the instances, as kmem_cache_destroy(). */
+	ka_tc_destroy(type);
 	if (ka_class_enabled(type->class))
 		ka_front_flush_everywhere(&ka_class_states[type->class]);
 	/* a report may be reading its name */
@@ -301,6 +410,12 @@ void ka_types_exit(void)
 
 	list_for_each_entry_safe(type, next, &ka_types, node) {
 		pr_warn("type %s was never destroyed\n", type->name);
+		if (type->tc) {
+			/* its cached objects go with the instances' carriers */
+			cancel_work_sync(&type->tc->trim);
+			free_percpu(type->tc->cpu);
+			kfree(type->tc);
+		}
 		list_del(&type->node);
 		xa_erase(&ka_type_ids, type->id);
 		free_percpu(type->pcpu);

@@ -262,7 +262,7 @@ static void shim_kfree_rcu_waits_for_a_grace_period(struct kunit *test)
 	/* a reader that saw o may still use it: it is not freed yet */
 	KUNIT_EXPECT_EQ(test, shim_live(t), live + 1);
 	rcu_read_unlock();
-	ka_shim_rcu_flush();
+	ka_free_rcu_barrier();
 	KUNIT_EXPECT_EQ(test, shim_live(t), live);
 	KUNIT_EXPECT_EQ(test, *reports, 0);
 }

@@ -296,6 +296,18 @@ static inline void ka_blk_uncache(struct ka_block *b, unsigned int tid)
 	WRITE_ONCE(*hi, keep | ka_hi_bits(ka_tid_bits(tid)));
 }
 
+/*
+ * A cached block its holder gives back to the instance: queued, keeping its
+ * type id. A plain store, as ka_blk_uncache().
+ */
+static inline void ka_blk_requeue(struct ka_block *b)
+{
+	unsigned int *hi = ka_hdr_hi(b);
+	unsigned int keep = READ_ONCE(*hi) & ka_hi_bits(~KA_STATE_MASK);
+
+	WRITE_ONCE(*hi, keep | ka_hi_bits(KA_F_QUEUED));
+}
+
 /* Back to allocated: a claimed block that could not be moved stays its user's. */
 static inline void ka_blk_unclaim(struct ka_block *b)
 {

@@ -306,18 +306,20 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 {
 	size_t size = ka_blk_size(b);
 	bool last = ka_blk_last(b);
+	/* set only when an aligned allocation cut a free block off before @b */
+	unsigned long prev_free = b->hdr & KA_F_PREV_FREE;
 
 	if (size - blk >= inst->min_block) {
 		struct ka_block *rest = (struct ka_block *)((char *)b + blk);
 
-		ka_blk_set(b, c, blk, ka_tid_bits(tid));
+		ka_blk_set(b, c, blk, ka_tid_bits(tid) | prev_free);
 		/* The block after @rest already has PREV_FREE: @b was free. */
 		ka_blk_make_free(rest, c, size - blk, last ? KA_F_LAST : 0);
 		ka_mbc_mark_start(c, rest);
 		inst->strat->insert(inst->idx, c, rest);
 		size = blk;
 	} else {
-		ka_blk_set(b, c, size, ka_tid_bits(tid) | (last ? KA_F_LAST : 0));
+		ka_blk_set(b, c, size, ka_tid_bits(tid) | prev_free | (last ? KA_F_LAST : 0));
 		if (!last)
 			ka_blk_clear_flag(ka_blk_next(b), KA_F_PREV_FREE);
 	}
@@ -345,6 +347,64 @@ static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
 		if (!c)
 			return NULL;
 		b = ka_crr_first(c);
+	}
+	return mbc_take(inst, c, b, blk, tid, origin);
+}
+
+/*
+ * How far into free block @b a block must start for its payload to be
+ * @align-aligned: 0, or a free block's worth at least, so that what is cut
+ * off before it stays a free block (less than min_block + @align).
+ */
+static size_t aligned_lead(const struct ka_instance *inst, const struct ka_block *b,
+			   size_t align)
+{
+	unsigned long payload = (unsigned long)ka_blk_payload(b);
+	size_t lead = ALIGN(payload, align) - payload;
+
+	while (lead && lead < inst->min_block)
+		lead += align;
+	return lead;
+}
+
+/*
+ * mbc_alloc() of a block whose payload is @align-aligned (a power of two
+ * above KA_UNIT): the free block found is large enough for any lead, which
+ * is cut off as a free block of its own before the rest is taken.
+ */
+static void *mbc_alloc_aligned(struct ka_instance *inst, size_t blk, size_t align,
+			       unsigned int tid, unsigned long origin, gfp_t gfp)
+{
+	size_t need = blk + align + inst->min_block, lead, size;
+	struct ka_block *b = inst->strat->find(inst->idx, need), *rest;
+	struct ka_carrier *c;
+	bool last;
+
+	inst->abandon_holdoff = min(inst->abandon_holdoff + KA_HOLDOFF_ALLOC, KA_HOLDOFF_MAX);
+	if (!b && inst->hooks && inst->hooks->carrier_fetch &&
+	    inst->hooks->carrier_fetch(inst, need))
+		b = inst->strat->find(inst->idx, need);
+	if (b) {
+		c = ka_blk_carrier(b);
+		inst->strat->remove(inst->idx, c, b);
+	} else {
+		c = mbc_create(inst, need, gfp);
+		if (!c)
+			return NULL;
+		b = ka_crr_first(c);
+	}
+	lead = aligned_lead(inst, b, align);
+	if (lead) {
+		size = ka_blk_size(b);
+		last = ka_blk_last(b);
+		rest = (struct ka_block *)((char *)b + lead);
+		/* a free block's predecessor is allocated: @b has no PREV_FREE */
+		ka_blk_set(rest, c, size - lead, KA_F_FREE | KA_F_PREV_FREE |
+			   (last ? KA_F_LAST : 0));
+		ka_blk_make_free(b, c, lead, 0);
+		ka_mbc_mark_start(c, rest);
+		inst->strat->insert(inst->idx, c, b);
+		b = rest;
 	}
 	return mbc_take(inst, c, b, blk, tid, origin);
 }
@@ -511,6 +571,28 @@ static void *inst_alloc(struct ka_instance *inst, size_t size, unsigned int tid,
 	if (size >= inst->p.sbct)
 		return sbc_alloc(inst, size, tid, origin, gfp);
 	return mbc_alloc(inst, block_size_for(inst, size), tid, origin, gfp);
+}
+
+/*
+ * Aligned blocks come from multiblock carriers whatever their size: a
+ * singleblock carrier's payload sits at one offset from its start.
+ */
+void *ka_inst_alloc_aligned(struct ka_instance *inst, size_t size, size_t align,
+			    unsigned int tid, unsigned long origin, gfp_t gfp)
+{
+	void *ptr;
+
+	if (align <= KA_UNIT)
+		return ka_inst_alloc_tagged(inst, size, tid, origin, gfp);
+	if (unlikely(!size || size > KA_MAX_REQUEST || tid > KA_TID_MAX ||
+		     (align & (align - 1)) || align > KA_ALIGN_MAX))
+		return NULL;
+	inst->st.alloc_calls++;
+	ptr = mbc_alloc_aligned(inst, block_size_for(inst, size), align, tid, origin,
+				gfp & ~__GFP_ZERO);
+	if (ptr && (gfp & __GFP_ZERO))
+		memset(ptr, 0, size);
+	return ptr;
 }
 
 void *ka_inst_alloc_tagged(struct ka_instance *inst, size_t size, unsigned int tid,

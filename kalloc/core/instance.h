@@ -146,6 +146,13 @@ static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params 
 
 size_t ka_inst_destroy(struct ka_instance *inst);
 
+/*
+ * A block whose payload is aligned to @align (a power of two up to
+ * KA_ALIGN_MAX), for types whose objects ask for more than KA_UNIT.
+ */
+#define KA_ALIGN_MAX		4096UL
+void *ka_inst_alloc_aligned(struct ka_instance *inst, size_t size, size_t align,
+			    unsigned int tid, unsigned long origin, gfp_t gfp);
 void *ka_inst_alloc_tagged(struct ka_instance *inst, size_t size, unsigned int tid,
 			   unsigned long origin, gfp_t gfp);
 

@@ -61,8 +61,8 @@ static void *handed_out(void *ptr, size_t size, gfp_t gfp)
 	return ptr;
 }
 
-void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
-		      unsigned long origin, gfp_t gfp)
+void *ka_cpu_alloc_aligned(struct ka_class_state *cs, size_t size, size_t align,
+			   unsigned int tid, unsigned long origin, gfp_t gfp)
 {
 	struct ka_pcpu *pc = ka_pcpu_lock_this(cs->pcpu);
 	gfp_t igfp = gfp & ~__GFP_ZERO;	/* zeroed below, with interrupts on */
@@ -70,19 +70,25 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 	void *ptr;
 
 	ka_remote_drain(pc, KA_DRAIN_PER_ALLOC);
-	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
+	ptr = ka_inst_alloc_aligned(&pc->inst, size, align, tid, origin, igfp);
 	/* before giving up, what waits in the queue: a pass per hold of the lock */
 	while (!ptr && size && size <= KA_MAX_REQUEST && drained < KA_DRAIN_ON_FAILURE) {
 		n = ka_remote_drain(pc, KA_DRAIN_PER_PASS);
 		if (!n)
 			break;
 		drained += n;
-		ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, igfp);
+		ptr = ka_inst_alloc_aligned(&pc->inst, size, align, tid, origin, igfp);
 		if (!ptr)
 			ka_pcpu_relock(pc);
 	}
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);
+}
+
+void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
+		      unsigned long origin, gfp_t gfp)
+{
+	return ka_cpu_alloc_aligned(cs, size, 0, tid, origin, gfp);
 }
 
 void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
@@ -160,11 +166,16 @@ static void lock_local(struct ka_pcpu *pc, unsigned long flags)
 
 void ka_cpu_free(void *ptr)
 {
+	ka_debug_take(ptr);
+	ka_cpu_free_taken(ptr);
+}
+
+void ka_cpu_free_taken(void *ptr)
+{
 	struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(ptr));
 	struct ka_pcpu *pc = ka_pcpu_of(ka_crr_inst(c));
 	unsigned long flags = 0;
 
-	ka_debug_take(ptr);
 	pin_cpu(&flags);
 	if (pc->cpu == smp_processor_id()) {
 		lock_local(pc, flags);

@@ -27,7 +27,12 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
  */
 void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp);
+/* ka_cpu_alloc_in() of a block whose payload is @align-aligned (0: KA_UNIT). */
+void *ka_cpu_alloc_aligned(struct ka_class_state *cs, size_t size, size_t align,
+			   unsigned int tid, unsigned long origin, gfp_t gfp);
 void ka_cpu_free(void *ptr);
+/* ka_cpu_free() of a block the debugging tools already saw go (ka_debug_take()). */
+void ka_cpu_free_taken(void *ptr);
 void ka_cpu_free_queued(void *ptr);
 void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gfp);
 struct ka_pcpu *ka_cpu_owner(const void *ptr, const char **why);

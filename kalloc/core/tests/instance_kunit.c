@@ -587,8 +587,52 @@ static void alloc_run_carves_one_free_block(struct kunit *test)
 	KA_EXPECT_CONSISTENT(test, inst);
 }
 
+/*
+ * Aligned blocks, every strategy: the lead cut off before each is a free
+ * block of its own, which later requests take and frees merge back.
+ */
+static void aligned_blocks_cut_a_free_lead(struct kunit *test)
+{
+	struct ka_params p;
+	struct ka_test_inst *ti;
+	struct ka_instance *inst;
+	void *blk[48], *small[48];
+	enum ka_as as;
+	size_t align;
+	int i;
+
+	for (as = KA_AS_BF; as <= KA_AS_AF; as++) {
+		ka_test_params(&p, as);
+		ti = ka_test_inst_new(test, &p);
+		inst = &ti->inst;
+		for (i = 0; i < ARRAY_SIZE(blk); i++) {
+			align = 32UL << (i % 8);	/* 32 .. 4096 */
+			small[i] = ka_inst_alloc(inst, 24 + i, GFP_KERNEL);
+			blk[i] = ka_inst_alloc_aligned(inst, align / 2 + i, align, 7, 0, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, blk[i]);
+			KUNIT_EXPECT_EQ(test, (unsigned long)blk[i] % align, 0UL);
+			KUNIT_EXPECT_EQ(test, ka_ptr_tid(blk[i]), 7U);
+			memset(blk[i], 0x3c, align / 2 + i);
+		}
+		KA_EXPECT_CONSISTENT(test, inst);
+		for (i = 0; i < ARRAY_SIZE(blk); i += 2)
+			ka_inst_free(inst, blk[i]);
+		KA_EXPECT_CONSISTENT(test, inst);
+		for (i = 0; i < ARRAY_SIZE(blk); i++) {
+			if (i % 2)
+				ka_inst_free(inst, blk[i]);
+			ka_inst_free(inst, small[i]);
+		}
+		KA_EXPECT_CONSISTENT(test, inst);
+		KUNIT_EXPECT_EQ(test, inst->st.mbc.blocks.cur + inst->st.sbc.blocks.cur, 0ULL);
+		KUNIT_EXPECT_PTR_EQ(test, ka_inst_alloc_aligned(inst, 64, 48, 0, 0, GFP_KERNEL),
+				    NULL);
+	}
+}
+
 static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(alloc_run_carves_one_free_block),
+	KUNIT_CASE(aligned_blocks_cut_a_free_lead),
 	KUNIT_CASE(carrier_growth),
 	KUNIT_CASE(segment_limits),
 	KUNIT_CASE(sbct_routing),
