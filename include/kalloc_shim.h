@@ -12,12 +12,17 @@
  * kvfree(), kmemdup(), kstrdup() and friends (the _node, _track_caller and
  * _sensitive forms, ksize(), kfree_rcu(), __free(kfree)) are served by a
  * kalloc type of the module's own, with each call site as its blocks'
- * origin. In ccflags-y a module may set
+ * origin, and each of its kmem_caches by a type named after the cache
+ * (kmem_cache_create() in both kernels' forms, KMEM_CACHE(), the _alloc,
+ * _zalloc, _node, _lru and _bulk calls, kfree_bulk(), the mempool slab
+ * pools). In ccflags-y a module may set
  *
  *	-DKALLOC_SHIM_NAME='"name"'	the type's name (default: the module's)
  *	-DKALLOC_SHIM_CLASS=KA_CLASS_STD  its class (default: KA_CLASS_DRIVER,
  *				whose blocks carry their origin for the
  *				allocations view)
+ *	-DKALLOC_SHIM_CACHE_CLASS=KA_CLASS_LL  its caches' class (default:
+ *				KA_CLASS_FIX)
  *
  * A pointer kalloc did not give out is passed on to the kernel's kfree(),
  * so the module may free what the core kernel allocated. The reverse cannot
@@ -32,6 +37,7 @@
 #endif
 
 /* Everything that defines the calls comes first, so the definitions below stick. */
+#include <linux/mempool.h>	/* its slab-pool helpers are redefined below */
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -46,11 +52,21 @@
 #ifndef KALLOC_SHIM_CLASS
 #define KALLOC_SHIM_CLASS KA_CLASS_DRIVER
 #endif
+#ifndef KALLOC_SHIM_CACHE_CLASS
+#define KALLOC_SHIM_CACHE_CLASS KA_CLASS_FIX
+#endif
 
 /* One per file; all of a module's resolve to its one type (kalloc/shim.c). */
 static struct ka_shim __ka_shim __maybe_unused = {
 	.name = KALLOC_SHIM_NAME,
 	.class = KALLOC_SHIM_CLASS,
+	.owner = THIS_MODULE,
+};
+
+/* What its kmem_cache_create() calls make: a type per cache (kalloc/shim_cache.c). */
+static struct ka_shim __ka_shim_caches __maybe_unused = {
+	.name = KALLOC_SHIM_NAME,
+	.class = KALLOC_SHIM_CACHE_CLASS,
 	.owner = THIS_MODULE,
 };
 
@@ -251,6 +267,124 @@ static inline void ka_shim_cleanup_kvfree(void *pp)
 	if (!IS_ERR_OR_NULL(p))
 		ka_shim_kvfree(p);
 }
+
+/* ---- kmem_cache ---- */
+
+static __always_inline struct kmem_cache *
+ka_shim_kmem_cache_create_usercopy(const char *name, unsigned int size, unsigned int align,
+				   slab_flags_t flags, unsigned int useroffset,
+				   unsigned int usersize, void (*ctor)(void *))
+{
+	return ka_shim_cache_create(&__ka_shim_caches, name, size, align, useroffset, usersize,
+				    (__force unsigned long)flags, ctor);
+}
+
+static __always_inline struct kmem_cache *
+ka_shim_kmem_cache_create_align(const char *name, unsigned int size, unsigned int align,
+				slab_flags_t flags, void (*ctor)(void *))
+{
+	return ka_shim_kmem_cache_create_usercopy(name, size, align, flags, 0, 0, ctor);
+}
+
+#ifdef kmem_cache_create	/* 6.12: a _Generic over its third argument */
+static __always_inline struct kmem_cache *
+ka_shim_kmem_cache_create_args(const char *name, unsigned int size,
+			       struct kmem_cache_args *args, slab_flags_t flags)
+{
+	/* a free pointer inside the object is not needed: kalloc's is outside */
+	if (!args)
+		return ka_shim_kmem_cache_create_usercopy(name, size, 0, flags, 0, 0, NULL);
+	return ka_shim_kmem_cache_create_usercopy(name, size, args->align, flags,
+						  args->useroffset, args->usersize, args->ctor);
+}
+
+static __always_inline struct kmem_cache *
+ka_shim_kmem_cache_default_args(const char *name, unsigned int size,
+				struct kmem_cache_args *args, slab_flags_t flags)
+{
+	return ka_shim_kmem_cache_create_args(name, size, NULL, flags);
+}
+#endif
+
+static __always_inline void *ka_shim_kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	return ka_shim_cache_alloc(c, gfp, NUMA_NO_NODE, 0);
+}
+
+static __always_inline void *ka_shim_kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
+{
+	return ka_shim_cache_alloc(c, gfp | __GFP_ZERO, NUMA_NO_NODE, 0);
+}
+
+static __always_inline void *ka_shim_kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp,
+							   int node)
+{
+	return ka_shim_cache_alloc(c, gfp, node, 0);
+}
+
+/* No memory cgroups: the list_lru needs nothing of the allocation. */
+static __always_inline void *ka_shim_kmem_cache_alloc_lru(struct kmem_cache *c,
+							  struct list_lru *lru, gfp_t gfp)
+{
+	return ka_shim_cache_alloc(c, gfp, NUMA_NO_NODE, 0);
+}
+
+static __always_inline void ka_shim_kfree_bulk(size_t n, void **p)
+{
+	ka_shim_cache_free_bulk(NULL, n, p);
+}
+
+static inline void ka_shim_cleanup_cache_destroy(void *pc)
+{
+	struct kmem_cache *c = *(struct kmem_cache **)pc;
+
+	if (!IS_ERR_OR_NULL(c))
+		ka_shim_cache_destroy(c);
+}
+
+#ifdef kmem_cache_create
+#define __kmem_cache_create_args	ka_shim_kmem_cache_create_args
+#define __kmem_cache_create		ka_shim_kmem_cache_create_align
+#define __kmem_cache_default_args	ka_shim_kmem_cache_default_args
+#else				/* 6.1: functions, which KMEM_CACHE() calls by name */
+#define kmem_cache_create		ka_shim_kmem_cache_create_align
+#endif
+#undef kmem_cache_alloc
+#undef kmem_cache_alloc_noprof
+#undef kmem_cache_alloc_node
+#undef kmem_cache_alloc_node_noprof
+#undef kmem_cache_alloc_lru
+#undef kmem_cache_alloc_lru_noprof
+#undef kmem_cache_alloc_bulk
+#undef kmem_cache_alloc_bulk_noprof
+#undef kmem_cache_zalloc
+#undef mempool_create_slab_pool
+#undef mempool_init_slab_pool
+#define kmem_cache_create_usercopy	ka_shim_kmem_cache_create_usercopy
+#define kmem_cache_alloc		ka_shim_kmem_cache_alloc
+#define kmem_cache_alloc_noprof		ka_shim_kmem_cache_alloc
+#define kmem_cache_alloc_node		ka_shim_kmem_cache_alloc_node
+#define kmem_cache_alloc_node_noprof	ka_shim_kmem_cache_alloc_node
+#define kmem_cache_alloc_lru		ka_shim_kmem_cache_alloc_lru
+#define kmem_cache_alloc_lru_noprof	ka_shim_kmem_cache_alloc_lru
+#define kmem_cache_alloc_bulk		ka_shim_cache_alloc_bulk
+#define kmem_cache_alloc_bulk_noprof	ka_shim_cache_alloc_bulk
+#define kmem_cache_zalloc		ka_shim_kmem_cache_zalloc
+#define kmem_cache_free			ka_shim_cache_free
+#define kmem_cache_free_bulk		ka_shim_cache_free_bulk
+#define kfree_bulk			ka_shim_kfree_bulk
+#define kmem_cache_destroy		ka_shim_cache_destroy
+#define kmem_cache_shrink		ka_shim_cache_shrink
+#define kmem_cache_size			ka_shim_cache_size
+#define __free_kmem_cache_destroy	ka_shim_cleanup_cache_destroy
+#define mempool_alloc_slab		ka_shim_mempool_alloc_slab
+#define mempool_free_slab		ka_shim_mempool_free_slab
+#define mempool_create_slab_pool(_min_nr, _kc)					\
+	mempool_create((_min_nr), ka_shim_mempool_alloc_slab, ka_shim_mempool_free_slab,	\
+		       (void *)(_kc))
+#define mempool_init_slab_pool(_pool, _min_nr, _kc)				\
+	mempool_init((_pool), (_min_nr), ka_shim_mempool_alloc_slab,		\
+		     ka_shim_mempool_free_slab, (void *)(_kc))
 
 /*
  * Object-like where the kernel's own are called by name or taken by address

@@ -155,4 +155,123 @@ void ka_shim_free_rcu(const void *p, struct rcu_head *head);
  */
 void ka_shim_free_rcu_sleep(const void *p);
 
+/*
+ * kmem_cache: a module's cache is a kalloc type named after it (made a
+ * single word, with ".2", ".3", ... when the name is taken), whose address
+ * the module holds as its struct kmem_cache pointer. A cache kalloc cannot
+ * serve (DMA, a disabled class) is the kernel's own, and every call below
+ * passes such a cache, or one the core kernel made, on to the kernel.
+ */
+struct kmem_cache;
+
+/**
+ * ka_shim_cache_create() - kmem_cache_create() of a shimmed module
+ * @s: the file's &struct ka_shim
+ * @name: the cache's name
+ * @size: object size
+ * @align: alignment asked for, 0 for none
+ * @useroffset: usercopy region start ...
+ * @usersize: ... and length, recorded
+ * @flags: SLAB_* flags
+ * @ctor: constructor, or NULL
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL (and a panic under SLAB_PANIC), as
+ * kmem_cache_create().
+ */
+struct kmem_cache *ka_shim_cache_create(struct ka_shim *s, const char *name, unsigned int size,
+					unsigned int align, unsigned int useroffset,
+					unsigned int usersize, unsigned long flags,
+					void (*ctor)(void *));
+
+/**
+ * ka_shim_cache_alloc() - kmem_cache_alloc() and its _node, _lru and _zalloc forms
+ * @c: the cache
+ * @gfp: allocation flags
+ * @node: NUMA node, or NUMA_NO_NODE
+ * @caller: the call site, 0 for this call's own return address
+ *
+ * Context: any context the @gfp flags allow.
+ * Return: the object, or NULL.
+ */
+void *ka_shim_cache_alloc(struct kmem_cache *c, gfp_t gfp, int node, unsigned long caller);
+
+/**
+ * ka_shim_cache_free() - kmem_cache_free() of a shimmed module
+ * @c: the cache
+ * @obj: the object, or NULL
+ *
+ * Context: any context but NMI.
+ */
+void ka_shim_cache_free(struct kmem_cache *c, void *obj);
+
+/**
+ * ka_shim_cache_alloc_bulk() - kmem_cache_alloc_bulk(): all or nothing
+ * @c: the cache
+ * @gfp: allocation flags
+ * @n: how many objects
+ * @p: where they go
+ *
+ * Context: interrupts on, as the @gfp flags allow.
+ * Return: @n, or 0.
+ */
+int ka_shim_cache_alloc_bulk(struct kmem_cache *c, gfp_t gfp, size_t n, void **p);
+
+/**
+ * ka_shim_cache_free_bulk() - kmem_cache_free_bulk(), and kfree_bulk() with a NULL @c
+ * @c: the cache, or NULL for blocks of any kind
+ * @n: how many
+ * @p: the objects
+ *
+ * Context: any context but NMI.
+ */
+void ka_shim_cache_free_bulk(struct kmem_cache *c, size_t n, void **p);
+
+/**
+ * ka_shim_cache_destroy() - kmem_cache_destroy() of a shimmed module
+ * @c: the cache, or NULL
+ *
+ * Objects left are reported, and the cache kept, as SLUB keeps it.
+ *
+ * Context: process context; may sleep.
+ */
+void ka_shim_cache_destroy(struct kmem_cache *c);
+
+/**
+ * ka_shim_cache_shrink() - kmem_cache_shrink() of a shimmed module
+ * @c: the cache
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ka_shim_cache_shrink(struct kmem_cache *c);
+
+/**
+ * ka_shim_cache_size() - kmem_cache_size() of a shimmed module
+ * @c: the cache
+ *
+ * Context: any.
+ * Return: the object size.
+ */
+unsigned int ka_shim_cache_size(struct kmem_cache *c);
+
+/**
+ * ka_shim_mempool_alloc_slab() - mempool_alloc_slab() for a shimmed cache
+ * @gfp: allocation flags
+ * @pool_data: the cache
+ *
+ * Context: as the @gfp flags allow.
+ * Return: the object, or NULL.
+ */
+void *ka_shim_mempool_alloc_slab(gfp_t gfp, void *pool_data);
+
+/**
+ * ka_shim_mempool_free_slab() - mempool_free_slab() for a shimmed cache
+ * @element: the object
+ * @pool_data: the cache
+ *
+ * Context: any context but NMI.
+ */
+void ka_shim_mempool_free_slab(void *element, void *pool_data);
+
 #endif /* _KALLOC_SHIM_API_H */

@@ -355,6 +355,41 @@ void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int nod
 	return ka_alloc_from(type, size, gfp, caller, node);
 }
 
+/*
+ * A block whose payload is @align-aligned (a power of two up to
+ * KA_ALIGN_MAX): from the instance, on @node's CPU if a node is asked, as
+ * the front caches hold blocks of any alignment. The shim's kmalloc() of a
+ * power-of-two size, which kmalloc aligns naturally.
+ */
+void *ka_alloc_aligned_caller(struct ka_type *type, size_t size, size_t align, gfp_t gfp,
+			      int node, unsigned long caller)
+{
+	struct ka_class_state *cs;
+	unsigned int cpu;
+	void *ptr;
+
+	if (align <= KA_MIN_ALIGN || !type || type->fixed_size || !ka_class_enabled(type->class))
+		return ka_alloc_from(type, size, gfp, caller, node);
+	if (!size || size > KA_MAX_SIZE || align > KA_ALIGN_MAX ||
+	    !ka_gfp_fits_context(type, gfp, "ka_alloc", caller)) {
+		this_cpu_inc(type->pcpu->failed);
+		return NULL;
+	}
+	if (node != NUMA_NO_NODE && (node < 0 || node >= MAX_NUMNODES || !node_online(node)))
+		return ka_alloc_from(type, size, gfp, caller, node);	/* refused there */
+	cs = &ka_class_states[type->class];
+	gfp = ka_gfp_for_size(size, ka_gfp_init(gfp));
+	cpu = node == NUMA_NO_NODE ? nr_cpu_ids :
+	      cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
+	if (cpu < nr_cpu_ids)
+		ptr = ka_cpu_alloc_on_aligned(cs, cpu, size, align, type->id, caller, gfp);
+	else if (node != NUMA_NO_NODE && (gfp & __GFP_THISNODE))
+		ptr = NULL;
+	else
+		ptr = ka_cpu_alloc_aligned(cs, size, align, type->id, caller, gfp);
+	return alloc_done(type, ptr, size, gfp, caller, node);
+}
+
 void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 {
 	if (type && !type->fixed_size) {
@@ -565,6 +600,12 @@ void ka_free(struct ka_type *type, const void *ptr)
 	ka_free_caller(type, ptr, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_free);
+
+/* ka_free() on behalf of @caller (the shim's kmem_cache_free()). */
+void ka_free_caller_ip(struct ka_type *type, const void *ptr, unsigned long caller)
+{
+	ka_free_caller(type, ptr, caller);
+}
 
 /*
  * The type of the block @ptr starts, by the id in its header, if @ptr starts

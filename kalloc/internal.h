@@ -27,6 +27,12 @@ struct ka_class_state;
 struct ka_tcache;
 
 struct ka_type {
+	/*
+	 * KA_CACHE_MAGIC for a shimmed module's kmem_cache (shim_cache.c),
+	 * whose address the module holds as its cache: first, where a kernel
+	 * kmem_cache has a per-CPU pointer, which never has this value.
+	 */
+	unsigned long cache_magic;
 	struct list_head node;		/* on ka_types, under ka_types_lock */
 	char name[KA_TYPE_NAME_MAX];
 	enum ka_class class;
@@ -51,6 +57,9 @@ struct ka_type {
 	struct module *shim_owner;
 	struct ka_type_pcpu __percpu *pcpu;
 };
+
+/* Not a canonical address: no kernel cache's first word. */
+#define KA_CACHE_MAGIC		0xdead4b4d43414348UL
 
 /* Summed counters of one type, as the statistics views read them. */
 struct ka_type_totals {
@@ -89,10 +98,13 @@ struct ka_type *ka_type_for_module(const char *name, enum ka_class class,
 				   struct module *owner);
 struct ka_type *ka_type_take_module(struct module *owner);
 bool ka_free_owned(const void *ptr, unsigned long caller);
+void ka_free_caller_ip(struct ka_type *type, const void *ptr, unsigned long caller);
 size_t ka_size_owned(const void *ptr, bool *ours);
 void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours);
 void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int node,
 			   unsigned long caller);
+void *ka_alloc_aligned_caller(struct ka_type *type, size_t size, size_t align, gfp_t gfp,
+			      int node, unsigned long caller);
 
 /* Frees after a grace period (kalloc/rcu_free.c). */
 void ka_free_rcu_queue(const void *ptr, struct rcu_head *head);

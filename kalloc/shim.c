@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "core/core.h"
+#include "core/instance.h"
 #include "pcpu/pcpu.h"
 #include "internal.h"
 #include "pcpu/registry.h"
@@ -71,6 +72,10 @@ void *ka_shim_alloc(struct ka_shim *s, size_t size, gfp_t gfp, int node, unsigne
 	if (unlikely(!t || (gfp & KA_GFP_REFUSED) || (!kv && size > KMALLOC_MAX_SIZE)))
 		return kv ? kvmalloc_node(size, gfp, node) :
 			    kmalloc_node_track_caller(size, gfp, node);
+	/* kmalloc aligns a power-of-two size naturally; kalloc does up to a page */
+	if (is_power_of_2(size) && size > KA_MIN_ALIGN && size <= KMALLOC_MAX_SIZE)
+		return ka_alloc_aligned_caller(t, size, min_t(size_t, size, PAGE_SIZE), gfp,
+					       node, caller ?: _RET_IP_);
 	return ka_alloc_node_caller(t, size, gfp, node, caller ?: _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(ka_shim_alloc);

@@ -18,6 +18,7 @@
 
 #include "pcpu/cpu_front.h"
 #include "internal.h"
+#include "report.h"
 #include "typecache.h"
 
 /*
@@ -333,8 +334,9 @@ int ka_type_destroy(struct ka_type *type)
 	ka_type_sum(type, &sum);
 	if (sum.allocs != sum.frees) {
 		mutex_unlock(&ka_types_lock);
-		pr_err("type %s not destroyed: %llu blocks still allocated (caller %pS)\n",
-		       type->name, sum.allocs - sum.frees, __builtin_return_address(0));
+		/* as SLUB's "Objects remaining" on kmem_cache_destroy(): misuse */
+		ka_report("kalloc: type %s not destroyed from %pS: %llu objects remaining (the allocations view names their callers)\n",
+			  type->name, __builtin_return_address(0), sum.allocs - sum.frees);
 		return -EBUSY;
 	}
 	list_del(&type->node);

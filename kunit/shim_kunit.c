@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/kallsyms.h>
+#include <linux/mempool.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -305,8 +306,140 @@ static void shim_scoped_kfree(struct kunit *test)
 }
 #endif
 
+/* kmalloc aligns a power-of-two size naturally: so does the shim, up to a page. */
+static void shim_power_of_two_sizes_naturally_aligned(struct kunit *test)
+{
+	struct ka_type *t = shim_type(test);
+	void *p[4];
+	size_t size;
+	int i;
+
+	for (size = 32; size <= 4 * PAGE_SIZE; size *= 2) {
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			p[i] = i % 2 ? kzalloc(size, GFP_KERNEL) : kmalloc(size, GFP_KERNEL);
+			EXPECT_SHIM_BLOCK(test, t, p[i]);
+			KUNIT_EXPECT_EQ_MSG(test, (unsigned long)p[i] % min_t(size_t, size, PAGE_SIZE),
+					    0UL, "kmalloc(%zu)", size);
+			KUNIT_EXPECT_GE(test, ksize(p[i]), size);
+		}
+		KUNIT_EXPECT_TRUE(test, all_zero(p[1], size));
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			kfree(p[i]);
+	}
+}
+
+struct shim_cached {
+	unsigned long state;
+	struct rcu_head rcu;
+	char name[40];
+} ____cacheline_aligned;
+
+static atomic_t shim_ctor_calls;
+
+static void shim_cached_ctor(void *p)
+{
+	struct shim_cached *o = p;
+
+	atomic_inc(&shim_ctor_calls);
+	o->state = 1;
+}
+
+/*
+ * A module's caches are kalloc types named after them, in every form of
+ * kmem_cache_create(); their objects are freed by kmem_cache_free(),
+ * kfree(), kfree_rcu() and kfree_bulk() alike, and a mempool on one works.
+ */
+static void shim_serves_kmem_caches(struct kunit *test)
+{
+	struct kmem_cache *c = KMEM_CACHE(shim_cached, SLAB_HWCACHE_ALIGN);
+	struct kmem_cache *d = kmem_cache_create("kunit shim cache", 100, 0, 0, NULL);
+	struct kmem_cache *u = kmem_cache_create_usercopy("kunit_shim_uc", 64, 0, 0, 8, 16,
+							  shim_cached_ctor);
+	struct ka_type *tc = (struct ka_type *)c, *td = (struct ka_type *)d;
+	struct shim_cached *o, *q;
+	mempool_t *pool;
+	void *b[3];
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(c));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(d));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(u));
+	KUNIT_EXPECT_STREQ(test, tc->name, "shim_cached");
+	KUNIT_EXPECT_STREQ(test, td->name, "kunit_shim_cache");
+	KUNIT_EXPECT_EQ(test, kmem_cache_size(c), (unsigned int)sizeof(struct shim_cached));
+	KUNIT_EXPECT_EQ(test, ((struct ka_type *)u)->usersize, 16U);
+
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	EXPECT_SHIM_BLOCK(test, tc, o);
+	KUNIT_EXPECT_EQ(test, (unsigned long)o % L1_CACHE_BYTES, 0UL);
+	KUNIT_EXPECT_GE(test, ksize(o), sizeof(*o));
+	kfree(o);			/* allowed since 6.4, as for SLUB */
+	o = kmem_cache_zalloc(c, GFP_KERNEL);
+	EXPECT_SHIM_BLOCK(test, tc, o);
+	KUNIT_EXPECT_TRUE(test, all_zero((u8 *)o, sizeof(*o)));
+	kfree_rcu(o, rcu);
+	ka_free_rcu_barrier();
+	KUNIT_EXPECT_EQ(test, shim_live(tc), 0ULL);
+
+	atomic_set(&shim_ctor_calls, 0);
+	q = kmem_cache_alloc_node(u, GFP_KERNEL, numa_node_id());
+	EXPECT_SHIM_BLOCK(test, (struct ka_type *)u, q);
+	KUNIT_EXPECT_EQ(test, q->state, 1UL);
+	KUNIT_EXPECT_GE(test, atomic_read(&shim_ctor_calls), 1);
+	kmem_cache_free(u, q);
+
+	KUNIT_ASSERT_EQ(test, kmem_cache_alloc_bulk(d, GFP_KERNEL, ARRAY_SIZE(b), b),
+			(int)ARRAY_SIZE(b));
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		EXPECT_SHIM_BLOCK(test, td, b[i]);
+	kfree_bulk(ARRAY_SIZE(b), b);
+	KUNIT_EXPECT_EQ(test, shim_live(td), 0ULL);
+
+	pool = mempool_create_slab_pool(2, d);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	b[0] = mempool_alloc(pool, GFP_KERNEL);
+	EXPECT_SHIM_BLOCK(test, td, b[0]);
+	mempool_free(b[0], pool);
+	mempool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, shim_live(td), 0ULL);
+
+	KUNIT_EXPECT_EQ(test, kmem_cache_shrink(c), 0);
+	kmem_cache_destroy(u);
+	kmem_cache_destroy(d);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(NULL);
+}
+
+/*
+ * Two caches of one name live at once, as SLUB allows; a cache kalloc
+ * cannot serve (DMA) is the kernel's, and every call passes it on.
+ */
+static void shim_cache_names_and_kernel_caches(struct kunit *test)
+{
+	struct kmem_cache *a = kmem_cache_create("kunit_twice", 48, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("kunit_twice", 48, 0, 0, NULL);
+	struct kmem_cache *k = kmem_cache_create("kunit_dma", 48, 0, SLAB_CACHE_DMA, NULL);
+	void *p;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(a));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(b));
+	KUNIT_EXPECT_STRNEQ(test, ((struct ka_type *)a)->name, ((struct ka_type *)b)->name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(k));
+	p = kmem_cache_alloc(k, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, ka_test_is_kalloc(p));
+	KUNIT_EXPECT_EQ(test, kmem_cache_size(k), 48U);
+	kmem_cache_free(k, p);
+	kmem_cache_destroy(k);
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(a);
+}
+
 static struct kunit_case shim_cases[] = {
 	KUNIT_CASE(shim_serves_kmalloc_family),
+	KUNIT_CASE(shim_power_of_two_sizes_naturally_aligned),
+	KUNIT_CASE(shim_serves_kmem_caches),
+	KUNIT_CASE(shim_cache_names_and_kernel_caches),
 	KUNIT_CASE(shim_origin_is_call_site),
 	KUNIT_CASE(shim_passes_on_what_is_not_kallocs),
 	KUNIT_CASE(shim_realloc),

@@ -94,11 +94,17 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
 void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp)
 {
+	return ka_cpu_alloc_on_aligned(cs, cpu, size, 0, tid, origin, gfp);
+}
+
+void *ka_cpu_alloc_on_aligned(struct ka_class_state *cs, unsigned int cpu, size_t size,
+			      size_t align, unsigned int tid, unsigned long origin, gfp_t gfp)
+{
 	struct ka_pcpu *pc = cs->pcpu[cpu];
 	void *ptr;
 
 	ka_pcpu_lock(pc);
-	ptr = ka_inst_alloc_tagged(&pc->inst, size, tid, origin, gfp & ~__GFP_ZERO);
+	ptr = ka_inst_alloc_aligned(&pc->inst, size, align, tid, origin, gfp & ~__GFP_ZERO);
 	ka_pcpu_unlock(pc);
 	return handed_out(ptr, size, gfp);
 }

@@ -27,6 +27,8 @@ void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,
  */
 void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 		      unsigned int tid, unsigned long origin, gfp_t gfp);
+void *ka_cpu_alloc_on_aligned(struct ka_class_state *cs, unsigned int cpu, size_t size,
+			      size_t align, unsigned int tid, unsigned long origin, gfp_t gfp);
 /* ka_cpu_alloc_in() of a block whose payload is @align-aligned (0: KA_UNIT). */
 void *ka_cpu_alloc_aligned(struct ka_class_state *cs, size_t size, size_t align,
 			   unsigned int tid, unsigned long origin, gfp_t gfp);

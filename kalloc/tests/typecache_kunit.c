@@ -412,10 +412,12 @@ static void free_rcu_then_destroy(struct kunit *test)
 static void destroy_with_objects_left_keeps_the_type(struct kunit *test)
 {
 	struct ka_type *type = tc_ctor_type(test, "kunit_tc_left", 0);
+	int *reports = ka_test_expect_reports(test);
 	struct tc_obj *o = ka_alloc_fixed(type, GFP_KERNEL), *o2;
 
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), -EBUSY);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
 	o2 = ka_alloc_fixed(type, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, o2);
 	KUNIT_EXPECT_EQ(test, o->magic, TC_CTOR_MAGIC);

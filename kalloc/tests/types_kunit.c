@@ -51,7 +51,7 @@ static void types_alloc_aligned_and_counted(struct kunit *test)
 	struct ka_type *type = types_test_type(test);
 	struct ka_type_totals sum;
 	void *blocks[ARRAY_SIZE(sizes)];
-	int i;
+	int i, *reports;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		blocks[i] = ka_alloc(type, sizes[i], GFP_KERNEL);
@@ -64,7 +64,9 @@ static void types_alloc_aligned_and_counted(struct kunit *test)
 	ka_type_sum(type, &sum);
 	KUNIT_EXPECT_EQ(test, sum.allocs, (u64)ARRAY_SIZE(sizes));
 	KUNIT_EXPECT_EQ(test, sum.frees, 0ULL);
+	reports = ka_test_expect_reports(test);
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), -EBUSY);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		ka_free(type, blocks[i]);
