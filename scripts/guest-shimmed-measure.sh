@@ -40,7 +40,32 @@ minix_work() {
 	done
 	mkdir -p /mnt/d/e
 	cat /mnt/f* > /dev/null
+	# inodes freed into their cache and taken again
+	echo 2 > /proc/sys/vm/drop_caches
+	cat /mnt/f* > /dev/null
 	umount /mnt
+}
+
+ext2_work() {
+	mount -t ext2 /dev/ram1 /mnt
+	i=1
+	while [ $i -le 30 ]; do
+		mkdir -p /mnt/d$((i % 5))
+		dd if=/dev/zero of=/mnt/d$((i % 5))/f$i bs=700 count=$i 2>/dev/null
+		i=$((i + 1))
+	done
+	ln -s d1/f1 /mnt/fast
+	echo 2 > /proc/sys/vm/drop_caches
+	cat /mnt/d*/f* /mnt/fast > /dev/null
+	umount /mnt
+}
+
+refscale_work() {
+	insmod $M/refscale.ko scale_type=typesafe_ref nreaders=4 loops=2000 nruns=3 shutdown=0
+	while ! dmesg | grep -q "END OF TEST"; do
+		sleep 1
+	done
+	rmmod refscale
 }
 
 for mod in test_memcat_p overflow_kunit test_meminit; do
@@ -52,5 +77,20 @@ mkdir -p /mnt
 insmod $M/minix.ko
 measure minix_work
 echo "KALLOC-MEASURE: minix $took $peak"
+if [ -e $M/ext2.ko ]; then
+	dd if=/dev/zero of=/dev/ram1 bs=4096 count=1024 2>/dev/null
+	mke2fs -q /dev/ram1 >/dev/null 2>&1
+	insmod $M/ext2.ko
+	measure ext2_work
+	echo "KALLOC-MEASURE: ext2 $took $peak"
+	rmmod ext2
+fi
+if [ -e $M/refscale.ko ]; then
+	insmod $M/torture.ko
+	dmesg -c >/dev/null
+	measure refscale_work
+	echo "KALLOC-MEASURE: refscale $took $peak"
+	rmmod torture
+fi
 rmmod minix test_memcat_p overflow_kunit
 rmmod -f test_meminit

@@ -7,7 +7,12 @@
 # block behind when it unloads (its type is then destroyed). The minix
 # filesystem is exercised here: files written, read back across an unmount
 # and a reload of the module, its live allocations seen in the allocations
-# view with their call sites. Prints one "KALLOC-SHIM: ok|not ok NAME [why]"
+# view with their call sites, and with its inodes dropped between writing and
+# reading (constructed objects freed and reused); so is ext2, with its
+# usercopy cache and a fast symlink; refscale's lock-free readers of an
+# RCU-type-safe cache run where the kernel has it. Each module's caches must
+# be kalloc types that served its allocations, and gone after rmmod.
+# Prints one "KALLOC-SHIM: ok|not ok NAME [why]"
 # line per check. The guest boots with init_on_alloc=1, which test_meminit
 # needs, so kalloc's blocks must come zeroed as kmalloc's do.
 D=/sys/kernel/debug/kalloc
@@ -52,6 +57,18 @@ load() {
 none_live() {
 	live=${counts#* }
 	[ "$live" = 0 ] || why="$why; $live blocks of $1 still allocated after its init"
+}
+
+# type $1 (a cache's) must be gone
+gone() {
+	left=$(type_counts "$1")
+	[ -n "$left" ] && why="$why; cache type $1 still registered (allocs/live $left)"
+}
+
+# no warning or bug report since the last dmesg -c
+no_splat() {
+	dmesg | grep -qE "WARNING:|BUG:|kalloc: .*(not destroyed|double free|of type)" &&
+		why="$why; a splat: $(dmesg | grep -m1 -E 'WARNING:|BUG:|kalloc:')"
 }
 
 unload() {	# module [rmmod flag]
@@ -105,6 +122,10 @@ done
 mkdir -p /mnt/d/e && echo kalloc > /mnt/d/e/name || why="$why; mkdir failed"
 rm /mnt/f7 /mnt/f9
 md5sum /mnt/f* /mnt/d/e/name > /tmp/sums
+served minix_inode_cache
+# its inodes freed into their cache and constructed ones taken again
+echo 2 > /proc/sys/vm/drop_caches
+md5sum -c /tmp/sums >/dev/null || why="$why; files differ after drop_caches"
 # while mounted its superblock and bitmaps are live, each under its call site
 grep "^minix driver " $D/allocations > /tmp/allocs
 grep -q "^minix driver minix_fill_super minix [1-9]" /tmp/allocs ||
@@ -119,13 +140,85 @@ md5sum -c /tmp/sums >/dev/null || why="$why; files differ after remount"
 [ -e /mnt/f7 ] && why="$why; removed file is back"
 umount /mnt
 unload minix
+gone minix_inode_cache
+no_splat
 result minix_files_survive_remount "$why"
+
+# ---- fs/ext2: a usercopy cache with a constructor, a fast symlink ----
+if [ ! -e $M/ext2.ko ]; then
+	echo "KALLOC-SHIM: skip ext2_files_survive_remount its ext2 needs iomap, which this kernel lacks"
+else
+why=
+dmesg -c >/dev/null
+dd if=/dev/zero of=/dev/ram1 bs=4096 count=1024 2>/dev/null || why="no /dev/ram1"
+mke2fs -q /dev/ram1 >/dev/null 2>&1 || why="$why; mke2fs failed"
+insmod $M/ext2.ko || why="$why; insmod failed"
+mount -t ext2 /dev/ram1 /mnt || why="$why; mount failed"
+i=1
+while [ $i -le 30 ]; do
+	mkdir -p /mnt/d$((i % 5))
+	dd if=/dev/urandom of=/mnt/d$((i % 5))/f$i bs=700 count=$i 2>/dev/null ||
+		why="$why; write f$i failed"
+	i=$((i + 1))
+done
+ln -s d1/f1 /mnt/fast	# short: the target lives in the inode's i_data
+md5sum /mnt/d*/f* > /tmp/sums2
+served ext2_inode_cache
+echo 2 > /proc/sys/vm/drop_caches
+md5sum -c /tmp/sums2 >/dev/null || why="$why; files differ after drop_caches"
+umount /mnt || why="$why; umount failed"
+mount -t ext2 /dev/ram1 /mnt || why="$why; second mount failed"
+md5sum -c /tmp/sums2 >/dev/null || why="$why; files differ after remount"
+[ "$(readlink /mnt/fast)" = d1/f1 ] || why="$why; fast symlink reads '$(readlink /mnt/fast)'"
+cmp -s /mnt/fast /mnt/d1/f1 || why="$why; the symlink does not lead to its file"
+umount /mnt
+unload ext2
+gone ext2_inode_cache
+no_splat
+result ext2_files_survive_remount "$why"
+fi
+
+# ---- kernel/rcu/refscale.c: lock-free readers of RCU-type-safe objects ----
+if [ -e $M/refscale.ko ]; then
+	insmod $M/torture.ko || echo "KALLOC-SHIM: not ok refscale torture.ko did not load"
+	for t in typesafe_ref typesafe_lock typesafe_seqlock; do
+		why=
+		dmesg -c >/dev/null
+		insmod $M/refscale.ko scale_type=$t nreaders=4 loops=2000 nruns=3 shutdown=0 ||
+			why="insmod failed"
+		n=0
+		while ! dmesg | grep -q "END OF TEST" && [ $n -lt 300 ]; do
+			sleep 1
+			n=$((n + 1))
+		done
+		dmesg | grep -q "END OF TEST" || why="$why; no END OF TEST after ${n}s"
+		served refscale_typesafe
+		rmmod refscale || why="$why; rmmod failed"
+		gone refscale_typesafe
+		no_splat
+		result refscale_$t "$why"
+	done
+	rmmod torture
+else
+	echo "KALLOC-SHIM: skip refscale this kernel's refscale has no RCU-type-safe cache"
+fi
 
 # ---- lib/test_meminit.c: kmalloc memory initialised as init_on_alloc says ----
 why=
+echo > $T/trace
+echo 'type ~ "test_cache*"' > $T/events/kalloc/ka_alloc/filter
+echo 1 > $T/events/kalloc/ka_alloc/enable
 load test_meminit
+echo 0 > $T/events/kalloc/ka_alloc/enable
+echo 0 > $T/events/kalloc/ka_alloc/filter
 dmesg | grep -q "test_meminit: all [0-9]* tests passed" || why="$why; its tests did not all pass"
 none_live test_meminit
+# its cache cases (constructor, RCU, bulk, align = size) on kalloc types
+n=$(grep -c "ka_alloc: .*type=test_cache" $T/trace)
+echo "shimmed test_meminit: $n allocations of its test_cache types traced"
+[ "$n" -ge 100 ] || why="$why; only $n allocations from its caches were kalloc's"
+gone test_cache
+no_splat
 unload test_meminit -f	# it has no module_exit; last, as a forced unload turns lockdep off
 result test_meminit "$why"
 
