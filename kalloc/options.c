@@ -78,6 +78,11 @@ void ka_opts_default(struct ka_opts *o)
 		p->lmbcs = class_defaults[c].lmbcs;
 		/* as erts: tags on for the buffer and driver allocators */
 		p->atags = c == KA_CLASS_BUFFER || c == KA_CLASS_DRIVER;
+		/*
+		 * kmem_cache objects (fix) and the shim's kmalloc blocks (driver)
+		 * must be in the direct map: virt_to_page() users (list_lru)
+		 */
+		p->dmap = c == KA_CLASS_FIX || c == KA_CLASS_DRIVER;
 		/* as erts since 17: carriers migrate by default ("de") */
 		p->acul = class_defaults[c].acul_de;
 		/* unlike erts (0): free pages go back by default, "de" (sources.rst) */
@@ -144,6 +149,8 @@ static const struct param class_params[] = {
 	  sizeof_field(struct ka_params, acfml), 0, KA_CARRIER_MAX },
 	{ "fcmax", K_SIZE, offsetof(struct ka_params, fcmax),
 	  sizeof_field(struct ka_params, fcmax), 0, KA_FRONT_MAX },
+	{ "dmap", K_BOOL, offsetof(struct ka_params, dmap),
+	  sizeof_field(struct ka_params, dmap), 0, 1 },
 };
 
 static const struct param seg_params[] = {

@@ -230,6 +230,9 @@ static bool candidate(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long em
 {
 	if (!(emp & KA_EMP_IN_POOL) || !compatible(c->home, &pc->inst))
 		return false;
+	/* a shared pool may hold another class's vmalloc carriers */
+	if (pc->inst.p.dmap && is_vmalloc_addr(c))
+		return false;
 	if (emp & KA_EMP_BUSY) {
 		pc->mg.calls.skip_busy++;
 		return false;

@@ -59,6 +59,14 @@ static struct ka_type *ka_shim_resolve(struct ka_shim *s, gfp_t gfp)
 	return IS_ERR(t) ? NULL : t;
 }
 
+/*
+ * The largest block a class whose carriers are all in the direct map (dmap)
+ * serves: its singleblock carrier, header included, must fit the page
+ * allocator's largest order. Above it kmalloc() and kvmalloc() are the
+ * kernel's, as SLUB's largest kmalloc() is the page allocator's.
+ */
+#define KA_SHIM_DIRECT_MAX	(KMALLOC_MAX_SIZE - PAGE_SIZE)
+
 void *ka_shim_alloc(struct ka_shim *s, size_t size, gfp_t gfp, int node, unsigned int flags,
 		    unsigned long caller)
 {
@@ -69,7 +77,8 @@ void *ka_shim_alloc(struct ka_shim *s, size_t size, gfp_t gfp, int node, unsigne
 		return ZERO_SIZE_PTR;
 	if (unlikely(!t || IS_ERR(t)))
 		t = ka_shim_resolve(s, gfp);
-	if (unlikely(!t || (gfp & KA_GFP_REFUSED) || (!kv && size > KMALLOC_MAX_SIZE)))
+	if (unlikely(!t || (gfp & KA_GFP_REFUSED) || (!kv && size > KMALLOC_MAX_SIZE) ||
+		     (size > KA_SHIM_DIRECT_MAX && ka_class_states[t->class].p.dmap)))
 		return kv ? kvmalloc_node(size, gfp, node) :
 			    kmalloc_node_track_caller(size, gfp, node);
 	/* kmalloc aligns a power-of-two size naturally; kalloc does up to a page */

@@ -290,6 +290,10 @@ static struct ka_type *ka_type_make(const char *name, enum ka_class class,
 	/* a disabled class's kmalloc keeps no constructed objects */
 	if (own && !ka_class_enabled(class))
 		return ERR_PTR(-EOPNOTSUPP);
+	/* constructed and RCU objects are looked up by virt_to_page() too */
+	if ((args.ctor || (args.flags & (KA_TYPESAFE_BY_RCU | KA_CONTIGUOUS))) &&
+	    !ka_class_states[class].p.dmap)
+		return ERR_PTR(-EINVAL);
 	return ka_type_new(name, class, own ? ALIGN(args.size, sizeof(void *)) +
 			   KA_TC_LINK_BYTES : args.size, &args, own, NULL);
 }

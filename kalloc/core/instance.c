@@ -202,13 +202,15 @@ static void carrier_release(struct ka_instance *inst, struct ka_carrier *c)
 static void *carrier_memory(struct ka_instance *inst, size_t *size, enum ka_src *src,
 			    size_t seg_count, unsigned int seg_limit, bool sbc, gfp_t gfp)
 {
+	/* virt_to_page() works on every block of the instance */
+	unsigned int how = (sbc ? KA_SRC_SBC : 0) | (inst->p.dmap ? KA_SRC_DIRECT : 0);
 	void *mem = NULL;
 
 	if (seg_count < seg_limit) {
 		size_t want = *size;
 
 		*src = KA_SRC_SEG;
-		mem = inst->src[KA_SRC_SEG]->alloc(inst->src[KA_SRC_SEG], &want, sbc, gfp);
+		mem = inst->src[KA_SRC_SEG]->alloc(inst->src[KA_SRC_SEG], &want, how, gfp);
 		if (mem) {
 			*size = want;
 			return mem;
@@ -217,7 +219,7 @@ static void *carrier_memory(struct ka_instance *inst, size_t *size, enum ka_src 
 	*src = KA_SRC_SYS;
 	if (!sbc)
 		*size = sys_round(inst, *size);
-	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], size, sbc, gfp);
+	return inst->src[KA_SRC_SYS]->alloc(inst->src[KA_SRC_SYS], size, how, gfp);
 }
 
 /* The block-start map knows only the first block of a new MBC. */
@@ -921,7 +923,7 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	if (!p->mmbcs)
 		return 0;
 	size = ALIGN(max_t(size_t, p->mmbcs, KA_CARRIER_ALIGN), PAGE_SIZE);
-	c = sys->alloc(sys, &size, false, gfp);
+	c = sys->alloc(sys, &size, inst->p.dmap ? KA_SRC_DIRECT : 0, gfp);
 	if (!c) {
 		ka_core_free(inst->idx);
 		return -ENOMEM;

@@ -21,7 +21,8 @@
  * @name: for statistics
  * @alloc: at least *@size bytes aligned to KA_CARRIER_ALIGN, or NULL; sets
  *	*@size to what it gave (a cached or rounded segment may be larger);
- *	@sbc tells a singleblock carrier from a multiblock one; honours @gfp
+ *	@how: KA_SRC_SBC for a singleblock carrier, KA_SRC_DIRECT for memory
+ *	of the direct map only (no vmalloc memory, new or cached); honours @gfp
  * @free: give back what @alloc returned, with the size it set
  * @give_back: optional; the whole pages [@start, @end) inside carrier @c go
  *	back to the system now and for good (hole.h); false, changing nothing,
@@ -30,9 +31,12 @@
  *	of whose pages went back through @give_back: only the rest
  *	(ka_hole_kept_next())
  */
+#define KA_SRC_SBC		0x1U
+#define KA_SRC_DIRECT		0x2U
+
 struct ka_source {
 	const char *name;
-	void *(*alloc)(struct ka_source *src, size_t *size, bool sbc, gfp_t gfp);
+	void *(*alloc)(struct ka_source *src, size_t *size, unsigned int how, gfp_t gfp);
 	void (*free)(struct ka_source *src, void *mem, size_t size);
 	bool (*give_back)(struct ka_source *src, struct ka_carrier *c, unsigned long start,
 			  unsigned long end);
@@ -61,6 +65,7 @@ struct ka_params {
 	unsigned int acnl;	/* ... while fewer of the owner's carriers are pooled */
 	unsigned int acful;	/* % below which free pages would go back (no source can) */
 	size_t fcmax;		/* largest request a per-CPU front cache holds; 0: none */
+	bool dmap;		/* carriers in the direct map only: no vmalloc memory */
 };
 
 struct ka_stat {

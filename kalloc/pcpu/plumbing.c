@@ -20,33 +20,33 @@
 
 /* A carrier that may sleep is made with the instance unlocked. */
 static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,
-			    bool sbc, gfp_t gfp)
+			    unsigned int how, gfp_t gfp)
 {
 	void *mem;
 
 	if (!pc->locked || !gfpflags_allow_blocking(gfp))
-		return real->alloc(real, size, sbc, gfp);
+		return real->alloc(real, size, how, gfp);
 	/* The caller holds blocks of this instance: their carriers must stay put. */
 	pc->pl.sleepers++;
 	ka_pcpu_unlock_briefly(pc);
-	mem = real->alloc(real, size, sbc, gfp);
+	mem = real->alloc(real, size, how, gfp);
 	ka_pcpu_lock(pc);
 	pc->pl.sleepers--;
 	return mem;
 }
 
-static void *pcpu_seg_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *pcpu_seg_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, pl.seg_src);
 
-	return pcpu_src_alloc(pc, &pc->pl.seg.src, size, sbc, gfp);
+	return pcpu_src_alloc(pc, &pc->pl.seg.src, size, how, gfp);
 }
 
-static void *pcpu_sys_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *pcpu_sys_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	struct ka_pcpu *pc = container_of(s, struct ka_pcpu, pl.sys_src);
 
-	return pcpu_src_alloc(pc, &pc->pl.sys.src, size, sbc, gfp);
+	return pcpu_src_alloc(pc, &pc->pl.sys.src, size, how, gfp);
 }
 
 /*

@@ -173,7 +173,7 @@ void ka_sys_init(struct ka_sys *sys)
 	spin_lock_init(&sys->lock);
 }
 
-static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp)
+static void *sys_alloc(struct ka_source *src, size_t *sizep, unsigned int how, gfp_t gfp)
 {
 	struct ka_sys_handle *h = container_of(src, struct ka_sys_handle, src);
 	struct ka_sys *sys = h->sys;
@@ -184,7 +184,7 @@ static void *sys_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 
 	if (size <= KA_PAGES_MAX)
 		mem = ka_pages_alloc(size, h->node, gfp);
-	if (!mem)
+	if (!mem && !(how & KA_SRC_DIRECT))
 		mem = ka_vmem_alloc(size, h->node, gfp);
 
 	spin_lock_irqsave(&sys->lock, flags);

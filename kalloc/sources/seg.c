@@ -76,7 +76,8 @@ static void cache_remove(struct ka_seg *seg, unsigned int i, struct ka_seg_cache
 }
 
 /* Best-fitting cached segment for @size on @node, removed from the cache. */
-static bool cache_take(struct ka_seg *seg, size_t size, int node, struct ka_seg_cached *out)
+static bool cache_take(struct ka_seg *seg, size_t size, int node, bool direct,
+		       struct ka_seg_cached *out)
 {
 	unsigned int i, best = KA_MCS_MAX;
 
@@ -85,6 +86,8 @@ static bool cache_take(struct ka_seg *seg, size_t size, int node, struct ka_seg_
 		const struct ka_seg_cached *cs = &seg->cache[i];
 
 		if (node != NUMA_NO_NODE && cs->node != node)
+			continue;
+		if (direct && is_vmalloc_addr(cs->mem))
 			continue;
 		if (cache_fits(seg, cs->size, size) &&
 		    (best == KA_MCS_MAX || cs->size < seg->cache[best].size))
@@ -124,11 +127,13 @@ static void count_out(struct ka_seg *seg, size_t size)
 	st->segments_size_max = max(st->segments_size_max, st->segments_size);
 }
 
-static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp)
+static void *seg_alloc(struct ka_source *src, size_t *sizep, unsigned int how, gfp_t gfp)
 {
 	struct ka_seg_handle *h = container_of(src, struct ka_seg_handle, src);
 	struct ka_seg *seg = h->seg;
 	size_t size = ALIGN(max_t(size_t, *sizep, KA_CARRIER_ALIGN), PAGE_SIZE);
+	/* the direct map's memory only: no vmalloc, new, cached or super carrier */
+	bool direct = how & KA_SRC_DIRECT;
 	struct ka_seg_cached cs;
 	unsigned long flags;
 	void *mem = NULL;
@@ -137,7 +142,7 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 	spin_lock_irqsave(&seg->lock, flags);
 	seg->st.alloc_calls++;
 	if (seg->p.mcs) {
-		if (cache_take(seg, size, h->node, &cs)) {
+		if (cache_take(seg, size, h->node, direct, &cs)) {
 			seg->st.cache_hits++;
 			size = cs.size;
 			mem = cs.mem;
@@ -145,8 +150,8 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 			seg->st.cache_misses++;
 		}
 	}
-	if (!mem && seg->sc.size) {
-		mem = ka_sc_alloc(&seg->sc, size, sbc);
+	if (!mem && seg->sc.size && !direct) {
+		mem = ka_sc_alloc(&seg->sc, size, how & KA_SRC_SBC);
 		if (mem) {
 			size = ALIGN(size, KA_SC_UNIT);
 			seg->st.sc_segments++;
@@ -167,11 +172,11 @@ static void *seg_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp
 		gfp_t try = gfp;
 
 		/* With vmalloc behind it, a large order need not work hard. */
-		if (ka_vmem_allowed(gfp) && get_order(size) > PAGE_ALLOC_COSTLY_ORDER)
+		if (!direct && ka_vmem_allowed(gfp) && get_order(size) > PAGE_ALLOC_COSTLY_ORDER)
 			try |= __GFP_NORETRY;
 		mem = ka_pages_alloc(size, h->node, try);
 	}
-	if (!mem)
+	if (!mem && !direct)
 		mem = ka_vmem_alloc(size, h->node, gfp);
 	if (!mem)
 		goto fail;

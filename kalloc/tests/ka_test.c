@@ -21,7 +21,7 @@ static unsigned int test_order(size_t size)
 	return max_t(unsigned int, get_order(size), ilog2(KA_CARRIER_ALIGN / PAGE_SIZE));
 }
 
-static void *test_src_alloc(struct ka_source *src, size_t *sizep, bool sbc, gfp_t gfp)
+static void *test_src_alloc(struct ka_source *src, size_t *sizep, unsigned int how, gfp_t gfp)
 {
 	size_t size = *sizep;
 	struct ka_test_source *ts = container_of(src, struct ka_test_source, src);

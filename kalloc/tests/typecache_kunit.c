@@ -14,6 +14,7 @@
 #include <linux/workqueue.h>
 
 #include "../internal.h"
+#include "../pcpu/pcpu.h"
 #include "../fault.h"
 #include "../typecache.h"
 #include "ka_test.h"
@@ -444,6 +445,36 @@ static void double_free_into_own_cache_reported(struct kunit *test)
 	ka_free(type, b);
 }
 
+/*
+ * A class whose carriers are all in the direct map (dmap: fix, driver)
+ * takes no vmalloc memory, not even a segment another class left cached:
+ * what only vmalloc could give it fails.
+ */
+static void direct_map_class_takes_no_vmalloc(struct kunit *test)
+{
+	struct ka_type *std = ka_test_type(test, "kunit_dm_std", KA_CLASS_STD);
+	struct ka_type *fix = ka_test_type(test, "kunit_dm_fix", KA_CLASS_FIX);
+	struct ka_type_args args = { .size = 64, .flags = KA_CONTIGUOUS };
+	void *p;
+
+	KUNIT_ASSERT_TRUE(test, ka_class_states[KA_CLASS_FIX].p.dmap);
+	KUNIT_ASSERT_FALSE(test, ka_class_states[KA_CLASS_STD].p.dmap);
+	/* beyond the page allocator's largest order: vmalloc, then cached */
+	p = ka_alloc(std, 6UL << 20, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	ka_free(std, p);
+	KUNIT_EXPECT_NULL(test, ka_alloc(fix, 5UL << 20, GFP_KERNEL | __GFP_NOWARN));
+	p = ka_alloc(fix, 1UL << 20, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_page(p + 4096), virt_to_page(p) + 1);
+	ka_free(fix, p);
+	/* a contiguous type in a class that may use vmalloc cannot be made */
+	KUNIT_EXPECT_PTR_EQ(test, ka_type_create_args("kunit_dm_bad", KA_CLASS_STD, &args),
+			    ERR_PTR(-EINVAL));
+}
+
 static struct kunit_case typecache_cases[] = {
 	KUNIT_CASE(args_reject_what_cannot_be_served),
 	KUNIT_CASE(args_align_up_to_page_size),
@@ -457,6 +488,7 @@ static struct kunit_case typecache_cases[] = {
 	KUNIT_CASE(free_rcu_then_destroy),
 	KUNIT_CASE(destroy_with_objects_left_keeps_the_type),
 	KUNIT_CASE(double_free_into_own_cache_reported),
+	KUNIT_CASE(direct_map_class_takes_no_vmalloc),
 	{}
 };
 

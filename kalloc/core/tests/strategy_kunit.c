@@ -94,7 +94,7 @@ static struct {
 	char *base, *next;
 } downward;
 
-static void *down_alloc(struct ka_source *src, size_t *size, bool sbc, gfp_t gfp)
+static void *down_alloc(struct ka_source *src, size_t *size, unsigned int how, gfp_t gfp)
 {
 	if (*size != 64 * 1024 || downward.next - *size < downward.base)
 		return NULL;

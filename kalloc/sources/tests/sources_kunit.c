@@ -442,11 +442,11 @@ struct flaky_src {
 	bool fail;
 };
 
-static void *flaky_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *flaky_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	struct flaky_src *f = container_of(s, struct flaky_src, src);
 
-	return f->fail ? NULL : f->real->alloc(f->real, size, sbc, gfp);
+	return f->fail ? NULL : f->real->alloc(f->real, size, how, gfp);
 }
 
 static void flaky_free(struct ka_source *s, void *mem, size_t size)

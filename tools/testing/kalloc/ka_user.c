@@ -24,7 +24,7 @@ void ka_report(const char *fmt, ...)
 	va_end(args);
 }
 
-static void *plain_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *plain_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	void *mem;
 

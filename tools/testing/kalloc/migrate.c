@@ -45,7 +45,7 @@ static void problem(const char *what)
 	errors++;
 }
 
-static void *src_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *src_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	void *mem;
 

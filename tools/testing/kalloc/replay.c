@@ -38,7 +38,7 @@ struct src {
 	unsigned long created;
 };
 
-static void *src_alloc(struct ka_source *s, size_t *size, bool sbc, gfp_t gfp)
+static void *src_alloc(struct ka_source *s, size_t *size, unsigned int how, gfp_t gfp)
 {
 	void *mem;
 

@@ -31,7 +31,7 @@ static uint64_t rng_next(uint64_t *s)
 	return *s * 2685821657736338717ULL;
 }
 
-static void *user_alloc(struct ka_source *s, size_t *sizep, bool sbc, gfp_t gfp)
+static void *user_alloc(struct ka_source *s, size_t *sizep, unsigned int how, gfp_t gfp)
 {
 	struct user_source *us = container_of(s, struct user_source, src);
 	size_t size = *sizep;
