@@ -339,8 +339,9 @@ int ka_type_destroy(struct ka_type *type)
 	if (sum.allocs != sum.frees) {
 		mutex_unlock(&ka_types_lock);
 		/* as SLUB's "Objects remaining" on kmem_cache_destroy(): misuse */
-		ka_report("kalloc: type %s not destroyed from %pS: %llu objects remaining (the allocations view names their callers)\n",
-			  type->name, __builtin_return_address(0), sum.allocs - sum.frees);
+		ka_report("kalloc: type %s not destroyed from %pS: %llu objects remaining%s\n",
+			  type->name, __builtin_return_address(0), sum.allocs - sum.frees,
+			  " (the allocations view names their callers)");
 		return -EBUSY;
 	}
 	list_del(&type->node);

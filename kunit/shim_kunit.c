@@ -318,7 +318,8 @@ static void shim_power_of_two_sizes_naturally_aligned(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(p); i++) {
 			p[i] = i % 2 ? kzalloc(size, GFP_KERNEL) : kmalloc(size, GFP_KERNEL);
 			EXPECT_SHIM_BLOCK(test, t, p[i]);
-			KUNIT_EXPECT_EQ_MSG(test, (unsigned long)p[i] % min_t(size_t, size, PAGE_SIZE),
+			KUNIT_EXPECT_EQ_MSG(test,
+					    (unsigned long)p[i] % min_t(size_t, size, PAGE_SIZE),
 					    0UL, "kmalloc(%zu)", size);
 			KUNIT_EXPECT_GE(test, ksize(p[i]), size);
 		}

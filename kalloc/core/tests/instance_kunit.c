@@ -608,7 +608,8 @@ static void aligned_blocks_cut_a_free_lead(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(blk); i++) {
 			align = 32UL << (i % 8);	/* 32 .. 4096 */
 			small[i] = ka_inst_alloc(inst, 24 + i, GFP_KERNEL);
-			blk[i] = ka_inst_alloc_aligned(inst, align / 2 + i, align, 7, 0, GFP_KERNEL);
+			blk[i] = ka_inst_alloc_aligned(inst, align / 2 + i, align, 7, 0,
+						       GFP_KERNEL);
 			KUNIT_ASSERT_NOT_NULL(test, blk[i]);
 			KUNIT_EXPECT_EQ(test, (unsigned long)blk[i] % align, 0UL);
 			KUNIT_EXPECT_EQ(test, ka_ptr_tid(blk[i]), 7U);
