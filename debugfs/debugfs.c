@@ -73,6 +73,40 @@ static int ka_show_type_cpus(const struct ka_type *type, void *arg)
 	return 0;
 }
 
+/*
+ * What a fixed-size type's objects are, as ka_type_create_args() made it:
+ * one row per type of one object size. The flags: r (KA_TYPESAFE_BY_RCU),
+ * h (KA_HWCACHE_ALIGN), e (KA_RECLAIMABLE), d (KA_CONTIGUOUS), o (caches of
+ * its own), c (a constructor); "-" for none.
+ */
+static int ka_show_type_objects(const struct ka_type *type, void *arg)
+{
+	static const struct { unsigned int flag; char letter; } letters[] = {
+		{ KA_TYPESAFE_BY_RCU, 'r' }, { KA_HWCACHE_ALIGN, 'h' },
+		{ KA_RECLAIMABLE, 'e' }, { KA_CONTIGUOUS, 'd' },
+	};
+	struct seq_file *m = arg;
+	char flags[8];
+	int i, n = 0;
+
+	if (!type->fixed_size)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(letters); i++)
+		if (type->flags & letters[i].flag)
+			flags[n++] = letters[i].letter;
+	if (type->tc)
+		flags[n++] = 'o';
+	if (type->ctor)
+		flags[n++] = 'c';
+	if (!n)
+		flags[n++] = '-';
+	flags[n] = '\0';
+	seq_printf(m, "%s %u %u %s %u %u\n", type->name, ka_type_object_size(type),
+		   type->align ?: (unsigned int)KA_MIN_ALIGN, flags, type->useroffset,
+		   type->usersize);
+	return 0;
+}
+
 /* What this load of kalloc does, from its state: nothing listed that is off. */
 static void show_features(struct seq_file *m)
 {
@@ -132,6 +166,9 @@ static int info_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "\n[type_cpus]\ntype cpu allocs frees failed\n");
 	ka_visit_types(ka_show_type_cpus, m);
+
+	seq_puts(m, "\n[type_objects]\ntype size align flags useroffset usersize\n");
+	ka_visit_types(ka_show_type_objects, m);
 	return 0;
 }
 
@@ -278,7 +315,7 @@ static int class_info_show(struct seq_file *m, void *data)
 	seq_printf(m, "acul %u\nacfml %zu\nacnl %u\nacful %u\ncp %c\n", p->acul, p->acfml,
 		   p->acnl, p->acful, ka_class_states[class].pool && p->acul ?
 		   ka_class_states[class].pool->name : '-');
-	seq_printf(m, "fcmax %zu\n", ka_class_states[class].shape.max);
+	seq_printf(m, "fcmax %zu\ndmap %d\n", ka_class_states[class].shape.max, p->dmap);
 	if (!ka_class_enabled(class))
 		return 0;
 
