@@ -3,7 +3,7 @@
 # Real modules of the test kernel's own source tree, built out of tree with
 # the kmalloc shim (include/kalloc_shim.h) taken in by every file, against
 # the test kernel and kalloc's Module.symvers: lib/test_meminit.c,
-# lib/test_memcat_p.c, lib/overflow_kunit.c, the minix and ext2 filesystems
+# lib/test_memcat_p.c, lib/overflow_kunit.c, the minix, vfat and ext2 filesystems
 # and, on 6.12, kernel/rcu/refscale.c with kernel/torture.c, as the kernel
 # ships them. Also a minix image for the guest (mkfs.minix, util-linux).
 # Prints the directory holding the .ko files and minix.img.
@@ -44,7 +44,14 @@ cp "$kdir"/fs/minix/*.[ch] "$out/minix/"
 	sed -e 's/\$(CONFIG_MINIX_FS)/m/' "$kdir/fs/minix/Makefile" | grep -v '^#'
 } >"$out/minix/Kbuild"
 
-dirs="lib minix"
+mkdir -p "$out/fat"
+cp "$kdir"/fs/fat/*.[ch] "$out/fat/"
+{
+	echo "$shim"
+	sed -e 's/\$(CONFIG_FAT_FS)/m/' -e 's/\$(CONFIG_VFAT_FS)/m/' "$kdir/fs/fat/Makefile" |
+		grep -v '^#'
+} >"$out/fat/Kbuild"
+dirs="lib minix fat"
 # 6.1's ext2 needs iomap_fiemap(), which its test kernel (no FS_IOMAP) lacks
 if grep -q '^CONFIG_FS_IOMAP=y' "$kdir/.config" || ! grep -q iomap_ "$kdir/fs/ext2/inode.c"; then
 	cp "$kdir"/fs/ext2/*.[ch] "$out/ext2/"

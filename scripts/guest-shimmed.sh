@@ -144,6 +144,36 @@ gone minix_inode_cache
 no_splat
 result minix_files_survive_remount "$why"
 
+# ---- fs/fat: vfat's inode cache and its fat_cache, a cache of cluster chains ----
+why=
+dmesg -c >/dev/null
+dd if=/dev/zero of=/dev/ram2 bs=4096 count=1024 2>/dev/null || why="no /dev/ram2"
+mkdosfs /dev/ram2 >/dev/null 2>&1 || why="$why; mkdosfs failed"
+insmod $M/fat.ko && insmod $M/vfat.ko || why="$why; insmod failed"
+mount -t vfat /dev/ram2 /mnt || why="$why; mount failed"
+i=1
+while [ $i -le 30 ]; do
+	mkdir -p "/mnt/Long Directory Name $((i % 4))"
+	dd if=/dev/urandom of="/mnt/Long Directory Name $((i % 4))/file number $i.data" \
+		bs=1000 count=$i 2>/dev/null || why="$why; write $i failed"
+	i=$((i + 1))
+done
+md5sum /mnt/Long*/* > /tmp/sums3
+served fat_inode_cache
+served fat_cache
+echo 2 > /proc/sys/vm/drop_caches
+md5sum -c /tmp/sums3 >/dev/null || why="$why; files differ after drop_caches"
+umount /mnt || why="$why; umount failed"
+mount -t vfat /dev/ram2 /mnt || why="$why; second mount failed"
+md5sum -c /tmp/sums3 >/dev/null || why="$why; files differ after remount"
+umount /mnt
+unload vfat
+unload fat
+gone fat_inode_cache
+gone fat_cache
+no_splat
+result vfat_files_survive_remount "$why"
+
 # ---- fs/ext2: a usercopy cache with a constructor, a fast symlink ----
 if [ ! -e $M/ext2.ko ]; then
 	echo "KALLOC-SHIM: skip ext2_files_survive_remount its ext2 needs iomap, which this kernel lacks"

@@ -475,6 +475,27 @@ static void direct_map_class_takes_no_vmalloc(struct kunit *test)
 			    ERR_PTR(-EINVAL));
 }
 
+/* The [type_objects] view shows what the type was made with. */
+static void type_objects_view_shows_the_arguments(struct kunit *test)
+{
+	struct ka_type_args args = {
+		.size = 100,
+		.flags = KA_HWCACHE_ALIGN | KA_TYPESAFE_BY_RCU,
+		.ctor = tc_ctor,
+		.useroffset = 16,
+		.usersize = 24,
+	};
+	const size_t len = 64 * 1024;
+	char *buf = kunit_kzalloc(test, len, GFP_KERNEL), *row;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tc_test_type(test, "kunit_tc_view", KA_CLASS_FIX, &args);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("info", buf, len), 0);
+	row = strstr(buf, "\n[type_objects]\n");
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(row, "\nkunit_tc_view 100 64 rhoc 16 24\n"));
+}
+
 static struct kunit_case typecache_cases[] = {
 	KUNIT_CASE(args_reject_what_cannot_be_served),
 	KUNIT_CASE(args_align_up_to_page_size),
@@ -489,6 +510,7 @@ static struct kunit_case typecache_cases[] = {
 	KUNIT_CASE(destroy_with_objects_left_keeps_the_type),
 	KUNIT_CASE(double_free_into_own_cache_reported),
 	KUNIT_CASE(direct_map_class_takes_no_vmalloc),
+	KUNIT_CASE(type_objects_view_shows_the_arguments),
 	{}
 };
 
