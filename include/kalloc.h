@@ -59,13 +59,15 @@ struct ka_type *ka_type_create(const char *name, enum ka_class class);
  * @name: as for ka_type_create()
  * @class: the allocator class that serves this type
  * @size: the size of every object, 1 to KA_FIXED_MAX bytes
- * @align: alignment the objects need, a power of two up to KA_MIN_ALIGN;
+ * @align: alignment the objects need, a power of two up to PAGE_SIZE;
  *	0 means KA_MIN_ALIGN
  *
  * The type gets per-CPU free lists of exactly its objects' block size (a bin
  * of each CPU's front cache kept for it, as kmem_cache_create() gives a cache
- * its per-CPU slabs). Allocate with ka_alloc_fixed(), or ka_alloc() of at
- * most @size bytes (which gets an object of @size); free with ka_free().
+ * its per-CPU slabs), or caches of its own for an @align above KA_MIN_ALIGN
+ * (ka_type_create_args(), of which this is a shorthand). Allocate with
+ * ka_alloc_fixed(), or ka_alloc() of at most @size bytes (which gets an
+ * object of @size); free with ka_free().
  *
  * Context: process context; may sleep.
  * Return: the new type, or the errors of ka_type_create(), and

@@ -237,10 +237,9 @@ struct ka_type *ka_type_create_fixed(const char *name, enum ka_class class, size
 {
 	struct ka_type_args args = { .size = size, .align = align };
 
-	if (!size || size > KA_FIXED_MAX || (align && (!is_power_of_2(align) ||
-						       align > KA_MIN_ALIGN)))
+	if (!size || size > KA_FIXED_MAX)
 		return ERR_PTR(-EINVAL);
-	return ka_type_new(name, class, size, &args, false, NULL);
+	return ka_type_create_args(name, class, &args);
 }
 EXPORT_SYMBOL_GPL(ka_type_create_fixed);
 

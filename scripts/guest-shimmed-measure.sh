@@ -60,6 +60,20 @@ ext2_work() {
 	umount /mnt
 }
 
+vfat_work() {
+	mount -t vfat /dev/ram2 /mnt
+	i=1
+	while [ $i -le 30 ]; do
+		mkdir -p "/mnt/Long Directory Name $((i % 4))"
+		dd if=/dev/zero of="/mnt/Long Directory Name $((i % 4))/file number $i.data" \
+			bs=1000 count=$i 2>/dev/null
+		i=$((i + 1))
+	done
+	echo 2 > /proc/sys/vm/drop_caches
+	cat /mnt/Long*/* > /dev/null
+	umount /mnt
+}
+
 refscale_work() {
 	insmod $M/refscale.ko scale_type=typesafe_ref nreaders=4 loops=2000 nruns=3 shutdown=0
 	while ! dmesg | grep -q "END OF TEST"; do
@@ -77,6 +91,13 @@ mkdir -p /mnt
 insmod $M/minix.ko
 measure minix_work
 echo "KALLOC-MEASURE: minix $took $peak"
+dd if=/dev/zero of=/dev/ram2 bs=4096 count=1024 2>/dev/null
+mkdosfs /dev/ram2 >/dev/null 2>&1
+insmod $M/fat.ko
+insmod $M/vfat.ko
+measure vfat_work
+echo "KALLOC-MEASURE: vfat $took $peak"
+rmmod vfat fat
 if [ -e $M/ext2.ko ]; then
 	dd if=/dev/zero of=/dev/ram1 bs=4096 count=1024 2>/dev/null
 	mke2fs -q /dev/ram1 >/dev/null 2>&1

@@ -923,7 +923,9 @@ static void fixed_size_type(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	if (!ka_class_enabled(KA_CLASS_FIX) || !cs->shape.max)
 		kunit_skip(test, "needs the fix class with front caches");
-	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 72, 64);
+	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 72, 24);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
+	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 72, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
 	p = ka_type_create_fixed("kunit_fx_bad", KA_CLASS_FIX, 0, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(p), -EINVAL);
