@@ -248,15 +248,13 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 		return NULL;
 	}
 	if (type->fixed_size) {
-		size_t most = type->obj_size ?: type->fixed_size;
-
-		if (size > most) {
+		if (size > type->fixed_size) {
 			ka_notice(type->id, origin, "ka_alloc(%s) of %zu bytes from %pS: objects are %zu\n",
-				  type->name, size, (void *)origin, most);
+				  type->name, size, (void *)origin, type->fixed_size);
 			this_cpu_inc(type->pcpu->failed);
 			return NULL;
 		}
-		size = most;
+		size = type->fixed_size;
 	}
 	if (!ka_gfp_fits_context(type, gfp, "ka_alloc", origin)) {
 		this_cpu_inc(type->pcpu->failed);
@@ -398,8 +396,7 @@ void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
 		this_cpu_inc(type->pcpu->failed);
 		return NULL;
 	}
-	return ka_alloc_from(type, type ? type->obj_size ?: type->fixed_size : 0, gfp, _RET_IP_,
-			     NUMA_NO_NODE);
+	return ka_alloc_from(type, type ? type->fixed_size : 0, gfp, _RET_IP_, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(ka_alloc_fixed);
 
@@ -421,6 +418,10 @@ static const char *ka_type_name_of(unsigned int tid)
  * else is reported, naming the type and the caller, and false tells the
  * caller to do nothing. Type ids are unique, so the id alone names the type:
  * with a shared carrier pool one carrier may hold blocks of several classes.
+ */
+/*
+ * Reports a free of @ptr that claimed nothing: @r is what the claim found,
+ * or KA_CLAIMED when @ptr starts no block, which @why then says.
  */
 static noinline void claim_failed(struct ka_type *type, const void *ptr, const char *op,
 				  void *caller, enum ka_claim r, unsigned int tid, const char *why)
@@ -450,24 +451,26 @@ static __always_inline bool claim_block(struct ka_type *type, const void *ptr, c
 {
 	const char *why = NULL;
 	unsigned int tid = type->id;
-	enum ka_claim r = KA_CLAIMED;
 	struct ka_block *b;
+	enum ka_claim r;
 	bool to_cache;
 
 	/* the cache's lock, if held (@cached), keeps its CPU's hint */
 	b = ka_registry_block_hinted(ptr, &why,
 				     cached ? &this_cpu_ptr(type->cs->front)->hint : NULL);
-	if (b) {
-		to_cache = cached && ka_front_takes(type->cs, b);
-		r = ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED);
-		if (likely(r == KA_CLAIMED)) {
-			if (cached)
-				*cached = to_cache;
-			return true;
-		}
+	if (unlikely(!b)) {
+		claim_failed(type, ptr, op, caller, KA_CLAIMED, tid, why);
+		return false;
 	}
-	claim_failed(type, ptr, op, caller, r, tid, why);
-	return false;
+	to_cache = cached && ka_front_takes(type->cs, b);
+	r = ka_blk_claim_to(b, &tid, to_cache ? KA_F_CACHED : KA_F_QUEUED);
+	if (unlikely(r != KA_CLAIMED)) {
+		claim_failed(type, ptr, op, caller, r, tid, why);
+		return false;
+	}
+	if (cached)
+		*cached = to_cache;
+	return true;
 }
 
 /*
@@ -709,7 +712,7 @@ size_t ka_size(struct ka_type *type, const void *ptr)
 	}
 	/* an object of a type with caches of its own ends where its link words begin */
 	if (type->tc)
-		usable = type->obj_size;
+		usable = type->fixed_size;
 	ka_kasan_give((void *)ptr, usable);
 	return usable;
 }
@@ -789,7 +792,7 @@ void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, 
 
 int ka_alloc_bulk(struct ka_type *type, gfp_t gfp, size_t n, void **p)
 {
-	size_t i, size = type ? type->obj_size ?: type->fixed_size : 0;
+	size_t i, size = type ? type->fixed_size : 0;
 
 	if (type && !type->fixed_size) {
 		ka_report("kalloc: %s(%s) from %pS: not a fixed-size type\n", __func__,

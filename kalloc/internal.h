@@ -38,9 +38,8 @@ struct ka_type {
 	enum ka_class class;
 	struct ka_class_state *cs;	/* &ka_class_states[@class], for the fast path */
 	unsigned int id;		/* in the header of each of its blocks */
-	size_t fixed_size;		/* the object size its blocks are made for; 0: any size */
-	/* ka_type_create_args()'s: @fixed_size is rounded up for alignment and the link */
-	unsigned int obj_size;		/* what the creator asked for, kmem_cache_size() */
+	size_t fixed_size;		/* a fixed-size type's object size; 0: any size */
+	/* ka_type_create_args()'s */
 	unsigned int align;		/* 0: KA_MIN_ALIGN */
 	unsigned int flags;		/* KA_TYPESAFE_BY_RCU, ... */
 	unsigned int useroffset, usersize;

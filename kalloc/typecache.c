@@ -109,14 +109,14 @@ static void *tc_block(struct ka_type *type, gfp_t gfp, unsigned long origin, int
 	if (node != NUMA_NO_NODE && type->align <= KA_UNIT) {
 		cpu = cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
 		if (cpu < nr_cpu_ids)
-			return ka_cpu_alloc_on(cs, cpu, type->fixed_size, type->id, origin, gfp);
+			return ka_cpu_alloc_on(cs, cpu, type->tc->size, type->id, origin, gfp);
 		if (gfp & __GFP_THISNODE)
 			return NULL;
 	}
 	if (type->align > KA_UNIT)
-		return ka_cpu_alloc_aligned(cs, type->fixed_size, type->align, type->id, origin,
+		return ka_cpu_alloc_aligned(cs, type->tc->size, type->align, type->id, origin,
 					    gfp);
-	return ka_class_alloc(cs, type->fixed_size, type->id, origin, gfp);
+	return ka_class_alloc(cs, type->tc->size, type->id, origin, gfp);
 }
 
 /*
@@ -187,9 +187,9 @@ void *ka_tc_alloc(struct ka_type *type, gfp_t gfp, unsigned long origin, int nod
 		obj = tc_fill(type, gfp, origin, node);
 	if (!obj)
 		return NULL;
-	ka_debug_give(obj, type->obj_size, gfp);
+	ka_debug_give(obj, type->fixed_size, gfp);
 	if (tc_want_zero(type, gfp))
-		memset(obj, 0, type->obj_size);
+		memset(obj, 0, type->fixed_size);
 	return obj;
 }
 
@@ -202,7 +202,7 @@ void ka_tc_free(struct ka_type *type, const void *ptr, unsigned long caller)
 	kmemleak_free(ptr);
 	/* as slab_want_init_on_free(): what a constructor made is never wiped */
 	if (!type->ctor && !tc_rcu(type) && want_init_on_free())
-		memset((void *)ptr, 0, type->obj_size);
+		memset((void *)ptr, 0, type->fixed_size);
 	/* an RCU reader may still look at it: it stays readable */
 	if (!tc_rcu(type))
 		ka_kasan_take_range(ptr, tc->link);
@@ -346,8 +346,9 @@ int ka_tc_create(struct ka_type *type)
 	}
 	raw_spin_lock_init(&tc->lock);
 	INIT_WORK(&tc->trim, tc_trim_fn);
-	tc->link = type->fixed_size - KA_TC_LINK_BYTES;
-	tc->batch = tc_batch(type->fixed_size);
+	tc->link = ALIGN(type->fixed_size, sizeof(void *));
+	tc->size = tc->link + KA_TC_LINK_BYTES;
+	tc->batch = tc_batch(tc->size);
 	tc->type = type;
 	type->tc = tc;
 	return 0;

@@ -38,6 +38,7 @@ struct ka_tcache {
 	unsigned int chains;
 	unsigned int batch;		/* objects a chain holds */
 	unsigned int link;		/* offset of the link words in an object's payload */
+	unsigned int size;		/* the blocks asked of the class: object and link */
 	struct work_struct trim;	/* gives back chains beyond KA_TC_DEPOT_KEEP */
 	struct ka_type *type;
 };

@@ -136,7 +136,6 @@ static struct ka_type *ka_type_new(const char *name, enum ka_class class, size_t
 	type->shim = shim_owner;
 	type->shim_owner = shim_owner;
 	if (args) {
-		type->obj_size = args->size;
 		type->align = args->align;
 		type->ctor = args->ctor;
 		type->flags = args->flags;
@@ -293,8 +292,7 @@ static struct ka_type *ka_type_make(const char *name, enum ka_class class,
 	if ((args.ctor || (args.flags & (KA_TYPESAFE_BY_RCU | KA_CONTIGUOUS))) &&
 	    !ka_class_states[class].p.dmap)
 		return ERR_PTR(-EINVAL);
-	return ka_type_new(name, class, own ? ALIGN(args.size, sizeof(void *)) +
-			   KA_TC_LINK_BYTES : args.size, &args, own, NULL);
+	return ka_type_new(name, class, args.size, &args, own, NULL);
 }
 
 struct ka_type *ka_type_create_args(const char *name, enum ka_class class,
@@ -313,7 +311,7 @@ EXPORT_SYMBOL_GPL(ka_type_create_args);
 
 unsigned int ka_type_object_size(const struct ka_type *type)
 {
-	return type->obj_size ?: type->fixed_size;
+	return type->fixed_size;
 }
 EXPORT_SYMBOL_GPL(ka_type_object_size);
 
