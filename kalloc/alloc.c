@@ -364,6 +364,7 @@ void *ka_alloc_aligned_caller(struct ka_type *type, size_t size, size_t align, g
 {
 	struct ka_class_state *cs;
 	unsigned int cpu;
+	gfp_t made;	/* the flags the block is made with; reports name the caller's */
 	void *ptr;
 
 	if (align <= KA_MIN_ALIGN || !type || type->fixed_size || !ka_class_enabled(type->class))
@@ -376,15 +377,15 @@ void *ka_alloc_aligned_caller(struct ka_type *type, size_t size, size_t align, g
 	if (node != NUMA_NO_NODE && (node < 0 || node >= MAX_NUMNODES || !node_online(node)))
 		return ka_alloc_from(type, size, gfp, caller, node);	/* refused there */
 	cs = &ka_class_states[type->class];
-	gfp = ka_gfp_for_size(size, ka_gfp_init(gfp));
+	made = ka_gfp_for_size(size, ka_gfp_init(gfp));
 	cpu = node == NUMA_NO_NODE ? nr_cpu_ids :
 	      cpumask_any_and(cpumask_of_node(node), cpu_online_mask);
 	if (cpu < nr_cpu_ids)
-		ptr = ka_cpu_alloc_on_aligned(cs, cpu, size, align, type->id, caller, gfp);
+		ptr = ka_cpu_alloc_on_aligned(cs, cpu, size, align, type->id, caller, made);
 	else if (node != NUMA_NO_NODE && (gfp & __GFP_THISNODE))
 		ptr = NULL;
 	else
-		ptr = ka_cpu_alloc_aligned(cs, size, align, type->id, caller, gfp);
+		ptr = ka_cpu_alloc_aligned(cs, size, align, type->id, caller, made);
 	return alloc_done(type, ptr, size, gfp, caller, node);
 }
 
