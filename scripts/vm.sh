@@ -26,6 +26,8 @@ without reporting a status.
   --out DIR                where console.log is written (default: build/vm)
   --timeout SECONDS        bound on the whole guest run (default: 900)
   --cpus N                 vCPUs (default: 4; 2 NUMA nodes when N is even)
+  --nodes N                NUMA nodes, each a socket with an equal share of
+                           the vCPUs and memory (N must divide --cpus)
   --mem MiB                guest memory (default: 2048)
   --append 'ARGS'          extra kernel command line
   --kvm                    use KVM instead of TCG (hangs on some hosts)
@@ -50,6 +52,7 @@ moddir=
 out=$KALLOC_BUILD/vm
 timeout_s=900
 cpus=4
+nodes=
 mem=2048
 append=
 accel="tcg,thread=multi"
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--timeout) timeout_s=$2; shift ;;
 	--cpus) cpus=$2; shift ;;
+	--nodes) nodes=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
 	--kvm) accel=kvm ;;
@@ -137,16 +141,25 @@ fi
 
 "$tree/usr/gen_init_cpio" "$list" >"$stage/initramfs.cpio"
 
-# One socket per NUMA node, so the CPUs sharing a last-level cache share a node.
+# One socket per NUMA node, so the CPUs sharing a last-level cache share a
+# node; two nodes unless told otherwise (one for an odd vCPU count).
+if [ -z "$nodes" ]; then
+	nodes=1
+	[ "$cpus" -ge 2 ] && [ $((cpus % 2)) -eq 0 ] && nodes=2
+fi
+[ "$nodes" -ge 1 ] && [ $((cpus % nodes)) -eq 0 ] ||
+	die "--nodes $nodes must divide --cpus $cpus"
 smp=$cpus
 numa=()
-if [ "$cpus" -ge 2 ] && [ $((cpus % 2)) -eq 0 ]; then
-	smp="$cpus,sockets=2,cores=$((cpus / 2)),threads=1"
-	half=$((mem / 2))
-	numa=(-object "memory-backend-ram,id=m0,size=${half}M"
-	      -object "memory-backend-ram,id=m1,size=$((mem - half))M"
-	      -numa "node,nodeid=0,cpus=0-$((cpus / 2 - 1)),memdev=m0"
-	      -numa "node,nodeid=1,cpus=$((cpus / 2))-$((cpus - 1)),memdev=m1")
+if [ "$nodes" -gt 1 ]; then
+	per=$((cpus / nodes))
+	smp="$cpus,sockets=$nodes,cores=$per,threads=1"
+	for ((n = 0; n < nodes; n++)); do
+		share=$((mem / nodes))
+		[ $n -eq $((nodes - 1)) ] && share=$((mem - share * (nodes - 1)))
+		numa+=(-object "memory-backend-ram,id=m$n,size=${share}M"
+		       -numa "node,nodeid=$n,cpus=$((n * per))-$((n * per + per - 1)),memdev=m$n")
+	done
 fi
 
 log=$out/console.log
