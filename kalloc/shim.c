@@ -20,7 +20,6 @@
 
 #include "compat.h"
 #include "core/core.h"
-#include "core/instance.h"
 #include "pcpu/pcpu.h"
 #include "internal.h"
 #include "pcpu/registry.h"

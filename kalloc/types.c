@@ -260,7 +260,7 @@ static size_t ka_type_alignment(const struct ka_type_args *a)
 			ralign /= 2;
 		align = max(align, ralign);
 	}
-	return ALIGN(max_t(size_t, align, sizeof(void *)), sizeof(void *));
+	return max_t(size_t, align, sizeof(void *));	/* powers of two: a word's multiple */
 }
 
 static struct ka_type *ka_type_make(const char *name, enum ka_class class,

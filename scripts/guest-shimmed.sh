@@ -71,6 +71,17 @@ no_splat() {
 		why="$why; a splat: $(dmesg | grep -m1 -E 'WARNING:|BUG:|kalloc:')"
 }
 
+# fs type $1 on $2, mounted on /mnt with the sums of its files in $3: read
+# back after its inodes are dropped (freed into their cache, constructed ones
+# taken again) and after a remount; left mounted
+reread() {
+	echo 2 > /proc/sys/vm/drop_caches
+	md5sum -c "$3" >/dev/null || why="$why; files differ after drop_caches"
+	umount /mnt || why="$why; umount failed"
+	mount -t "$1" "$2" /mnt || why="$why; second mount failed"
+	md5sum -c "$3" >/dev/null || why="$why; files differ after remount"
+}
+
 unload() {	# module [rmmod flag]
 	rmmod $2 "$1" || why="$why; rmmod failed"
 	left=$(type_counts "$1")
@@ -161,11 +172,7 @@ done
 md5sum /mnt/Long*/* > /tmp/sums3
 served fat_inode_cache
 served fat_cache
-echo 2 > /proc/sys/vm/drop_caches
-md5sum -c /tmp/sums3 >/dev/null || why="$why; files differ after drop_caches"
-umount /mnt || why="$why; umount failed"
-mount -t vfat /dev/ram2 /mnt || why="$why; second mount failed"
-md5sum -c /tmp/sums3 >/dev/null || why="$why; files differ after remount"
+reread vfat /dev/ram2 /tmp/sums3
 umount /mnt
 unload vfat
 unload fat
@@ -178,34 +185,30 @@ result vfat_files_survive_remount "$why"
 if [ ! -e $M/ext2.ko ]; then
 	echo "KALLOC-SHIM: skip ext2_files_survive_remount its ext2 needs iomap, which this kernel lacks"
 else
-why=
-dmesg -c >/dev/null
-dd if=/dev/zero of=/dev/ram1 bs=4096 count=1024 2>/dev/null || why="no /dev/ram1"
-mke2fs -q /dev/ram1 >/dev/null 2>&1 || why="$why; mke2fs failed"
-insmod $M/ext2.ko || why="$why; insmod failed"
-mount -t ext2 /dev/ram1 /mnt || why="$why; mount failed"
-i=1
-while [ $i -le 30 ]; do
-	mkdir -p /mnt/d$((i % 5))
-	dd if=/dev/urandom of=/mnt/d$((i % 5))/f$i bs=700 count=$i 2>/dev/null ||
-		why="$why; write f$i failed"
-	i=$((i + 1))
-done
-ln -s d1/f1 /mnt/fast	# short: the target lives in the inode's i_data
-md5sum /mnt/d*/f* > /tmp/sums2
-served ext2_inode_cache
-echo 2 > /proc/sys/vm/drop_caches
-md5sum -c /tmp/sums2 >/dev/null || why="$why; files differ after drop_caches"
-umount /mnt || why="$why; umount failed"
-mount -t ext2 /dev/ram1 /mnt || why="$why; second mount failed"
-md5sum -c /tmp/sums2 >/dev/null || why="$why; files differ after remount"
-[ "$(readlink /mnt/fast)" = d1/f1 ] || why="$why; fast symlink reads '$(readlink /mnt/fast)'"
-cmp -s /mnt/fast /mnt/d1/f1 || why="$why; the symlink does not lead to its file"
-umount /mnt
-unload ext2
-gone ext2_inode_cache
-no_splat
-result ext2_files_survive_remount "$why"
+	why=
+	dmesg -c >/dev/null
+	dd if=/dev/zero of=/dev/ram1 bs=4096 count=1024 2>/dev/null || why="no /dev/ram1"
+	mke2fs -q /dev/ram1 >/dev/null 2>&1 || why="$why; mke2fs failed"
+	insmod $M/ext2.ko || why="$why; insmod failed"
+	mount -t ext2 /dev/ram1 /mnt || why="$why; mount failed"
+	i=1
+	while [ $i -le 30 ]; do
+		mkdir -p /mnt/d$((i % 5))
+		dd if=/dev/urandom of=/mnt/d$((i % 5))/f$i bs=700 count=$i 2>/dev/null ||
+			why="$why; write f$i failed"
+		i=$((i + 1))
+	done
+	ln -s d1/f1 /mnt/fast	# short: the target lives in the inode's i_data
+	md5sum /mnt/d*/f* > /tmp/sums2
+	served ext2_inode_cache
+	reread ext2 /dev/ram1 /tmp/sums2
+	[ "$(readlink /mnt/fast)" = d1/f1 ] || why="$why; fast symlink reads '$(readlink /mnt/fast)'"
+	cmp -s /mnt/fast /mnt/d1/f1 || why="$why; the symlink does not lead to its file"
+	umount /mnt
+	unload ext2
+	gone ext2_inode_cache
+	no_splat
+	result ext2_files_survive_remount "$why"
 fi
 
 # ---- kernel/rcu/refscale.c: lock-free readers of RCU-type-safe objects ----

@@ -330,27 +330,31 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 	return ka_blk_payload(b);
 }
 
-static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
-		       unsigned long origin, gfp_t gfp)
+/* A free block of at least @need bytes, out of the index: found, fetched or new. */
+static struct ka_block *mbc_free_block(struct ka_instance *inst, size_t need, gfp_t gfp)
 {
-	struct ka_block *b = inst->strat->find(inst->idx, blk);
+	struct ka_block *b = inst->strat->find(inst->idx, need);
 	struct ka_carrier *c;
 
 	inst->abandon_holdoff = min(inst->abandon_holdoff + KA_HOLDOFF_ALLOC, KA_HOLDOFF_MAX);
 	/* A pooled carrier with room comes before a new one. */
 	if (!b && inst->hooks && inst->hooks->carrier_fetch &&
-	    inst->hooks->carrier_fetch(inst, blk))
-		b = inst->strat->find(inst->idx, blk);
+	    inst->hooks->carrier_fetch(inst, need))
+		b = inst->strat->find(inst->idx, need);
 	if (b) {
-		c = ka_blk_carrier(b);
-		inst->strat->remove(inst->idx, c, b);
-	} else {
-		c = mbc_create(inst, blk, gfp);
-		if (!c)
-			return NULL;
-		b = ka_crr_first(c);
+		inst->strat->remove(inst->idx, ka_blk_carrier(b), b);
+		return b;
 	}
-	return mbc_take(inst, c, b, blk, tid, origin);
+	c = mbc_create(inst, need, gfp);
+	return c ? ka_crr_first(c) : NULL;
+}
+
+static void *mbc_alloc(struct ka_instance *inst, size_t blk, unsigned int tid,
+		       unsigned long origin, gfp_t gfp)
+{
+	struct ka_block *b = mbc_free_block(inst, blk, gfp);
+
+	return b ? mbc_take(inst, ka_blk_carrier(b), b, blk, tid, origin) : NULL;
 }
 
 /*
@@ -377,24 +381,14 @@ static size_t aligned_lead(const struct ka_instance *inst, const struct ka_block
 static void *mbc_alloc_aligned(struct ka_instance *inst, size_t blk, size_t align,
 			       unsigned int tid, unsigned long origin, gfp_t gfp)
 {
-	size_t need = blk + align + inst->min_block, lead, size;
-	struct ka_block *b = inst->strat->find(inst->idx, need), *rest;
+	struct ka_block *b = mbc_free_block(inst, blk + align + inst->min_block, gfp), *rest;
 	struct ka_carrier *c;
+	size_t lead, size;
 	bool last;
 
-	inst->abandon_holdoff = min(inst->abandon_holdoff + KA_HOLDOFF_ALLOC, KA_HOLDOFF_MAX);
-	if (!b && inst->hooks && inst->hooks->carrier_fetch &&
-	    inst->hooks->carrier_fetch(inst, need))
-		b = inst->strat->find(inst->idx, need);
-	if (b) {
-		c = ka_blk_carrier(b);
-		inst->strat->remove(inst->idx, c, b);
-	} else {
-		c = mbc_create(inst, need, gfp);
-		if (!c)
-			return NULL;
-		b = ka_crr_first(c);
-	}
+	if (!b)
+		return NULL;
+	c = ka_blk_carrier(b);
 	lead = aligned_lead(inst, b, align);
 	if (lead) {
 		size = ka_blk_size(b);

@@ -13,6 +13,7 @@
 #include "ka_test.h"
 #include "../internal.h"
 #include "../pcpu/cpu_front.h"
+#include "../fault.h"
 #include "../pcpu/registry.h"
 
 static unsigned int test_order(size_t size)
@@ -274,3 +275,17 @@ bool ka_test_claim_cached(struct ka_class_state *cs, void *p)
 
 	return ka_front_takes(cs, b) && ka_blk_claim_to(b, &tid, KA_F_CACHED) == KA_CLAIMED;
 }
+
+#ifdef CONFIG_FAULT_INJECTION
+void ka_test_fail_this_task(bool on)
+{
+	if (on) {
+		WRITE_ONCE(ka_fail_attr.task_filter, true);
+		WRITE_ONCE(ka_fail_attr.verbose, 0);
+		atomic_set(&ka_fail_attr.times, -1);
+		WRITE_ONCE(ka_fail_attr.interval, 1);
+	}
+	WRITE_ONCE(ka_fail_attr.probability, on ? 100 : 0);
+	current->make_it_fail = on;
+}
+#endif

@@ -42,6 +42,11 @@ int *ka_test_expect_reports(struct kunit *test);
 
 #define KA_EXPECT_CONSISTENT(test, inst) ka_test_expect_consistent(test, inst)
 
+#ifdef CONFIG_FAULT_INJECTION
+/* Every allocation kalloc makes from a source fails for this task while @on. */
+void ka_test_fail_this_task(bool on);
+#endif
+
 /* The per-CPU layer's suites. */
 struct ka_pcpu;
 /* Black-box: a type destroyed when the test ends. */

@@ -21,7 +21,6 @@
 #include "../internal.h"
 #include "../sources/pages.h"
 #include "../pcpu/registry.h"
-#include "../fault.h"
 #include "../report.h"
 
 static void misuse_need_cpus(struct kunit *test, int n)
@@ -393,15 +392,9 @@ static void table_misses_end_with_their_carrier(struct kunit *test)
 	c->flags = KA_CRR_SBC;
 	ka_crr_layout(c);
 
-	WRITE_ONCE(ka_fail_attr.task_filter, true);
-	WRITE_ONCE(ka_fail_attr.verbose, 0);
-	atomic_set(&ka_fail_attr.times, -1);
-	WRITE_ONCE(ka_fail_attr.interval, 1);
-	WRITE_ONCE(ka_fail_attr.probability, 100);
-	current->make_it_fail = 1;
+	ka_test_fail_this_task(true);
 	ka_registry_add(c);
-	current->make_it_fail = 0;
-	WRITE_ONCE(ka_fail_attr.probability, 0);
+	ka_test_fail_this_task(false);
 	unmapped = c->flags & KA_CRR_LAYER;
 
 	if (unmapped) {

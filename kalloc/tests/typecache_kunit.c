@@ -15,7 +15,6 @@
 
 #include "../internal.h"
 #include "../pcpu/pcpu.h"
-#include "../fault.h"
 #include "../typecache.h"
 #include "ka_test.h"
 
@@ -344,15 +343,9 @@ static void bulk_all_or_nothing(struct kunit *test)
 	big = 64 * 1024;
 	p = kvcalloc(big, sizeof(void *), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	WRITE_ONCE(ka_fail_attr.task_filter, true);
-	WRITE_ONCE(ka_fail_attr.verbose, 0);
-	atomic_set(&ka_fail_attr.times, -1);
-	WRITE_ONCE(ka_fail_attr.interval, 1);
-	WRITE_ONCE(ka_fail_attr.probability, 100);
-	current->make_it_fail = 1;
+	ka_test_fail_this_task(true);
 	KUNIT_EXPECT_EQ(test, ka_alloc_bulk(type, GFP_KERNEL | __GFP_NOWARN, big, p), 0);
-	current->make_it_fail = 0;
-	WRITE_ONCE(ka_fail_attr.probability, 0);
+	ka_test_fail_this_task(false);
 	kvfree(p);
 	ka_type_sum(type, &sum);
 	KUNIT_EXPECT_EQ(test, sum.allocs, sum.frees);
