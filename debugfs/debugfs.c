@@ -526,6 +526,31 @@ static int allocations_show(struct seq_file *m, void *unused)
 KA_DEFINE_SHOW(allocations);
 
 /*
+ * [own]: what kalloc holds for itself (stats.h), and [taken]: every byte it
+ * took from its sources, carriers and the segment cache included, also per
+ * possible CPU: what loading kalloc costs a machine of that many CPUs.
+ */
+static void show_own(struct seq_file *m, u64 carriers)
+{
+	unsigned int cpus = num_possible_cpus();
+	struct ka_own_stats o;
+	struct ka_seg_stats ss;
+	u64 taken;
+
+	ka_stats_own(&o);
+	ka_seg_stats_read(&ka_seg_global, &ss);
+	seq_puts(m, "\n[own]\nwhat count bytes\n");
+	seq_printf(m, "instances %u %zu\nfront_caches %u %zu\nmagazines %u %zu\ntypes %u %zu\n",
+		   o.instances, o.instances_bytes, o.fronts, o.fronts_bytes, o.magazines,
+		   o.magazines_bytes, o.types, o.types_bytes);
+	seq_printf(m, "per_cpu_words - %zu\ndepots - %zu\nregistry - %zu\ntotal - %zu\n",
+		   o.percpu_bytes, o.depots_bytes, o.registry_bytes, o.total);
+	taken = carriers + ss.cached_size + o.total;
+	seq_printf(m, "\n[taken]\ncarriers %llu\nsegment_cache %llu\nown %zu\ntotal %llu\npossible_cpus %u\nper_possible_cpu %llu\n",
+		   carriers, ss.cached_size, o.total, taken, cpus, taken / cpus);
+}
+
+/*
  * The erlang:memory() analogue: bytes in blocks against bytes in carriers.
  * blocks_size is what users hold; what front caches hold is cached_size.
  * resident_size is carriers_size less the pages given back (hole.h), and
@@ -572,6 +597,7 @@ static int memory_show(struct seq_file *m, void *unused)
 	seq_printf(m, "total %llu %llu %llu %llu %llu\n", blocks_total, carriers_total,
 		   resident_total ? blocks_total * 100 / resident_total : 0, cached_total,
 		   resident_total);
+	show_own(m, carriers_total);
 	ka_reclaim_stats_read(&rs);
 	seq_printf(m, "\n[reclaim]\nscans %llu\nasked_pages %llu\nfront_blocks %llu\nsegment_pages %llu\nfree_pages %llu\n",
 		   rs.scans, rs.asked, rs.front_blocks, rs.seg_pages, rs.free_pages);

@@ -141,7 +141,7 @@ static __always_inline void *front_alloc(struct ka_class_state *cs, size_t size,
 		return ka_cpu_alloc_in(cs, size, tid, origin, ka_gfp_for_size(size, gfp));
 	}
 	blk = ka_front_blk(&cs->shape, size);
-	ptr = ka_front_pop(&this_cpu_ptr(cs->front)->f, blk);
+	ptr = ka_front_pop(this_cpu_read(cs->front->f), blk);
 	ka_front_unlock(cs);
 	if (unlikely(!ptr))
 		return ka_front_refill(cs, blk, KA_FRONT_NONE, size, tid, origin,
@@ -162,7 +162,7 @@ static __always_inline void *front_alloc_slot(struct ka_type *type, unsigned lon
 
 	if (unlikely(!ka_front_trylock(cs)))
 		return ka_cpu_alloc_in(cs, size, type->id, origin, ka_gfp_for_size(size, gfp));
-	ptr = ka_front_pop_slot(&this_cpu_ptr(cs->front)->f, type->front_slot, type->front_blk);
+	ptr = ka_front_pop_slot(this_cpu_read(cs->front->f), type->front_slot, type->front_blk);
 	ka_front_unlock(cs);
 	if (unlikely(!ptr))
 		return ka_front_refill(cs, type->front_blk, type->front_slot, size, type->id,

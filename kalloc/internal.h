@@ -99,6 +99,8 @@ struct ka_type *ka_type_take_module(struct module *owner);
 bool ka_free_owned(const void *ptr, unsigned long caller);
 void ka_free_caller_ip(struct ka_type *type, const void *ptr, unsigned long caller);
 size_t ka_size_owned(const void *ptr, bool *ours);
+/* What the live types' structures take, and how many there are (the memory view). */
+size_t ka_types_own_bytes(unsigned int *types);
 void *ka_realloc_owned(void *ptr, size_t size, gfp_t gfp, unsigned long caller, bool *ours);
 void *ka_alloc_node_caller(struct ka_type *type, size_t size, gfp_t gfp, int node,
 			   unsigned long caller);

@@ -70,7 +70,7 @@ static unsigned long free_pages_held(int nid)
 		if (!cs->enabled)
 			continue;
 		for_each_possible_cpu(cpu)
-			if (on_node(cpu, nid) && cs->pcpu[cpu])
+			if (on_node(cpu, nid) && ka_pcpu_peek(cs, cpu))
 				pages += free_estimate(cs->pcpu[cpu]);
 	}
 	return pages;
@@ -127,7 +127,7 @@ static unsigned long give_free_pages(int nid, unsigned long pages)
 		if (!cs->enabled)
 			continue;
 		for_each_possible_cpu(cpu) {
-			struct ka_pcpu *pc = cs->pcpu[cpu];
+			struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu);
 
 			if (given >= pages)
 				break;

@@ -9,7 +9,9 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 
+#include "internal.h"
 #include "pool.h"
+#include "pcpu/depot.h"
 #include "stats.h"
 
 unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n)
@@ -136,9 +138,11 @@ static void count_nothing(struct ka_block *b, void *arg)
 bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carrier *cur,
 			   struct ka_carrier_info *ci)
 {
-	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
 	size_t unscanned = 0;
 
+	if (!pc)
+		return false;
 	if (!walk_next_carrier(pc, sbc, cur, scan_header, sbc ? count_nothing : count_free_block,
 			       ci, KA_HOLD_WORK, &unscanned))
 		return false;
@@ -194,9 +198,11 @@ static bool scan_pooled(struct ka_carrier *c, void *arg)
 unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 				      struct ka_carrier_info *out, unsigned int n)
 {
-	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
 	unsigned int got = 0;
 
+	if (!pc)
+		return 0;
 	while (got < n) {
 		struct scan_pooled_arg sp = {
 			.ci = &out[got],
@@ -220,9 +226,13 @@ unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		       struct ka_pcpu_counts *dd, bool reset)
 {
-	struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+	struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
 	unsigned long flags;
 
+	memset(st, 0, sizeof(*st));
+	memset(dd, 0, sizeof(*dd));
+	if (!pc)
+		return;		/* the CPU never used the class: all zero */
 	spin_lock_irqsave(&pc->lock, flags);
 	if (reset)
 		ka_inst_stats_read(&pc->inst, st);
@@ -230,6 +240,14 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 		*st = pc->inst.st;
 	dd->drained = pc->rq.drained;
 	dd->pool = pc->mg.calls;
+	/* with the cache's own, read under the same hold: front_free() moves them */
+	ka_stats_front(&ka_class_states[cls], cpu, dd);
+	dd->front.hits += pc->front_gone.hits;
+	dd->front.swaps += pc->front_gone.swaps;
+	dd->front.refills += pc->front_gone.refills;
+	dd->front.refilled += pc->front_gone.refilled;
+	dd->front.flushes += pc->front_gone.flushes;
+	dd->front.flushed += pc->front_gone.flushed;
 	spin_unlock_irqrestore(&pc->lock, flags);
 	dd->queued = atomic64_read(&pc->rq.queued);
 	dd->kicks = atomic64_read(&pc->rq.kicks);
@@ -238,7 +256,6 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pooled_carriers = atomic_long_read(&pc->mg.pooled.carriers);
 	dd->pooled_carriers_size = atomic_long_read(&pc->mg.pooled.carriers_size);
 	dd->pooled_given_back = atomic_long_read(&pc->mg.pooled.given_back);
-	ka_stats_front(&ka_class_states[cls], cpu, dd);
 }
 
 /*
@@ -254,7 +271,9 @@ void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *d
 	memset(&dd->front, 0, sizeof(dd->front));
 	if (!cs->front)
 		return;
-	f = &per_cpu_ptr(cs->front, cpu)->f;
+	/* a cache that emptied is freed after a grace period (cpu_front.c) */
+	rcu_read_lock();
+	f = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f);
 	dd->cached_blocks = READ_ONCE(f->blocks);
 	dd->cached_bytes = READ_ONCE(f->bytes);
 	dd->front.hits = READ_ONCE(f->n.hits);
@@ -263,6 +282,68 @@ void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *d
 	dd->front.refilled = READ_ONCE(f->n.refilled);
 	dd->front.flushes = READ_ONCE(f->n.flushes);
 	dd->front.flushed = READ_ONCE(f->n.flushed);
+	rcu_read_unlock();
+}
+
+/* A CPU's front cache of @cs: whether it has memory, and how many magazines. */
+static bool front_own(struct ka_class_state *cs, int cpu, unsigned int *mags)
+{
+	const struct ka_front *f;
+	bool own;
+	int i;
+
+	rcu_read_lock();
+	f = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f);
+	own = f != &ka_front_none;
+	for (i = 0; own && i < KA_FRONT_BINS; i++)
+		*mags += !!READ_ONCE(f->bin[i].loaded) + !!READ_ONCE(f->bin[i].spare);
+	rcu_read_unlock();
+	return own;
+}
+
+void ka_stats_own(struct ka_own_stats *o)
+{
+	size_t box = kmalloc_size_roundup(sizeof(struct ka_front_box));
+	size_t mag = kmalloc_size_roundup(sizeof(struct ka_mag));
+	enum ka_class cls;
+	int cpu, node;
+
+	memset(o, 0, sizeof(*o));
+	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
+		struct ka_class_state *cs = &ka_class_states[cls];
+
+		if (!cs->enabled)
+			continue;
+		o->percpu_bytes += nr_cpu_ids * sizeof(*cs->pcpu);
+		if (cs->front)
+			o->percpu_bytes += num_possible_cpus() * sizeof(struct ka_pcpu_front);
+		for_each_possible_cpu(cpu) {
+			if (ka_pcpu_peek(cs, cpu)) {
+				o->instances++;
+				o->instances_bytes += kmem_cache_size(cs->inst_cache);
+			}
+			if (cs->front && front_own(cs, cpu, &o->magazines))
+				o->fronts++;
+		}
+		if (!cs->depot)
+			continue;
+		o->depots_bytes += nr_node_ids * sizeof(*cs->depot);
+		for_each_node(node) {
+			struct ka_depot_counts dc;
+
+			if (!READ_ONCE(cs->depot[node]))
+				continue;
+			o->depots_bytes += kmalloc_size_roundup(sizeof(struct ka_depot));
+			ka_depot_counts(cs, node, &dc);
+			o->magazines += dc.full + dc.empty;
+		}
+	}
+	o->fronts_bytes = o->fronts * box;
+	o->magazines_bytes = o->magazines * mag;
+	o->registry_bytes = READ_ONCE(ka_registry_pages) * PAGE_SIZE;
+	o->types_bytes = ka_types_own_bytes(&o->types);
+	o->total = o->instances_bytes + o->fronts_bytes + o->magazines_bytes + o->types_bytes +
+		   o->percpu_bytes + o->depots_bytes + o->registry_bytes;
 }
 
 struct count_arg {
@@ -334,8 +415,10 @@ void ka_stats_allocations(struct ka_alloc_table *t)
 		if (!ka_class_enabled(cls))
 			continue;
 		for_each_possible_cpu(cpu) {
-			struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+			struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
 
+			if (!pc)
+				continue;
 			for (sbc = 0; sbc < 2; sbc++) {
 				ka_crr_cursor_init(&cur);
 				unscanned = 0;

@@ -55,6 +55,20 @@ void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *d
 
 unsigned int ka_hist_bucket(size_t size, unsigned int first, unsigned int n);
 
+/*
+ * Memory kalloc holds for itself, apart from carriers: every structure it
+ * allocated, in the bytes its sources hand out (an object's slab size).
+ */
+struct ka_own_stats {
+	unsigned int instances, fronts, magazines, types;
+	size_t instances_bytes, fronts_bytes, magazines_bytes, types_bytes;
+	size_t percpu_bytes;		/* front-cache words and arrays by CPU */
+	size_t depots_bytes, registry_bytes;
+	size_t total;
+};
+
+void ka_stats_own(struct ka_own_stats *o);
+
 /* Allocated blocks by (type, origin): the instrument:allocations() analogue. */
 struct ka_alloc_entry {
 	unsigned long origin;		/* 0: the class keeps no tags */

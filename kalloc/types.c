@@ -389,6 +389,23 @@ void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *ou
 	out->failed = READ_ONCE(pc->failed);
 }
 
+size_t ka_types_own_bytes(unsigned int *types)
+{
+	size_t pcpu = num_possible_cpus(), bytes = 0;
+	struct ka_type *type;
+
+	*types = 0;
+	mutex_lock(&ka_types_lock);
+	list_for_each_entry(type, &ka_types, node) {
+		(*types)++;
+		bytes += ksize(type) + pcpu * sizeof(struct ka_type_pcpu);
+		if (type->tc)
+			bytes += sizeof(*type->tc) + pcpu * sizeof(struct ka_tc_cpu);
+	}
+	mutex_unlock(&ka_types_lock);
+	return bytes;
+}
+
 void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out)
 {
 	struct ka_type_totals one;

@@ -32,6 +32,22 @@ python3 "$KALLOC_ROOT/scripts/bench_report.py" --icount "$out/icount/console.log
 	tee "$out/report.txt"
 
 echo
+# P2 and P3 at 1 to 16 vCPUs, instruction-count mode (Documentation/performance.rst,
+# "Scaling with the CPU count"); 16 vCPUs on 4 nodes, fewer on up to 2.
+scaling=()
+for cpus in 1 2 4 8 16; do
+	nodes=()
+	[ "$cpus" -eq 16 ] && nodes=(--nodes 4)
+	note "benchmark boot: P2 and P3 on $cpus vCPU(s)"
+	"$KALLOC_ROOT/scripts/vm.sh" --quiet --icount --cpus "$cpus" "${nodes[@]}" \
+		--out "$out/scale-$cpus" --timeout 1800 --modules-dir "$obj" \
+		--insmod "$obj/kalloc_bench.ko only=P2,P3" >/dev/null ||
+		echo "scaling boot with $cpus vCPU(s) failed"
+	scaling+=("$cpus=$out/scale-$cpus/console.log")
+done
+python3 "$KALLOC_ROOT/scripts/bench_report.py" --scaling "${scaling[@]}" | tee "$out/scaling.txt"
+
+echo
 echo "Interrupts-off sections (irqsoff tracer, latency kernel, instruction-count mode:"
 echo "1 guest us = 1,000 instructions; the longest section of each phase, where it began"
 echo "and ended; consoles: $out/latency-{1,2}/console.log):"

@@ -6,6 +6,12 @@ ordinary TCG, side by side, each kalloc figure with its ratio to the kernel's
 own allocator measured in the same boot, then one summary line per measure.
 
     bench_report.py --icount CONSOLE [--icount-repeat CONSOLE] --tcg CONSOLE
+    bench_report.py --scaling CPUS=CONSOLE [CPUS=CONSOLE ...]
+
+The second form prints P2 and P3 by vCPU count, from instruction-count boots
+of 1, 2, 4, ... vCPUs: there a guest nanosecond is one instruction, so P3's
+ns per pair is the instructions of a pair on each CPU, and P2's objects per
+second give instructions per object handed across.
 
 A ratio is kalloc's cost over the kernel's: above 1, kalloc is slower. For P2,
 whose figures are objects per second, the cost is the inverse.
@@ -135,10 +141,48 @@ def repeat_check(a, b, measure_prefix="P1"):
     return worst, where
 
 
+SCALING_FLAT = 0.10	# kalloc's P3 at the most vCPUs against 1 vCPU: at most this much more
+
+
+def scaling(runs):
+    """Lines of the table by vCPU count; runs: [(cpus, parsed console)]."""
+    out = ["P2 and P3 by vCPU count (instruction-count mode; instructions per pair or object,",
+           "kalloc std class and kmalloc in the same boot; P2 needs two CPUs):",
+           f"  {'vCPUs':>5} | {'P3 kalloc':>9} {'kmalloc':>8} {'ratio':>6} {'vs 1':>6} |"
+           f" {'P2 64 B kalloc':>14} {'kmalloc':>8} {'ratio':>6} |"
+           f" {'P2 1 KiB kalloc':>15} {'kmalloc':>8} {'ratio':>6}"]
+    base = None
+    verdict = []
+    for cpus, run in runs:
+        p3k, p3r = run.get(("P3", 64, "std")), run.get(("P3", 64, "kmalloc"))
+        if base is None and p3k:
+            base = (cpus, p3k)
+        vs = f"{(p3k / base[1] - 1) * 100:+.1f}%" if p3k and base else "-"
+        line = (f"  {cpus:>5} | {p3k if p3k else '-':>9} {p3r if p3r else '-':>8}"
+                f" {fmt_ratio(ratio('P3', p3k, p3r)):>6} {vs:>6} |")
+        for size, width in ((64, 14), (1024, 15)):
+            k, r = run.get(("P2", size, "std")), run.get(("P2", size, "kmalloc"))
+            ik = round(1e9 / k) if k else None
+            ir = round(1e9 / r) if r else None
+            line += (f" {ik if ik else '-':>{width}} {ir if ir else '-':>8}"
+                     f" {fmt_ratio(ratio('P2', k, r)):>6} |")
+        out.append(line.rstrip(" |"))
+        if p3k and base and cpus != base[0]:
+            verdict = [cpus, p3k / base[1] - 1]
+    if verdict:
+        ok = verdict[1] <= SCALING_FLAT
+        out.append(f"kalloc P3 at {verdict[0]} vCPUs against {base[0]}: {verdict[1] * 100:+.1f} % "
+                   f"instructions per pair (target: within {SCALING_FLAT * 100:.0f} %): "
+                   + ("met" if ok else "missed"))
+    return out
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--icount", required=True, help="console of the instruction-count boot")
+    ap.add_argument("--icount", help="console of the instruction-count boot")
+    ap.add_argument("--scaling", nargs="+", metavar="CPUS=CONSOLE",
+                    help="consoles of instruction-count boots by vCPU count")
     ap.add_argument("--icount-repeat", help="console of a second instruction-count boot")
     ap.add_argument("--tcg", help="console of the ordinary TCG boot")
     args = ap.parse_args(argv)
@@ -146,6 +190,16 @@ def main(argv):
     def load(path):
         with open(path, encoding="utf-8", errors="replace") as f:
             return parse(f.readlines())
+
+    if args.scaling:
+        runs = []
+        for item in args.scaling:
+            cpus, _, path = item.partition("=")
+            runs.append((int(cpus), load(path)))
+        print("\n".join(scaling(sorted(runs, key=lambda r: r[0]))))
+        return 0
+    if not args.icount:
+        ap.error("--icount or --scaling is required")
 
     modes = [("icount", load(args.icount))]
     if args.tcg:

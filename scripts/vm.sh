@@ -31,6 +31,10 @@ without reporting a status.
   --mem MiB                guest memory (default: 2048)
   --append 'ARGS'          extra kernel command line
   --kvm                    use KVM instead of TCG (hangs on some hosts)
+  --one-thread             TCG on one host thread, the vCPUs in turns: with
+                           many more vCPUs than host cores, a vCPU spinning on a
+                           lock whose holder's thread is not running wastes its
+                           own turn only (multi-threaded TCG stalls for minutes)
   --icount                 instruction-count mode: single-threaded TCG with
                            -icount shift=0,sleep=off, so one guest nanosecond is
                            one guest instruction and timings repeat from boot
@@ -74,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
 	--kvm) accel=kvm ;;
+	--one-thread) accel=tcg,thread=single ;;
 	--icount) accel=tcg,thread=single
 		icount=(-icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm) ;;
 	--quiet) quiet=1 ;;

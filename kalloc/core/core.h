@@ -29,11 +29,11 @@
 /* fail_kalloc (fault.c): whether this allocation of kalloc's own is to fail. */
 bool ka_fail_alloc(gfp_t gfp, size_t size);
 
-static inline void *ka_core_zalloc(size_t size)
+static inline void *ka_core_zalloc_gfp(size_t size, gfp_t gfp)
 {
-	if (ka_fail_alloc(GFP_KERNEL, size))
+	if (ka_fail_alloc(gfp, size))
 		return NULL;
-	return kzalloc(size, GFP_KERNEL);
+	return kzalloc(size, gfp);
 }
 
 /*

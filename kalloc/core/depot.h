@@ -9,9 +9,10 @@
  * Documentation/front.rst.
  *
  * Invariants:
- *  - full[blk / KA_UNIT] is a stack of magazines whose blocks (at least one
- *    each, all cached) are of @blk bytes; @nr_full <= KA_DEPOT_FULL counts
- *    them, @blocks and @bytes <= KA_DEPOT_BYTES their blocks;
+ *  - each of @full with a @top is a stack of magazines whose blocks (at
+ *    least one each, all cached) are of its @blk bytes, no two stacks of the
+ *    same size; @nr_full <= KA_DEPOT_FULL counts them, @blocks and @bytes <=
+ *    KA_DEPOT_BYTES their blocks;
  *  - @empty is a stack of @nr_empty <= KA_DEPOT_EMPTY magazines holding no
  *    block.
  */
@@ -23,22 +24,45 @@
 #define KA_DEPOT_FULL	256		/* full magazines one depot keeps, all sizes together ... */
 #define KA_DEPOT_BYTES	(4096 * 1024)	/* ... and the bytes of their blocks */
 #define KA_DEPOT_EMPTY	32		/* empty magazines it keeps */
+/*
+ * Block sizes it holds at once: a front cache has 16 bins, and the CPUs of a
+ * node mostly cache the same sizes. A stack per size of every possible size
+ * would make a depot 2 KiB, one per node and class, used or not.
+ */
+#define KA_DEPOT_SIZES	16
+
+struct ka_depot_stack {
+	unsigned int blk;		/* meaningful while @top is set */
+	struct ka_mag *top;
+};
 
 struct ka_mag_depot {
-	struct ka_mag *full[KA_FRONT_SIZES];
+	struct ka_depot_stack full[KA_DEPOT_SIZES];
 	struct ka_mag *empty;
 	unsigned int nr_full, nr_empty;
 	unsigned long blocks, bytes;
 };
 
 /* A full magazine of @blk blocks, or NULL. */
+/* The stack of magazines of @blk blocks, or NULL; a racy peek without the depot's lock. */
+static inline struct ka_depot_stack *ka_depot_stack_of(struct ka_mag_depot *d, unsigned int blk)
+{
+	unsigned int i;
+
+	for (i = 0; i < KA_DEPOT_SIZES; i++)
+		if (READ_ONCE(d->full[i].top) && READ_ONCE(d->full[i].blk) == blk)
+			return &d->full[i];
+	return NULL;
+}
+
 static inline struct ka_mag *ka_depot_take_full(struct ka_mag_depot *d, unsigned int blk)
 {
-	struct ka_mag *m = d->full[blk / KA_UNIT];
+	struct ka_depot_stack *st = ka_depot_stack_of(d, blk);
+	struct ka_mag *m = st ? st->top : NULL;
 
 	if (!m)
 		return NULL;
-	d->full[blk / KA_UNIT] = m->next;
+	WRITE_ONCE(st->top, m->next);
 	d->nr_full--;
 	d->blocks -= m->count;
 	d->bytes -= (unsigned long)m->count * blk;
@@ -54,10 +78,20 @@ static inline bool ka_depot_fits(const struct ka_mag_depot *d, unsigned long byt
 /* Keeps @m, a magazine of m->blk blocks, unless the depot holds its most. */
 static inline bool ka_depot_put_full(struct ka_mag_depot *d, struct ka_mag *m)
 {
+	struct ka_depot_stack *st;
+	unsigned int i;
+
 	if (!m->count || !ka_depot_fits(d, (unsigned long)m->count * m->blk))
 		return false;
-	m->next = d->full[m->blk / KA_UNIT];
-	d->full[m->blk / KA_UNIT] = m;
+	st = ka_depot_stack_of(d, m->blk);
+	for (i = 0; !st && i < KA_DEPOT_SIZES; i++)
+		if (!d->full[i].top)
+			st = &d->full[i];
+	if (!st)
+		return false;		/* KA_DEPOT_SIZES other sizes held */
+	WRITE_ONCE(st->blk, m->blk);
+	m->next = st->top;
+	WRITE_ONCE(st->top, m);
 	d->nr_full++;
 	d->blocks += m->count;
 	d->bytes += (unsigned long)m->count * m->blk;
@@ -67,14 +101,14 @@ static inline bool ka_depot_put_full(struct ka_mag_depot *d, struct ka_mag *m)
 /* Any full magazine (the largest blocks first, to give back the most memory), or NULL. */
 static inline struct ka_mag *ka_depot_take_any_full(struct ka_mag_depot *d)
 {
-	unsigned int i;
+	unsigned int i, blk = 0;
 
 	if (!d->nr_full)
 		return NULL;
-	for (i = KA_FRONT_SIZES; i-- > 0;)
-		if (d->full[i])
-			return ka_depot_take_full(d, i * KA_UNIT);
-	return NULL;
+	for (i = 0; i < KA_DEPOT_SIZES; i++)
+		if (d->full[i].top && d->full[i].blk > blk)
+			blk = d->full[i].blk;
+	return blk ? ka_depot_take_full(d, blk) : NULL;
 }
 
 static inline struct ka_mag *ka_depot_take_empty(struct ka_mag_depot *d)

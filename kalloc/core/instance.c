@@ -294,6 +294,31 @@ static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t
 	return c;
 }
 
+/*
+ * The main carrier, made when the instance first needs a multiblock carrier
+ * (or again after ka_inst_release_main()), if a block of @blk bytes fits.
+ * Unlike erts's, it is made on first use, not at start: on a machine of
+ * many CPUs most instances are never used (Documentation/core.rst).
+ */
+static struct ka_carrier *main_create(struct ka_instance *inst, size_t blk, gfp_t gfp)
+{
+	size_t size = ALIGN(max_t(size_t, inst->p.mmbcs, KA_CARRIER_ALIGN), PAGE_SIZE);
+	struct ka_source *sys = inst->src[KA_SRC_SYS];
+	struct ka_carrier *c;
+
+	if (ka_mbc_room(size) < blk)
+		return NULL;
+	c = sys->alloc(sys, &size, inst->p.dmap ? KA_SRC_DIRECT : 0, gfp);
+	if (!c)
+		return NULL;
+	carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
+	inst->main = c;
+	mbc_map_init(c);
+	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
+	inst->strat->carrier_add(inst->idx, c);
+	return c;
+}
+
 static void mbc_destroy(struct ka_instance *inst, struct ka_carrier *c)
 {
 	inst->strat->carrier_remove(inst->idx, c);
@@ -345,7 +370,11 @@ static struct ka_block *mbc_free_block(struct ka_instance *inst, size_t need, gf
 		inst->strat->remove(inst->idx, ka_blk_carrier(b), b);
 		return b;
 	}
-	c = mbc_create(inst, need, gfp);
+	c = NULL;
+	if (!inst->main && inst->p.mmbcs)
+		c = main_create(inst, need, gfp);
+	if (!c)
+		c = mbc_create(inst, need, gfp);
 	return c ? ka_crr_first(c) : NULL;
 }
 
@@ -514,6 +543,8 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 	if (c->used_blocks || ka_crr_main(c)) {
 		ka_hole_freed(inst, c, b);
 		maybe_abandon(inst, c);
+		if (!c->used_blocks && inst->hooks && inst->hooks->main_empty)
+			inst->hooks->main_empty(inst);
 		return;
 	}
 	if (c->home == inst) {
@@ -889,12 +920,10 @@ void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp
 
 int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
-			const struct ka_inst_hooks *hooks, gfp_t gfp)
+			const struct ka_inst_hooks *hooks, void *idx, gfp_t gfp)
 {
 	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
 	const struct ka_strategy *strat = ka_strategy_get(p->as);
-	struct ka_carrier *c;
-	size_t size;
 
 	if (!strat || !seg || !sys || !p->sbct || p->smbcs > KA_CARRIER_MAX ||
 	    p->lmbcs > KA_CARRIER_MAX || p->mmbcs > KA_CARRIER_MAX)
@@ -909,26 +938,36 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	inst->src[KA_SRC_SYS] = sys;
 	INIT_LIST_HEAD(&inst->mbcs);
 	INIT_LIST_HEAD(&inst->sbcs);
-	inst->idx = ka_core_zalloc(strat->index_size);
-	if (!inst->idx)
+	inst->idx_owned = !idx;
+	if (!idx)
+		idx = ka_core_zalloc_gfp(strat->index_size, gfp);
+	else
+		memset(idx, 0, strat->index_size);
+	if (!idx)
 		return -ENOMEM;
+	inst->idx = idx;
 	strat->init(inst->idx, &sp);
-
-	if (!p->mmbcs)
-		return 0;
-	size = ALIGN(max_t(size_t, p->mmbcs, KA_CARRIER_ALIGN), PAGE_SIZE);
-	c = sys->alloc(sys, &size, inst->p.dmap ? KA_SRC_DIRECT : 0, gfp);
-	if (!c) {
-		ka_core_free(inst->idx);
-		return -ENOMEM;
-	}
-	carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
-	inst->main = c;
-	strat->carrier_add(inst->idx, c);
-	mbc_map_init(c);
-	ka_blk_make_free(ka_crr_first(c), c, ka_mbc_room(size), KA_F_LAST);
-	strat->insert(inst->idx, c, ka_crr_first(c));
 	return 0;
+}
+
+size_t ka_inst_index_size(const struct ka_params *p)
+{
+	const struct ka_strategy *strat = ka_strategy_get(p->as);
+
+	return strat ? strat->index_size : 0;
+}
+
+bool ka_inst_release_main(struct ka_instance *inst)
+{
+	struct ka_carrier *c = inst->main;
+
+	if (!c || c->used_blocks)
+		return false;
+	inst->main = NULL;
+	/* empty and coalesced: one free block, indexed, unlike a carrier mbc_free() ends */
+	inst->strat->remove(inst->idx, c, ka_crr_first(c));
+	mbc_destroy(inst, c);
+	return true;
 }
 
 /*
@@ -947,13 +986,7 @@ bool ka_inst_retire(struct ka_instance *inst, struct ka_carrier *cur)
 	unsigned int work = KA_HOLD_WORK;
 	struct ka_carrier *c;
 
-	if (inst->main && !inst->main->used_blocks) {
-		c = inst->main;
-		inst->main = NULL;
-		/* empty and coalesced: one free block, indexed, unlike a carrier mbc_free() ends */
-		inst->strat->remove(inst->idx, c, ka_crr_first(c));
-		mbc_destroy(inst, c);
-	}
+	ka_inst_release_main(inst);
 	if (!inst->hooks || !inst->hooks->carrier_abandon || !ka_inst_can_migrate(inst))
 		return false;
 	/* an abandon is a pool insertion: a few dozen list and tree steps */
@@ -1024,7 +1057,8 @@ size_t ka_inst_destroy(struct ka_instance *inst)
 	list_for_each_entry_safe(c, next, &inst->mbcs, link)
 		if (!ka_crr_cursor(c))
 			carrier_release(inst, c);
-	ka_core_free(inst->idx);
+	if (inst->idx_owned)
+		ka_core_free(inst->idx);
 	inst->idx = NULL;
 	inst->main = NULL;
 	return live;

@@ -47,7 +47,7 @@ struct ka_source {
 struct ka_params {
 	enum ka_as as;
 	size_t sbct;		/* requests of at least this go to an SBC */
-	size_t mmbcs;		/* main MBC, from sys, never released; 0: none */
+	size_t mmbcs;		/* main MBC, from sys, made on first use; 0: none */
 	size_t smbcs, lmbcs;	/* smallest and largest segment MBC */
 	unsigned int mbcgs;	/* MBC growth stages */
 	size_t ycs;		/* sys carriers are multiples of this */
@@ -114,6 +114,8 @@ struct ka_inst_stats {
  *	and return true. Optional.
  * @carrier_foreign_empty: @c, owned by another instance, has become empty
  *	and was detached; the layer sends it to its owner. Required with a pool.
+ * @main_empty: the last block of the main carrier was freed; the layer may
+ *	give the carrier back later (ka_inst_release_main()). Optional.
  */
 struct ka_inst_hooks {
 	void (*carrier_created)(struct ka_instance *inst, struct ka_carrier *c);
@@ -121,12 +123,14 @@ struct ka_inst_hooks {
 	void (*carrier_abandon)(struct ka_instance *inst, struct ka_carrier *c);
 	bool (*carrier_fetch)(struct ka_instance *inst, size_t blk);
 	void (*carrier_foreign_empty)(struct ka_instance *inst, struct ka_carrier *c);
+	void (*main_empty)(struct ka_instance *inst);
 };
 
 struct ka_instance {
 	const struct ka_inst_hooks *hooks;	/* may be NULL */
 	const struct ka_strategy *strat;
 	void *idx;
+	bool idx_owned;			/* allocated by ka_inst_init_hooked() */
 	struct ka_params p;
 	size_t min_block;
 	struct ka_source *src[KA_NR_SRC];
@@ -139,15 +143,27 @@ struct ka_instance {
 };
 
 void ka_params_default(struct ka_params *p);
+/*
+ * Sets up an instance with no carrier: the main carrier comes with the first
+ * allocation. Its strategy's index goes in @idx, ka_inst_index_size() bytes
+ * of the caller's, or, with @idx NULL, in memory allocated with @gfp.
+ */
 int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
-			const struct ka_inst_hooks *hooks, gfp_t gfp);
+			const struct ka_inst_hooks *hooks, void *idx, gfp_t gfp);
+size_t ka_inst_index_size(const struct ka_params *p);
 
 static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 			       struct ka_source *seg, struct ka_source *sys, gfp_t gfp)
 {
-	return ka_inst_init_hooked(inst, p, seg, sys, NULL, gfp);
+	return ka_inst_init_hooked(inst, p, seg, sys, NULL, NULL, gfp);
 }
+
+/*
+ * Gives the main carrier back if no block lives in it; the next allocation
+ * that needs a carrier makes it again. True if it went.
+ */
+bool ka_inst_release_main(struct ka_instance *inst);
 
 size_t ka_inst_destroy(struct ka_instance *inst);
 

@@ -64,11 +64,14 @@ static void *handed_out(void *ptr, size_t size, gfp_t gfp)
 void *ka_cpu_alloc_aligned(struct ka_class_state *cs, size_t size, size_t align,
 			   unsigned int tid, unsigned long origin, gfp_t gfp)
 {
-	struct ka_pcpu *pc = ka_pcpu_lock_this(cs->pcpu);
 	gfp_t igfp = gfp & ~__GFP_ZERO;	/* zeroed below, with interrupts on */
 	unsigned int drained = 0, n;
+	struct ka_pcpu *pc;
 	void *ptr;
 
+	pc = ka_pcpu_lock_this(cs, igfp);
+	if (!pc)
+		return NULL;
 	ka_remote_drain(pc, KA_DRAIN_PER_ALLOC);
 	ptr = ka_inst_alloc_aligned(&pc->inst, size, align, tid, origin, igfp);
 	/* before giving up, what waits in the queue: a pass per hold of the lock */
@@ -100,9 +103,11 @@ void *ka_cpu_alloc_on(struct ka_class_state *cs, unsigned int cpu, size_t size,
 void *ka_cpu_alloc_on_aligned(struct ka_class_state *cs, unsigned int cpu, size_t size,
 			      size_t align, unsigned int tid, unsigned long origin, gfp_t gfp)
 {
-	struct ka_pcpu *pc = cs->pcpu[cpu];
+	struct ka_pcpu *pc = ka_pcpu_make(cs, cpu, gfp & ~__GFP_ZERO);
 	void *ptr;
 
+	if (!pc)
+		return NULL;
 	ka_pcpu_lock(pc);
 	ptr = ka_inst_alloc_aligned(&pc->inst, size, align, tid, origin, gfp & ~__GFP_ZERO);
 	ka_pcpu_unlock(pc);
@@ -294,11 +299,13 @@ static int ka_cpu_offline(unsigned int cpu)
 	enum ka_class cls;
 
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		if (!ka_class_states[cls].enabled)
+		struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
+
+		if (!ka_class_states[cls].enabled || !pc)
 			continue;
 		ka_front_flush_local(&ka_class_states[cls]);
-		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
-		retire(ka_class_states[cls].pcpu[cpu]);
+		ka_cpu_drain(pc);
+		retire(pc);
 	}
 #if IS_ENABLED(CONFIG_KUNIT)
 	if (READ_ONCE(ka_cpu_offline_test_hook))
@@ -318,25 +325,32 @@ static int ka_cpu_dead(unsigned int cpu)
 	enum ka_class cls;
 
 	for (cls = 0; cls < KA_NR_CLASSES; cls++) {
-		if (!ka_class_states[cls].enabled)
+		struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
+
+		if (!ka_class_states[cls].enabled || !pc)
 			continue;
 		ka_front_flush_dead(&ka_class_states[cls], cpu);
-		ka_cpu_drain(ka_class_states[cls].pcpu[cpu]);
-		retire(ka_class_states[cls].pcpu[cpu]);
+		ka_cpu_drain(pc);
+		retire(pc);
 	}
 	return 0;
 }
 
-static int pcpu_create(struct ka_class_state *cs, int cpu)
+/*
+ * Makes @cpu's instance of @cs, on @cpu's node, with @gfp: the caller's
+ * allocation is the first of the class on that CPU. Nothing but the
+ * structure is allocated; its main carrier comes with its first block.
+ */
+static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp)
 {
 	int node = cpu_to_node(cpu);
 	struct ka_pcpu *pc;
-	int err;
 
-	pc = ka_fail_alloc(GFP_KERNEL, sizeof(*pc)) ? NULL :
-		kzalloc_node(sizeof(*pc), GFP_KERNEL, node);
+	gfp = (gfp & (GFP_KERNEL | __GFP_NOFAIL)) | __GFP_NOWARN;
+	pc = ka_fail_alloc(gfp, kmem_cache_size(cs->inst_cache)) ? NULL :
+		kmem_cache_alloc_node(cs->inst_cache, gfp | __GFP_ZERO, node);
 	if (!pc)
-		return -ENOMEM;
+		return NULL;
 	spin_lock_init(&pc->lock);
 	INIT_LIST_HEAD(&pc->mg.own);
 	ka_remote_init(&pc->rq);
@@ -345,16 +359,34 @@ static int pcpu_create(struct ka_class_state *cs, int cpu)
 	pc->cls = cs->cls;
 	pc->cpu = cpu;
 	ka_plumbing_init(pc, node);
-	err = ka_inst_init_hooked(&pc->inst, &cs->p, &pc->pl.seg_src, &pc->pl.sys_src,
-				  &ka_pcpu_hooks, GFP_KERNEL);
-	if (err) {
-		kfree(pc);
-		return err;
+	/* the parameters were checked when the class was set up: this cannot fail */
+	if (ka_inst_init_hooked(&pc->inst, &cs->p, &pc->pl.seg_src, &pc->pl.sys_src,
+				&ka_pcpu_hooks, pc + 1, gfp)) {
+		kmem_cache_free(cs->inst_cache, pc);
+		return NULL;
 	}
 	if (ka_inst_can_migrate(&pc->inst))
 		pc->mg.pool = cs->pool;
-	cs->pcpu[cpu] = pc;
-	return 0;
+	return pc;
+}
+
+struct ka_pcpu *ka_pcpu_make(struct ka_class_state *cs, unsigned int cpu, gfp_t gfp)
+{
+	struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu), *was;
+
+	if (pc)
+		return pc;
+	pc = pcpu_create(cs, cpu, gfp);
+	if (!pc)
+		return NULL;
+	/* fully ordered: whoever reads the pointer sees the instance set up */
+	was = cmpxchg(&cs->pcpu[cpu], NULL, pc);
+	if (was) {
+		ka_inst_destroy(&pc->inst);
+		kmem_cache_free(cs->inst_cache, pc);
+		return was;
+	}
+	return pc;
 }
 
 static bool any_queued(struct ka_class_state *const *groups, int n)
@@ -440,12 +472,13 @@ static void teardown(struct ka_class_state *const *groups, int n)
 	/* The carriers released through call_rcu() use their instance's sources. */
 	rcu_barrier();
 	for (g = 0; g < n; g++) {
-		if (!groups[g]->pcpu)
-			continue;
 		for_each_possible_cpu(cpu)
-			kfree(groups[g]->pcpu[cpu]);
+			if (groups[g]->pcpu && groups[g]->pcpu[cpu])
+				kmem_cache_free(groups[g]->inst_cache, groups[g]->pcpu[cpu]);
 		kfree(groups[g]->pcpu);
 		groups[g]->pcpu = NULL;
+		kmem_cache_destroy(groups[g]->inst_cache);
+		groups[g]->inst_cache = NULL;
 	}
 }
 
@@ -460,23 +493,22 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
 		      struct ka_pool *pool)
 {
-	int cpu, err;
+	char name[32];
+	int err;
 
 	cs->cls = cls;
 	cs->p = *p;
 	cs->pool = pool;
+	err = ka_front_shape_for(cs);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "kalloc_%s_instance", ka_class_name(cls));
+	cs->inst_cache = kmem_cache_create(name, sizeof(struct ka_pcpu) +
+					   ka_inst_index_size(p), 0, SLAB_HWCACHE_ALIGN, NULL);
 	cs->pcpu = kcalloc(nr_cpu_ids, sizeof(*cs->pcpu), GFP_KERNEL);
-	if (!cs->pcpu)
+	if (!cs->pcpu || !cs->inst_cache) {
+		groups_teardown(&cs, 1);
 		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		ka_debug_own_begin();	/* a first carrier's free block goes into its tree */
-		err = pcpu_create(cs, cpu);
-		ka_debug_own_end();
-		if (err) {
-			pr_err("%s instance of CPU %d: error %d\n", ka_class_name(cls), cpu, err);
-			groups_teardown(&cs, 1);
-			return err;
-		}
 	}
 	err = ka_front_group_init(cs);
 	if (err) {
@@ -533,12 +565,6 @@ int ka_cpu_init(const struct ka_opts *o)
 		err = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN, "kalloc:online",
 							   NULL, ka_cpu_offline);
 	}
-	/* possible CPUs that are not online hold no main carrier until they come */
-	if (err >= 0)
-		for_each_possible_cpu(i)
-			for (cls = 0; cls < KA_NR_CLASSES; cls++)
-				if (!cpu_online(i) && ka_class_states[cls].enabled)
-					retire(ka_class_states[cls].pcpu[i]);
 	cpus_read_unlock();
 	if (err < 0)
 		goto fail;

@@ -34,6 +34,62 @@
 
 #define KA_BATCH_DESTS	4	/* other CPUs' instances one give-back batches for */
 
+/* The cache of a CPU that holds none: every bin unassigned, never written. */
+struct ka_front ka_front_none = {
+	.map = { [0 ... KA_FRONT_SIZES - 1] = KA_FRONT_NONE },
+};
+
+/*
+ * Gives this CPU's cache of @cs memory of its own, if this CPU has an
+ * instance of @cs (whose decay work empties and frees the cache again).
+ * The caller holds the cache.
+ */
+static struct ka_front *front_make(struct ka_class_state *cs, struct ka_pcpu_front *pf)
+{
+	int cpu = smp_processor_id();
+	struct ka_front_box *box;
+
+	if (pf->f != &ka_front_none)
+		return pf->f;
+	if (!ka_pcpu_peek(cs, cpu) || !ka_depot_make(cs, cpu_to_node(cpu)) ||
+	    ka_fail_alloc(GFP_NOWAIT, sizeof(*box)))
+		return NULL;
+	box = kmalloc_node(sizeof(*box), GFP_NOWAIT | __GFP_NOWARN, cpu_to_node(cpu));
+	if (!box)
+		return NULL;
+	/* its magazines' stale slots would hide leaks if scanned (core.h) */
+	kmemleak_ignore(box);
+	ka_front_init(&box->f);
+	WRITE_ONCE(pf->f, &box->f);
+	return &box->f;
+}
+
+/*
+ * Frees this CPU's cache of @cs, which holds no block, keeping its counts
+ * in the instance @pc. Readers on other CPUs look at it under
+ * rcu_read_lock() (ka_stats_front(), fronts_held()). The caller holds the
+ * cache.
+ */
+static void front_free(struct ka_pcpu *pc, struct ka_pcpu_front *pf)
+{
+	struct ka_front *f = pf->f;
+	struct ka_front_counts *to = &pc->front_gone;
+
+	if (f == &ka_front_none || f->blocks)
+		return;
+	ka_pcpu_lock(pc);
+	to->hits += f->n.hits;
+	to->swaps += f->n.swaps;
+	to->refills += f->n.refills;
+	to->refilled += f->n.refilled;
+	to->flushes += f->n.flushes;
+	to->flushed += f->n.flushed;
+	WRITE_ONCE(pf->f, &ka_front_none);
+	ka_pcpu_unlock(pc);
+	ka_front_exit(f);
+	kfree_rcu(container_of(f, struct ka_front_box, f), rcu);
+}
+
 /* Blocks bound for one other instance, linked through their payloads. */
 struct remote_batch {
 	struct ka_pcpu *to;
@@ -84,7 +140,16 @@ void ka_front_give_back(struct ka_class_state *cs, void **blocks, unsigned int n
 
 	if (!n)
 		return;
-	pc = cs->pcpu[raw_smp_processor_id()];
+	pc = ka_pcpu_peek(cs, raw_smp_processor_id());
+	if (!pc) {
+		/* a depot emptied on a CPU that never used the class: all are others' */
+		for (i = 0; i < n; i++) {
+			struct ka_carrier *c = ka_blk_carrier(ka_payload_blk(blocks[i]));
+
+			ka_remote_push(ka_pcpu_of(ka_crr_inst(c)), blocks[i]);
+		}
+		return;
+	}
 	ka_pcpu_lock(pc);
 	heavy = ka_inst_heavy_work(&pc->inst);
 	for (i = 0, held = 0; i < n; i++) {
@@ -120,6 +185,16 @@ static void decay_arm(struct ka_pcpu *pc)
 			      msecs_to_jiffies(KA_FRONT_DECAY_MS));
 }
 
+/*
+ * @pc's main carrier has emptied: the decay work gives it back if it is
+ * still empty when it runs. Any context; @pc is locked.
+ */
+void ka_front_main_empty(struct ka_pcpu *pc)
+{
+	if (!delayed_work_pending(&pc->fd.work))
+		decay_arm(pc);
+}
+
 /* Whether the caller must arm the decay work of this CPU; the caller holds the cache. */
 static bool decay_needed(struct ka_pcpu_front *pf)
 {
@@ -139,24 +214,30 @@ static unsigned int cache_blocks(struct ka_class_state *cs, void **blocks, unsig
 	struct ka_pcpu_front *pf;
 	unsigned int i, left = 0;
 	struct ka_pcpu *here;
+	struct ka_front *f;
 	bool arm;
 
 	/* an interrupt that came in while the cache was taken keeps them all */
 	if (!ka_front_trylock(cs))
 		return n;
 	pf = this_cpu_ptr(cs->front);
+	f = front_make(cs, pf);
+	if (!f) {
+		ka_front_unlock(cs);
+		return n;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned int blk = ka_blk_size(ka_payload_blk(blocks[i]));
 
-		if (ka_front_push(&pf->f, blk, blocks[i]) ||
-		    ka_front_push_slow(&pf->f, blk, blocks[i]))
+		if (ka_front_push(f, blk, blocks[i]) ||
+		    ka_front_push_slow(f, blk, blocks[i]))
 			continue;
-		ka_front_give_back(cs, back, ka_front_make_room(&pf->f, &cs->shape, blk, back));
-		if (!ka_front_push(&pf->f, blk, blocks[i]))
+		ka_front_give_back(cs, back, ka_front_make_room(f, &cs->shape, blk, back));
+		if (!ka_front_push(f, blk, blocks[i]))
 			blocks[left++] = blocks[i];
 	}
-	pf->f.n.refills++;
-	pf->f.n.refilled += n - left;
+	f->n.refills++;
+	f->n.refilled += n - left;
 	arm = n > left && decay_needed(pf);
 	here = cs->pcpu[smp_processor_id()];
 	ka_front_unlock(cs);
@@ -197,17 +278,27 @@ void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, unsigned int 
 	void *extra[KA_FRONT_SLOTS], *ptr = NULL;
 	struct ka_pcpu *pc;
 
+	/* a CPU's first use of the class: its instance, then its cache, before the depot */
+	if (unlikely(this_cpu_read(cs->front->f) == &ka_front_none) &&
+	    !ka_pcpu_make(cs, raw_smp_processor_id(), gfp & ~__GFP_ZERO))
+		return NULL;
 	if (ka_front_trylock(cs)) {
-		if (slot != KA_FRONT_NONE)
-			ka_front_settle(&this_cpu_ptr(cs->front)->f, blk, slot);
-		ptr = reload(cs, &this_cpu_ptr(cs->front)->f, blk);
+		struct ka_front *f = front_make(cs, this_cpu_ptr(cs->front));
+
+		if (f) {
+			if (slot != KA_FRONT_NONE)
+				ka_front_settle(f, blk, slot);
+			ptr = reload(cs, f, blk);
+		}
 		ka_front_unlock(cs);
 		if (ptr) {
 			ka_front_hand_out(ptr, tid, origin, cs->p.atags);
 			goto out;
 		}
 	}
-	pc = ka_pcpu_lock_this(cs->pcpu);
+	pc = ka_pcpu_lock_this(cs, gfp & ~__GFP_ZERO);
+	if (!pc)
+		return NULL;
 	ka_remote_drain(pc, 0);		/* homecoming carriers */
 	n = ka_remote_take_cached(pc, &cs->shape, extra, KA_FRONT_SLOTS);
 	for (i = 0; i < n; i++) {
@@ -248,20 +339,20 @@ out:
  * it back with the rest. Out of line: the stack array would be cleared on
  * every free (CONFIG_INIT_STACK_ALL_ZERO) if it were inline.
  */
-static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_front *pf,
+static noinline void free_make_room(struct ka_class_state *cs, struct ka_front *f,
 				    unsigned int blk, void *ptr)
 {
 	void *back[2 * KA_FRONT_SLOTS + 1];
 	unsigned int n;
 
-	if (ka_front_push_slow(&pf->f, blk, ptr) ||
-	    (ka_depot_unload(cs, &pf->f, blk) && ka_front_push(&pf->f, blk, ptr)))
+	if (ka_front_push_slow(f, blk, ptr) ||
+	    (ka_depot_unload(cs, f, blk) && ka_front_push(f, blk, ptr)))
 		return;
-	n = ka_front_make_room(&pf->f, &cs->shape, blk, back);
-	if (!ka_front_push(&pf->f, blk, ptr))
+	n = ka_front_make_room(f, &cs->shape, blk, back);
+	if (!ka_front_push(f, blk, ptr))
 		back[n++] = ptr;
-	pf->f.n.flushes++;
-	pf->f.n.flushed += n;
+	f->n.flushes++;
+	f->n.flushed += n;
 	ka_front_give_back(cs, back, n);
 }
 
@@ -272,8 +363,16 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_pcpu_fr
 void ka_front_free_slow(struct ka_class_state *cs, struct ka_pcpu_front *pf, unsigned int blk,
 			void *ptr, bool pushed)
 {
-	if (!pushed)
-		free_make_room(cs, pf, blk, ptr);
+	if (!pushed) {
+		struct ka_front *f = front_make(cs, pf);
+
+		if (!f) {
+			/* no cache here (the CPU has no instance of @cs): its instance frees it */
+			ka_cpu_free_taken(ptr);
+			return;
+		}
+		free_make_room(cs, f, blk, ptr);
+	}
 	/* queue_delayed_work_on() may be called with the cache held */
 	if (decay_needed(pf))
 		decay_arm(cs->pcpu[smp_processor_id()]);
@@ -316,12 +415,16 @@ static bool front_pass(struct ka_pcpu *pc, bool all)
 				return false;
 			}
 			pf = this_cpu_ptr(cs->front);
+			if (pf->f == &ka_front_none) {
+				ka_front_unlock(cs);
+				return true;
+			}
 			if (all)
-				n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back);
+				n = ka_front_take_oldest(pf->f, bin, KA_FRONT_SLOTS, back);
 			else
-				n = ka_front_take_decayed(&pf->f, &cs->shape, bin, back);
-			pf->f.n.flushes += !!n;
-			pf->f.n.flushed += n;
+				n = ka_front_take_decayed(pf->f, &cs->shape, bin, back);
+			pf->f->n.flushes += !!n;
+			pf->f->n.flushed += n;
 			ka_front_give_back(cs, back, n);
 			ka_front_unlock(cs);
 		} while (all && n);
@@ -353,21 +456,32 @@ static void decay_work(struct work_struct *work)
 	if (!ka_front_trylock(cs))
 		return;
 	pf = this_cpu_ptr(cs->front);
-	more = (pf->f.blocks || ka_depot_blocks(cs, cpu_to_node(pc->cpu))) &&
-	       smp_processor_id() == pc->cpu;
-	if (!more)
+	if (smp_processor_id() != pc->cpu) {
+		ka_front_unlock(cs);
+		return;
+	}
+	more = pf->f->blocks || ka_depot_blocks(cs, cpu_to_node(pc->cpu));
+	if (!more) {
 		pf->decaying = false;
+		/* idle for a period: the cache and an empty main carrier go */
+		front_free(pc, pf);
+	}
 	ka_front_unlock(cs);
-	if (more)
+	if (more) {
 		decay_arm(pc);
+		return;
+	}
+	ka_pcpu_lock(pc);
+	ka_inst_release_main(&pc->inst);
+	ka_pcpu_unlock(pc);
 }
 
 /* Empties this CPU's cache of @cs (CPU going offline); the caller stays on its CPU. */
 void ka_front_flush_local(struct ka_class_state *cs)
 {
-	struct ka_pcpu *pc = cs->pcpu[raw_smp_processor_id()];
+	struct ka_pcpu *pc = ka_pcpu_peek(cs, raw_smp_processor_id());
 
-	if (!cs->shape.max)
+	if (!cs->shape.max || !pc)
 		return;
 	front_pass(pc, true);
 	ka_depot_flush(cs, cpu_to_node(pc->cpu), ULONG_MAX);
@@ -386,8 +500,10 @@ static void flush_offline(struct ka_class_state *cs, int cpu)
 	void *back[KA_FRONT_SLOTS];
 	unsigned int n, i, bin;
 
+	if (pf->f == &ka_front_none)
+		return;
 	for (bin = 0; bin < KA_FRONT_BINS; bin++)
-		while ((n = ka_front_take_oldest(&pf->f, bin, KA_FRONT_SLOTS, back)))
+		while ((n = ka_front_take_oldest(pf->f, bin, KA_FRONT_SLOTS, back)))
 			for (i = 0; i < n; i++)
 				ka_cpu_free(back[i]);
 	pf->decaying = false;
@@ -400,7 +516,7 @@ static void flush_offline(struct ka_class_state *cs, int cpu)
  */
 void ka_front_flush_dead(struct ka_class_state *cs, int cpu)
 {
-	if (!cs->shape.max)
+	if (!cs->shape.max || !ka_pcpu_peek(cs, cpu))
 		return;
 	cancel_delayed_work_sync(&cs->pcpu[cpu]->fd.work);
 	flush_offline(cs, cpu);
@@ -421,13 +537,16 @@ void ka_front_flush_everywhere(struct ka_class_state *cs)
 		if (!cpu_online(cpu))
 			flush_offline(cs, cpu);
 	for_each_online_cpu(cpu) {
-		struct ka_pcpu *pc = cs->pcpu[cpu];
+		struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu);
 
+		if (!pc)
+			continue;
 		WRITE_ONCE(pc->fd.flush_all, true);
 		mod_delayed_work_on(cpu, ka_wq, &pc->fd.work, 0);
 	}
 	for_each_online_cpu(cpu)
-		flush_delayed_work(&cs->pcpu[cpu]->fd.work);
+		if (ka_pcpu_peek(cs, cpu))
+			flush_delayed_work(&cs->pcpu[cpu]->fd.work);
 	cpus_read_unlock();
 	for_each_node(node)
 		ka_depot_flush(cs, node, ULONG_MAX);
@@ -438,23 +557,34 @@ void ka_front_pcpu_init(struct ka_pcpu *pc)
 	INIT_DELAYED_WORK(&pc->fd.work, decay_work);
 }
 
+/*
+ * The shape of @cs's caches, from an instance of its parameters that is
+ * set up for the purpose and holds nothing.
+ */
+int ka_front_shape_for(struct ka_class_state *cs)
+{
+	struct ka_source none = {};
+	struct ka_instance *inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	int err = inst ? ka_inst_init(inst, &cs->p, &none, &none, GFP_KERNEL) : -ENOMEM;
+
+	if (!err) {
+		ka_front_shape_init(&cs->shape, inst);
+		ka_inst_destroy(inst);
+	}
+	kfree(inst);
+	return err;
+}
+
 int ka_front_group_init(struct ka_class_state *cs)
 {
 	int cpu;
 
-	ka_front_shape_init(&cs->shape, &cs->pcpu[cpumask_first(cpu_possible_mask)]->inst);
 	cs->front = alloc_percpu(struct ka_pcpu_front);
 	if (!cs->front || ka_depot_group_init(cs))
 		return -ENOMEM;
-	/*
-	 * The caches hold only blocks their users gave back, which are no
-	 * kmemleak objects (debug.h); a popped slot keeps a stale pointer to a
-	 * block handed out since, which would hide its leak if scanned.
-	 */
-	kmemleak_free_percpu(cs->front);
 	for_each_possible_cpu(cpu) {
 		ka_local_trylock_init(&per_cpu_ptr(cs->front, cpu)->lock);
-		ka_front_init(&per_cpu_ptr(cs->front, cpu)->f);
+		per_cpu_ptr(cs->front, cpu)->f = &ka_front_none;
 	}
 	return 0;
 }
@@ -470,8 +600,14 @@ void ka_front_group_exit(struct ka_class_state *cs)
 		if (cs->pcpu[cpu])
 			cancel_delayed_work_sync(&cs->pcpu[cpu]->fd.work);
 	ka_depot_group_exit(cs);
-	for_each_possible_cpu(cpu)
-		ka_front_exit(&per_cpu_ptr(cs->front, cpu)->f);
+	for_each_possible_cpu(cpu) {
+		struct ka_front *f = per_cpu_ptr(cs->front, cpu)->f;
+
+		if (f == &ka_front_none)
+			continue;
+		ka_front_exit(f);
+		kfree(container_of(f, struct ka_front_box, f));
+	}
 	free_percpu(cs->front);
 	cs->front = NULL;
 }
@@ -514,8 +650,10 @@ static unsigned long fronts_held(int nid, unsigned long want)
 
 			if (nid != NUMA_NO_NODE && cpu_to_node(cpu) != nid)
 				continue;
-			held = READ_ONCE(per_cpu_ptr(cs->front, cpu)->f.blocks);
-			if (!held || (want && blocks >= want))
+			rcu_read_lock();
+			held = READ_ONCE(READ_ONCE(per_cpu_ptr(cs->front, cpu)->f)->blocks);
+			rcu_read_unlock();
+			if (!held || (want && blocks >= want) || !ka_pcpu_peek(cs, cpu))
 				continue;
 			blocks += held;
 			if (!want)

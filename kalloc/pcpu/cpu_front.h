@@ -11,9 +11,11 @@
 
 #define KA_FRONT_DECAY_MS	1000	/* a decay period */
 
+int ka_front_shape_for(struct ka_class_state *cs);
 int ka_front_group_init(struct ka_class_state *cs);
 void ka_front_group_exit(struct ka_class_state *cs);
 void ka_front_pcpu_init(struct ka_pcpu *pc);
+void ka_front_main_empty(struct ka_pcpu *pc);
 /* A block for an empty bin: from the instance, with extras for the bin. */
 void *ka_front_refill(struct ka_class_state *cs, unsigned int blk, unsigned int slot,
 		      size_t size, unsigned int tid, unsigned long origin, gfp_t gfp);
@@ -30,7 +32,7 @@ static __always_inline void ka_front_free_locked(struct ka_class_state *cs, void
 	bool pushed;
 
 	ka_debug_take(ptr);
-	pushed = ka_front_push(&pf->f, blk, ptr);
+	pushed = ka_front_push(pf->f, blk, ptr);
 	if (unlikely(!pushed || !pf->decaying))
 		ka_front_free_slow(cs, pf, blk, ptr, pushed);
 }

@@ -28,7 +28,7 @@
 
 static struct ka_depot *depot_of(struct ka_class_state *cs, int node)
 {
-	return cs->depot ? cs->depot[node] : NULL;
+	return cs->depot ? READ_ONCE(cs->depot[node]) : NULL;
 }
 
 static struct ka_depot *this_depot(struct ka_class_state *cs)
@@ -41,7 +41,7 @@ bool ka_depot_has(struct ka_class_state *cs, unsigned int blk)
 {
 	struct ka_depot *dp = this_depot(cs);
 
-	return dp && READ_ONCE(dp->d.full[blk / KA_UNIT]);
+	return dp && ka_depot_stack_of(&dp->d, blk);
 }
 
 /*
@@ -218,24 +218,34 @@ void ka_depot_counts(struct ka_class_state *cs, int node, struct ka_depot_counts
 	spin_unlock_irqrestore(&dp->lock, flags);
 }
 
+/*
+ * The depot of @node, made when the first of its CPUs gets a front cache
+ * (cpu_front.c): a node whose CPUs never use the class has none. False if
+ * it could not be had; the caches of the node then trade with no depot.
+ * Any context a GFP_NOWAIT allocation may be made in.
+ */
+bool ka_depot_make(struct ka_class_state *cs, int node)
+{
+	struct ka_depot *dp;
+
+	if (!cs->depot || depot_of(cs, node))
+		return true;
+	dp = ka_fail_alloc(GFP_NOWAIT, sizeof(*dp)) ? NULL :
+	     kzalloc_node(sizeof(*dp), GFP_NOWAIT | __GFP_NOWARN, node);
+	if (!dp)
+		return false;
+	spin_lock_init(&dp->lock);
+	dp->decayed = jiffies;
+	/* fully ordered: a CPU that sees the pointer sees the depot set up */
+	if (cmpxchg(&cs->depot[node], NULL, dp))
+		kfree(dp);
+	return true;
+}
+
 int ka_depot_group_init(struct ka_class_state *cs)
 {
-	int node;
-
 	cs->depot = kcalloc(nr_node_ids, sizeof(*cs->depot), GFP_KERNEL);
-	if (!cs->depot)
-		return -ENOMEM;
-	for_each_node(node) {
-		struct ka_depot *dp = ka_fail_alloc(GFP_KERNEL, sizeof(*dp)) ? NULL :
-				      kzalloc_node(sizeof(*dp), GFP_KERNEL, node);
-
-		if (!dp)
-			return -ENOMEM;	/* ka_depot_group_exit() frees the rest */
-		spin_lock_init(&dp->lock);
-		dp->decayed = jiffies;
-		cs->depot[node] = dp;
-	}
-	return 0;
+	return cs->depot ? 0 : -ENOMEM;
 }
 
 /* After the front caches are emptied, with the class no longer in use. */

@@ -28,6 +28,7 @@ struct ka_depot_counts {
 };
 
 int ka_depot_group_init(struct ka_class_state *cs);
+bool ka_depot_make(struct ka_class_state *cs, int node);
 void ka_depot_group_exit(struct ka_class_state *cs);
 /* The caller holds this CPU's front cache of @cs (cpu_front.c). */
 bool ka_depot_has(struct ka_class_state *cs, unsigned int blk);

@@ -119,8 +119,21 @@ struct ka_pcpu_front {
 	struct ka_local_trylock lock;
 	bool decaying;			/* the decay work is queued or running */
 	struct ka_map_hint hint;	/* the free path's last registry leaf */
-	struct ka_front f;
+	/*
+	 * &ka_front_none until the CPU's instance first fills the cache, and
+	 * again once the decay emptied it (cpu_front.c): a CPU that does not
+	 * use the class keeps only these few words of it.
+	 */
+	struct ka_front *f;
 };
+
+/* The cache itself, allocated while in use; freed after a grace period. */
+struct ka_front_box {
+	struct ka_front f;
+	struct rcu_head rcu;
+};
+
+extern struct ka_front ka_front_none;
 
 /* The decay work of one front cache, in the instance of its class and CPU. */
 struct ka_front_decay {
@@ -145,15 +158,22 @@ struct ka_pcpu {
 	int cpu;
 	struct ka_migration mg;
 	u64 released_nonempty;		/* carriers given back with blocks (tear-down of leaks) */
+	struct ka_front_counts front_gone;	/* of the front caches freed; under the lock */
+	/* the strategy's index (ka_inst_index_size()) follows */
 };
 
-/* A class: its parameters, one instance per possible CPU, its carrier pool. */
+/*
+ * A class: its parameters, one instance per possible CPU, its carrier pool.
+ * An instance is made when its CPU first uses the class (ka_pcpu_make())
+ * and stays until the class goes.
+ */
 struct ka_class_state {
 	bool enabled;
 	enum ka_class cls;
 	struct ka_params p;
 	struct ka_pool *pool;
-	struct ka_pcpu **pcpu;		/* [nr_cpu_ids], possible CPUs only */
+	struct ka_pcpu **pcpu;		/* [nr_cpu_ids]; NULL: not made yet */
+	struct kmem_cache *inst_cache;	/* of its instances, index included */
 	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
 	struct ka_pcpu_front __percpu *front;
 	struct ka_depot **depot;	/* [nr_node_ids]: of its magazines (depot.c) */
@@ -213,33 +233,54 @@ static inline void ka_pcpu_relock(struct ka_pcpu *pc)
 	ka_pcpu_lock(pc);
 }
 
+struct ka_pcpu *ka_pcpu_make(struct ka_class_state *cs, unsigned int cpu, gfp_t gfp);
+
+/* The instance of @cs on @cpu if that CPU has used the class; else NULL. */
+static inline struct ka_pcpu *ka_pcpu_peek(const struct ka_class_state *cs, unsigned int cpu)
+{
+	return READ_ONCE(cs->pcpu[cpu]);
+}
+
 /*
- * Locks this CPU's instance of @cs and keeps the task on this CPU until the
- * unlock. Without PREEMPT_RT with interrupts off around a spinlock, as
- * always; on PREEMPT_RT, where a spinlock_t sleeps and may not be taken with
- * interrupts off, with migration off while the CPU's instance is chosen
- * (the lock itself then keeps the task where it is).
+ * Locks this CPU's instance of @cs, made first with @gfp if the CPU has
+ * none, and keeps the task on this CPU until the unlock; NULL if it could
+ * not be made. Without PREEMPT_RT with interrupts off around a spinlock,
+ * as always; on PREEMPT_RT, where a spinlock_t sleeps and may not be taken
+ * with interrupts off, with migration off while the CPU's instance is
+ * chosen (the lock itself then keeps the task where it is).
  */
-static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_pcpu *const *pcpu)
+static inline struct ka_pcpu *ka_pcpu_lock_this(struct ka_class_state *cs, gfp_t gfp)
 	__acquires(pc->lock)
 {
 	struct ka_pcpu *pc;
 	unsigned long flags;
 
-	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		migrate_disable();
-		pc = pcpu[smp_processor_id()];
-		ka_pcpu_lock(pc);
-		migrate_enable();
-		return pc;
+	for (;;) {
+		if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+			migrate_disable();
+			pc = ka_pcpu_peek(cs, smp_processor_id());
+			if (likely(pc)) {
+				ka_pcpu_lock(pc);
+				migrate_enable();
+				return pc;
+			}
+			migrate_enable();
+		} else {
+			local_irq_save(flags);
+			pc = ka_pcpu_peek(cs, smp_processor_id());
+			if (likely(pc)) {
+				spin_lock(&pc->lock);
+				pc->irqflags = flags;
+				pc->locked = true;
+				ka_debug_own_begin();
+				return pc;
+			}
+			local_irq_restore(flags);
+		}
+		/* the task may move meanwhile: the loop takes whichever CPU it is on */
+		if (!ka_pcpu_make(cs, raw_smp_processor_id(), gfp))
+			return NULL;
 	}
-	local_irq_save(flags);
-	pc = pcpu[smp_processor_id()];
-	spin_lock(&pc->lock);
-	pc->irqflags = flags;
-	pc->locked = true;
-	ka_debug_own_begin();
-	return pc;
 }
 
 /*

@@ -12,6 +12,7 @@
 
 #include "carrier_layer.h"
 #include "plumbing.h"
+#include "cpu_front.h"
 #include "../internal.h"
 #include "../debug.h"
 #include "../pool.h"
@@ -221,12 +222,19 @@ static void pcpu_carrier_abandon(struct ka_instance *inst, struct ka_carrier *c)
 }
 
 /* The pool hooks do nothing for an instance without a pool (@pc->mg.pool NULL). */
+/* An empty main carrier goes back if the instance leaves it empty for a decay period. */
+static void pcpu_main_empty(struct ka_instance *inst)
+{
+	ka_front_main_empty(ka_pcpu_of(inst));
+}
+
 const struct ka_inst_hooks ka_pcpu_hooks = {
 	.carrier_created = pcpu_carrier_created,
 	.carrier_destroying = pcpu_carrier_destroying,
 	.carrier_abandon = pcpu_carrier_abandon,
 	.carrier_fetch = ka_pool_fetch,
 	.carrier_foreign_empty = ka_pool_foreign_empty,
+	.main_empty = pcpu_main_empty,
 };
 
 /*

@@ -117,6 +117,7 @@ static const struct latch_tree_ops reg_ops = {
 };
 
 struct ka_map_node *ka_map_root[1 << KA_MAP_ROOT_BITS];
+unsigned long ka_registry_pages;	/* table nodes, a page each; under the lock */
 bool ka_registry_slow;		/* verify_pointers, or a table node could not be had */
 
 /* The leaf slot of granule @key, made if @make; the caller holds the lock. */
@@ -135,6 +136,7 @@ static void **map_slot(unsigned long key, bool make)
 				(void *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
 			if (!n)
 				return NULL;
+			WRITE_ONCE(ka_registry_pages, ka_registry_pages + 1);
 			/*
 			 * Zeroed before it is seen. Pairs with the READ_ONCE()
 			 * loads of ka_map_find() (registry.h), whose address
@@ -260,6 +262,7 @@ void ka_registry_exit(void)
 		map_free(ka_map_root[i], 1);
 		ka_map_root[i] = NULL;
 	}
+	ka_registry_pages = 0;
 }
 
 void ka_registry_add(struct ka_carrier *c)

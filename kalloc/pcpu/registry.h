@@ -52,6 +52,8 @@ struct ka_map_node {
 
 extern struct ka_map_node *ka_map_root[1 << KA_MAP_ROOT_BITS];
 extern bool ka_registry_slow;
+/* Pages the table holds (the memory view counts them as kalloc's own). */
+extern unsigned long ka_registry_pages;
 
 static inline unsigned long ka_map_key(unsigned long a)
 {

@@ -160,7 +160,7 @@ void ka_test_expect_all_consistent(struct kunit *test)
 		if (!ka_class_enabled(cls))
 			continue;
 		for_each_possible_cpu(cpu) {
-			struct ka_pcpu *pc = ka_class_states[cls].pcpu[cpu];
+			struct ka_pcpu *pc = ka_test_pcpu(&ka_class_states[cls], cpu);
 			unsigned int bad;
 
 			ka_pcpu_lock(pc);	/* with kalloc's own view of its blocks */
@@ -205,6 +205,11 @@ void ka_test_front_off(struct kunit *test, enum ka_class cls)
 	WRITE_ONCE(cs->shape.max, 0);
 	WRITE_ONCE(cs->shape.max_blk, 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, front_back_on, o), 0);
+}
+
+struct ka_pcpu *ka_test_pcpu(struct ka_class_state *cs, int cpu)
+{
+	return ka_pcpu_make(cs, cpu, GFP_KERNEL);
 }
 
 u64 ka_test_pcpu_blocks(struct ka_pcpu *pc)

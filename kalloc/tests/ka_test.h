@@ -49,6 +49,7 @@ void ka_test_fail_this_task(bool on);
 
 /* The per-CPU layer's suites. */
 struct ka_pcpu;
+struct ka_class_state;
 /* Black-box: a type destroyed when the test ends. */
 struct ka_type *ka_test_type(struct kunit *test, const char *name, enum ka_class cls);
 /* Every instance of every enabled class of the module, checked under its lock. */
@@ -65,6 +66,8 @@ void ka_test_front_off(struct kunit *test, enum ka_class cls);
  * cache is emptied: the blocks its users hold. Sleeps.
  */
 u64 ka_test_pcpu_blocks(struct ka_pcpu *pc);
+/* @cpu's instance of @cs, made if that CPU has not used the class yet. */
+struct ka_pcpu *ka_test_pcpu(struct ka_class_state *cs, int cpu);
 
 /* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */
 ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
@@ -97,6 +100,6 @@ extern struct kunit_suite ka_test_fault_suite;
 extern struct kunit_suite ka_test_types_suite, ka_test_strategy_suite, ka_test_instance_suite,
 	ka_test_sources_suite, ka_test_cpu_suite, ka_test_options_suite, ka_test_stats_suite,
 	ka_test_pool_suite, ka_test_misuse_suite, ka_test_front_suite, ka_test_holes_suite,
-	ka_test_exhaust_suite, ka_test_typecache_suite;
+	ka_test_exhaust_suite, ka_test_typecache_suite, ka_test_scale_suite;
 
 #endif /* _KA_TEST_H */

@@ -111,7 +111,7 @@ static void count_reports_anywhere(struct kunit *test, struct one_block *o)
 /* Drains the owner and checks that the block came back exactly once. */
 static void expect_freed_once(struct kunit *test, struct one_block *o, u64 base)
 {
-	struct ka_pcpu *owner = ka_class_states[o->type->class].pcpu[0];
+	struct ka_pcpu *owner = ka_test_pcpu(&ka_class_states[o->type->class], 0);
 	struct ka_type_totals sum;
 
 	ka_cpu_drain(owner);
@@ -126,7 +126,7 @@ static void expect_freed_once(struct kunit *test, struct one_block *o, u64 base)
 static void double_free_while_queued(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfq");
-	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_test_pcpu(&ka_class_states[KA_CLASS_SL], 0)) - 1;
 
 	count_reports_anywhere(test, o);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, free_twice_while_queued, o), 0L);
@@ -157,7 +157,7 @@ static long owner_after_remote_free(void *arg)
 static void owner_free_after_remote_free(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfo");
-	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_test_pcpu(&ka_class_states[KA_CLASS_SL], 0)) - 1;
 
 	count_reports_anywhere(test, o);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(0, owner_after_remote_free, o), 0L);
@@ -169,7 +169,7 @@ static void owner_free_after_remote_free(struct kunit *test)
 static void owner_realloc_after_remote_free(struct kunit *test)
 {
 	struct one_block *o = one_block_on_cpu0(test, "kunit_dfr");
-	u64 base = ka_test_pcpu_blocks(ka_class_states[KA_CLASS_SL].pcpu[0]) - 1;
+	u64 base = ka_test_pcpu_blocks(ka_test_pcpu(&ka_class_states[KA_CLASS_SL], 0)) - 1;
 
 	o->by_realloc = true;
 	count_reports_anywhere(test, o);
@@ -237,7 +237,7 @@ static long alloc_race_blocks(void *arg)
 static void two_cpus_free_one_block(struct kunit *test)
 {
 	struct free_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	struct ka_pcpu *owner = ka_class_states[KA_CLASS_STD].pcpu[0];
+	struct ka_pcpu *owner = ka_test_pcpu(&ka_class_states[KA_CLASS_STD], 0);
 	struct ka_type_totals sum;
 	static atomic_t reports;
 	struct task_struct *t[2];

@@ -407,7 +407,7 @@ static void memory_view_adds_up(struct kunit *test)
 	known_free(k);
 	k->odd_only = true;
 	known_free(k);
-	ka_cpu_drain(ka_class_states[KA_CLASS_LL].pcpu[0]);
+	ka_cpu_drain(ka_test_pcpu(&ka_class_states[KA_CLASS_LL], 0));
 	KUNIT_ASSERT_TRUE(test, read_memory(buf, after, &ta));
 	KUNIT_EXPECT_EQ(test, after[KA_CLASS_LL].blocks, before[KA_CLASS_LL].blocks);
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(k->type), 0);

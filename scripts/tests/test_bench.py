@@ -76,6 +76,21 @@ class BenchReportTest(unittest.TestCase):
         self.assertIn("x7.40", text)
         self.assertIn("differ by at most 0.0 % on P1", text)
 
+    def test_scaling_table_by_vcpus_with_the_flatness_verdict(self):
+        one = bench_report.parse(console([("P3", 64, "kmalloc", 100), ("P3", 64, "std", 200)]))
+        many = bench_report.parse(console([("P3", 64, "kmalloc", 110), ("P3", 64, "std", 230),
+                                           ("P2", 64, "kmalloc", 2000000),
+                                           ("P2", 64, "std", 1000000)]))
+        lines = bench_report.scaling([(1, one), (16, many)])
+        text = "\n".join(lines)
+        self.assertIn("+15.0%", text)
+        self.assertIn("x2.09", text)            # 230 / 110
+        self.assertIn("1000", text)             # P2: 1e9 / 1000000 instructions per object
+        self.assertIn("x2.00", text)
+        self.assertTrue(lines[-1].endswith("missed"), lines[-1])
+        flat = bench_report.parse(console([("P3", 64, "std", 210)]))
+        self.assertTrue(bench_report.scaling([(1, one), (16, flat)])[-1].endswith("met"))
+
 
 class CallgrindOpsTest(unittest.TestCase):
     def dump(self, d, name, trigger, total):

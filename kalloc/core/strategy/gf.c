@@ -15,7 +15,7 @@
 #define GF_WORDS	(KA_GF_BUCKETS / BITS_PER_LONG)
 
 struct gf_index {
-	struct list_head buckets[KA_GF_BUCKETS];
+	struct hlist_head buckets[KA_GF_BUCKETS];	/* a pointer each: the index stays small */
 	unsigned long nonempty[GF_WORDS];	/* bit per bucket */
 	unsigned long nonempty_words;		/* bit per word of nonempty[] */
 	size_t r3_start, r3_step;
@@ -23,7 +23,7 @@ struct gf_index {
 };
 
 struct gf_node {
-	struct list_head link;
+	struct hlist_node link;
 };
 
 #define R0_STEP	(1 * KA_UNIT)
@@ -56,7 +56,7 @@ static void gf_init(void *idx, const struct ka_strategy_params *p)
 
 	BUILD_BUG_ON(KA_GF_BUCKETS != 4 * 64 || GF_WORDS > BITS_PER_LONG);
 	for (i = 0; i < KA_GF_BUCKETS; i++)
-		INIT_LIST_HEAD(&gi->buckets[i]);
+		INIT_HLIST_HEAD(&gi->buckets[i]);
 	gi->r3_start = R3_START;
 	/* The last range reaches sbct, so only blocks above it share bucket 255. */
 	span = p->sbct > R3_START ? p->sbct - R3_START : 0;
@@ -108,7 +108,7 @@ static void gf_insert(void *idx, struct ka_carrier *c, struct ka_block *b)
 	unsigned int ix = ka_gf_bucket(gi, ka_blk_size(b));
 	struct gf_node *n = ka_blk_node(b);
 
-	list_add(&n->link, &gi->buckets[ix]);
+	hlist_add_head(&n->link, &gi->buckets[ix]);
 	mark(gi, ix);
 }
 
@@ -118,8 +118,8 @@ static void gf_remove(void *idx, struct ka_carrier *c, struct ka_block *b)
 	unsigned int ix = ka_gf_bucket(gi, ka_blk_size(b));
 	struct gf_node *n = ka_blk_node(b);
 
-	list_del(&n->link);
-	if (list_empty(&gi->buckets[ix]))
+	hlist_del(&n->link);
+	if (hlist_empty(&gi->buckets[ix]))
 		unmark(gi, ix);
 }
 
@@ -130,7 +130,7 @@ static struct ka_block *search_bucket(struct gf_index *gi, unsigned int ix, size
 	unsigned int seen = 0;
 	struct gf_node *n;
 
-	list_for_each_entry(n, &gi->buckets[ix], link) {
+	hlist_for_each_entry(n, &gi->buckets[ix], link) {
 		struct ka_block *b = ka_node_blk(n);
 		size_t bsize = ka_blk_size(b);
 
@@ -172,10 +172,10 @@ static void gf_check(void *idx, struct ka_check *chk, ka_check_visit_fn visit)
 		bool bit = gi->nonempty[ix / BITS_PER_LONG] & (1UL << (ix % BITS_PER_LONG));
 		struct gf_node *n;
 
-		if (bit == list_empty(&gi->buckets[ix]))
+		if (bit == hlist_empty(&gi->buckets[ix]))
 			ka_check_fail(chk, "gf: bucket %u bitmap bit %d disagrees with its list",
 				      ix, bit);
-		list_for_each_entry(n, &gi->buckets[ix], link) {
+		hlist_for_each_entry(n, &gi->buckets[ix], link) {
 			struct ka_block *b = ka_node_blk(n);
 
 			if (ka_gf_bucket(gi, ka_blk_size(b)) != ix)

@@ -189,10 +189,24 @@ static void carrier_pick_case(struct kunit *test, enum ka_as as)
 	KA_EXPECT_CONSISTENT(test, inst);
 }
 
+/* An instance whose main carrier exists (it comes with the first block), empty. */
+static struct ka_instance *new_inst_main(struct kunit *test, enum ka_as as)
+{
+	struct ka_instance *inst = new_inst(test, as);
+	void *first;
+
+	KUNIT_EXPECT_NULL(test, inst->main);
+	first = ka_inst_alloc(inst, 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	ka_inst_free(inst, first);
+	KUNIT_ASSERT_NOT_NULL(test, inst->main);
+	return inst;
+}
+
 /* Seven neighbours A..G and a guard; frees that join prev, next and both. */
 static void coalesce_case(struct kunit *test, enum ka_as as)
 {
-	struct ka_instance *inst = new_inst(test, as);
+	struct ka_instance *inst = new_inst_main(test, as);
 	struct ka_block *first = ka_crr_first(inst->main);
 	size_t room = ka_blk_size(first), bs;
 	void *blk[8];
@@ -235,7 +249,7 @@ static void coalesce_case(struct kunit *test, enum ka_as as)
 /* alloc_SUITE basic: after alloc, realloc and free the main carrier is whole again. */
 static void basic_case(struct kunit *test, enum ka_as as)
 {
-	struct ka_instance *inst = new_inst(test, as);
+	struct ka_instance *inst = new_inst_main(test, as);
 	struct ka_block *first = ka_crr_first(inst->main);
 	size_t room = ka_blk_size(first);
 	void *a, *b, *c;

@@ -26,7 +26,7 @@
 
 static struct ka_pcpu *pcpu_of(enum ka_class cls, int cpu)
 {
-	return ka_class_states[cls].pcpu[cpu];
+	return ka_test_pcpu(&ka_class_states[cls], cpu);
 }
 
 #define NBLK 48

@@ -157,8 +157,8 @@ static void refill_swap_and_depot_within_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.cached_bytes, after.cached_blocks * 112);
 	pf = per_cpu_ptr(ka_class_states[KA_CLASS_STD].front, cpu);
 	for (i = 0; i < KA_FRONT_BINS; i++)
-		KUNIT_EXPECT_LE(test, pf->f.bin[i].count, 2 * pf->f.bin[i].cap);
-	KUNIT_EXPECT_LE(test, pf->f.bytes, (size_t)KA_FRONT_BYTES);
+		KUNIT_EXPECT_LE(test, pf->f->bin[i].count, 2 * pf->f->bin[i].cap);
+	KUNIT_EXPECT_LE(test, pf->f->bytes, (size_t)KA_FRONT_BYTES);
 	ka_test_flush_fronts();
 	KUNIT_EXPECT_EQ(test, depot_at(KA_CLASS_STD, node).blocks, 0UL);
 	ka_test_expect_all_consistent(test);
@@ -252,7 +252,7 @@ static void producer_consumer_moves_magazines(struct kunit *test)
 	int home_node = cpu_to_node(prod), far = cpu_to_node(cons);
 	struct ka_depot_counts h0, h1, h2, f0, f1;
 	struct ka_pcpu_counts p0, p1;
-	struct ka_pcpu *home = cs->pcpu[prod];
+	struct ka_pcpu *home = ka_test_pcpu(cs, prod);
 	struct flush_run fr = { cs, home_node };
 	u64 batches, queued, blocks;
 	struct fbatch *r;
@@ -310,18 +310,18 @@ static void many_sizes_byte_bound(struct kunit *test)
 		b->size = 2048 + 64 * round;
 		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fb_alloc, b), 0L);
 		work_on_cpu(cpu, fb_free, b);
-		KUNIT_EXPECT_LE(test, pf->f.bytes, (size_t)KA_FRONT_BYTES);
+		KUNIT_EXPECT_LE(test, pf->f->bytes, (size_t)KA_FRONT_BYTES);
 	}
 	for (i = 0, blocks = 0, bytes = 0; i < KA_FRONT_BINS; i++) {
-		KUNIT_EXPECT_LE(test, pf->f.bin[i].count, 2 * pf->f.bin[i].cap);
-		blocks += pf->f.bin[i].count;
-		bytes += (size_t)pf->f.bin[i].count * pf->f.bin[i].blk;
-		if (pf->f.bin[i].blk)
-			KUNIT_EXPECT_EQ(test, (int)pf->f.map[pf->f.bin[i].blk / KA_UNIT], i);
+		KUNIT_EXPECT_LE(test, pf->f->bin[i].count, 2 * pf->f->bin[i].cap);
+		blocks += pf->f->bin[i].count;
+		bytes += (size_t)pf->f->bin[i].count * pf->f->bin[i].blk;
+		if (pf->f->bin[i].blk)
+			KUNIT_EXPECT_EQ(test, (int)pf->f->map[pf->f->bin[i].blk / KA_UNIT], i);
 	}
-	KUNIT_EXPECT_EQ(test, blocks, pf->f.blocks);
-	KUNIT_EXPECT_EQ(test, bytes, pf->f.bytes);
-	KUNIT_EXPECT_GT(test, pf->f.bytes, (size_t)KA_FRONT_BYTES / 2);
+	KUNIT_EXPECT_EQ(test, blocks, pf->f->blocks);
+	KUNIT_EXPECT_EQ(test, bytes, pf->f->bytes);
+	KUNIT_EXPECT_GT(test, pf->f->bytes, (size_t)KA_FRONT_BYTES / 2);
 	ka_test_expect_all_consistent(test);
 }
 
@@ -577,7 +577,7 @@ static u64 class_blocks(enum ka_class cls)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		n += ka_test_pcpu_blocks(ka_class_states[cls].pcpu[cpu]);
+		n += ka_test_pcpu_blocks(ka_test_pcpu(&ka_class_states[cls], cpu));
 	return n;
 }
 
@@ -745,7 +745,7 @@ static void shrinker_honours_node_and_nr_to_scan(struct kunit *test)
 	/* read at once: the other node's caches were not asked */
 	for_each_online_cpu(cpu)
 		if (cpu_to_node(cpu) != far)
-			KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(cs->pcpu[cpu]->fd.flush_all),
+			KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(ka_test_pcpu(cs, cpu)->fd.flush_all),
 					       "CPU %d of node %d asked", cpu, cpu_to_node(cpu));
 
 	for_each_online_cpu(cpu) {
@@ -819,7 +819,7 @@ static void decay_empties_idle_cache(struct kunit *test)
 static void remote_blocks_go_home_from_cache(struct kunit *test)
 {
 	struct fbatch *b = fbatch_new(test, "kunit_fc_home", KA_CLASS_STD, 64, FBLK);
-	struct ka_pcpu *owner = ka_class_states[KA_CLASS_STD].pcpu[0];
+	struct ka_pcpu *owner = ka_test_pcpu(&ka_class_states[KA_CLASS_STD], 0);
 	u64 base, queued, held;
 
 	if (!cpu_online(0) || !cpu_online(1))
@@ -954,17 +954,17 @@ static void fixed_size_type(struct kunit *test)
 	ka_test_flush_fronts();
 	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, other_sizes, r), 0L);
 	pf = per_cpu_ptr(cs->front, cpu);
-	occupant = pf->f.bin[r->type->front_slot].blk;
+	occupant = pf->f->bin[r->type->front_slot].blk;
 	KUNIT_EXPECT_NE(test, occupant, 0U);
 	KUNIT_EXPECT_NE(test, occupant, blk);
 	KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, fixed_alloc_free, r), 0L);
 	KUNIT_EXPECT_EQ(test, r->bad, 0);
-	bin = pf->f.map[blk / KA_UNIT];
+	bin = pf->f->map[blk / KA_UNIT];
 	KUNIT_EXPECT_EQ(test, bin, (unsigned int)r->type->front_slot);
 	KUNIT_ASSERT_NE(test, bin, (unsigned int)KA_FRONT_NONE);
-	KUNIT_EXPECT_EQ(test, pf->f.bin[bin].blk, blk);
-	KUNIT_EXPECT_GE(test, pf->f.bin[bin].count, pf->f.bin[bin].cap);
-	KUNIT_EXPECT_TRUE(test, bins_mapped(&pf->f));
+	KUNIT_EXPECT_EQ(test, pf->f->bin[bin].blk, blk);
+	KUNIT_EXPECT_GE(test, pf->f->bin[bin].count, pf->f->bin[bin].cap);
+	KUNIT_EXPECT_TRUE(test, bins_mapped(pf->f));
 
 	/* ka_alloc() gets an object of the type's size, never a larger request */
 	p = ka_alloc(r->type, 40, GFP_KERNEL);

@@ -185,7 +185,7 @@ void ka_stress_expect_balanced(struct kunit *test, struct stress *s, bool failur
 	for (i = 0; i < KA_NR_CLASSES; i++)
 		if (ka_class_enabled(i))
 			for_each_possible_cpu(cpu)
-				ka_cpu_drain(ka_class_states[i].pcpu[cpu]);
+				ka_cpu_drain(ka_test_pcpu(&ka_class_states[i], cpu));
 	for (i = 0; i < STRESS_TYPES; i++) {
 		ka_type_sum(s->types[i], &sum);
 		KUNIT_EXPECT_EQ_MSG(test, sum.allocs, sum.frees, "type %d", i);

@@ -77,7 +77,7 @@ static inline void *ka_ufront_alloc(struct ka_ufront *u, size_t size, unsigned i
 		ptr = ka_front_pop_slow(&u->f, blk);
 	if (!ptr) {
 		/* as cpu_front.c's reload(): a size without a bin gets one for the depot's */
-		if (u->f.map[blk / KA_UNIT] == KA_FRONT_NONE && u->d.full[blk / KA_UNIT])
+		if (u->f.map[blk / KA_UNIT] == KA_FRONT_NONE && ka_depot_stack_of(&u->d, blk))
 			ka_ufront_give_back(u, back, ka_front_make_room(&u->f, &u->sh, blk, back));
 		ptr = ka_ufront_depot_load(u, blk);
 	}

@@ -83,7 +83,7 @@ static inline bool ka_core_init_on_free(void)
 	return false;
 }
 
-static inline void *ka_core_zalloc(size_t size)
+static inline void *ka_core_zalloc_gfp(size_t size, gfp_t gfp)
 {
 	return calloc(1, size);
 }

@@ -205,7 +205,7 @@ static int run(enum ka_as as, unsigned long nops)
 	p.acul = 60;
 	p.acful = 40;
 	for (i = 0; i < NINST; i++)
-		if (ka_inst_init_hooked(&inst[i], &p, &src, &src, &hooks, GFP_KERNEL))
+		if (ka_inst_init_hooked(&inst[i], &p, &src, &src, &hooks, NULL, GFP_KERNEL))
 			return 1;
 
 	for (op = 0; op < nops && !errors; op++) {
