@@ -279,12 +279,7 @@ static void add_front_counts(struct ka_pcpu_counts *sum, const struct ka_pcpu_co
 {
 	sum->cached_blocks += c->cached_blocks;
 	sum->cached_bytes += c->cached_bytes;
-	sum->front.hits += c->front.hits;
-	sum->front.swaps += c->front.swaps;
-	sum->front.refills += c->front.refills;
-	sum->front.refilled += c->front.refilled;
-	sum->front.flushes += c->front.flushes;
-	sum->front.flushed += c->front.flushed;
+	ka_front_counts_add(&sum->front, &c->front);
 }
 
 /* Cached blocks also count in the instance's blocks: the instance gave them out. */

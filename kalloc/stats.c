@@ -242,12 +242,7 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pool = pc->mg.calls;
 	/* with the cache's own, read under the same hold: front_free() moves them */
 	ka_stats_front(&ka_class_states[cls], cpu, dd);
-	dd->front.hits += pc->front_gone.hits;
-	dd->front.swaps += pc->front_gone.swaps;
-	dd->front.refills += pc->front_gone.refills;
-	dd->front.refilled += pc->front_gone.refilled;
-	dd->front.flushes += pc->front_gone.flushes;
-	dd->front.flushed += pc->front_gone.flushed;
+	ka_front_counts_add(&dd->front, &pc->front_gone);
 	spin_unlock_irqrestore(&pc->lock, flags);
 	dd->queued = atomic64_read(&pc->rq.queued);
 	dd->kicks = atomic64_read(&pc->rq.kicks);

@@ -40,6 +40,7 @@ for cpus in 1 2 4 8 16; do
 	[ "$cpus" -eq 16 ] && nodes=(--nodes 4)
 	note "benchmark boot: P2 and P3 on $cpus vCPU(s)"
 	"$KALLOC_ROOT/scripts/vm.sh" --quiet --icount --cpus "$cpus" "${nodes[@]}" \
+		--append "lpj=4000000 tsc=reliable" \
 		--out "$out/scale-$cpus" --timeout 1800 --modules-dir "$obj" \
 		--insmod "$obj/kalloc_bench.ko only=P2,P3" >/dev/null ||
 		echo "scaling boot with $cpus vCPU(s) failed"

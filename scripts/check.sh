@@ -156,6 +156,37 @@ fault_guest() {	# flavor, modules dir, out dir, group suffix
 }
 fault_guest test "$KALLOC_BUILD/obj-6.12" "$out/fault" ""
 
+# Many CPUs and four nodes (Documentation/cpu.rst): what kalloc costs per
+# possible CPU after the load and after one pass of every class on every
+# CPU, at 4, 16 and 64 vCPUs; the 16-vCPU, 4-node guest also runs the
+# suites that need CPUs and nodes (scripts/guest-scale.sh). The 64-vCPU
+# guest boots with 4 online and the script brings the rest up (TCG on two
+# host cores stalls for minutes in a boot's stop_machine() with 64 online);
+# the delay loop is not calibrated on each vCPU (lpj=, tsc=reliable).
+scale_guest() {	# vCPUs, nodes, out dir, "full" or ""
+	local cpus=$1 nodes=$2 dir=$3 full=$4 start=$SECONDS
+	local expect=("$KALLOC_ROOT/kalloc/pcpu/tests/scale_kunit.c") boot=
+	[ "$cpus" -gt 16 ] && boot=maxcpus=4
+	[ "$full" = full ] && expect+=("$KALLOC_ROOT/kalloc/pcpu/tests/cpu_kunit.c"
+				       "$KALLOC_ROOT/kalloc/tests/pool_kunit.c")
+	note "booting a $cpus-vCPU, $nodes-node guest: kalloc's memory per CPU${full:+, the many-CPU suites}"
+	"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" --cpus "$cpus" --nodes "$nodes" \
+		--timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+		--append "panic_on_warn=1 kalloc_scale=$full $boot lpj=4000000 tsc=reliable" \
+		--modules-dir "$KALLOC_BUILD/obj-6.12" --file "$KALLOC_BUILD/obj-6.12/kalloc_kunit.ko" \
+		--script "$KALLOC_ROOT/scripts/guest-scale.sh"
+	note "$cpus-vCPU guest finished with status $? after $((SECONDS - start))s"
+	python3 "$KALLOC_ROOT/scripts/ktap.py" "$dir/console.log" --expect "${expect[@]}" \
+		--group "$out/group-scale-$cpus.json" >"$dir/judge.txt"
+	sed "s/^/  $cpus vCPUs: /" "$dir/judge.txt"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$dir/console.log" KALLOC-SCALE \
+		"$out/group-scalescript-$cpus.json" | sed "s/^/  $cpus-vCPU script: /"
+	grep -h "KALLOC-SCALE: figure" "$dir/console.log" | sed "s/^.*KALLOC-SCALE: figure /  $cpus vCPUs: /"
+}
+scale_guest 4 2 "$out/scale-4" ""
+scale_guest 16 4 "$out/scale-16" full
+scale_guest 64 4 "$out/scale-64" ""
+
 # The whole KUnit run again on another test kernel, judged as its group.
 suites_guest() {	# flavor, modules dir, out dir, group name, label, kernel command line
 	local flavor=$1 mods=$2 dir=$3 group=$4 label=$5 append=$6 start=$SECONDS

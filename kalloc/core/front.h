@@ -94,6 +94,17 @@ struct ka_front_counts {
 	u64 flushes, flushed;		/* trips back, blocks given back */
 };
 
+static inline void ka_front_counts_add(struct ka_front_counts *to,
+				       const struct ka_front_counts *from)
+{
+	to->hits += from->hits;
+	to->swaps += from->swaps;
+	to->refills += from->refills;
+	to->refilled += from->refilled;
+	to->flushes += from->flushes;
+	to->flushed += from->flushed;
+}
+
 struct ka_front {
 	u8 map[KA_FRONT_SIZES];
 	struct ka_front_bin bin[KA_FRONT_BINS];

@@ -460,6 +460,8 @@ static void teardown(struct ka_class_state *const *groups, int n)
 			if (!pc)
 				continue;
 			cancel_work_sync(&pc->rq.kick);	/* a drain above may have kicked it */
+			/* a free above may have emptied a main carrier and armed the decay */
+			cancel_delayed_work_sync(&pc->fd.work);
 			live = ka_inst_destroy(&pc->inst);
 			/* the registry work of large carriers waits for an unlock */
 			ka_pcpu_lock(pc);

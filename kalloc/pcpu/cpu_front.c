@@ -73,17 +73,11 @@ static struct ka_front *front_make(struct ka_class_state *cs, struct ka_pcpu_fro
 static void front_free(struct ka_pcpu *pc, struct ka_pcpu_front *pf)
 {
 	struct ka_front *f = pf->f;
-	struct ka_front_counts *to = &pc->front_gone;
 
 	if (f == &ka_front_none || f->blocks)
 		return;
 	ka_pcpu_lock(pc);
-	to->hits += f->n.hits;
-	to->swaps += f->n.swaps;
-	to->refills += f->n.refills;
-	to->refilled += f->n.refilled;
-	to->flushes += f->n.flushes;
-	to->flushed += f->n.flushed;
+	ka_front_counts_add(&pc->front_gone, &f->n);
 	WRITE_ONCE(pf->f, &ka_front_none);
 	ka_pcpu_unlock(pc);
 	ka_front_exit(f);
@@ -191,7 +185,8 @@ static void decay_arm(struct ka_pcpu *pc)
  */
 void ka_front_main_empty(struct ka_pcpu *pc)
 {
-	if (!delayed_work_pending(&pc->fd.work))
+	/* a class being torn down has cancelled its decay work for good */
+	if (READ_ONCE(pc->cs->enabled) && !delayed_work_pending(&pc->fd.work))
 		decay_arm(pc);
 }
 
