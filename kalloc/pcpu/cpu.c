@@ -346,7 +346,9 @@ static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp
 	int node = cpu_to_node(cpu);
 	struct ka_pcpu *pc;
 
-	gfp = (gfp & (GFP_KERNEL | __GFP_NOFAIL)) | __GFP_NOWARN;
+	/* __GFP_NOFAIL only where the page allocator may block for it */
+	gfp &= gfpflags_allow_blocking(gfp) ? GFP_KERNEL | __GFP_NOFAIL : GFP_KERNEL;
+	gfp |= __GFP_NOWARN;
 	pc = ka_fail_alloc(gfp, kmem_cache_size(cs->inst_cache)) ? NULL :
 		kmem_cache_alloc_node(cs->inst_cache, gfp | __GFP_ZERO, node);
 	if (!pc)

@@ -160,18 +160,42 @@ unsigned long ka_depot_flush(struct ka_class_state *cs, int node, unsigned long 
 	return blocks;
 }
 
+/* Frees the empty magazines of @dp, which holds no full one: idle, it needs none. */
+static void free_empties(struct ka_depot *dp)
+{
+	struct ka_mag *empties = NULL, *m;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dp->lock, flags);
+	while (!dp->d.nr_full && (m = ka_depot_take_empty(&dp->d))) {
+		m->next = empties;
+		empties = m;
+	}
+	spin_unlock_irqrestore(&dp->lock, flags);
+	while ((m = empties)) {
+		empties = m->next;
+		kfree(m);
+	}
+}
+
 /*
  * One decay period of @node's depot, from whichever of its CPUs' decay work
  * runs first in the period: a depot no front cache traded with gives back
- * half its full magazines, rounded up.
+ * half its full magazines, rounded up, and one without full magazines its
+ * empty ones.
  */
 void ka_depot_decay(struct ka_class_state *cs, int node)
 {
 	struct ka_depot *dp = depot_of(cs, node);
 	unsigned long flags, nr = 0;
 
-	if (!dp || !READ_ONCE(dp->d.nr_full))
+	if (!dp)
 		return;
+	if (!READ_ONCE(dp->d.nr_full)) {
+		if (READ_ONCE(dp->d.nr_empty))
+			free_empties(dp);
+		return;
+	}
 	spin_lock_irqsave(&dp->lock, flags);
 	if (time_after(jiffies, dp->decayed + msecs_to_jiffies(KA_FRONT_DECAY_MS) / 2)) {
 		dp->decayed = jiffies;
