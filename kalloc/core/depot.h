@@ -44,14 +44,20 @@ struct ka_mag_depot {
 };
 
 /* A full magazine of @blk blocks, or NULL. */
+/* Where a stack of @blk blocks is looked for first: most depots hold few sizes. */
+static inline unsigned int ka_depot_home(unsigned int blk)
+{
+	return (blk / KA_UNIT) % KA_DEPOT_SIZES;
+}
+
 /* The stack of magazines of @blk blocks, or NULL; a racy peek without the depot's lock. */
 static inline struct ka_depot_stack *ka_depot_stack_of(struct ka_mag_depot *d, unsigned int blk)
 {
-	unsigned int i;
+	unsigned int i, at;
 
-	for (i = 0; i < KA_DEPOT_SIZES; i++)
-		if (READ_ONCE(d->full[i].top) && READ_ONCE(d->full[i].blk) == blk)
-			return &d->full[i];
+	for (i = 0, at = ka_depot_home(blk); i < KA_DEPOT_SIZES; i++, at = (at + 1) % KA_DEPOT_SIZES)
+		if (READ_ONCE(d->full[at].top) && READ_ONCE(d->full[at].blk) == blk)
+			return &d->full[at];
 	return NULL;
 }
 
@@ -79,14 +85,15 @@ static inline bool ka_depot_fits(const struct ka_mag_depot *d, unsigned long byt
 static inline bool ka_depot_put_full(struct ka_mag_depot *d, struct ka_mag *m)
 {
 	struct ka_depot_stack *st;
-	unsigned int i;
+	unsigned int i, at;
 
 	if (!m->count || !ka_depot_fits(d, (unsigned long)m->count * m->blk))
 		return false;
 	st = ka_depot_stack_of(d, m->blk);
-	for (i = 0; !st && i < KA_DEPOT_SIZES; i++)
-		if (!d->full[i].top)
-			st = &d->full[i];
+	for (i = 0, at = ka_depot_home(m->blk); !st && i < KA_DEPOT_SIZES;
+	     i++, at = (at + 1) % KA_DEPOT_SIZES)
+		if (!d->full[at].top)
+			st = &d->full[at];
 	if (!st)
 		return false;		/* KA_DEPOT_SIZES other sizes held */
 	WRITE_ONCE(st->blk, m->blk);

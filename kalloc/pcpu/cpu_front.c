@@ -40,9 +40,11 @@ struct ka_front ka_front_none = {
 };
 
 /*
- * Gives this CPU's cache of @cs memory of its own, if this CPU has an
- * instance of @cs (whose decay work empties and frees the cache again).
- * The caller holds the cache.
+ * Gives this CPU's cache of @cs memory of its own, and the CPU an instance
+ * of @cs if it has none yet (a CPU that only frees blocks of the class, as
+ * a consumer does, caches them as one that allocates does; the instance's
+ * decay work empties and frees the cache again). The caller holds the
+ * cache.
  */
 static struct ka_front *front_make(struct ka_class_state *cs, struct ka_pcpu_front *pf)
 {
@@ -51,7 +53,7 @@ static struct ka_front *front_make(struct ka_class_state *cs, struct ka_pcpu_fro
 
 	if (pf->f != &ka_front_none)
 		return pf->f;
-	if (!ka_pcpu_peek(cs, cpu) || !ka_depot_make(cs, cpu_to_node(cpu)) ||
+	if (!ka_pcpu_make(cs, cpu, GFP_NOWAIT) || !ka_depot_make(cs, cpu_to_node(cpu)) ||
 	    ka_fail_alloc(GFP_NOWAIT, sizeof(*box)))
 		return NULL;
 	box = kmalloc_node(sizeof(*box), GFP_NOWAIT | __GFP_NOWARN, cpu_to_node(cpu));
@@ -331,24 +333,33 @@ out:
  * The loaded magazine of @blk is full, or the cache at its bound: the
  * spare, if empty, takes its place; else, both full, the loaded one goes to
  * the node's depot for an empty one; else make room and push @ptr, or give
- * it back with the rest. Out of line: the stack array would be cleared on
- * every free (CONFIG_INIT_STACK_ALL_ZERO) if it were inline.
+ * it back with the rest. A CPU whose cache has no memory yet gets it here
+ * (or, failing that, hands @ptr to the block's instance: false). Out of line: the stack array would be cleared on every free
+ * (CONFIG_INIT_STACK_ALL_ZERO) if it were inline, and the pair's straight
+ * line stays free of the slow path's locked instructions.
  */
-static noinline void free_make_room(struct ka_class_state *cs, struct ka_front *f,
+static noinline bool free_make_room(struct ka_class_state *cs, struct ka_pcpu_front *pf,
 				    unsigned int blk, void *ptr)
 {
 	void *back[2 * KA_FRONT_SLOTS + 1];
+	struct ka_front *f = front_make(cs, pf);
 	unsigned int n;
 
+	if (!f) {
+		/* no memory for a cache here: the block's instance frees it */
+		ka_cpu_free_taken(ptr);
+		return false;
+	}
 	if (ka_front_push_slow(f, blk, ptr) ||
 	    (ka_depot_unload(cs, f, blk) && ka_front_push(f, blk, ptr)))
-		return;
+		return true;
 	n = ka_front_make_room(f, &cs->shape, blk, back);
 	if (!ka_front_push(f, blk, ptr))
 		back[n++] = ptr;
 	f->n.flushes++;
 	f->n.flushed += n;
 	ka_front_give_back(cs, back, n);
+	return true;
 }
 
 /*
@@ -358,16 +369,8 @@ static noinline void free_make_room(struct ka_class_state *cs, struct ka_front *
 void ka_front_free_slow(struct ka_class_state *cs, struct ka_pcpu_front *pf, unsigned int blk,
 			void *ptr, bool pushed)
 {
-	if (!pushed) {
-		struct ka_front *f = front_make(cs, pf);
-
-		if (!f) {
-			/* no cache here (the CPU has no instance of @cs): its instance frees it */
-			ka_cpu_free_taken(ptr);
-			return;
-		}
-		free_make_room(cs, f, blk, ptr);
-	}
+	if (!pushed && !free_make_room(cs, pf, blk, ptr))
+		return;
 	/* queue_delayed_work_on() may be called with the cache held */
 	if (decay_needed(pf))
 		decay_arm(cs->pcpu[smp_processor_id()]);
