@@ -55,7 +55,8 @@ static inline struct ka_depot_stack *ka_depot_stack_of(struct ka_mag_depot *d, u
 {
 	unsigned int i, at;
 
-	for (i = 0, at = ka_depot_home(blk); i < KA_DEPOT_SIZES; i++, at = (at + 1) % KA_DEPOT_SIZES)
+	for (i = 0, at = ka_depot_home(blk); i < KA_DEPOT_SIZES;
+	     i++, at = (at + 1) % KA_DEPOT_SIZES)
 		if (READ_ONCE(d->full[at].top) && READ_ONCE(d->full[at].blk) == blk)
 			return &d->full[at];
 	return NULL;

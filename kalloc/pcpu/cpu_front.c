@@ -334,7 +334,8 @@ out:
  * spare, if empty, takes its place; else, both full, the loaded one goes to
  * the node's depot for an empty one; else make room and push @ptr, or give
  * it back with the rest. A CPU whose cache has no memory yet gets it here
- * (or, failing that, hands @ptr to the block's instance: false). Out of line: the stack array would be cleared on every free
+ * (or, failing that, hands @ptr to the block's instance: false). Out of
+ * line: the stack array would be cleared on every free
  * (CONFIG_INIT_STACK_ALL_ZERO) if it were inline, and the pair's straight
  * line stays free of the slow path's locked instructions.
  */
