@@ -8,10 +8,9 @@
 # kalloc_scale=full on the kernel command line, kalloc_kunit.ko is loaded
 # again for what needs many CPUs and nodes: ka_alloc_node() on every
 # node (kalloc_cpu.alloc_on_each_node) and the carrier pool's node rule and
-# concurrent cases (kalloc_pool). The concurrent stress with hotplug is left
-# out here: at 16 vCPUs under TCG on two host cores it stalls after its
-# first CPU comes back, with this code and the code before lazy instances
-# alike (Documentation/testing.rst).
+# concurrent cases (kalloc_pool), and the concurrent stress on every CPU
+# with the last one going offline and back and every statistics file read
+# meanwhile (kalloc_cpu.concurrent_stress_with_hotplug).
 # Prints one "KALLOC-SCALE: ok|not ok NAME [why]" line per check and
 # "KALLOC-SCALE: figure ..." lines for the closing table.
 M=/sys/kernel/debug/kalloc/memory
@@ -71,7 +70,9 @@ why=
 result memory_after_one_pass_per_cpu "$why"
 
 if grep -q kalloc_scale=full /proc/cmdline; then
-	for glob in kalloc_cpu.alloc_on_each_node kalloc_pool; do
+	# one load per suite (a suite run twice is a harness error): the glob
+	# takes alloc_on_each_node and concurrent_stress_with_hotplug of kalloc_cpu
+	for glob in 'kalloc_cpu.[ac][lo][ln][oc]*' kalloc_pool; do
 		printf %s "$glob" > $GLOB
 		insmod /lib/kalloc/kalloc_kunit.ko || result "suites_${glob%%.*}_loaded" "insmod failed"
 		rmmod kalloc_kunit

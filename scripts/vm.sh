@@ -44,6 +44,9 @@ without reporting a status.
                            one on the host's clock makes each boot's timeline
                            differ
   --quiet                  do not stream the console while the guest runs
+  --gdb PORT               a gdb stub on localhost:PORT, to see where every
+                           vCPU is when a guest hangs (gdb vmlinux, then
+                           "target remote :PORT", "thread apply all bt")
 USAGE
 }
 
@@ -60,7 +63,13 @@ nodes=
 mem=2048
 append=
 accel="tcg,thread=multi"
+# A CPU random-number instruction, as every x86 of the last decade has: the
+# guest's crng is ready at boot instead of gathering entropy from interrupts
+# on every vCPU under one global lock, where many vCPU threads on a few host
+# cores stalled for minutes (the holder preempted, every other vCPU spinning)
+cpu=(-cpu qemu64,+rdrand,+rdseed)
 icount=()
+gdbstub=()
 quiet=0
 
 while [ $# -gt 0 ]; do
@@ -77,11 +86,12 @@ while [ $# -gt 0 ]; do
 	--nodes) nodes=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
-	--kvm) accel=kvm ;;
+	--kvm) accel=kvm; cpu=() ;;
 	--one-thread) accel=tcg,thread=single ;;
-	--icount) accel=tcg,thread=single
+	--icount) accel=tcg,thread=single cpu=()	# the benchmark's boots as measured
 		icount=(-icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm) ;;
 	--quiet) quiet=1 ;;
+	--gdb) gdbstub=(-gdb "tcp:127.0.0.1:$2"); shift ;;
 	-h|--help) usage; exit 0 ;;
 	*.ko) modules+=("$1") ;;
 	*) usage >&2; exit 2 ;;
@@ -171,10 +181,10 @@ log=$out/console.log
 note "booting $(basename "$kernel") with ${#modules[@]} module(s), $cpus vCPUs, log: $log"
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine pc -accel "$accel" "${icount[@]}" -smp "$smp" -m "${mem}M" "${numa[@]}" \
+	-machine pc "${cpu[@]}" -accel "$accel" "${icount[@]}" -smp "$smp" -m "${mem}M" "${numa[@]}" \
 	-kernel "$kernel" -initrd "$stage/initramfs.cpio" \
 	-append "console=ttyS0 rdinit=/init panic=-1 nokaslr $append" \
-	-display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |
+	"${gdbstub[@]}" -display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |
 	tr -d '\r' | if [ $quiet -eq 1 ]; then cat >"$log"; else tee "$log"; fi
 qemu_rc=${PIPESTATUS[0]}
 set -e
