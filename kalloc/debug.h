@@ -150,16 +150,27 @@ static inline void ka_debug_take(const void *p)
 }
 
 /*
- * Block @old, whose first @had bytes were its caller's, was resized to
- * @size bytes at @new (perhaps @old) under its instance's lock, which the
- * caller still holds, so that nobody may have reused a freed part yet.
+ * Block @p, whose first @had bytes were its caller's, was resized to @size
+ * bytes where it is, under its instance's lock, which the caller still holds.
  */
-static inline void ka_debug_resized(void *old, size_t had, void *new, size_t size)
+static inline void ka_debug_resized(void *p, size_t had, size_t size)
 {
-	ka_kasan_take_range(old, had);
-	ka_kasan_give(new, size);
-	kmemleak_free(old);
-	kmemleak_alloc(new, size, 1, GFP_ATOMIC);
+	ka_kasan_take_range(p, had);
+	ka_kasan_give(p, size);
+	kmemleak_free(p);
+	kmemleak_alloc(p, size, 1, GFP_ATOMIC);
+}
+
+/*
+ * A resize moved its block to @p, @size bytes, under the instance's lock;
+ * the old block left the tools before it was freed (ka_pcpu_hooks'
+ * block_moved), since freeing it may give its carrier's memory back, to be
+ * another CPU's at once.
+ */
+static inline void ka_debug_moved(void *p, size_t size)
+{
+	ka_kasan_give(p, size);
+	kmemleak_alloc(p, size, 1, GFP_ATOMIC);
 }
 
 /*

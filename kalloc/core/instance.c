@@ -720,6 +720,8 @@ void ka_inst_wipe(void *ptr)
 /* Frees block @b, whose bytes were copied elsewhere; init_on_free=1 wipes them first. */
 static void free_moved(struct ka_instance *inst, struct ka_block *b)
 {
+	if (inst->hooks && inst->hooks->block_moved)
+		inst->hooks->block_moved(inst, ka_blk_payload(b));
 	if (ka_core_init_on_free())
 		ka_inst_wipe(ka_blk_payload(b));
 	inst_free(inst, b);

@@ -116,6 +116,8 @@ struct ka_inst_stats {
  *	and was detached; the layer sends it to its owner. Required with a pool.
  * @main_empty: the last block of the main carrier was freed; the layer may
  *	give the carrier back later (ka_inst_release_main()). Optional.
+ * @block_moved: a resize copied block @p elsewhere and is about to free it:
+ *	its last moment as the caller's, before its carrier may go. Optional.
  */
 struct ka_inst_hooks {
 	void (*carrier_created)(struct ka_instance *inst, struct ka_carrier *c);
@@ -124,6 +126,7 @@ struct ka_inst_hooks {
 	bool (*carrier_fetch)(struct ka_instance *inst, size_t blk);
 	void (*carrier_foreign_empty)(struct ka_instance *inst, struct ka_carrier *c);
 	void (*main_empty)(struct ka_instance *inst);
+	void (*block_moved)(struct ka_instance *inst, void *p);
 };
 
 struct ka_instance {

@@ -237,9 +237,10 @@ void *ka_cpu_realloc(struct ka_class_state *cs, void *ptr, size_t size, gfp_t gf
 
 			new = ka_inst_resize(&pc->inst, ptr, size, gfp);
 			if (new != KA_RESIZE_MOVE && new != KA_RESIZE_MAY_MOVE) {
-				/* in place or moved under the lock, before anyone may reuse @ptr */
-				if (new)
-					ka_debug_resized(ptr, had, new, size);
+				if (new == ptr)
+					ka_debug_resized(ptr, had, size);
+				else if (new)
+					ka_debug_moved(new, size);
 				if (new == ptr || !new)
 					ka_blk_unclaim(ka_payload_blk(ptr));
 				ka_pcpu_unlock(pc);

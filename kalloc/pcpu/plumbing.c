@@ -228,6 +228,12 @@ static void pcpu_main_empty(struct ka_instance *inst)
 	ka_front_main_empty(ka_pcpu_of(inst));
 }
 
+/* Out of the debugging tools' sight before the free may take its carrier away. */
+static void pcpu_block_moved(struct ka_instance *inst, void *p)
+{
+	ka_debug_take(p);
+}
+
 const struct ka_inst_hooks ka_pcpu_hooks = {
 	.carrier_created = pcpu_carrier_created,
 	.carrier_destroying = pcpu_carrier_destroying,
@@ -235,6 +241,7 @@ const struct ka_inst_hooks ka_pcpu_hooks = {
 	.carrier_fetch = ka_pool_fetch,
 	.carrier_foreign_empty = ka_pool_foreign_empty,
 	.main_empty = pcpu_main_empty,
+	.block_moved = pcpu_block_moved,
 };
 
 /*
