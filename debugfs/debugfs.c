@@ -14,6 +14,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/utsname.h>
 
 #include "../kalloc/pcpu/depot.h"
@@ -50,12 +51,12 @@ static const char *const src_names[KA_NR_SRC] = { "seg", "sys" };
 static int ka_show_type(const struct ka_type *type, void *arg)
 {
 	struct seq_file *m = arg;
-	struct ka_type_totals sum;
+	struct ka_type_stats ts;
 
-	ka_type_sum(type, &sum);
-	seq_printf(m, "%s %s %llu %llu %llu %llu\n", type->name,
-		   ka_class_name(type->class), sum.allocs, sum.frees, sum.failed,
-		   sum.allocs - sum.frees);
+	ka_type_stats((struct ka_type *)type, &ts);
+	seq_printf(m, "%s %s %llu %llu %llu %llu %zu %zu\n", type->name,
+		   ka_class_name(type->class), ts.allocs, ts.frees, ts.failed, ts.live,
+		   ts.bytes, ts.bytes_max);
 	return 0;
 }
 
@@ -161,7 +162,7 @@ static int info_show(struct seq_file *m, void *unused)
 			   ka_strategy_get(p->as)->name, p->sbct, p->atags);
 	}
 
-	seq_puts(m, "\n[types]\ntype class allocs frees failed live\n");
+	seq_puts(m, "\n[types]\ntype class allocs frees failed live bytes bytes_max\n");
 	ka_visit_types(ka_show_type, m);
 
 	seq_puts(m, "\n[type_cpus]\ntype cpu allocs frees failed\n");
@@ -323,7 +324,7 @@ static int class_info_show(struct seq_file *m, void *data)
 		return -ENOMEM;
 	}
 	for_each_possible_cpu(cpu) {
-		ka_stats_instance(class, cpu, &st[cpu], &dd[cpu], true);
+		ka_stats_instance(class, cpu, &st[cpu], &dd[cpu]);
 		add_inst(&sum, &st[cpu]);
 		ddsum.queued += dd[cpu].queued;
 		ddsum.drained += dd[cpu].drained;
@@ -568,7 +569,7 @@ static int memory_show(struct seq_file *m, void *unused)
 		if (!ka_class_enabled(class))
 			continue;
 		for_each_possible_cpu(cpu) {
-			ka_stats_instance(class, cpu, &st, &dd, false);
+			ka_stats_instance(class, cpu, &st, &dd);
 			/* pooled carriers count with their owner */
 			blocks += st.mbc.blocks_size.cur + st.sbc.blocks_size.cur +
 				  dd.pooled_blocks_size;
@@ -632,6 +633,28 @@ static int segments_show(struct seq_file *m, void *unused)
 KA_DEFINE_SHOW(segments);
 
 /*
+ * Any write restarts the "max since the last reset" column of the class's
+ * [stats] in every instance; reading info never does, so that a monitor
+ * polling it changes nothing another reader sees (Documentation/statistics.rst).
+ */
+static ssize_t last_max_reset_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t count = iov_iter_count(from);
+
+	ka_stats_last_max_reset((uintptr_t)file_inode(iocb->ki_filp)->i_private);
+	iov_iter_advance(from, count);
+	return count;
+}
+
+/* .write_iter, so that kernel_write() (the KUnit suites) can write it too */
+static const struct file_operations last_max_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write_iter = last_max_reset_write,
+	.llseek = noop_llseek,
+};
+
+/*
  * debugfs is a diagnostic aid: its failures are ignored, as the kernel does.
  * The files are created "unsafe" (without debugfs's proxy, which has no
  * read_iter) because .owner pins the module while a file is open, and the
@@ -652,6 +675,8 @@ void ka_debugfs_init(void)
 
 		debugfs_create_file_unsafe("info", 0400, dir, arg, &class_info_fops);
 		debugfs_create_file_unsafe("carriers", 0400, dir, arg, &class_carriers_fops);
+		debugfs_create_file_unsafe("last_max_reset", 0200, dir, arg,
+					   &last_max_reset_fops);
 	}
 }
 

@@ -233,6 +233,41 @@ void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp) __malloc;
 int ka_type_destroy(struct ka_type *type);
 
 /**
+ * struct ka_type_stats - what one allocation type holds and has done
+ * @allocs: blocks allocated, ever (ka_alloc() and the calls built on it)
+ * @frees: blocks freed, ever
+ * @failed: allocations that returned NULL, ever
+ * @live: blocks allocated and not yet freed (@allocs - @frees)
+ * @bytes: bytes of those blocks, each counted whole (its header and tag
+ *	included, as the statistics views count blocks); 0 for a type of a
+ *	disabled class, whose blocks kmalloc and vmalloc keep
+ * @bytes_max: the most @bytes has been since the type was created, to
+ *	within 64 KiB per CPU (each CPU adds its bytes to the type's every
+ *	64 KiB), and never below @bytes
+ */
+struct ka_type_stats {
+	u64 allocs;
+	u64 frees;
+	u64 failed;
+	u64 live;
+	size_t bytes;
+	size_t bytes_max;
+};
+
+/**
+ * ka_type_stats() - a type's own figures, as the statistics views show them
+ * @type: a type from ka_type_create() and its kind
+ * @out: where to put them
+ *
+ * The figures are summed over every CPU without stopping any: each is one
+ * the type had, and they may be a moment apart.
+ *
+ * Context: any context; does not sleep.
+ * Return: 0, or -EINVAL if @type or @out is NULL.
+ */
+int ka_type_stats(struct ka_type *type, struct ka_type_stats *out);
+
+/**
  * ka_alloc() - allocate a block of a type
  * @type: allocation type
  * @size: bytes wanted; 0 or more than KA_MAX_SIZE (512 MiB) gives NULL

@@ -206,15 +206,24 @@ static void trace_alloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
 		       ka_class_name(type->class), node == NUMA_NO_NODE ? numa_mem_id() : node);
 }
 
+/* The bytes a type's block counts for: the whole block, header and tag included. */
+static __always_inline long block_bytes(const void *ptr)
+{
+	return ka_blk_size(ka_payload_blk(ptr));
+}
+
 /*
  * Every allocation ends here: counted, a failure told, a success traced.
- * ZERO_SIZE_PTR, kmalloc's answer to 0 bytes, is none of them.
+ * ZERO_SIZE_PTR, kmalloc's answer to 0 bytes, is none of them. @ours: the
+ * block is in kalloc's carriers (its class is enabled), so its bytes count.
  */
 static __always_inline void *alloc_done(struct ka_type *type, void *ptr, size_t size,
-					gfp_t gfp, unsigned long origin, int node)
+					gfp_t gfp, unsigned long origin, int node, bool ours)
 {
 	if (likely(!ZERO_OR_NULL_PTR(ptr))) {
 		this_cpu_inc(type->pcpu->allocs);
+		if (ours)
+			ka_type_bytes_add(type, block_bytes(ptr));
 		if (trace_ka_alloc_enabled())
 			trace_alloc(type, ptr, size, gfp, origin, node);
 	} else if (!ptr) {
@@ -268,7 +277,7 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 	}
 	if (type->tc) {
 		ptr = ka_tc_alloc(type, gfp, origin, node);
-		return alloc_done(type, ptr, size, gfp, origin, node);
+		return alloc_done(type, ptr, size, gfp, origin, node, true);
 	}
 	if (!size) {
 		ptr = ZERO_SIZE_PTR;
@@ -284,7 +293,7 @@ static noinline void *alloc_rare(struct ka_type *type, size_t size, gfp_t gfp,
 				       ka_gfp_for_size(size, ka_gfp_init(gfp)), node);
 		migrate_enable();
 	}
-	return alloc_done(type, ptr, size, gfp, origin, node);
+	return alloc_done(type, ptr, size, gfp, origin, node, ka_class_enabled(type->class));
 }
 
 /*
@@ -326,7 +335,7 @@ static __always_inline void *ka_alloc_from(struct ka_type *type, size_t size, gf
 		ptr = front_alloc_slot(type, origin, zeroed);
 	else
 		ptr = front_alloc(type->cs, size, type->id, origin, zeroed);
-	return alloc_done(type, ptr, size, gfp, origin, node);
+	return alloc_done(type, ptr, size, gfp, origin, node, true);
 }
 
 void *ka_alloc(struct ka_type *type, size_t size, gfp_t gfp)
@@ -386,7 +395,7 @@ void *ka_alloc_aligned_caller(struct ka_type *type, size_t size, size_t align, g
 		ptr = NULL;
 	else
 		ptr = ka_cpu_alloc_aligned(cs, size, align, type->id, caller, made);
-	return alloc_done(type, ptr, size, gfp, caller, node);
+	return alloc_done(type, ptr, size, gfp, caller, node, true);
 }
 
 void *ka_alloc_fixed(struct ka_type *type, gfp_t gfp)
@@ -559,6 +568,8 @@ static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned l
 		if (want_init_on_free())
 			ka_inst_wipe((void *)ptr);
 		trace_ka_free(caller, ptr, type->name, false);
+		/* read while the block is still the type's */
+		ka_type_bytes_add(type, -block_bytes(ptr));
 		ka_cpu_free_queued((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
@@ -574,6 +585,7 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 {
 	struct ka_class_state *cs;
 	bool ok, cached;
+	long bytes;
 
 	if (unlikely(ZERO_OR_NULL_PTR(ptr)))
 		return;
@@ -585,18 +597,23 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 	cs = type->cs;
 	/* The cache's lock is also the read-side section the lookup needs. */
 	ok = claim_block(type, ptr, "ka_free", (void *)caller, &cached);
+	if (unlikely(!ok)) {
+		ka_front_unlock(cs);
+		return;
+	}
+	/* read while the block is still the type's */
+	bytes = block_bytes(ptr);
 	/* init_on_free=1: wiped before the block goes to a cache or a queue */
-	if (ok && want_init_on_free())
+	if (want_init_on_free())
 		ka_inst_wipe((void *)ptr);
-	if (ok && cached)
+	if (cached)
 		ka_front_free_locked(cs, (void *)ptr);
 	ka_front_unlock(cs);
-	if (!ok)
-		return;
 	trace_ka_free(caller, ptr, type->name, cached);
 	if (!cached)
 		ka_cpu_free((void *)ptr);
 	this_cpu_inc(type->pcpu->frees);
+	ka_type_bytes_add(type, -bytes);
 }
 
 void ka_free(struct ka_type *type, const void *ptr)
@@ -722,6 +739,7 @@ EXPORT_SYMBOL_GPL(ka_size);
 static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
 			       unsigned long caller)
 {
+	long old_bytes;
 	void *new;
 
 	if (ZERO_OR_NULL_PTR(ptr))
@@ -753,11 +771,14 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 		ka_blk_unclaim(ka_payload_blk(ptr));
 		return NULL;
 	}
+	old_bytes = block_bytes(ptr);
 	/* the space gained is zeroed as kmalloc's would be (ka_inst_realloc()) */
 	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size,
 			     ka_gfp_for_size(size, ka_gfp_init(gfp)));
 	if (unlikely(!new))
 		ka_warn_failed(type, size, gfp, "ka_realloc", caller);
+	else
+		ka_type_bytes_add(type, block_bytes(new) - old_bytes);
 	return new;
 }
 

@@ -21,7 +21,17 @@ struct ka_type_pcpu {
 	u64 allocs;
 	u64 frees;
 	u64 failed;
+	/* block bytes allocated less freed on this CPU, not yet in the type's @bytes */
+	long bytes;
 };
+
+/*
+ * A CPU folds its bytes into the type's once they pass this either way: the
+ * type's maximum is then exact to within this much per CPU, and the fold,
+ * the one atomic operation of the count, comes at most once per this many
+ * bytes allocated or freed on a CPU.
+ */
+#define KA_TYPE_BYTES_BATCH	(64L * 1024)
 
 struct ka_class_state;
 struct ka_tcache;
@@ -55,6 +65,8 @@ struct ka_type {
 	bool shim;
 	struct module *shim_owner;
 	struct ka_type_pcpu __percpu *pcpu;
+	/* block bytes of its live blocks as folded by the CPUs, and the most that reached */
+	atomic_long_t bytes, bytes_max;
 };
 
 /* Not a canonical address: no kernel cache's first word. */
@@ -65,7 +77,24 @@ struct ka_type_totals {
 	u64 allocs;
 	u64 frees;
 	u64 failed;
+	long bytes;		/* of the CPU's, or of every CPU and the type's: its live blocks */
 };
+
+void ka_type_bytes_fold(struct ka_type *type);
+
+/*
+ * Counts @bytes of blocks allocated (or, negative, freed) by @type on this
+ * CPU: one per-CPU add, and a fold into the type's figure every
+ * KA_TYPE_BYTES_BATCH. A disabled class's types count no bytes: kmalloc and
+ * vmalloc keep its blocks' sizes, not kalloc.
+ */
+static __always_inline void ka_type_bytes_add(struct ka_type *type, long bytes)
+{
+	long unfolded = this_cpu_add_return(type->pcpu->bytes, bytes);
+
+	if (unlikely((unsigned long)(unfolded + KA_TYPE_BYTES_BATCH) > 2 * KA_TYPE_BYTES_BATCH))
+		ka_type_bytes_fold(type);
+}
 
 /*
  * Flags kalloc refuses: it has no DMA zones, and no per-object memory cgroup

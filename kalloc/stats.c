@@ -224,7 +224,7 @@ unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 }
 
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
-		       struct ka_pcpu_counts *dd, bool reset)
+		       struct ka_pcpu_counts *dd)
 {
 	struct ka_pcpu *pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
 	unsigned long flags;
@@ -234,10 +234,7 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	if (!pc)
 		return;		/* the CPU never used the class: all zero */
 	spin_lock_irqsave(&pc->lock, flags);
-	if (reset)
-		ka_inst_stats_read(&pc->inst, st);
-	else
-		*st = pc->inst.st;
+	*st = pc->inst.st;
 	dd->drained = pc->rq.drained;
 	dd->pool = pc->mg.calls;
 	/* with the cache's own, read under the same hold: front_free() moves them */
@@ -251,6 +248,22 @@ void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
 	dd->pooled_carriers = atomic_long_read(&pc->mg.pooled.carriers);
 	dd->pooled_carriers_size = atomic_long_read(&pc->mg.pooled.carriers_size);
 	dd->pooled_given_back = atomic_long_read(&pc->mg.pooled.given_back);
+}
+
+void ka_stats_last_max_reset(enum ka_class cls)
+{
+	struct ka_pcpu *pc;
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pc = ka_pcpu_peek(&ka_class_states[cls], cpu);
+		if (!pc)
+			continue;
+		spin_lock_irqsave(&pc->lock, flags);
+		ka_inst_last_max_reset(&pc->inst);
+		spin_unlock_irqrestore(&pc->lock, flags);
+	}
 }
 
 /*

@@ -46,9 +46,12 @@ bool ka_stats_next_carrier(enum ka_class cls, int cpu, bool sbc, struct ka_carri
 unsigned int ka_stats_pooled_carriers(enum ka_class cls, int cpu, u64 *after,
 				      struct ka_carrier_info *out, unsigned int n);
 
-/* One instance's counters; @reset restarts "max since last read". */
+/* One instance's counters; reading them changes nothing. */
 void ka_stats_instance(enum ka_class cls, int cpu, struct ka_inst_stats *st,
-		       struct ka_pcpu_counts *dd, bool reset);
+		       struct ka_pcpu_counts *dd);
+
+/* Restarts "max since the last reset" in every instance of @cls. */
+void ka_stats_last_max_reset(enum ka_class cls);
 
 /* The front cache of one class on one CPU: its cached figures and counters in @dd. */
 void ka_stats_front(struct ka_class_state *cs, int cpu, struct ka_pcpu_counts *dd);

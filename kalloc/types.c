@@ -387,6 +387,21 @@ void ka_type_read(const struct ka_type *type, int cpu, struct ka_type_totals *ou
 	out->allocs = READ_ONCE(pc->allocs);
 	out->frees = READ_ONCE(pc->frees);
 	out->failed = READ_ONCE(pc->failed);
+	out->bytes = READ_ONCE(pc->bytes);
+}
+
+/*
+ * This CPU's bytes into the type's, and the type's maximum raised to what
+ * they now make. Taking the CPU's figure with an exchange keeps every byte
+ * counted once, from whatever context or CPU the caller finds itself on.
+ */
+void ka_type_bytes_fold(struct ka_type *type)
+{
+	long now = atomic_long_add_return(this_cpu_xchg(type->pcpu->bytes, 0), &type->bytes);
+	long max = atomic_long_read(&type->bytes_max);
+
+	while (now > max && !atomic_long_try_cmpxchg(&type->bytes_max, &max, now))
+		;
 }
 
 size_t ka_types_own_bytes(unsigned int *types)
@@ -412,14 +427,34 @@ void ka_type_sum(const struct ka_type *type, struct ka_type_totals *out)
 	int cpu;
 
 	memset(out, 0, sizeof(*out));
+	out->bytes = atomic_long_read(&type->bytes);
 	for_each_possible_cpu(cpu) {
 		ka_type_read(type, cpu, &one);
 		out->allocs += one.allocs;
 		out->frees += one.frees;
 		out->failed += one.failed;
+		out->bytes += one.bytes;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_type_sum);
+
+int ka_type_stats(struct ka_type *type, struct ka_type_stats *out)
+{
+	struct ka_type_totals sum;
+
+	if (!type || !out)
+		return -EINVAL;
+	ka_type_sum(type, &sum);
+	out->allocs = sum.allocs;
+	out->frees = sum.frees;
+	out->failed = sum.failed;
+	out->live = sum.allocs - sum.frees;
+	/* CPUs' figures read a moment apart may sum below zero for a moment */
+	out->bytes = max(sum.bytes, 0L);
+	out->bytes_max = max_t(long, atomic_long_read(&type->bytes_max), out->bytes);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ka_type_stats);
 
 /*
  * Users hold a module reference while their types exist, so a type left at

@@ -1066,7 +1066,7 @@ size_t ka_inst_destroy(struct ka_instance *inst)
 	return live;
 }
 
-void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
+void ka_inst_last_max_reset(struct ka_instance *inst)
 {
 	struct ka_stat *all[] = {
 		&inst->st.mbc.blocks, &inst->st.mbc.blocks_size,
@@ -1076,7 +1076,6 @@ void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out)
 	};
 	int i;
 
-	*out = inst->st;
 	for (i = 0; i < ARRAY_SIZE(all); i++)
 		all[i]->last_max = all[i]->cur;
 }

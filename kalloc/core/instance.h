@@ -230,7 +230,8 @@ static inline unsigned int ka_ptr_tid(const void *ptr)
 /* The instance a block belongs to, in O(1). */
 struct ka_instance *ka_ptr_instance(const void *ptr);
 
-void ka_inst_stats_read(struct ka_instance *inst, struct ka_inst_stats *out);
+/* Restarts each "max since the last reset" at the current value. */
+void ka_inst_last_max_reset(struct ka_instance *inst);
 
 /*
  * Carrier migration, for the layer that runs a carrier pool. A detached MBC

@@ -296,7 +296,7 @@ static u64 held_beyond_blocks(void)
 	struct ka_inst_stats st;
 	struct ka_pcpu_counts dd;
 
-	ka_stats_instance(KA_CLASS_BUFFER, 0, &st, &dd, false);
+	ka_stats_instance(KA_CLASS_BUFFER, 0, &st, &dd);
 	return st.mbc.carriers_size.cur - st.mbc.given_back.cur - st.mbc.blocks_size.cur +
 	       dd.pooled_carriers_size - dd.pooled_given_back - dd.pooled_blocks_size;
 }

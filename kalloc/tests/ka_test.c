@@ -117,6 +117,32 @@ ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
 	return got;
 }
 
+size_t ka_test_block_size(const void *p)
+{
+	return ka_blk_size(ka_payload_blk(p));
+}
+
+bool ka_test_in_sbc(const void *p)
+{
+	return ka_blk_carrier(ka_payload_blk(p))->flags & KA_CRR_SBC;
+}
+
+ssize_t ka_test_write_stats(const char *rel, const char *text)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kalloc/%s", rel);
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, text, strlen(text), &pos);
+	filp_close(f, NULL);
+	return n;
+}
+
 int ka_test_read_all_stats(char *buf, size_t len)
 {
 	static const char *const files[] = { "info", "segments", "memory", "allocations" };

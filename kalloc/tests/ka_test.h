@@ -71,6 +71,12 @@ struct ka_pcpu *ka_test_pcpu(struct ka_class_state *cs, int cpu);
 
 /* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */
 ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
+/* The whole block of payload @p, header and tag included (its header is KASAN's). */
+size_t ka_test_block_size(const void *p);
+/* Whether block @p has a singleblock carrier of its own. */
+bool ka_test_in_sbc(const void *p);
+/* Writes @text to the debugfs file @rel; the bytes written or an error. */
+ssize_t ka_test_write_stats(const char *rel, const char *text);
 /* Reads every statistics file once; the number that could not be read. */
 int ka_test_read_all_stats(char *buf, size_t len);
 

@@ -119,11 +119,18 @@ static void stats_files(struct kunit *test)
 	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
 	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
 	KUNIT_EXPECT_EQ(test, v[0], (u64)NB / 2);
-	KUNIT_EXPECT_EQ(test, v[1], (u64)NB);		/* the max since the last read */
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB);		/* the max since the last reset */
 	KUNIT_EXPECT_GE(test, v[2], (u64)NB);
+	/* reading changed nothing: a second reader sees the same maxima */
 	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
 	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
-	KUNIT_EXPECT_EQ(test, v[1], (u64)NB / 2);	/* reading restarted it */
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB);
+	/* a write to last_max_reset restarts it, and only it */
+	KUNIT_EXPECT_EQ(test, ka_test_write_stats("fix/last_max_reset", "1\n"), 2L);
+	KUNIT_ASSERT_GT(test, ka_test_read_stats("fix/info", buf, 64 * 1024), 0L);
+	KUNIT_ASSERT_TRUE(test, stat_of(buf, "0", "mbc_blocks", v));
+	KUNIT_EXPECT_EQ(test, v[0], (u64)NB / 2);
+	KUNIT_EXPECT_EQ(test, v[1], (u64)NB / 2);
 	KUNIT_EXPECT_GE(test, v[2], (u64)NB);		/* max ever stays */
 	KUNIT_ASSERT_TRUE(test, stat_of(buf, "total", "mbc_blocks", v));
 	KUNIT_EXPECT_GE(test, v[0], (u64)NB / 2);

@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "../internal.h"
 #include "ka_test.h"
@@ -291,6 +292,87 @@ static void types_free_any_and_scoped_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
 }
 
+static size_t whole_block(const void *p)
+{
+	return ka_test_block_size(p);
+}
+
+static long free_on(void *arg)
+{
+	void **p = arg;
+
+	ka_free(p[0], p[1]);
+	return 0;
+}
+
+#define NBYTES	200
+
+/*
+ * ka_type_stats(): a type's live blocks and their bytes, each block counted
+ * whole, through allocations, a realloc, frees on this CPU and on another;
+ * the maximum follows the peak to within the one CPU's unfolded bytes.
+ */
+static void types_bytes_and_their_max(struct kunit *test)
+{
+	struct ka_type *type = types_test_type(test);
+	void **p = kunit_kcalloc(test, NBYTES, sizeof(*p), GFP_KERNEL);
+	size_t want = 0, peak, first_peak, old;
+	struct ka_type_stats ts;
+	void *pair[2];
+	int i, other;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ka_type_stats(NULL, &ts), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ka_type_stats(type, NULL), -EINVAL);
+	migrate_disable();	/* every byte on one CPU: the maximum's bound is one batch */
+	for (i = 0; i < NBYTES; i++) {
+		p[i] = ka_alloc(type, 1000 + i, GFP_ATOMIC);
+		if (!p[i])
+			break;
+		want += whole_block(p[i]);
+	}
+	migrate_enable();
+	KUNIT_ASSERT_EQ(test, i, NBYTES);
+	KUNIT_ASSERT_EQ(test, ka_type_stats(type, &ts), 0);
+	KUNIT_EXPECT_EQ(test, ts.live, (u64)NBYTES);
+	KUNIT_EXPECT_EQ(test, ts.allocs, (u64)NBYTES);
+	KUNIT_EXPECT_EQ(test, ts.bytes, want);
+	KUNIT_EXPECT_GE(test, ts.bytes_max, want);
+	KUNIT_EXPECT_GT(test, want, 2 * (size_t)KA_TYPE_BYTES_BATCH);	/* folds happened */
+	peak = want;
+	first_peak = want;
+
+	/* a realloc counts the new block's bytes instead of the old's */
+	old = whole_block(p[0]);
+	p[0] = ka_realloc(type, p[0], 20000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	want = want - old + whole_block(p[0]);
+	peak = max(peak, want);
+	ka_type_stats(type, &ts);
+	KUNIT_EXPECT_EQ(test, ts.bytes, want);
+
+	/* a block freed on another CPU leaves this type's bytes all the same */
+	other = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (other < nr_cpu_ids) {
+		pair[0] = type;
+		pair[1] = p[1];
+		want -= whole_block(p[1]);
+		KUNIT_EXPECT_EQ(test, work_on_cpu(other, free_on, pair), 0L);
+		p[1] = NULL;
+		ka_type_stats(type, &ts);
+		KUNIT_EXPECT_EQ(test, ts.bytes, want);
+	}
+	for (i = 0; i < NBYTES; i++)
+		ka_free(type, p[i]);
+	ka_type_stats(type, &ts);
+	KUNIT_EXPECT_EQ(test, ts.live, 0ULL);
+	KUNIT_EXPECT_EQ(test, ts.bytes, (size_t)0);
+	KUNIT_EXPECT_LE(test, ts.bytes_max, peak);
+	/* the realloc's CPU may not have folded its part of the later peak */
+	KUNIT_EXPECT_GE(test, ts.bytes_max + KA_TYPE_BYTES_BATCH, first_peak);
+	KUNIT_EXPECT_EQ(test, ka_type_destroy(type), 0);
+}
+
 static struct kunit_case types_cases[] = {
 	KUNIT_CASE(types_create_rejects_bad_input),
 	KUNIT_CASE(types_alloc_aligned_and_counted),
@@ -302,6 +384,7 @@ static struct kunit_case types_cases[] = {
 	KUNIT_CASE(types_bad_sizes_give_null),
 	KUNIT_CASE(types_atomic_alloc_under_spinlock),
 	KUNIT_CASE(types_counts_on_current_cpu),
+	KUNIT_CASE(types_bytes_and_their_max),
 	{}
 };
 

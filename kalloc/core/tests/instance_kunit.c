@@ -333,7 +333,7 @@ static void statistics(struct kunit *test)
 	p[3] = ka_inst_realloc(inst, p[3], inst->p.sbct * 2, GFP_KERNEL);
 	for (i = 0; i < 3; i++)
 		ka_inst_free(inst, p[i]);
-	ka_inst_stats_read(inst, &st);
+	st = inst->st;
 	KUNIT_EXPECT_EQ(test, st.alloc_calls, 4ULL);
 	KUNIT_EXPECT_EQ(test, st.realloc_calls, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.free_calls, 3ULL);
@@ -342,8 +342,9 @@ static void statistics(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.mbc.blocks.max, 4ULL);
 	KUNIT_EXPECT_EQ(test, st.sbc.blocks.cur, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.sbc.carriers.cur, 1ULL);
-	/* reading reset "max since last read" but not "max ever" */
-	ka_inst_stats_read(inst, &st);
+	/* a reset restarts "max since the last reset" but not "max ever" */
+	ka_inst_last_max_reset(inst);
+	st = inst->st;
 	KUNIT_EXPECT_EQ(test, st.mbc.blocks.last_max, 0ULL);
 	KUNIT_EXPECT_EQ(test, st.mbc.blocks.max, 4ULL);
 	KUNIT_EXPECT_EQ(test, st.src_creates[KA_SRC_SEG], 1ULL);	/* the SBC */
