@@ -158,5 +158,7 @@ extern struct ka_sys ka_sys_global;
 
 void ka_debugfs_init(void);
 void ka_debugfs_exit(void);
+int ka_sysfs_init(void);
+void ka_sysfs_exit(void);
 
 #endif /* _KALLOC_INTERNAL_H */

@@ -14,6 +14,7 @@
 #include "fault.h"
 #include "report.h"
 #include "options.h"
+#include "tune.h"
 
 /* The trace events of trace.h, made once for the module; other modules may attach probes. */
 #define CREATE_TRACE_POINTS
@@ -119,6 +120,10 @@ static int __init kalloc_init(void)
 		destroy_workqueue(ka_wq);
 		return ret;
 	}
+	ka_tune_init(&ka_options);
+	/* tuning is an aid, as the views are: kalloc works without its files */
+	if (ka_sysfs_init())
+		pr_warn("no /sys/kernel/kalloc: parameters stay as loaded\n");
 	ka_debugfs_init();
 	pr_info("version %s loaded\n", KALLOC_VERSION);
 	return 0;
@@ -127,6 +132,7 @@ static int __init kalloc_init(void)
 static void __exit kalloc_exit(void)
 {
 	ka_debugfs_exit();
+	ka_sysfs_exit();
 	ka_shim_exit();
 	ka_free_rcu_exit();
 	ka_types_exit();

@@ -98,7 +98,8 @@ void ka_opts_default(struct ka_opts *o)
 enum kind { K_SIZE_KIB, K_UINT, K_PCT, K_BOOL, K_AS, K_SIZE };
 
 struct param {
-	const char *name;
+	const char *name;	/* erts's */
+	const char *plain;	/* the sysfs file's (Documentation/options.rst) */
 	enum kind kind;
 	size_t off;		/* in struct ka_params, or struct ka_seg_params for M */
 	size_t size;		/* of the field: sizeof(size_t), unsigned int or bool */
@@ -107,62 +108,62 @@ struct param {
 
 /* Parameters are named as the fields they set. */
 static const struct param class_params[] = {
-	{ "sbct", K_SIZE_KIB, offsetof(struct ka_params, sbct),
+	{ "sbct", "sbc_threshold", K_SIZE_KIB, offsetof(struct ka_params, sbct),
 	  sizeof_field(struct ka_params, sbct), 1, 4UL << 20 },
-	{ "mmbcs", K_SIZE_KIB, offsetof(struct ka_params, mmbcs),
+	{ "mmbcs", "main_carrier_size", K_SIZE_KIB, offsetof(struct ka_params, mmbcs),
 	  sizeof_field(struct ka_params, mmbcs), 0, KA_CARRIER_MAX / KIB },
-	{ "smbcs", K_SIZE_KIB, offsetof(struct ka_params, smbcs),
+	{ "smbcs", "smallest_carrier_size", K_SIZE_KIB, offsetof(struct ka_params, smbcs),
 	  sizeof_field(struct ka_params, smbcs), 16, KA_CARRIER_MAX / KIB },
-	{ "lmbcs", K_SIZE_KIB, offsetof(struct ka_params, lmbcs),
+	{ "lmbcs", "largest_carrier_size", K_SIZE_KIB, offsetof(struct ka_params, lmbcs),
 	  sizeof_field(struct ka_params, lmbcs), 16, KA_CARRIER_MAX / KIB },
-	{ "mbcgs", K_UINT, offsetof(struct ka_params, mbcgs),
+	{ "mbcgs", "carrier_growth_stages", K_UINT, offsetof(struct ka_params, mbcgs),
 	  sizeof_field(struct ka_params, mbcgs), 1, 1000 },
-	{ "ycs", K_SIZE_KIB, offsetof(struct ka_params, ycs),
+	{ "ycs", "sys_carrier_size", K_SIZE_KIB, offsetof(struct ka_params, ycs),
 	  sizeof_field(struct ka_params, ycs), 16, KA_CARRIER_MAX / KIB },
-	{ "mbsd", K_UINT, offsetof(struct ka_params, mbsd),
+	{ "mbsd", "max_search_depth", K_UINT, offsetof(struct ka_params, mbsd),
 	  sizeof_field(struct ka_params, mbsd), 1, 1000 },
-	{ "ramv", K_BOOL, offsetof(struct ka_params, ramv),
+	{ "ramv", "realloc_always_moves", K_BOOL, offsetof(struct ka_params, ramv),
 	  sizeof_field(struct ka_params, ramv), 0, 1 },
-	{ "atags", K_BOOL, offsetof(struct ka_params, atags),
+	{ "atags", "alloc_tags", K_BOOL, offsetof(struct ka_params, atags),
 	  sizeof_field(struct ka_params, atags), 0, 1 },
-	{ "rmbcmt", K_PCT, offsetof(struct ka_params, rmbcmt),
+	{ "rmbcmt", "shrink_move_ratio", K_PCT, offsetof(struct ka_params, rmbcmt),
 	  sizeof_field(struct ka_params, rmbcmt), 0, 100 },
-	{ "rsbcmt", K_PCT, offsetof(struct ka_params, rsbcmt),
+	{ "rsbcmt", "sbc_move_ratio", K_PCT, offsetof(struct ka_params, rsbcmt),
 	  sizeof_field(struct ka_params, rsbcmt), 0, 100 },
-	{ "rsbcst", K_PCT, offsetof(struct ka_params, rsbcst),
+	{ "rsbcst", "sbc_shrink_ratio", K_PCT, offsetof(struct ka_params, rsbcst),
 	  sizeof_field(struct ka_params, rsbcst), 0, 100 },
-	{ "asbcst", K_SIZE_KIB, offsetof(struct ka_params, asbcst),
+	{ "asbcst", "sbc_shrink_bytes", K_SIZE_KIB, offsetof(struct ka_params, asbcst),
 	  sizeof_field(struct ka_params, asbcst), 0, KA_CARRIER_MAX / KIB },
-	{ "mmmbc", K_UINT, offsetof(struct ka_params, mmmbc),
+	{ "mmmbc", "max_seg_mbcs", K_UINT, offsetof(struct ka_params, mmmbc),
 	  sizeof_field(struct ka_params, mmmbc), 0, UINT_MAX },
-	{ "mmsbc", K_UINT, offsetof(struct ka_params, mmsbc),
+	{ "mmsbc", "max_seg_sbcs", K_UINT, offsetof(struct ka_params, mmsbc),
 	  sizeof_field(struct ka_params, mmsbc), 0, UINT_MAX },
-	{ "as", K_AS, offsetof(struct ka_params, as),
+	{ "as", "strategy", K_AS, offsetof(struct ka_params, as),
 	  sizeof_field(struct ka_params, as), 0, KA_NR_AS - 1 },
-	{ "acul", K_PCT, offsetof(struct ka_params, acul),
+	{ "acul", "abandon_limit", K_PCT, offsetof(struct ka_params, acul),
 	  sizeof_field(struct ka_params, acul), 0, 100 },
-	{ "acful", K_PCT, offsetof(struct ka_params, acful),
+	{ "acful", "give_back_limit", K_PCT, offsetof(struct ka_params, acful),
 	  sizeof_field(struct ka_params, acful), 0, 100 },
-	{ "acnl", K_UINT, offsetof(struct ka_params, acnl),
+	{ "acnl", "pool_max_carriers", K_UINT, offsetof(struct ka_params, acnl),
 	  sizeof_field(struct ka_params, acnl), 0, UINT_MAX },
-	{ "acfml", K_SIZE, offsetof(struct ka_params, acfml),
+	{ "acfml", "abandon_min_free", K_SIZE, offsetof(struct ka_params, acfml),
 	  sizeof_field(struct ka_params, acfml), 0, KA_CARRIER_MAX },
-	{ "fcmax", K_SIZE, offsetof(struct ka_params, fcmax),
+	{ "fcmax", "front_cache_max", K_SIZE, offsetof(struct ka_params, fcmax),
 	  sizeof_field(struct ka_params, fcmax), 0, KA_FRONT_MAX },
-	{ "dmap", K_BOOL, offsetof(struct ka_params, dmap),
+	{ "dmap", "direct_map", K_BOOL, offsetof(struct ka_params, dmap),
 	  sizeof_field(struct ka_params, dmap), 0, 1 },
 };
 
 static const struct param seg_params[] = {
-	{ "mcs", K_UINT, offsetof(struct ka_seg_params, mcs),
+	{ "mcs", "max_cached_segments", K_UINT, offsetof(struct ka_seg_params, mcs),
 	  sizeof_field(struct ka_seg_params, mcs), 0, KA_MCS_MAX },
-	{ "amcbf", K_SIZE_KIB, offsetof(struct ka_seg_params, amcbf),
+	{ "amcbf", "cache_bad_fit_bytes", K_SIZE_KIB, offsetof(struct ka_seg_params, amcbf),
 	  sizeof_field(struct ka_seg_params, amcbf), 0, KA_CARRIER_MAX / KIB },
-	{ "rmcbf", K_UINT, offsetof(struct ka_seg_params, rmcbf),
+	{ "rmcbf", "cache_bad_fit_ratio", K_UINT, offsetof(struct ka_seg_params, rmcbf),
 	  sizeof_field(struct ka_seg_params, rmcbf), 0, 100000 },
-	{ "scs", K_UINT, offsetof(struct ka_seg_params, scs),
+	{ "scs", "super_carrier_size", K_UINT, offsetof(struct ka_seg_params, scs),
 	  sizeof_field(struct ka_seg_params, scs), 0, 64 * 1024 },	/* MiB, made bytes below */
-	{ "sco", K_BOOL, offsetof(struct ka_seg_params, sco),
+	{ "sco", "super_carrier_only", K_BOOL, offsetof(struct ka_seg_params, sco),
 	  sizeof_field(struct ka_seg_params, sco), 0, 1 },
 };
 
@@ -293,7 +294,7 @@ static int apply(struct ka_opts *o, const char *flag, const char *val, char *err
 		}
 	}
 	if (!strcmp(name, "e")) {
-		prm = &(const struct param){ "e", K_BOOL, 0, sizeof(bool), 0, 1 };
+		prm = &(const struct param){ "e", "enabled", K_BOOL, 0, sizeof(bool), 0, 1 };
 		ret = parse_value(prm, flag, val, &v, err, errlen);
 		if (ret)
 			return ret;
@@ -347,6 +348,70 @@ static int apply(struct ka_opts *o, const char *flag, const char *val, char *err
 unknown:
 	snprintf(err, errlen, "%s: unknown parameter '%s'", flag, name);
 	return -EINVAL;
+}
+
+/* ---- the parameters one by one, for the sysfs files (kalloc/tune.c) ---- */
+
+/* A class's parameters: the table's, then enabled and pool. */
+#define NR_CLASS_PARAMS	(ARRAY_SIZE(class_params) + 2)
+
+unsigned int ka_opts_class_nparams(void)
+{
+	return NR_CLASS_PARAMS;
+}
+
+const char *ka_opts_class_param(unsigned int i, const char **erts)
+{
+	static const char *const extra[][2] = { { "enabled", "e" }, { "pool", "cp" } };
+
+	if (i < ARRAY_SIZE(class_params)) {
+		*erts = class_params[i].name;
+		return class_params[i].plain;
+	}
+	i -= ARRAY_SIZE(class_params);
+	if (i >= ARRAY_SIZE(extra))
+		return NULL;
+	*erts = extra[i][1];
+	return extra[i][0];
+}
+
+static unsigned long fetch(const void *base, const struct param *prm)
+{
+	const void *field = (const char *)base + prm->off;
+
+	if (prm->size == sizeof(size_t))
+		return *(const size_t *)field;
+	if (prm->size == sizeof(unsigned int))
+		return *(const unsigned int *)field;
+	return *(const bool *)field;
+}
+
+/* Parameter @i of class @c in @o as the option string writes it; its length. */
+int ka_opts_class_show(const struct ka_opts *o, enum ka_class c, unsigned int i, char *buf,
+		       size_t len)
+{
+	const struct ka_class_opts *co = &o->cls[c];
+	const struct param *prm;
+	unsigned long v;
+
+	if (i == ARRAY_SIZE(class_params))
+		return scnprintf(buf, len, "%s\n", co->enabled ? "true" : "false");
+	if (i == ARRAY_SIZE(class_params) + 1)
+		return scnprintf(buf, len, "%c\n", co->pool == KA_POOL_SHARED ? '@' :
+				 ka_class_letter(co->pool));
+	prm = &class_params[i];
+	v = fetch(&co->p, prm);
+	switch (prm->kind) {
+	case K_BOOL:
+		return scnprintf(buf, len, "%s\n", v ? "true" : "false");
+	case K_AS:
+		/* as asked: <class>/info in debugfs shows the one in force */
+		return scnprintf(buf, len, "%s\n", ka_strategy_get(co->as)->name);
+	case K_SIZE_KIB:
+		return scnprintf(buf, len, "%lu\n", DIV_ROUND_UP(v, KIB));
+	default:
+		return scnprintf(buf, len, "%lu\n", v);
+	}
 }
 
 int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen)

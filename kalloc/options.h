@@ -27,4 +27,11 @@ struct ka_opts {
 void ka_opts_default(struct ka_opts *o);
 int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen);
 
+/* A class's parameters one by one: their number, the plain and erts names of one. */
+unsigned int ka_opts_class_nparams(void);
+const char *ka_opts_class_param(unsigned int i, const char **erts);
+/* Parameter @i of class @c as the option string would give it, with a newline. */
+int ka_opts_class_show(const struct ka_opts *o, enum ka_class c, unsigned int i, char *buf,
+		       size_t len);
+
 #endif /* _KALLOC_OPTIONS_H */

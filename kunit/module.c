@@ -12,7 +12,7 @@ kunit_test_suites(&ka_test_types_suite, &ka_test_strategy_suite, &ka_test_instan
 		  &ka_test_sources_suite, &ka_test_cpu_suite, &ka_test_options_suite,
 		  &ka_test_stats_suite, &ka_test_pool_suite, &ka_test_misuse_suite,
 		  &ka_test_front_suite, &ka_test_holes_suite, &ka_test_typecache_suite,
-		  &ka_test_scale_suite);
+		  &ka_test_scale_suite, &ka_test_tune_suite);
 
 /*
  * The suites and helpers are exported with EXPORT_SYMBOL_IF_KUNIT.

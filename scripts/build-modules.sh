@@ -34,7 +34,7 @@ log=$KALLOC_BUILD/logs/modules-$(basename "$obj").log
 mkdir -p "$KALLOC_BUILD/logs"
 rm -rf "$obj"
 mkdir -p "$obj"
-(cd "$KALLOC_ROOT" && cp -a Kbuild include kalloc debugfs kunit samples "$obj/")
+(cd "$KALLOC_ROOT" && cp -a Kbuild include kalloc debugfs sysfs kunit samples "$obj/")
 
 if ! make -C "$kdir" M="$obj" W=1 "${check[@]}" -j"$KALLOC_JOBS" modules >"$log" 2>&1; then
 	cat "$log" >&2

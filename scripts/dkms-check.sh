@@ -31,7 +31,7 @@ result() {	# $1 name, $2 why (empty: ok)
 }
 
 # What a release tarball holds: the module's sources and dkms.conf.
-(cd "$KALLOC_ROOT" && tar -cf - Kbuild Makefile dkms.conf include kalloc debugfs) |
+(cd "$KALLOC_ROOT" && tar -cf - Kbuild Makefile dkms.conf include kalloc debugfs sysfs) |
 	tar -C "$work/src/kalloc-$version" -xf -
 dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$KALLOC_ROOT/dkms.conf")
 why=
@@ -66,7 +66,7 @@ if [ -n "$ko" ]; then
 	done
 	# every parameter the sources declare appears with its help
 	for p in $(grep -rhoE 'module_param(_cb|_named)?\([a-z_]+' "$KALLOC_ROOT/kalloc" \
-		   "$KALLOC_ROOT/debugfs" | sed 's/.*(//'); do
+		   "$KALLOC_ROOT/debugfs" "$KALLOC_ROOT/sysfs" | sed 's/.*(//'); do
 		get parm | grep -q "^$p:" || why="$why; parameter $p missing"
 	done
 	printf '%s\n' "$info" | grep -E '^(description|version|license|author|parm):' |

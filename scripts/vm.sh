@@ -181,7 +181,8 @@ log=$out/console.log
 note "booting $(basename "$kernel") with ${#modules[@]} module(s), $cpus vCPUs, log: $log"
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine pc "${cpu[@]}" -accel "$accel" "${icount[@]}" -smp "$smp" -m "${mem}M" "${numa[@]}" \
+	-machine pc "${cpu[@]}" -accel "$accel" "${icount[@]}" \
+	-smp "$smp" -m "${mem}M" "${numa[@]}" \
 	-kernel "$kernel" -initrd "$stage/initramfs.cpio" \
 	-append "console=ttyS0 rdinit=/init panic=-1 nokaslr $append" \
 	"${gdbstub[@]}" -display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |

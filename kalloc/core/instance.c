@@ -952,6 +952,20 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	return 0;
 }
 
+void ka_inst_params_set(struct ka_instance *inst, const struct ka_params *p)
+{
+	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
+	enum ka_as as = inst->p.as;
+	bool atags = inst->p.atags;
+
+	inst->p = *p;
+	/* the index and every block's layout were made for these */
+	inst->p.as = as;
+	inst->p.atags = atags;
+	if (inst->strat->tune)
+		inst->strat->tune(inst->idx, &sp);
+}
+
 size_t ka_inst_index_size(const struct ka_params *p)
 {
 	const struct ka_strategy *strat = ka_strategy_get(p->as);

@@ -155,6 +155,12 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
 			const struct ka_inst_hooks *hooks, void *idx, gfp_t gfp);
 size_t ka_inst_index_size(const struct ka_params *p);
+/*
+ * New parameters for an instance in use, under its owner's lock: each acts
+ * from the next operation that reads it. The strategy and allocation tags
+ * stay: the index and every block's layout were made for them.
+ */
+void ka_inst_params_set(struct ka_instance *inst, const struct ka_params *p);
 
 static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 			       struct ka_source *seg, struct ka_source *sys, gfp_t gfp)

@@ -373,17 +373,28 @@ static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp
 	return pc;
 }
 
+/*
+ * Orders a class's new parameters (ka_cpu_params_set()) against instances
+ * being made: an instance takes the class's parameters and becomes visible
+ * in one hold, so a change either finds it or is what it took.
+ */
+static DEFINE_RAW_SPINLOCK(ka_params_lock);
+
 struct ka_pcpu *ka_pcpu_make(struct ka_class_state *cs, unsigned int cpu, gfp_t gfp)
 {
 	struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu), *was;
+	unsigned long flags;
 
 	if (pc)
 		return pc;
 	pc = pcpu_create(cs, cpu, gfp);
 	if (!pc)
 		return NULL;
+	raw_spin_lock_irqsave(&ka_params_lock, flags);
+	ka_inst_params_set(&pc->inst, &cs->p);
 	/* fully ordered: whoever reads the pointer sees the instance set up */
 	was = cmpxchg(&cs->pcpu[cpu], NULL, pc);
+	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 	if (was) {
 		ka_inst_destroy(&pc->inst);
 		kmem_cache_free(cs->inst_cache, pc);
@@ -493,6 +504,27 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 	ka_debug_own_begin();
 	teardown(groups, n);
 	ka_debug_own_end();
+}
+
+void ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p)
+{
+	struct ka_pcpu *pc;
+	unsigned long flags;
+	int cpu;
+
+	raw_spin_lock_irqsave(&ka_params_lock, flags);
+	cs->p = *p;
+	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
+	if (!cs->enabled)
+		return;
+	for_each_possible_cpu(cpu) {
+		pc = ka_pcpu_peek(cs, cpu);
+		if (!pc)
+			continue;
+		ka_pcpu_lock(pc);
+		ka_inst_params_set(&pc->inst, p);
+		ka_pcpu_unlock(pc);
+	}
 }
 
 int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,

@@ -106,6 +106,6 @@ extern struct kunit_suite ka_test_fault_suite;
 extern struct kunit_suite ka_test_types_suite, ka_test_strategy_suite, ka_test_instance_suite,
 	ka_test_sources_suite, ka_test_cpu_suite, ka_test_options_suite, ka_test_stats_suite,
 	ka_test_pool_suite, ka_test_misuse_suite, ka_test_front_suite, ka_test_holes_suite,
-	ka_test_exhaust_suite, ka_test_typecache_suite, ka_test_scale_suite;
+	ka_test_exhaust_suite, ka_test_typecache_suite, ka_test_scale_suite, ka_test_tune_suite;
 
 #endif /* _KA_TEST_H */

@@ -64,6 +64,14 @@ static void gf_init(void *idx, const struct ka_strategy_params *p)
 	gi->mbsd = max_t(unsigned int, p->mbsd, 1);
 }
 
+/* The search depth changes at once; the buckets keep the sbct they were laid out for. */
+static void gf_tune(void *idx, const struct ka_strategy_params *p)
+{
+	struct gf_index *gi = idx;
+
+	gi->mbsd = max_t(unsigned int, p->mbsd, 1);
+}
+
 static void mark(struct gf_index *gi, unsigned int ix)
 {
 	gi->nonempty[ix / BITS_PER_LONG] |= 1UL << (ix % BITS_PER_LONG);
@@ -194,6 +202,7 @@ const struct ka_strategy ka_strategy_gf = {
 	.node_size = sizeof(struct gf_node),
 	.index_size = sizeof(struct gf_index),
 	.init = gf_init,
+	.tune = gf_tune,
 	.carrier_add = ka_strategy_carrier_noop,
 	.carrier_remove = ka_strategy_carrier_noop,
 	.insert = gf_insert,

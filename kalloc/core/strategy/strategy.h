@@ -60,6 +60,8 @@ struct ka_strategy {
 	size_t node_size;
 	size_t index_size;
 	void (*init)(void *idx, const struct ka_strategy_params *p);
+	/* optional: new search parameters for an index in use (mbsd; sbct's layout stays) */
+	void (*tune)(void *idx, const struct ka_strategy_params *p);
 	void (*carrier_add)(void *idx, struct ka_carrier *c);
 	void (*carrier_remove)(void *idx, struct ka_carrier *c);
 	void (*carrier_attach)(void *idx, struct ka_carrier *c);

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases of parameters changed in a running kernel (kalloc/tune.c,
+ * sysfs/sysfs.c): each writable parameter reaches every instance, a bad
+ * write changes nothing, and writes race allocations on every CPU.
+ */
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+
+#include "ka_test.h"
+#include "../internal.h"
+#include "../pcpu/cpu.h"
+#include "../tune.h"
+
+#define OPTS_MAX	4096
+
+/* A valid value other than the default for each parameter that may change. */
+static const char *const live_values[][2] = {
+	{ "sbct", "1024" }, { "mmbcs", "64" }, { "smbcs", "256" }, { "lmbcs", "1024" },
+	{ "mbcgs", "5" }, { "ycs", "512" }, { "mbsd", "5" }, { "ramv", "true" },
+	{ "rmbcmt", "40" }, { "rsbcmt", "70" }, { "rsbcst", "30" }, { "asbcst", "2048" },
+	{ "mmmbc", "100" }, { "mmsbc", "100" }, { "acul", "50" }, { "acful", "20" },
+	{ "acnl", "10" }, { "acfml", "8192" },
+};
+
+/* The options in force, restored when the case ends. */
+static char *saved_options(struct kunit *test)
+{
+	char *all = kunit_kmalloc(test, OPTS_MAX, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	KUNIT_ASSERT_GT(test, ka_tune_show_all(all, OPTS_MAX), 0);
+	return all;
+}
+
+static void restore(struct kunit *test, const char *all)
+{
+	char err[128] = "";
+
+	KUNIT_EXPECT_EQ_MSG(test, ka_tune_apply(all, err, sizeof(err)), 0, "%s", err);
+}
+
+/* Every instance made of @cls has the class's parameters. */
+static void expect_instances_follow(struct kunit *test, enum ka_class cls)
+{
+	struct ka_class_state *cs = &ka_class_states[cls];
+	struct ka_pcpu *pc;
+	int cpu, seen = 0;
+
+	for_each_possible_cpu(cpu) {
+		pc = ka_pcpu_peek(cs, cpu);
+		if (!pc)
+			continue;
+		seen++;
+		ka_pcpu_lock(pc);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&pc->inst.p, &cs->p, sizeof(cs->p)), 0,
+				    "CPU %d's instance of %s", cpu, ka_class_name(cls));
+		ka_pcpu_unlock(pc);
+	}
+	KUNIT_EXPECT_GT(test, seen, 0);
+}
+
+static int param_index(const char *erts)
+{
+	unsigned int i;
+	const char *e;
+
+	for (i = 0; i < ka_opts_class_nparams(); i++)
+		if (ka_opts_class_param(i, &e) && !strcmp(e, erts))
+			return i;
+	return -1;
+}
+
+/*
+ * Each writable parameter, set through its sysfs file's rule: the class and
+ * every instance made before (one per online CPU) have the new value, and
+ * the file reads it back in the unit it was written in.
+ */
+static void each_live_parameter_takes_effect(struct kunit *test)
+{
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	char *all = saved_options(test), err[128], flag[48], val[32];
+	unsigned int i, live = 0;
+	int cpu, k;
+
+	if (!cs->enabled)
+		kunit_skip(test, "needs the std class");
+	for_each_online_cpu(cpu)
+		KUNIT_ASSERT_NOT_NULL(test, ka_test_pcpu(cs, cpu));
+	for (k = 0; k < ARRAY_SIZE(live_values); k++) {
+		int idx = param_index(live_values[k][0]);
+
+		KUNIT_ASSERT_GE_MSG(test, idx, 0, "%s", live_values[k][0]);
+		KUNIT_EXPECT_TRUE_MSG(test, ka_tune_live(idx), "%s", live_values[k][0]);
+		snprintf(flag, sizeof(flag), "+MD%s %s", live_values[k][0], live_values[k][1]);
+		KUNIT_EXPECT_EQ_MSG(test, ka_tune_apply(flag, err, sizeof(err)), 0, "%s: %s",
+				    flag, err);
+		ka_tune_show(KA_CLASS_STD, idx, val, sizeof(val));
+		KUNIT_EXPECT_STREQ_MSG(test, strim(val), live_values[k][1], "%s", flag);
+		expect_instances_follow(test, KA_CLASS_STD);
+	}
+	KUNIT_EXPECT_EQ(test, cs->p.sbct, (size_t)1024 * 1024);
+	KUNIT_EXPECT_TRUE(test, cs->p.ramv);
+	KUNIT_EXPECT_EQ(test, cs->p.acfml, (size_t)8192);
+	/* every parameter is either in the table above or acts only at load */
+	for (i = 0; i < ka_opts_class_nparams(); i++)
+		live += ka_tune_live(i);
+	KUNIT_EXPECT_EQ(test, live, (unsigned int)ARRAY_SIZE(live_values));
+	restore(test, all);
+	expect_instances_follow(test, KA_CLASS_STD);
+	KUNIT_EXPECT_STREQ(test, saved_options(test), all);
+}
+
+/* A write refused for its value or for acting only at load changes nothing. */
+static void bad_writes_change_nothing(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"+MDsbct big", "+MDsbct 0", "+MDmbcgs 0", "+MDmbsd 1001", "+MDacul 101",
+		"+MDas af",			/* af is for temp */
+		"+MDas aobf",			/* load only: the index */
+		"+MDatags true", "+MDdmap true", "+MDfcmax 100", "+MDe false", "+MDcp @",
+		"+MDacul 0",			/* migration off */
+		"+MTacul 30",			/* temp has no pool */
+		"+MMmcs 3",			/* the segment source */
+		"+MDsbct 2",			/* below the front caches' largest block */
+		"+MDnosuch 1", "+MXsbct 100", "+MDsbct",
+		"+MDrmbcmt 20 +MDlmbcs nope",	/* the valid first half is not applied */
+	};
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	char *all = saved_options(test), err[128];
+	struct ka_params before = cs->p;
+	int k;
+
+	if (!cs->enabled)
+		kunit_skip(test, "needs the std class");
+	KUNIT_ASSERT_NOT_NULL(test, ka_test_pcpu(cs, raw_smp_processor_id()));
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		err[0] = '\0';
+		KUNIT_EXPECT_EQ_MSG(test, ka_tune_apply(bad[k], err, sizeof(err)), -EINVAL,
+				    "%s", bad[k]);
+		KUNIT_EXPECT_NE_MSG(test, err[0], '\0', "%s: no reason given", bad[k]);
+		KUNIT_EXPECT_STREQ_MSG(test, saved_options(test), all, "%s", bad[k]);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&cs->p, &before, sizeof(before)), 0, "%s",
+				    bad[k]);
+		expect_instances_follow(test, KA_CLASS_STD);
+	}
+}
+
+static ssize_t sysfs_write(const char *rel, const char *text)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/kalloc/%s", rel);
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, text, strlen(text), &pos);
+	filp_close(f, NULL);
+	return n;
+}
+
+static ssize_t sysfs_read(const char *rel, char *buf, size_t len)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/kalloc/%s", rel);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, len - 1, &pos);
+	filp_close(f, NULL);
+	buf[max_t(ssize_t, n, 0)] = '\0';
+	return n;
+}
+
+/*
+ * The files: one per parameter and class under its plain name, writable
+ * when the parameter may change; "options" takes erts flags. A write's
+ * effect is seen in the class's behaviour: below a lowered threshold a
+ * block gets a carrier of its own.
+ */
+static void sysfs_files(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_tune", KA_CLASS_STD);
+	char *all = saved_options(test), buf[64], rel[64];
+	const char *erts, *plain;
+	enum ka_class c;
+	unsigned int i;
+	void *p;
+
+	if (!ka_class_enabled(KA_CLASS_STD))
+		kunit_skip(test, "needs the std class");
+	for (c = 0; c < KA_NR_CLASSES; c++) {
+		for (i = 0; i < ka_opts_class_nparams(); i++) {
+			plain = ka_opts_class_param(i, &erts);
+			snprintf(rel, sizeof(rel), "%s/%s", ka_class_name(c), plain);
+			KUNIT_EXPECT_GT_MSG(test, sysfs_read(rel, buf, sizeof(buf)), 0L, "%s", rel);
+		}
+	}
+	KUNIT_EXPECT_GT(test, sysfs_read("std/sbc_threshold", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "512\n");
+	KUNIT_EXPECT_GT(test, sysfs_read("std/strategy", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "bf\n");	/* as asked; aoffcbf in force, with migration */
+
+	/* a block of 10,000 bytes: in a multiblock carrier, then in one of its own */
+	p = ka_alloc(t, 10000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, ka_test_in_sbc(p));
+	ka_free(t, p);
+	KUNIT_EXPECT_EQ(test, sysfs_write("std/sbc_threshold", "8\n"), 2L);
+	KUNIT_EXPECT_GT(test, sysfs_read("std/sbc_threshold", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "8\n");
+	p = ka_alloc(t, 10000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, ka_test_in_sbc(p));
+	ka_free(t, p);
+
+	/* refused: a bad value, two words, a file of a load-time parameter */
+	KUNIT_EXPECT_EQ(test, sysfs_write("std/sbc_threshold", "eight"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, sysfs_write("std/sbc_threshold", "8 +MDramv"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, sysfs_write("std/alloc_tags", "true"), (ssize_t)-EACCES);
+	KUNIT_EXPECT_EQ(test, sysfs_write("options", "+MDas gf"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_GT(test, sysfs_read("std/sbc_threshold", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "8\n");
+
+	/* several flags in one write, one class or all */
+	KUNIT_EXPECT_EQ(test, sysfs_write("options", "+MDsbct 512 +Murmbcmt 45"), 24L);
+	KUNIT_EXPECT_GT(test, sysfs_read("std/sbc_threshold", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "512\n");
+	KUNIT_EXPECT_GT(test, sysfs_read("buffer/shrink_move_ratio", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "45\n");
+	restore(test, all);
+	ka_test_expect_all_consistent(test);
+}
+
+/* ---- writes racing allocations on every CPU ---- */
+
+struct race {
+	struct ka_type *type;
+	atomic_t running, bad;
+	struct completion done;
+	unsigned int ops;
+};
+
+static int race_thread(void *arg)
+{
+	struct race *r = arg;
+	void *held[16] = {};
+	unsigned int i, k;
+
+	for (i = 0; i < r->ops; i++) {
+		k = get_random_u32_below(ARRAY_SIZE(held));
+		if (held[k]) {
+			size_t n = ka_size(r->type, held[k]);
+
+			if (memchr_inv(held[k], k, min_t(size_t, n, 64)))
+				atomic_inc(&r->bad);
+			if (get_random_u32_below(4)) {
+				ka_free(r->type, held[k]);
+				held[k] = NULL;
+				continue;
+			}
+			held[k] = ka_realloc(r->type, held[k], 64 + get_random_u32_below(20000),
+					     GFP_KERNEL);
+		} else {
+			held[k] = ka_alloc(r->type, 64 + get_random_u32_below(20000), GFP_KERNEL);
+		}
+		if (!held[k]) {
+			atomic_inc(&r->bad);
+			continue;
+		}
+		memset(held[k], k, 64);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	for (k = 0; k < ARRAY_SIZE(held); k++)
+		ka_free(r->type, held[k]);
+	if (atomic_dec_and_test(&r->running))
+		complete(&r->done);
+	return 0;
+}
+
+static void writes_race_allocations(struct kunit *test)
+{
+	static const char *const flips[][2] = {
+		{ "+MDsbct 8", "+MDsbct 512" }, { "+MDlmbcs 256", "+MDlmbcs 2048" },
+		{ "+MDsmbcs 64", "+MDsmbcs 128" }, { "+MDmbcgs 2", "+MDmbcgs 10" },
+		{ "+MDramv true", "+MDramv false" }, { "+MDacul 20", "+MDacul 60" },
+		{ "+MDrmbcmt 10", "+MDrmbcmt 50" }, { "+MDmmbcs 0", "+MDmmbcs 32" },
+		{ "+MDacful 0", "+MDacful 40" }, { "+MDasbcst 0", "+MDasbcst 4048" },
+	};
+	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	char *all = saved_options(test), err[128];
+	int cpu, n = 0, writes = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (!ka_class_enabled(KA_CLASS_STD))
+		kunit_skip(test, "needs the std class");
+	r->type = ka_test_type(test, "kunit_tune_race", KA_CLASS_STD);
+	r->ops = 4000;
+	init_completion(&r->done);
+	atomic_set(&r->running, num_online_cpus());
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_run_on_cpu(race_thread, r, cpu, "ka_tune/%u");
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		n++;
+	}
+	while (!completion_done(&r->done)) {
+		const char *const *f = flips[writes % ARRAY_SIZE(flips)];
+
+		KUNIT_EXPECT_EQ(test, ka_tune_apply(f[(writes / ARRAY_SIZE(flips)) % 2], err,
+						    sizeof(err)), 0);
+		writes++;
+		usleep_range(100, 200);
+	}
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&r->done, 600 * HZ), 0UL);
+	kunit_info(test, "%d writes while %d CPUs allocated\n", writes, n);
+	KUNIT_EXPECT_GT(test, writes, 10);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
+	restore(test, all);
+	expect_instances_follow(test, KA_CLASS_STD);
+	ka_test_flush_fronts();
+	msleep(100);	/* the frees sent home land */
+	ka_test_expect_all_consistent(test);
+}
+
+static struct kunit_case tune_cases[] = {
+	KUNIT_CASE(each_live_parameter_takes_effect),
+	KUNIT_CASE(bad_writes_change_nothing),
+	KUNIT_CASE(sysfs_files),
+	KUNIT_CASE_SLOW(writes_race_allocations),
+	{}
+};
+
+struct kunit_suite ka_test_tune_suite = {
+	.name = "kalloc_tune",
+	.test_cases = tune_cases,
+};
+EXPORT_SYMBOL_IF_KUNIT(ka_test_tune_suite);
