@@ -20,8 +20,11 @@ import sys
 ENTRIES = ("ka_alloc", "ka_free")
 # Out of line by design and off the pair's path: an empty cache or a full
 # one, a refused request, a report, a hole, verify_pointers, a reschedule,
-# __GFP_ZERO, the first free after an idle period (decay armed).
+# __GFP_ZERO, the first free after an idle period (decay armed), a type's
+# bytes folded into its figure (two locked instructions once a CPU's
+# allocations and frees of the type are 64 KiB apart; a pair's cancel).
 OFF_PATH = {
+    "ka_type_bytes_fold",
     "alloc_rare", "free_rare", "ka_front_refill", "ka_cpu_alloc_in", "ka_cpu_free",
     "free_make_room", "ka_warn_failed", "ka_report", "ka_registry_find_slow",
     "ka_registry_in_hole", "ka_type_by_id", "preempt_schedule_thunk", "memset",
