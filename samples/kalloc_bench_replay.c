@@ -10,6 +10,8 @@
  *	R REPLAY.peak_held 0 std <KiB>
  *	R REPLAY.avg_held 0 std <KiB>
  *	R REPLAY.events 0 std <events>
+ *	R REPLAY.peak_carriers 0 std <KiB>	(the class's carriers at the peak sample)
+ *	R REPLAY.peak_util 0 std <percent>	(its blocks over what it held, then)
  *
  * The stream is read uncompressed from @stream (a file the VM runner put in
  * the guest).
@@ -87,10 +89,17 @@ static u64 held(void)
 	return bench_view_figure("memory", "std", 4);
 }
 
+/* The memory view's std row: blocks_size 0, carriers_size 1, resident_size 4. */
+static void at_peak(u64 *carriers, u64 *used)
+{
+	*carriers = bench_view_figure("memory", "std", 1);
+	*used = bench_view_figure("memory", "std", 0);
+}
+
 long bench_replay(void *unused)
 {
 	unsigned long long t, cpu, id, events = 0, samples = 0;
-	u64 peak = 0, sum = 0, now;
+	u64 peak = 0, sum = 0, now, peak_carriers = 0, peak_used = 0;
 	void **live = NULL, **bigger;
 	size_t len, nlive = 0, size, alloc;
 	char *buf, *line, *p, kind[8];
@@ -133,6 +142,8 @@ long bench_replay(void *unused)
 		if (++events % sample_every)
 			continue;
 		now = held();
+		if (now > peak)
+			at_peak(&peak_carriers, &peak_used);
 		peak = max(peak, now);
 		sum += now;
 		samples++;
@@ -141,6 +152,9 @@ long bench_replay(void *unused)
 	result("REPLAY.avg_held", 0, KA_FIRST + KA_CLASS_STD,
 	       samples ? div64_u64(sum, samples) >> 10 : 0);
 	result("REPLAY.events", 0, KA_FIRST + KA_CLASS_STD, events);
+	result("REPLAY.peak_carriers", 0, KA_FIRST + KA_CLASS_STD, peak_carriers >> 10);
+	result("REPLAY.peak_util", 0, KA_FIRST + KA_CLASS_STD,
+	       peak ? div64_u64(100 * peak_used, peak) : 0);
 	for (id = 0; id < nlive; id++)
 		if (live[id])
 			ka_free(type, live[id]);

@@ -82,6 +82,31 @@ fi
 tail -n 1 "$out/replay-check.txt" | sed 's/^/  replay: /'
 note "replay check finished after $((SECONDS - start))s"
 
+# The same advice, restricted to what a running kernel can change, applied
+# live (Documentation/options.rst): one boot runs the recorded workload,
+# writes the advice to /sys/kernel/kalloc/options, and runs it again
+# (scripts/guest-live-advice.sh); the peak held must not grow.
+live_advice_guest() {	# out dir
+	local dir=$1 start=$SECONDS stream=$KALLOC_ROOT/tools/streams/minix-ramdisk.stream.gz
+	note "the workload again after the replay's advice is applied live"
+	mkdir -p "$dir"
+	zcat -f "$stream" >"$dir/stream"
+	python3 "$KALLOC_ROOT/tools/kalloc-replay" "$stream" --one-cpu --advise --live \
+		--json "$dir/advice.json" >"$dir/advice.txt" &&
+		python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["advice"]["options"])' \
+			"$dir/advice.json" >"$dir/advice"
+	"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
+		--modules-dir "$KALLOC_BUILD/obj-6.12" --file "$dir/stream" --file "$dir/advice" \
+		--file "$KALLOC_BUILD/obj-6.12/kalloc_bench.ko" \
+		--script "$KALLOC_ROOT/scripts/guest-live-advice.sh"
+	python3 "$KALLOC_ROOT/scripts/guest_checks.py" "$dir/console.log" KALLOC-LIVE \
+		"$out/group-liveadvice.json" | sed "s/^/  live advice: /"
+	grep -h "KALLOC-LIVE: figure\|KALLOC-LIVE: advice" "$dir/console.log" |
+		sed "s/^.*KALLOC-LIVE: /  live advice: /"
+	note "live-advice guest finished after $((SECONDS - start))s"
+}
+live_advice_guest "$out/live-advice"
+
 # KASAN's and kmemleak's view and the trace events, in a guest of their own on
 # each test kernel: a provoked KASAN report turns lockdep off for the rest
 # of the boot. ktap.py excuses exactly the reports the cases bracket; the

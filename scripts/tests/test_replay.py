@@ -56,6 +56,39 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(r["peak_held"], 4096 + 32768 + 1048576)
         self.assertEqual(r["peak_used"], 605100)
 
+    def test_live_advice_keeps_the_strategy_and_applies(self):
+        import contextlib
+        import io
+        import tempfile
+        out = io.StringIO()
+        text = kr.stream_text(STREAM, 3000)
+        base = kr.replay(self.binary, text, kr.DEFAULTS)
+        advice = kr.advise(self.binary, text, base, out, live=True)
+        self.assertNotIn("+MDas", advice["options"])
+        self.assertIn("+MDsbct", advice["options"])
+        with tempfile.TemporaryDirectory() as sysfs:
+            target = os.path.join(sysfs, "options")
+            open(target, "w").close()
+            with contextlib.redirect_stdout(io.StringIO()) as shown:
+                rc = kr.apply_advice({"options": "+MDsbct 128 +MDlmbcs 512",
+                                      "gain_percent": 5.0}, sysfs, False)
+            self.assertEqual(rc, 0)
+            self.assertIn("echo '+MDsbct 128' >", shown.getvalue())
+            self.assertEqual(open(target).read(), "+MDlmbcs 512")
+            open(target, "w").close()
+            with contextlib.redirect_stdout(io.StringIO()) as shown:
+                rc = kr.apply_advice({"options": "+MDsbct 128", "gain_percent": 0.0},
+                                     sysfs, False)
+            self.assertEqual(rc, 0)
+            self.assertIn("nothing to write", shown.getvalue())
+            self.assertEqual(open(target).read(), "")
+            # a kernel without kalloc: refused before any replay
+            with contextlib.redirect_stderr(io.StringIO()) as err:
+                rc = kr.main(["kalloc-replay", STREAM, "--apply", "--sysfs",
+                              os.path.join(sysfs, "none")])
+            self.assertEqual(rc, 2)
+            self.assertIn("no kalloc in this kernel", err.getvalue())
+
     def test_bad_options_refused(self):
         with self.assertRaises(Exception):
             kr.replay(self.binary, SYNTHETIC, opts="+MDas nosuch")

@@ -68,7 +68,7 @@ def run(files):
     with tempfile.TemporaryDirectory() as d:
         save(d, {"info": "version 0.1.0\n", **files})
         out = io.StringIO()
-        tips = report.report(d, out)
+        tips, _ = report.report(d, out)
         return tips, out.getvalue()
 
 
@@ -108,6 +108,70 @@ class ReportTest(unittest.TestCase):
         self.assertIn("kalloc-report [DIR]", out.getvalue())
         with contextlib.redirect_stderr(io.StringIO()):
             self.assertEqual(report.main(["kalloc-report", "--bogus"]), 2)
+
+    def apply(self, files, *args, options=True):
+        """main() with --apply on a saved copy and a stand-in sysfs directory."""
+        import contextlib
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as sysfs:
+            save(d, {"info": "version 0.1.0\n", **files})
+            if options:
+                save(sysfs, {"options": ""})
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                rc = report.main(["kalloc-report", d, "--apply", "--sysfs", sysfs, *args])
+            written = None
+            if options:
+                with open(os.path.join(sysfs, "options")) as f:
+                    written = f.read()
+            return rc, out.getvalue(), err.getvalue(), written
+
+    SBC_HEAVY = {0: {"mbc_blocks": 10, "mbc_blocks_size": 10 * 4096,
+                     "mbc_carriers_size": MIB // 2, "sbc_blocks": 40,
+                     "sbc_blocks_size": int(40 * 1.6 * MIB),
+                     "sbc_carriers_size": int(40 * 1.6 * MIB) + 40 * 4096}}
+
+    def test_apply_writes_what_a_running_kernel_takes(self):
+        files = {"buffer/info": class_info("buffer", inst=self.SBC_HEAVY), "segments": SEG_OK}
+        rc, out, _, written = self.apply(files)
+        self.assertEqual(rc, 0, out)
+        # each flag shown, then written on its own (sysfs takes one write at a time)
+        self.assertIn("echo '+MBsbct 2048' >", out)
+        self.assertIn("echo '+MBlmbcs 4096' >", out)
+        self.assertEqual(written, "+MBlmbcs 4096")
+        rc, out, _, written = self.apply(files, "--dry-run")
+        self.assertEqual(rc, 0)
+        self.assertIn("echo '+MBsbct 2048' >", out)
+        self.assertEqual(written, "")
+
+    def test_apply_refused_without_kalloc(self):
+        files = {"buffer/info": class_info("buffer", inst=self.SBC_HEAVY), "segments": SEG_OK}
+        rc, out, err, _ = self.apply(files, options=False)
+        self.assertEqual(rc, 2)
+        self.assertIn("no kalloc in this kernel", err)
+        self.assertNotIn("echo", out)
+
+    def test_advice_needing_a_reload_is_not_written(self):
+        # low utilization without migration: acul, which acts only at load
+        inst = {0: {"mbc_blocks": 100, "mbc_blocks_size": 100 * 4096,
+                    "mbc_carriers_size": 8 * MIB}}
+        rc, out, _, written = self.apply({"ll/info": class_info("ll", as_="bf", inst=inst),
+                                          "segments": SEG_OK})
+        self.assertEqual(rc, 0, out)
+        self.assertIn("nothing a running kernel can take", out)
+        self.assertEqual(written, "")
+
+    def test_flags_split_and_sorted_by_what_acts_live(self):
+        sysfs = report.kalloc_sysfs
+        self.assertEqual(sysfs.split_flags("+MDsbct 8  +MBlmbcs\t512"),
+                         ["+MDsbct 8", "+MBlmbcs 512"])
+        with self.assertRaises(ValueError):
+            sysfs.split_flags("+MDsbct")
+        with self.assertRaises(ValueError):
+            sysfs.split_flags("sbct 8")
+        self.assertTrue(sysfs.live("+MDsbct 8"))
+        self.assertTrue(sysfs.live("+Muacfml 4096"))
+        for flag in ("+MDas aobf", "+MBatags true", "+MMmcs 3", "+MDe false", "+MRdmap true"):
+            self.assertFalse(sysfs.live(flag), flag)
 
     def test_low_utilization_without_migration(self):
         inst = {cpu: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
