@@ -67,7 +67,7 @@ static int check_live(const struct ka_opts *now, const struct ka_opts *next, cha
 	enum ka_class c;
 
 	if (memcmp(&now->seg, &next->seg, sizeof(now->seg))) {
-		snprintf(err, errlen, "+MM: %s", "the segment source's parameters act only at load");
+		snprintf(err, errlen, "+MM: the segment source's parameters act only at load");
 		return -EINVAL;
 	}
 	for (c = 0; c < KA_NR_CLASSES; c++) {
