@@ -24,13 +24,13 @@ static struct ka_opts ka_tune_now;
 
 /*
  * What acts only at load, and why: the strategy's index, every block's
- * layout (tags), each carrier's memory kind (direct map), the front caches'
- * bins and the carrier pool are made once for the whole class; a class
+ * layout (tags), each carrier's memory kind (direct map), whether a class
+ * has front caches at all, and the carrier pool are made once for it; a class
  * enabled or not decides where its types' blocks live; the segment source
  * is shared by every class.
  */
 static const char *const load_only[] = {
-	"as", "atags", "dmap", "fcmax", "e", "cp",
+	"as", "atags", "dmap", "e", "cp",
 };
 
 void ka_tune_init(const struct ka_opts *o)
@@ -80,8 +80,9 @@ static int check_live(const struct ka_opts *now, const struct ka_opts *next, cha
 			return refuse(err, errlen, c, "atags", at_load);
 		if (o->p.dmap != n->p.dmap)
 			return refuse(err, errlen, c, "dmap", at_load);
-		if (o->p.fcmax != n->p.fcmax)
-			return refuse(err, errlen, c, "fcmax", at_load);
+		if (cs->enabled && o->p.fcmax != n->p.fcmax && (!cs->shape.max || !n->p.fcmax))
+			return refuse(err, errlen, c, "fcmax",
+				      "turning the front caches on or off takes effect only at load");
 		if (o->enabled != n->enabled)
 			return refuse(err, errlen, c, "e", at_load);
 		if (o->pool != n->pool)
@@ -89,10 +90,6 @@ static int check_live(const struct ka_opts *now, const struct ka_opts *next, cha
 		if (!o->p.acul != !n->p.acul)
 			return refuse(err, errlen, c, "acul",
 				      "turning carrier migration on or off takes effect only at load");
-		/* the front caches' bins were made for blocks below sbct */
-		if (cs->enabled && n->p.sbct <= cs->shape.max)
-			return refuse(err, errlen, c, "sbct",
-				      "not above the largest block the front caches hold");
 	}
 	return 0;
 }

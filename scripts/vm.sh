@@ -186,7 +186,9 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$stage/initramfs.cpio" \
 	-append "console=ttyS0 rdinit=/init panic=-1 nokaslr $append" \
 	"${gdbstub[@]}" -display none -monitor none -serial stdio -no-reboot </dev/null 2>&1 |
-	tr -d '\r' | if [ $quiet -eq 1 ]; then cat >"$log"; else tee "$log"; fi
+	# unbuffered: a guest that hangs leaves its last line in the log, not in
+	# a pipe's buffer (tr's would hold up to 4 KiB back)
+	sed -u 's/\r//g' | if [ $quiet -eq 1 ]; then cat >"$log"; else tee "$log"; fi
 qemu_rc=${PIPESTATUS[0]}
 set -e
 

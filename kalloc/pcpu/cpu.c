@@ -517,6 +517,7 @@ void ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p)
 	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 	if (!cs->enabled)
 		return;
+	ka_front_max_set(cs, p->fcmax);
 	for_each_possible_cpu(cpu) {
 		pc = ka_pcpu_peek(cs, cpu);
 		if (!pc)

@@ -574,6 +574,22 @@ int ka_front_shape_for(struct ka_class_state *cs)
 	return err;
 }
 
+/*
+ * A new largest cached request, from @fcmax and the class's sbct, as
+ * ka_front_shape_init() works it out at load. Every cache's bins and map
+ * cover KA_FRONT_MAX, so only the bound moves: a request or a free reads it
+ * once; blocks cached above a lowered bound go back with the decay.
+ */
+void ka_front_max_set(struct ka_class_state *cs, size_t fcmax)
+{
+	size_t max = min3(fcmax, (size_t)KA_FRONT_MAX, cs->p.sbct - 1);
+
+	if (!cs->shape.max || !max)
+		return;		/* caches are made, or not, at load */
+	WRITE_ONCE(cs->shape.max_blk, ka_front_blk(&cs->shape, max));
+	WRITE_ONCE(cs->shape.max, max);
+}
+
 int ka_front_group_init(struct ka_class_state *cs)
 {
 	int cpu;

@@ -13,6 +13,7 @@
 
 int ka_front_shape_for(struct ka_class_state *cs);
 int ka_front_group_init(struct ka_class_state *cs);
+void ka_front_max_set(struct ka_class_state *cs, size_t fcmax);
 void ka_front_group_exit(struct ka_class_state *cs);
 void ka_front_pcpu_init(struct ka_pcpu *pc);
 void ka_front_main_empty(struct ka_pcpu *pc);

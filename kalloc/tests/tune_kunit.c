@@ -22,7 +22,7 @@ static const char *const live_values[][2] = {
 	{ "mbcgs", "5" }, { "ycs", "512" }, { "mbsd", "5" }, { "ramv", "true" },
 	{ "rmbcmt", "40" }, { "rsbcmt", "70" }, { "rsbcst", "30" }, { "asbcst", "2048" },
 	{ "mmmbc", "100" }, { "mmsbc", "100" }, { "acul", "50" }, { "acful", "20" },
-	{ "acnl", "10" }, { "acfml", "8192" },
+	{ "acnl", "10" }, { "acfml", "8192" }, { "fcmax", "2048" },
 };
 
 /* The options in force, restored when the case ends. */
@@ -104,6 +104,11 @@ static void each_live_parameter_takes_effect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cs->p.sbct, (size_t)1024 * 1024);
 	KUNIT_EXPECT_TRUE(test, cs->p.ramv);
 	KUNIT_EXPECT_EQ(test, cs->p.acfml, (size_t)8192);
+	/* the front caches' bound follows fcmax, and stays below sbct as at load */
+	KUNIT_EXPECT_EQ(test, cs->shape.max, (size_t)2048);
+	KUNIT_EXPECT_EQ(test, ka_tune_apply("+MDsbct 1 +MDfcmax 4096", err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, cs->shape.max, (size_t)1023);
+	KUNIT_EXPECT_EQ(test, cs->shape.max_blk, ka_front_blk(&cs->shape, 1023));
 	/* every parameter is either in the table above or acts only at load */
 	for (i = 0; i < ka_opts_class_nparams(); i++)
 		live += ka_tune_live(i);
@@ -111,6 +116,7 @@ static void each_live_parameter_takes_effect(struct kunit *test)
 	restore(test, all);
 	expect_instances_follow(test, KA_CLASS_STD);
 	KUNIT_EXPECT_STREQ(test, saved_options(test), all);
+	KUNIT_EXPECT_EQ(test, cs->shape.max, (size_t)KA_FRONT_MAX);
 }
 
 /* A write refused for its value or for acting only at load changes nothing. */
@@ -120,11 +126,11 @@ static void bad_writes_change_nothing(struct kunit *test)
 		"+MDsbct big", "+MDsbct 0", "+MDmbcgs 0", "+MDmbsd 1001", "+MDacul 101",
 		"+MDas af",			/* af is for temp */
 		"+MDas aobf",			/* load only: the index */
-		"+MDatags true", "+MDdmap true", "+MDfcmax 100", "+MDe false", "+MDcp @",
+		"+MDatags true", "+MDdmap true", "+MDfcmax 4097", "+MDe false", "+MDcp @",
 		"+MDacul 0",			/* migration off */
 		"+MTacul 30",			/* temp has no pool */
 		"+MMmcs 3",			/* the segment source */
-		"+MDsbct 2",			/* below the front caches' largest block */
+		"+MDfcmax 0",			/* front caches off */
 		"+MDnosuch 1", "+MXsbct 100", "+MDsbct",
 		"+MDrmbcmt 20 +MDlmbcs nope",	/* the valid first half is not applied */
 	};
@@ -296,6 +302,7 @@ static void writes_race_allocations(struct kunit *test)
 		{ "+MDramv true", "+MDramv false" }, { "+MDacul 20", "+MDacul 60" },
 		{ "+MDrmbcmt 10", "+MDrmbcmt 50" }, { "+MDmmbcs 0", "+MDmmbcs 32" },
 		{ "+MDacful 0", "+MDacful 40" }, { "+MDasbcst 0", "+MDasbcst 4048" },
+		{ "+MDfcmax 1024", "+MDfcmax 4096" },
 	};
 	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	char *all = saved_options(test), err[128];
