@@ -49,7 +49,7 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *attr, co
 			   size_t count)
 {
 	struct ka_param_attr *pa = container_of(attr, struct ka_param_attr, attr);
-	char *val, *flag = NULL;
+	char *val, *word, *flag = NULL;
 	const char *erts;
 	ssize_t ret = -EINVAL;
 
@@ -57,10 +57,10 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *attr, co
 	if (!val)
 		return -ENOMEM;
 	ka_opts_class_param(pa->idx, &erts);
+	word = strim(val);
 	/* one word: more would be read as more flags */
-	if (*strim(val) && !strpbrk(strim(val), " \t\n")) {
-		flag = kasprintf(GFP_KERNEL, "+M%c%s %s", ka_class_letter(pa->cls), erts,
-				 strim(val));
+	if (*word && !strpbrk(word, " \t\n")) {
+		flag = kasprintf(GFP_KERNEL, "+M%c%s %s", ka_class_letter(pa->cls), erts, word);
 		ret = flag ? tune(flag, count) : -ENOMEM;
 	}
 	kfree(flag);

@@ -99,14 +99,14 @@ int *ka_test_expect_reports(struct kunit *test)
 }
 EXPORT_SYMBOL_IF_KUNIT(ka_test_expect_reports);
 
-ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
+ssize_t ka_test_read_file(const char *dir, const char *rel, char *buf, size_t len)
 {
 	char path[96];
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n, got = 0;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/kalloc/%s", rel);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -127,14 +127,14 @@ bool ka_test_in_sbc(const void *p)
 	return ka_blk_carrier(ka_payload_blk(p))->flags & KA_CRR_SBC;
 }
 
-ssize_t ka_test_write_stats(const char *rel, const char *text)
+ssize_t ka_test_write_file(const char *dir, const char *rel, const char *text)
 {
 	char path[96];
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/kalloc/%s", rel);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	f = filp_open(path, O_WRONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);

@@ -69,14 +69,27 @@ u64 ka_test_pcpu_blocks(struct ka_pcpu *pc);
 /* @cpu's instance of @cs, made if that CPU has not used the class yet. */
 struct ka_pcpu *ka_test_pcpu(struct ka_class_state *cs, int cpu);
 
-/* Reads /sys/kernel/debug/kalloc/@rel into @buf (NUL-terminated); bytes or -errno. */
-ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len);
+#define KA_TEST_DEBUGFS	"/sys/kernel/debug/kalloc"
+#define KA_TEST_SYSFS	"/sys/kernel/kalloc"
+/* Reads @dir/@rel into @buf (NUL-terminated); bytes or -errno. */
+ssize_t ka_test_read_file(const char *dir, const char *rel, char *buf, size_t len);
+/* Writes @text to @dir/@rel in one write; the bytes written or -errno. */
+ssize_t ka_test_write_file(const char *dir, const char *rel, const char *text);
+
+static inline ssize_t ka_test_read_stats(const char *rel, char *buf, size_t len)
+{
+	return ka_test_read_file(KA_TEST_DEBUGFS, rel, buf, len);
+}
+
+static inline ssize_t ka_test_write_stats(const char *rel, const char *text)
+{
+	return ka_test_write_file(KA_TEST_DEBUGFS, rel, text);
+}
+
 /* The whole block of payload @p, header and tag included (its header is KASAN's). */
 size_t ka_test_block_size(const void *p);
 /* Whether block @p has a singleblock carrier of its own. */
 bool ka_test_in_sbc(const void *p);
-/* Writes @text to the debugfs file @rel; the bytes written or an error. */
-ssize_t ka_test_write_stats(const char *rel, const char *text);
 /* Reads every statistics file once; the number that could not be read. */
 int ka_test_read_all_stats(char *buf, size_t len);
 

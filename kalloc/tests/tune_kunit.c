@@ -156,35 +156,12 @@ static void bad_writes_change_nothing(struct kunit *test)
 
 static ssize_t sysfs_write(const char *rel, const char *text)
 {
-	char path[96];
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/kernel/kalloc/%s", rel);
-	f = filp_open(path, O_WRONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	n = kernel_write(f, text, strlen(text), &pos);
-	filp_close(f, NULL);
-	return n;
+	return ka_test_write_file(KA_TEST_SYSFS, rel, text);
 }
 
 static ssize_t sysfs_read(const char *rel, char *buf, size_t len)
 {
-	char path[96];
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/kernel/kalloc/%s", rel);
-	f = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	n = kernel_read(f, buf, len - 1, &pos);
-	filp_close(f, NULL);
-	buf[max_t(ssize_t, n, 0)] = '\0';
-	return n;
+	return ka_test_read_file(KA_TEST_SYSFS, rel, buf, len);
 }
 
 /*
