@@ -91,6 +91,7 @@ static int __init kalloc_init(void)
 		pr_err("opts: %s\n", ret == -ENOMEM ? "out of memory" : err);
 		return ret;
 	}
+	ka_opts_fix_layout(&ka_options);
 	ka_wq = alloc_workqueue("kalloc", WQ_MEM_RECLAIM, 0);
 	if (!ka_wq)
 		return -ENOMEM;

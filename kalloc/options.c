@@ -62,6 +62,14 @@ static void finalize(struct ka_opts *o)
 	}
 }
 
+void ka_opts_fix_layout(struct ka_opts *o)
+{
+	int c;
+
+	for (c = 0; c < KA_NR_CLASSES; c++)
+		o->cls[c].p.blk_min = ka_strategy_min_block(ka_strategy_get(o->cls[c].p.as));
+}
+
 void ka_opts_default(struct ka_opts *o)
 {
 	int c;

@@ -26,6 +26,12 @@ struct ka_opts {
 
 void ka_opts_default(struct ka_opts *o);
 int ka_opts_parse(struct ka_opts *o, const char *str, char *err, size_t errlen);
+/*
+ * Once the options are parsed at load: each class's smallest block, the
+ * strategy's in force then, which stays for the life of the module (a
+ * strategy changed later must index blocks that small; tune.c).
+ */
+void ka_opts_fix_layout(struct ka_opts *o);
 
 /* A class's parameters one by one: their number, the plain and erts names of one. */
 unsigned int ka_opts_class_nparams(void);

@@ -214,21 +214,27 @@ static bool claim(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp)
 }
 
 /*
- * Blocks must be laid out alike (same strategy, same tags), and a carrier
- * stays on its node: its memory came from its home CPU's node, and a CPU of
- * another node would hand out far memory where kmalloc gives near memory
- * (and ka_alloc_node() promises a node).
+ * Blocks must be laid out alike (same tags), the fetcher must have an index
+ * of the carrier's strategy (one it has used: a class's strategy may have
+ * changed since the carrier was made), and a carrier stays on its node: its
+ * memory came from its home CPU's node, and a CPU of another node would
+ * hand out far memory where kmalloc gives near memory (and ka_alloc_node()
+ * promises a node). A pooled carrier's index pointer changes only when it
+ * is claimed, and always to an index of the same strategy.
  */
-static bool compatible(struct ka_instance *a, struct ka_instance *b)
+static bool compatible(struct ka_carrier *c, struct ka_instance *inst)
 {
-	return a->strat == b->strat && a->p.atags == b->p.atags &&
-	       cpu_to_node(ka_pcpu_of(a)->cpu) == cpu_to_node(ka_pcpu_of(b)->cpu);
+	struct ka_instance *home = c->home;
+
+	return home->p.atags == inst->p.atags &&
+	       ka_inst_index_of(inst, READ_ONCE(c->ix)->strat) &&
+	       cpu_to_node(ka_pcpu_of(home)->cpu) == cpu_to_node(ka_pcpu_of(inst)->cpu);
 }
 
 /* Is pooled carrier @c, whose word is @emp, worth a claim for @blk bytes? */
 static bool candidate(struct ka_pcpu *pc, struct ka_carrier *c, unsigned long emp, size_t blk)
 {
-	if (!(emp & KA_EMP_IN_POOL) || !compatible(c->home, &pc->inst))
+	if (!(emp & KA_EMP_IN_POOL) || !compatible(c, &pc->inst))
 		return false;
 	/* a shared pool may hold another class's vmalloc carriers */
 	if (pc->inst.p.dmap && is_vmalloc_addr(c))

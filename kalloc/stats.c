@@ -326,9 +326,15 @@ void ka_stats_own(struct ka_own_stats *o)
 		if (cs->front)
 			o->percpu_bytes += num_possible_cpus() * sizeof(struct ka_pcpu_front);
 		for_each_possible_cpu(cpu) {
-			if (ka_pcpu_peek(cs, cpu)) {
+			struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu);
+
+			if (pc) {
 				o->instances++;
 				o->instances_bytes += kmem_cache_size(cs->inst_cache);
+				/* the indexes of strategies taken since load */
+				ka_pcpu_lock(pc);
+				o->instances_bytes += ka_inst_index_bytes(&pc->inst);
+				ka_pcpu_unlock(pc);
 			}
 			if (cs->front && front_own(cs, cpu, &o->magazines))
 				o->fronts++;

@@ -5,7 +5,7 @@
  * value is valid at run time exactly when it is valid at load. What it
  * changes reaches each instance under the instance's lock: from its next
  * operation the instance follows the new value, and carriers already made
- * keep their size and source (Documentation/options.rst).
+ * keep their size, source and strategy (Documentation/options.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,14 +23,15 @@ static DEFINE_MUTEX(ka_tune_lock);
 static struct ka_opts ka_tune_now;
 
 /*
- * What acts only at load, and why: the strategy's index, every block's
- * layout (tags), each carrier's memory kind (direct map), whether a class
- * has front caches at all, and the carrier pool are made once for it; a class
- * enabled or not decides where its types' blocks live; the segment source
- * is shared by every class.
+ * What acts only at load, and why: every block's layout (tags), each
+ * carrier's memory kind (direct map), whether a class has front caches at
+ * all, and the carrier pool are made once for it; a class enabled or not
+ * decides where its types' blocks live; the segment source is shared by
+ * every class. The strategy changes within the block layout of load
+ * (check_live()).
  */
 static const char *const load_only[] = {
-	"as", "atags", "dmap", "e", "cp",
+	"atags", "dmap", "e", "cp",
 };
 
 void ka_tune_init(const struct ka_opts *o)
@@ -74,8 +75,16 @@ static int check_live(const struct ka_opts *now, const struct ka_opts *next, cha
 		const struct ka_class_opts *o = &now->cls[c], *n = &next->cls[c];
 		const struct ka_class_state *cs = &ka_class_states[c];
 
-		if (o->as != n->as || o->p.as != n->p.as)
-			return refuse(err, errlen, c, "as", at_load);
+		if (ka_strategy_min_block(ka_strategy_get(n->p.as)) > n->p.blk_min) {
+			char why[128];
+
+			snprintf(why, sizeof(why),
+				 "%s indexes no free block under %zu bytes, and blocks of %zu exist: reload",
+				 ka_strategy_get(n->p.as)->name,
+				 ka_strategy_min_block(ka_strategy_get(n->p.as)),
+				 (size_t)n->p.blk_min);
+			return refuse(err, errlen, c, "as", why);
+		}
 		if (o->p.atags != n->p.atags)
 			return refuse(err, errlen, c, "atags", at_load);
 		if (o->p.dmap != n->p.dmap)
@@ -107,11 +116,20 @@ int ka_tune_apply(const char *str, char *err, size_t errlen)
 	ret = ka_opts_parse(next, str, err, errlen);
 	if (!ret)
 		ret = check_live(&ka_tune_now, next, err, errlen);
-	if (!ret) {
-		for (c = 0; c < KA_NR_CLASSES; c++)
-			if (memcmp(&next->cls[c].p, &ka_tune_now.cls[c].p, sizeof(next->cls[c].p)))
-				ka_cpu_params_set(&ka_class_states[c], &next->cls[c].p);
-		ka_tune_now = *next;
+	/*
+	 * Each class changes whole or not at all; one short of memory stops
+	 * the rest, and the options in force say which classes changed.
+	 */
+	for (c = 0; !ret && c < KA_NR_CLASSES; c++) {
+		if (!memcmp(&next->cls[c], &ka_tune_now.cls[c], sizeof(next->cls[c])))
+			continue;
+		if (memcmp(&next->cls[c].p, &ka_tune_now.cls[c].p, sizeof(next->cls[c].p)))
+			ret = ka_cpu_params_set(&ka_class_states[c], &next->cls[c].p);
+		if (ret)
+			snprintf(err, errlen, "%s: no memory for the new strategy's indexes",
+				 ka_class_name(c));
+		else
+			ka_tune_now.cls[c] = next->cls[c];
 	}
 	mutex_unlock(&ka_tune_lock);
 	kfree(next);

@@ -51,7 +51,16 @@ echo "{\"passed\": $passed, \"failed\": $failed, \"skipped\": 0, \"problems\": [
 echo "core stress: $passed strategies passed, $failed failed"
 [ $failed -eq 0 ] || rc=1
 
-note "user-space: carrier migration between instances, every carrier-oriented strategy"
+note "user-space: core stress changing strategy every 2500 operations"
+if "$stress_dir/ka_stress" -a af -w 2500 -n "$ops" -s "$seed"; then
+	echo '{"passed": 1, "failed": 0, "skipped": 0, "problems": []}' >"$out/group-switch.json"
+else
+	echo '{"passed": 0, "failed": 1, "skipped": 0, "problems": ["ka_stress -w failed"]}' \
+		>"$out/group-switch.json"
+	rc=1
+fi
+
+note "user-space: carrier migration between instances, every carrier-oriented strategy, then mixed"
 if "$stress_dir/ka_migrate" -s "$seed"; then
 	echo '{"passed": 1, "failed": 0, "skipped": 0, "problems": []}' >"$out/group-migrate.json"
 else

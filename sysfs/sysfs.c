@@ -33,8 +33,8 @@ static ssize_t tune(const char *str, size_t count)
 	char err[128] = "";
 	int ret = ka_tune_apply(str, err, sizeof(err));
 
-	if (ret == -EINVAL)
-		pr_info_ratelimited("refused: %s\n", err);
+	if (ret && err[0])
+		pr_info_ratelimited("%s: %s\n", ret == -EINVAL ? "refused" : "failed", err);
 	return ret ? ret : count;
 }
 

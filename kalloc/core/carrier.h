@@ -10,6 +10,7 @@
 #include "block.h"
 
 struct ka_instance;
+struct ka_index;
 
 /* Where carrier memory comes from: the mseg and sys_alloc analogues. */
 enum ka_src {
@@ -50,6 +51,7 @@ struct ka_carrier {
 	enum ka_src src;
 	unsigned long emp;		/* employer | KA_EMP_FLAGS bits */
 	struct ka_instance *home;	/* owner */
+	struct ka_index *ix;		/* an MBC's: its employer's index of its strategy */
 	struct list_head link;		/* on its employer's MBC or SBC list, in birth order */
 	u64 birth;			/* creation order, for the age-ordered strategies */
 	size_t used_blocks;		/* allocated blocks in it */

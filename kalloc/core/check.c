@@ -56,6 +56,9 @@ static void visit_indexed(struct ka_check *chk, struct ka_block *b)
 		ka_check_fail(chk, "indexed block not in one of this instance's MBCs");
 		return;
 	}
+	if (c->ix != chk->ix)
+		ka_check_fail(chk, "block of a %s carrier indexed by %s", c->ix->strat->name,
+			      chk->ix->strat->name);
 	if (!ka_blk_free(b))
 		ka_check_fail(chk, "allocated block of %zu bytes is indexed as free",
 			      ka_blk_size(b));
@@ -87,13 +90,19 @@ static void walk_mbc(struct ka_check *chk, struct ka_carrier *c, struct walk_tot
 	struct ka_instance *inst = chk->inst;
 	struct ka_block *b = ka_crr_first(c);
 	void *end = ka_crr_end(c);
-	size_t used = 0, used_size = 0, starts = 0, holes = 0;
+	size_t used = 0, used_size = 0, starts = 0, holes = 0, min;
 	bool prev_free = false;
 
+	if (!c->ix || ka_inst_index_of(inst, c->ix->strat) != c->ix) {
+		ka_check_fail(chk, "MBC's index is not one of its instance's");
+		return;
+	}
+	/* a carrier from the pool may hold blocks as small as its strategy allows */
+	min = ka_strategy_min_block(c->ix->strat);
 	for (;;) {
 		size_t size = ka_blk_size(b);
 
-		if (size < inst->min_block || size % KA_UNIT || (char *)b + size > (char *)end) {
+		if (size < min || size % KA_UNIT || (char *)b + size > (char *)end) {
 			ka_check_fail(chk, "block of bad size %zu in an MBC", size);
 			return;
 		}
@@ -231,7 +240,12 @@ unsigned int ka_check_instance(struct ka_instance *inst, struct ka_check *chk)
 
 	memset(chk, 0, sizeof(*chk));
 	chk->inst = inst;
-	inst->strat->check(inst->idx, chk, visit_indexed);
+	for (chk->ix = inst->ix; chk->ix; chk->ix = chk->ix->older) {
+		if (ka_strategy_min_block(chk->ix->strat) > inst->min_block)
+			ka_check_fail(chk, "%s indexes no block of %zu bytes",
+				      chk->ix->strat->name, inst->min_block);
+		chk->ix->strat->check(chk->ix->mem, chk, visit_indexed);
+	}
 	walk_carriers(chk, &inst->mbcs, false, &mbc);
 	walk_carriers(chk, &inst->sbcs, true, &sbc);
 	if (chk->indexed != chk->walked_free)

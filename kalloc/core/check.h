@@ -10,12 +10,14 @@
 #include "core.h"
 
 struct ka_instance;
+struct ka_index;
 
 struct ka_check {
 	unsigned int errors;
 	char first[192];	/* the first failure, for the test's message */
 	/* scratch of the walk */
 	struct ka_instance *inst;
+	struct ka_index *ix;	/* the index being checked */
 	size_t indexed;		/* free blocks the strategy reported */
 	size_t walked_free;	/* free blocks found walking the carriers */
 };

@@ -149,9 +149,9 @@ static struct ka_block *punch(struct ka_instance *inst, struct ka_carrier *c, st
 		/* the block after @b had PREV_FREE, and a hole is not free */
 		ka_blk_clear_flag((struct ka_block *)stop, KA_F_PREV_FREE);
 	if (head_size)
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 	if (tail_size)
-		inst->strat->insert(inst->idx, c, tail);
+		ka_ix_insert(c, tail);
 
 	c->given_back += until - give;
 	if (!ka_crr_detached(c))
@@ -192,7 +192,7 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 		cap = (unsigned long)(*work / KA_PAGE_WORK) * PAGE_SIZE;
 		if (cap > *budget)
 			cap = *budget;
-		inst->strat->remove(inst->idx, c, b);
+		ka_ix_remove(c, b);
 		before = inst->st.holes_bytes;
 		next = punch(inst, c, b, cap);
 		if (!IS_ERR(next)) {
@@ -202,7 +202,7 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 			*work = given < *work ? *work - given : 0;
 			continue;
 		}
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 		if (PTR_ERR(next) == -EOPNOTSUPP)
 			return;
 		next = ka_blk_last(b) ? NULL : ka_blk_next(b);
@@ -222,19 +222,19 @@ static void sweep(struct ka_instance *inst, struct ka_carrier *c, unsigned long 
 void ka_hole_freed(struct ka_instance *inst, struct ka_carrier *c, struct ka_block *b)
 {
 	if (likely(!may_give_back(inst, c) || !below_acful(inst, c))) {
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 		return;
 	}
 	if (c->sweep_at || c->used_size + c->size / 8 <= c->swept_used) {
 		unsigned long all = ULONG_MAX;
 		unsigned int work = KA_HOLD_WORK;
 
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 		sweep(inst, c, &all, &work);
 		return;
 	}
 	if (IS_ERR(punch(inst, c, b, ULONG_MAX)))
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 }
 
 /**
@@ -310,5 +310,5 @@ void ka_hole_unindex(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 
 	for (b = ka_crr_first(c); b; b = ka_blk_last(b) ? NULL : ka_blk_next(b))
 		if (b != skip && ka_blk_free(b))
-			inst->strat->remove(inst->idx, c, b);
+			ka_ix_remove(c, b);
 }

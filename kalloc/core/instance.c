@@ -229,6 +229,13 @@ static void mbc_map_init(struct ka_carrier *c)
 	ka_mbc_mark_start(c, ka_crr_first(c));
 }
 
+/* New MBC @c takes the strategy in force, for good. */
+static void mbc_index_join(struct ka_instance *inst, struct ka_carrier *c)
+{
+	c->ix = inst->ix;
+	c->ix->strat->carrier_add(c->ix->mem, c);
+}
+
 /*
  * When a carrier of the growth rule's size cannot be had (a caller that may
  * not sleep or retry gets no vmalloc, nor a high order in fragmented memory),
@@ -288,7 +295,7 @@ static struct ka_carrier *mbc_create(struct ka_instance *inst, size_t blk, gfp_t
 	carrier_setup(inst, c, size, src, 0);
 	mbc_map_init(c);
 	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
-	inst->strat->carrier_add(inst->idx, c);
+	mbc_index_join(inst, c);
 	/* A new carrier means demand is rising: abandoning now would be premature. */
 	inst->abandon_holdoff = KA_HOLDOFF_MAX;
 	return c;
@@ -315,13 +322,13 @@ static struct ka_carrier *main_create(struct ka_instance *inst, size_t blk, gfp_
 	inst->main = c;
 	mbc_map_init(c);
 	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
-	inst->strat->carrier_add(inst->idx, c);
+	mbc_index_join(inst, c);
 	return c;
 }
 
 static void mbc_destroy(struct ka_instance *inst, struct ka_carrier *c)
 {
-	inst->strat->carrier_remove(inst->idx, c);
+	c->ix->strat->carrier_remove(c->ix->mem, c);
 	carrier_release(inst, c);
 }
 
@@ -343,7 +350,7 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 		/* The block after @rest already has PREV_FREE: @b was free. */
 		ka_blk_make_free(rest, c, size - blk, last ? KA_F_LAST : 0);
 		ka_mbc_mark_start(c, rest);
-		inst->strat->insert(inst->idx, c, rest);
+		ka_ix_insert(c, rest);
 		size = blk;
 	} else {
 		ka_blk_set(b, c, size, ka_tid_bits(tid) | prev_free | (last ? KA_F_LAST : 0));
@@ -355,19 +362,35 @@ static void *mbc_take(struct ka_instance *inst, struct ka_carrier *c,
 	return ka_blk_payload(b);
 }
 
+/*
+ * A free block of at least @need bytes, left in its index: first in the
+ * carriers of the strategy in force, then in those of earlier strategies
+ * (ka_inst_strategy_set()), which serve until they empty.
+ */
+static struct ka_block *index_find(struct ka_instance *inst, size_t need)
+{
+	struct ka_index *ix = inst->ix;
+	struct ka_block *b;
+
+	do
+		b = ix->strat->find(ix->mem, need);
+	while (!b && (ix = ix->older));
+	return b;
+}
+
 /* A free block of at least @need bytes, out of the index: found, fetched or new. */
 static struct ka_block *mbc_free_block(struct ka_instance *inst, size_t need, gfp_t gfp)
 {
-	struct ka_block *b = inst->strat->find(inst->idx, need);
+	struct ka_block *b = index_find(inst, need);
 	struct ka_carrier *c;
 
 	inst->abandon_holdoff = min(inst->abandon_holdoff + KA_HOLDOFF_ALLOC, KA_HOLDOFF_MAX);
 	/* A pooled carrier with room comes before a new one. */
 	if (!b && inst->hooks && inst->hooks->carrier_fetch &&
 	    inst->hooks->carrier_fetch(inst, need))
-		b = inst->strat->find(inst->idx, need);
+		b = index_find(inst, need);
 	if (b) {
-		inst->strat->remove(inst->idx, ka_blk_carrier(b), b);
+		ka_ix_remove(ka_blk_carrier(b), b);
 		return b;
 	}
 	c = NULL;
@@ -428,7 +451,7 @@ static void *mbc_alloc_aligned(struct ka_instance *inst, size_t blk, size_t alig
 			   (last ? KA_F_LAST : 0));
 		ka_blk_make_free(b, c, lead, 0);
 		ka_mbc_mark_start(c, rest);
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 		b = rest;
 	}
 	return mbc_take(inst, c, b, blk, tid, origin);
@@ -444,7 +467,7 @@ static void *mbc_alloc_aligned(struct ka_instance *inst, size_t blk, size_t alig
 unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned long state,
 			       void **out, unsigned int n)
 {
-	struct ka_block *b = inst->strat->find(inst->idx, blk), *cur;
+	struct ka_block *b = index_find(inst, blk), *cur;
 	unsigned int got = 0;
 	struct ka_carrier *c;
 	size_t left;
@@ -456,7 +479,7 @@ unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned lo
 	if (left != blk && left - blk < inst->min_block)
 		return 0;
 	c = ka_blk_carrier(b);
-	inst->strat->remove(inst->idx, c, b);
+	ka_ix_remove(c, b);
 	last = ka_blk_last(b);
 	cur = b;
 	/* a free block's neighbours are allocated: no carved block has PREV_FREE */
@@ -474,7 +497,7 @@ unsigned int ka_inst_alloc_run(struct ka_instance *inst, size_t blk, unsigned lo
 		/* the block after the rest still has PREV_FREE: @b was free */
 		ka_blk_make_free(cur, c, left, last ? KA_F_LAST : 0);
 		ka_mbc_mark_start(c, cur);
-		inst->strat->insert(inst->idx, c, cur);
+		ka_ix_insert(c, cur);
 	} else if (!last) {
 		ka_blk_clear_flag(cur, KA_F_PREV_FREE);
 	}
@@ -494,7 +517,7 @@ static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
 	if (ka_blk_prev_free(b)) {
 		struct ka_block *prev = ka_blk_prev(b);
 
-		inst->strat->remove(inst->idx, c, prev);
+		ka_ix_remove(c, prev);
 		size += ka_blk_size(prev);
 		ka_mbc_clear_start(c, b);
 		b = prev;
@@ -503,7 +526,7 @@ static struct ka_block *coalesce(struct ka_instance *inst, struct ka_carrier *c,
 		struct ka_block *next = (struct ka_block *)((char *)b + size);
 
 		if (ka_blk_free(next)) {
-			inst->strat->remove(inst->idx, c, next);
+			ka_ix_remove(c, next);
 			last = ka_blk_last(next);
 			size += ka_blk_size(next);
 			ka_mbc_clear_start(c, next);
@@ -529,7 +552,7 @@ static void maybe_abandon(struct ka_instance *inst, struct ka_carrier *c)
 	if (cs->blocks_size.cur * 100 > acul * (cs->carriers_size.cur - cs->given_back.cur) ||
 	    (u64)c->used_size * 100 > acul * ka_crr_resident(c))
 		return;
-	if (inst->strat->carrier_largest(inst->idx, c) < inst->p.acfml)
+	if (ka_inst_carrier_largest(inst, c) < inst->p.acfml)
 		return;
 	inst->hooks->carrier_abandon(inst, c);
 }
@@ -554,7 +577,7 @@ static void mbc_free(struct ka_instance *inst, struct ka_carrier *c, struct ka_b
 		return;
 	}
 	/* Only its owner may give a carrier back. */
-	inst->strat->insert(inst->idx, c, b);
+	ka_ix_insert(c, b);
 	ka_inst_mbc_detach(inst, c);
 	inst->hooks->carrier_foreign_empty(inst, c);
 }
@@ -758,7 +781,7 @@ static void mbc_shrink(struct ka_instance *inst, struct ka_carrier *c,
 
 	if (next && ka_blk_free(next)) {
 		/* Even a tail too small to be a block of its own is not lost. */
-		inst->strat->remove(inst->idx, c, next);
+		ka_ix_remove(c, next);
 		last = ka_blk_last(next);
 		tail += ka_blk_size(next);
 		ka_mbc_clear_start(c, next);
@@ -789,7 +812,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 	next = ka_blk_next(b);
 	if (!ka_blk_free(next) || old + ka_blk_size(next) < blk)
 		return false;
-	inst->strat->remove(inst->idx, c, next);
+	ka_ix_remove(c, next);
 	total = old + ka_blk_size(next);
 	last = ka_blk_last(next);
 	ka_mbc_clear_start(c, next);
@@ -799,7 +822,7 @@ static bool mbc_grow(struct ka_instance *inst, struct ka_carrier *c,
 		ka_blk_set(b, c, blk, keep);
 		ka_blk_make_free(rest, c, total - blk, last ? KA_F_LAST : 0);
 		ka_mbc_mark_start(c, rest);
-		inst->strat->insert(inst->idx, c, rest);
+		ka_ix_insert(c, rest);
 	} else {
 		blk = total;
 		ka_blk_set(b, c, blk, keep | (last ? KA_F_LAST : 0));
@@ -826,13 +849,13 @@ static void *mbc_realloc(struct ka_instance *inst, struct ka_carrier *c,
 		 * moves it, but only into free space the instance already has.
 		 */
 		if ((old - blk) * 100 > (size_t)inst->p.rmbcmt * old && size <= inst->copy_limit) {
-			struct ka_block *to = inst->strat->find(inst->idx, blk);
+			struct ka_block *to = index_find(inst, blk);
 
 			if (to) {
 				struct ka_carrier *tc = ka_blk_carrier(to);
 				void *ptr;
 
-				inst->strat->remove(inst->idx, tc, to);
+				ka_ix_remove(tc, to);
 				ptr = mbc_take(inst, tc, to, blk, ka_blk_tid(b), read_tag(inst, b));
 				memcpy(ptr, ka_blk_payload(b), size);
 				free_moved(inst, b);
@@ -920,11 +943,31 @@ void *ka_inst_resize(struct ka_instance *inst, void *ptr, size_t size, gfp_t gfp
 	return ret;
 }
 
+/* An empty index of strategy @p->as in @mem, or in memory of @gfp with @mem NULL. */
+static struct ka_index *index_make(const struct ka_params *p, void *mem, gfp_t gfp)
+{
+	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
+	const struct ka_strategy *strat = ka_strategy_get(p->as);
+	size_t size = ka_inst_index_size(p);
+	struct ka_index *ix;
+
+	if (!strat)
+		return NULL;
+	if (mem)
+		memset(mem, 0, size);
+	ix = mem ?: ka_core_zalloc_gfp(size, gfp);
+	if (!ix)
+		return NULL;
+	ix->strat = strat;
+	ix->owned = !mem;
+	strat->init(ix->mem, &sp);
+	return ix;
+}
+
 int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 			struct ka_source *seg, struct ka_source *sys,
 			const struct ka_inst_hooks *hooks, void *idx, gfp_t gfp)
 {
-	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
 	const struct ka_strategy *strat = ka_strategy_get(p->as);
 
 	if (!strat || !seg || !sys || !p->sbct || p->smbcs > KA_CARRIER_MAX ||
@@ -933,23 +976,14 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 	memset(inst, 0, sizeof(*inst));
 	inst->copy_limit = SIZE_MAX;
 	inst->hooks = hooks;
-	inst->strat = strat;
 	inst->p = *p;
-	inst->min_block = ka_strategy_min_block(strat);
+	inst->min_block = max(ka_strategy_min_block(strat), ALIGN(p->blk_min, KA_UNIT));
 	inst->src[KA_SRC_SEG] = seg;
 	inst->src[KA_SRC_SYS] = sys;
 	INIT_LIST_HEAD(&inst->mbcs);
 	INIT_LIST_HEAD(&inst->sbcs);
-	inst->idx_owned = !idx;
-	if (!idx)
-		idx = ka_core_zalloc_gfp(strat->index_size, gfp);
-	else
-		memset(idx, 0, strat->index_size);
-	if (!idx)
-		return -ENOMEM;
-	inst->idx = idx;
-	strat->init(inst->idx, &sp);
-	return 0;
+	inst->ix = index_make(p, idx, gfp);
+	return inst->ix ? 0 : -ENOMEM;
 }
 
 void ka_inst_params_set(struct ka_instance *inst, const struct ka_params *p)
@@ -957,20 +991,89 @@ void ka_inst_params_set(struct ka_instance *inst, const struct ka_params *p)
 	struct ka_strategy_params sp = { .sbct = p->sbct, .mbsd = p->mbsd };
 	enum ka_as as = inst->p.as;
 	bool atags = inst->p.atags;
+	size_t blk_min = inst->p.blk_min;
+	struct ka_index *ix;
 
 	inst->p = *p;
-	/* the index and every block's layout were made for these */
+	/* every block's layout was made for these; the strategy changes on its own */
 	inst->p.as = as;
 	inst->p.atags = atags;
-	if (inst->strat->tune)
-		inst->strat->tune(inst->idx, &sp);
+	inst->p.blk_min = blk_min;
+	for (ix = inst->ix; ix; ix = ix->older)
+		if (ix->strat->tune)
+			ix->strat->tune(ix->mem, &sp);
 }
 
 size_t ka_inst_index_size(const struct ka_params *p)
 {
 	const struct ka_strategy *strat = ka_strategy_get(p->as);
 
-	return strat ? strat->index_size : 0;
+	return strat ? sizeof(struct ka_index) + strat->index_size : 0;
+}
+
+struct ka_index *ka_inst_index_new(const struct ka_params *p, gfp_t gfp)
+{
+	return index_make(p, NULL, gfp);
+}
+
+void ka_inst_index_free(struct ka_index *ix)
+{
+	if (ix && ix->owned)
+		ka_core_free(ix);
+}
+
+struct ka_index *ka_inst_index_of(const struct ka_instance *inst,
+				  const struct ka_strategy *strat)
+{
+	struct ka_index *ix;
+
+	for (ix = inst->ix; ix; ix = ix->older)
+		if (ix->strat == strat)
+			return ix;
+	return NULL;
+}
+
+size_t ka_inst_index_bytes(const struct ka_instance *inst)
+{
+	struct ka_index *ix;
+	size_t bytes = 0;
+
+	for (ix = inst->ix; ix; ix = ix->older)
+		if (ix->owned)
+			bytes += sizeof(*ix) + ix->strat->index_size;
+	return bytes;
+}
+
+/*
+ * The index of @as goes first, so that new carriers join it and searches
+ * try it first; the others stay behind it, each carrier of theirs serving
+ * under its own strategy until it empties or migrates (erts's rule for
+ * carriers made before a change).
+ */
+int ka_inst_strategy_set(struct ka_instance *inst, enum ka_as as, struct ka_index **spare)
+{
+	const struct ka_strategy *strat = ka_strategy_get(as);
+	struct ka_index *ix, **link;
+
+	if (!strat || ka_strategy_min_block(strat) > inst->min_block ||
+	    (inst->p.acul && !strat->carrier_attach))
+		return -EINVAL;
+	for (link = &inst->ix; *link; link = &(*link)->older)
+		if ((*link)->strat == strat)
+			break;
+	ix = *link;
+	if (ix) {
+		*link = ix->older;
+	} else {
+		ix = spare ? *spare : NULL;
+		if (!ix || ix->strat != strat)
+			return -ENOMEM;
+		*spare = NULL;
+	}
+	ix->older = inst->ix;
+	inst->ix = ix;
+	inst->p.as = as;
+	return 0;
 }
 
 bool ka_inst_release_main(struct ka_instance *inst)
@@ -981,7 +1084,7 @@ bool ka_inst_release_main(struct ka_instance *inst)
 		return false;
 	inst->main = NULL;
 	/* empty and coalesced: one free block, indexed, unlike a carrier mbc_free() ends */
-	inst->strat->remove(inst->idx, c, ka_crr_first(c));
+	ka_ix_remove(c, ka_crr_first(c));
 	mbc_destroy(inst, c);
 	return true;
 }
@@ -1073,9 +1176,12 @@ size_t ka_inst_destroy(struct ka_instance *inst)
 	list_for_each_entry_safe(c, next, &inst->mbcs, link)
 		if (!ka_crr_cursor(c))
 			carrier_release(inst, c);
-	if (inst->idx_owned)
-		ka_core_free(inst->idx);
-	inst->idx = NULL;
+	while (inst->ix) {
+		struct ka_index *ix = inst->ix;
+
+		inst->ix = ix->older;
+		ka_inst_index_free(ix);
+	}
 	inst->main = NULL;
 	return live;
 }
@@ -1105,14 +1211,16 @@ void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c)
 	ka_stat_sub(&cs->blocks_size, c->used_size);
 	account_carrier(inst, c, false);
 	list_del_init(&c->link);
-	inst->strat->carrier_remove(inst->idx, c);
+	/* @c keeps pointing at the index it left: its strategy's, for the pool */
+	c->ix->strat->carrier_remove(c->ix->mem, c);
 	c->flags |= KA_CRR_DETACHED;
 }
 
 /*
- * Makes detached MBC @c one of @inst's, free blocks and all. Its employer
- * word is the caller's to set. The list stays in birth order, which the
- * statistics views rely on.
+ * Makes detached MBC @c one of @inst's, free blocks and all, in @inst's
+ * index of its strategy, which the caller made sure @inst has
+ * (ka_inst_index_of()). Its employer word is the caller's to set. The list
+ * stays in birth order, which the statistics views rely on.
  */
 void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
 {
@@ -1127,7 +1235,8 @@ void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
 	account_carrier(inst, c, true);
 	ka_stat_add(&cs->blocks, c->used_blocks);
 	ka_stat_add(&cs->blocks_size, c->used_size);
-	inst->strat->carrier_attach(inst->idx, c);
+	c->ix = ka_inst_index_of(inst, c->ix->strat);
+	c->ix->strat->carrier_attach(c->ix->mem, c);
 }
 
 /*
@@ -1146,7 +1255,7 @@ bool ka_inst_free_detached(struct ka_instance *inst, void *ptr)
 	if (c->used_blocks)
 		ka_hole_freed(inst, c, b);
 	else
-		inst->strat->insert(inst->idx, c, b);
+		ka_ix_insert(c, b);
 	return !c->used_blocks;
 }
 
@@ -1158,5 +1267,5 @@ void ka_inst_release_detached(struct ka_instance *inst, struct ka_carrier *c)
 
 size_t ka_inst_carrier_largest(struct ka_instance *inst, struct ka_carrier *c)
 {
-	return inst->strat->carrier_largest(inst->idx, c);
+	return c->ix->strat->carrier_largest(c->ix->mem, c);
 }

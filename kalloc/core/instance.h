@@ -66,6 +66,7 @@ struct ka_params {
 	unsigned int acful;	/* % below which free pages would go back (no source can) */
 	size_t fcmax;		/* largest request a per-CPU front cache holds; 0: none */
 	bool dmap;		/* carriers in the direct map only: no vmalloc memory */
+	size_t blk_min;		/* no block smaller, whatever the strategy; 0: the strategy's */
 };
 
 struct ka_stat {
@@ -129,13 +130,39 @@ struct ka_inst_hooks {
 	void (*block_moved)(struct ka_instance *inst, void *p);
 };
 
+/*
+ * The free blocks of an instance's multiblock carriers of one strategy.
+ * Each MBC points at the index of its strategy in the instance employing
+ * it, so a block freed into it goes to the right index at no extra cost.
+ * An instance starts with one index; a strategy change adds one for the
+ * new strategy, and carriers made before keep theirs until they go.
+ * Indexes are freed only with the instance: carriers detached into the
+ * pool still point at the one they left, and a carrier of a strategy met
+ * before finds its index again.
+ */
+struct ka_index {
+	const struct ka_strategy *strat;
+	struct ka_index *older;		/* the instance's next index, if any */
+	bool owned;			/* allocated by the core, freed with the instance */
+	unsigned long mem[];		/* the strategy's state: strat->index_size bytes */
+};
+
+/* Free block @b of MBC @c into the index @c belongs to, or out of it. */
+static inline void ka_ix_insert(struct ka_carrier *c, struct ka_block *b)
+{
+	c->ix->strat->insert(c->ix->mem, c, b);
+}
+
+static inline void ka_ix_remove(struct ka_carrier *c, struct ka_block *b)
+{
+	c->ix->strat->remove(c->ix->mem, c, b);
+}
+
 struct ka_instance {
 	const struct ka_inst_hooks *hooks;	/* may be NULL */
-	const struct ka_strategy *strat;
-	void *idx;
-	bool idx_owned;			/* allocated by ka_inst_init_hooked() */
+	struct ka_index *ix;		/* where new carriers go: strategy p.as; then older ones */
 	struct ka_params p;
-	size_t min_block;
+	size_t min_block;		/* every strategy indexed here takes blocks this small */
 	struct ka_source *src[KA_NR_SRC];
 	struct list_head mbcs, sbcs;
 	struct ka_carrier *main;
@@ -157,10 +184,31 @@ int ka_inst_init_hooked(struct ka_instance *inst, const struct ka_params *p,
 size_t ka_inst_index_size(const struct ka_params *p);
 /*
  * New parameters for an instance in use, under its owner's lock: each acts
- * from the next operation that reads it. The strategy and allocation tags
- * stay: the index and every block's layout were made for them.
+ * from the next operation that reads it. The strategy (ka_inst_strategy_set())
+ * and allocation tags stay: every block's layout was made for the tags.
  */
 void ka_inst_params_set(struct ka_instance *inst, const struct ka_params *p);
+
+/*
+ * A strategy change, in two steps because the index memory must come from
+ * where the caller may sleep. ka_inst_index_new() makes an empty index of
+ * strategy @p->as for @inst's parameters @p; ka_inst_strategy_set(), under
+ * the owner's lock, makes @as the strategy of every MBC made from then on,
+ * using the instance's index of @as if it has one, else *@spare (set to
+ * NULL when used). The caller frees an unused spare (ka_inst_index_free()).
+ * Carriers already there keep their strategy and index until they go.
+ * -EINVAL if @as indexes blocks larger than the instance's smallest or,
+ * with carrier migration, keeps no index per carrier; -ENOMEM without an
+ * index to use.
+ */
+struct ka_index *ka_inst_index_new(const struct ka_params *p, gfp_t gfp);
+void ka_inst_index_free(struct ka_index *ix);
+int ka_inst_strategy_set(struct ka_instance *inst, enum ka_as as, struct ka_index **spare);
+/* @inst's index of strategy @strat, or NULL. */
+struct ka_index *ka_inst_index_of(const struct ka_instance *inst,
+				  const struct ka_strategy *strat);
+/* Bytes of index memory the core allocated for @inst (not the caller's @idx). */
+size_t ka_inst_index_bytes(const struct ka_instance *inst);
 
 static inline int ka_inst_init(struct ka_instance *inst, const struct ka_params *p,
 			       struct ka_source *seg, struct ka_source *sys, gfp_t gfp)
@@ -246,7 +294,7 @@ void ka_inst_last_max_reset(struct ka_instance *inst);
  */
 static inline bool ka_inst_can_migrate(const struct ka_instance *inst)
 {
-	return inst->p.acul && inst->strat->carrier_attach;
+	return inst->p.acul && inst->ix->strat->carrier_attach;
 }
 
 void ka_inst_mbc_detach(struct ka_instance *inst, struct ka_carrier *c);

@@ -338,14 +338,29 @@ static int ka_cpu_dead(unsigned int cpu)
 }
 
 /*
+ * Orders a class's new parameters (ka_cpu_params_set()) against instances
+ * being made: an instance takes the class's parameters and becomes visible
+ * in one hold, so a change either finds it or is what it took.
+ */
+static DEFINE_RAW_SPINLOCK(ka_params_lock);
+
+/*
  * Makes @cpu's instance of @cs, on @cpu's node, with @gfp: the caller's
  * allocation is the first of the class on that CPU. Nothing but the
- * structure is allocated; its main carrier comes with its first block.
+ * structure is allocated (and the index, if a strategy taken since load
+ * needs more room than the structure has); its main carrier comes with its
+ * first block.
  */
 static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp)
 {
 	int node = cpu_to_node(cpu);
+	struct ka_params p;
+	unsigned long flags;
 	struct ka_pcpu *pc;
+
+	raw_spin_lock_irqsave(&ka_params_lock, flags);
+	p = cs->p;
+	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 
 	/* __GFP_NOFAIL only where the page allocator may block for it */
 	gfp &= gfpflags_allow_blocking(gfp) ? GFP_KERNEL | __GFP_NOFAIL : GFP_KERNEL;
@@ -363,8 +378,8 @@ static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp
 	pc->cpu = cpu;
 	ka_plumbing_init(pc, node);
 	/* the parameters were checked when the class was set up: this cannot fail */
-	if (ka_inst_init_hooked(&pc->inst, &cs->p, &pc->pl.seg_src, &pc->pl.sys_src,
-				&ka_pcpu_hooks, pc + 1, gfp)) {
+	if (ka_inst_init_hooked(&pc->inst, &p, &pc->pl.seg_src, &pc->pl.sys_src, &ka_pcpu_hooks,
+				ka_inst_index_size(&p) <= cs->idx_room ? pc + 1 : NULL, gfp)) {
 		kmem_cache_free(cs->inst_cache, pc);
 		return NULL;
 	}
@@ -373,31 +388,37 @@ static struct ka_pcpu *pcpu_create(struct ka_class_state *cs, int cpu, gfp_t gfp
 	return pc;
 }
 
-/*
- * Orders a class's new parameters (ka_cpu_params_set()) against instances
- * being made: an instance takes the class's parameters and becomes visible
- * in one hold, so a change either finds it or is what it took.
- */
-static DEFINE_RAW_SPINLOCK(ka_params_lock);
+static void pcpu_discard(struct ka_class_state *cs, struct ka_pcpu *pc)
+{
+	ka_inst_destroy(&pc->inst);
+	kmem_cache_free(cs->inst_cache, pc);
+}
 
 struct ka_pcpu *ka_pcpu_make(struct ka_class_state *cs, unsigned int cpu, gfp_t gfp)
 {
-	struct ka_pcpu *pc = ka_pcpu_peek(cs, cpu), *was;
+	struct ka_pcpu *pc, *was;
 	unsigned long flags;
 
+again:
+	pc = ka_pcpu_peek(cs, cpu);
 	if (pc)
 		return pc;
 	pc = pcpu_create(cs, cpu, gfp);
 	if (!pc)
 		return NULL;
 	raw_spin_lock_irqsave(&ka_params_lock, flags);
+	if (pc->inst.p.as != cs->p.as) {
+		/* the strategy changed while it was made: it needs the new one's index */
+		raw_spin_unlock_irqrestore(&ka_params_lock, flags);
+		pcpu_discard(cs, pc);
+		goto again;
+	}
 	ka_inst_params_set(&pc->inst, &cs->p);
 	/* fully ordered: whoever reads the pointer sees the instance set up */
 	was = cmpxchg(&cs->pcpu[cpu], NULL, pc);
 	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 	if (was) {
-		ka_inst_destroy(&pc->inst);
-		kmem_cache_free(cs->inst_cache, pc);
+		pcpu_discard(cs, pc);
 		return was;
 	}
 	return pc;
@@ -506,26 +527,90 @@ static void groups_teardown(struct ka_class_state *const *groups, int n)
 	ka_debug_own_end();
 }
 
-void ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p)
+/* Index memory of @p's strategy for each instance of @cs that has none in @spare. */
+static int spares_fill(struct ka_class_state *cs, const struct ka_params *p,
+		       struct ka_index **spare)
 {
-	struct ka_pcpu *pc;
-	unsigned long flags;
 	int cpu;
 
+	for_each_possible_cpu(cpu) {
+		if (!ka_pcpu_peek(cs, cpu) || spare[cpu])
+			continue;
+		spare[cpu] = ka_inst_index_new(p, GFP_KERNEL);
+		if (!spare[cpu])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool spares_cover(struct ka_class_state *cs, struct ka_index **spare)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (ka_pcpu_peek(cs, cpu) && !spare[cpu])
+			return false;
+	return true;
+}
+
+static void spares_free(struct ka_index **spare)
+{
+	int cpu;
+
+	if (!spare)
+		return;
+	for_each_possible_cpu(cpu)
+		ka_inst_index_free(spare[cpu]);
+	kfree(spare);
+}
+
+/*
+ * A new strategy needs index memory in every instance, which cannot be had
+ * under their locks: it is all allocated first, each instance made
+ * meanwhile getting its own, and the class's parameters change only once
+ * every instance has it. Instances made after that take the new strategy
+ * from the start.
+ */
+int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p)
+{
+	struct ka_index **spare = NULL;
+	unsigned long flags;
+	struct ka_pcpu *pc;
+	int cpu, err;
+
+	if (cs->enabled && p->as != cs->p.as) {
+		spare = kcalloc(nr_cpu_ids, sizeof(*spare), GFP_KERNEL);
+		if (!spare)
+			return -ENOMEM;
+	}
 	raw_spin_lock_irqsave(&ka_params_lock, flags);
+	while (spare && !spares_cover(cs, spare)) {
+		raw_spin_unlock_irqrestore(&ka_params_lock, flags);
+		err = spares_fill(cs, p, spare);
+		if (err) {
+			spares_free(spare);
+			return err;
+		}
+		raw_spin_lock_irqsave(&ka_params_lock, flags);
+	}
 	cs->p = *p;
 	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 	if (!cs->enabled)
-		return;
+		return 0;
 	ka_front_max_set(cs, p->fcmax);
 	for_each_possible_cpu(cpu) {
 		pc = ka_pcpu_peek(cs, cpu);
 		if (!pc)
 			continue;
 		ka_pcpu_lock(pc);
+		/* the option checks keep to strategies every instance can take */
+		if (spare)
+			WARN_ON_ONCE(ka_inst_strategy_set(&pc->inst, p->as, &spare[cpu]));
 		ka_inst_params_set(&pc->inst, p);
 		ka_pcpu_unlock(pc);
 	}
+	spares_free(spare);
+	return 0;
 }
 
 int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct ka_params *p,
@@ -541,8 +626,9 @@ int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct
 	if (err)
 		return err;
 	snprintf(name, sizeof(name), "kalloc_%s_instance", ka_class_name(cls));
-	cs->inst_cache = kmem_cache_create(name, sizeof(struct ka_pcpu) +
-					   ka_inst_index_size(p), 0, SLAB_HWCACHE_ALIGN, NULL);
+	cs->idx_room = ka_inst_index_size(p);
+	cs->inst_cache = kmem_cache_create(name, sizeof(struct ka_pcpu) + cs->idx_room, 0,
+					   SLAB_HWCACHE_ALIGN, NULL);
 	cs->pcpu = kcalloc(nr_cpu_ids, sizeof(*cs->pcpu), GFP_KERNEL);
 	if (!cs->pcpu || !cs->inst_cache) {
 		groups_teardown(&cs, 1);

@@ -23,7 +23,7 @@ void ka_cpu_group_exit(struct ka_class_state *cs);
  * instance's under its lock (ka_inst_params_set() says what stays).
  * Takes the instances' locks: process context.
  */
-void ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p);
+int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p);
 
 /* From this CPU's instance of @cs, under its lock; the front caches' slow path. */
 void *ka_cpu_alloc_in(struct ka_class_state *cs, size_t size, unsigned int tid,

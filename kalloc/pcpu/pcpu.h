@@ -159,7 +159,7 @@ struct ka_pcpu {
 	struct ka_migration mg;
 	u64 released_nonempty;		/* carriers given back with blocks (tear-down of leaks) */
 	struct ka_front_counts front_gone;	/* of the front caches freed; under the lock */
-	/* the strategy's index (ka_inst_index_size()) follows */
+	/* the load-time strategy's index (ka_inst_index_size()) follows */
 };
 
 /*
@@ -174,6 +174,7 @@ struct ka_class_state {
 	struct ka_pool *pool;
 	struct ka_pcpu **pcpu;		/* [nr_cpu_ids]; NULL: not made yet */
 	struct kmem_cache *inst_cache;	/* of its instances, index included */
+	size_t idx_room;		/* for the index in each: the load-time strategy's */
 	struct ka_front_shape shape;	/* of its front caches; shape.max 0: none */
 	struct ka_pcpu_front __percpu *front;
 	struct ka_depot **depot;	/* [nr_node_ids]: of its magazines (depot.c) */

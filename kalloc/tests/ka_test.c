@@ -84,7 +84,7 @@ void ka_test_expect_consistent(struct kunit *test, struct ka_instance *inst)
 	struct ka_check chk;
 
 	KUNIT_EXPECT_EQ_MSG(test, ka_check_instance(inst, &chk), 0,
-			    "checker (%s): %s", inst->strat->name, chk.first);
+			    "checker (%s): %s", inst->ix->strat->name, chk.first);
 }
 
 /* Misuse reports made while this test runs are counted here, not WARNed. */

@@ -2,7 +2,8 @@
 /*
  * KUnit cases of parameters changed in a running kernel (kalloc/tune.c,
  * sysfs/sysfs.c): each writable parameter reaches every instance, a bad
- * write changes nothing, and writes race allocations on every CPU.
+ * write changes nothing, a new strategy reaches new carriers, and writes
+ * race allocations on every CPU.
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -22,7 +23,7 @@ static const char *const live_values[][2] = {
 	{ "mbcgs", "5" }, { "ycs", "512" }, { "mbsd", "5" }, { "ramv", "true" },
 	{ "rmbcmt", "40" }, { "rsbcmt", "70" }, { "rsbcst", "30" }, { "asbcst", "2048" },
 	{ "mmmbc", "100" }, { "mmsbc", "100" }, { "acul", "50" }, { "acful", "20" },
-	{ "acnl", "10" }, { "acfml", "8192" }, { "fcmax", "2048" },
+	{ "acnl", "10" }, { "acfml", "8192" }, { "fcmax", "2048" }, { "as", "aoffcaobf" },
 };
 
 /* The options in force, restored when the case ends. */
@@ -125,7 +126,7 @@ static void bad_writes_change_nothing(struct kunit *test)
 	static const char *const bad[] = {
 		"+MDsbct big", "+MDsbct 0", "+MDmbcgs 0", "+MDmbsd 1001", "+MDacul 101",
 		"+MDas af",			/* af is for temp */
-		"+MDas aobf",			/* load only: the index */
+		"+MTas bf",			/* temp's 32-byte blocks: bf indexes 64 up */
 		"+MDatags true", "+MDdmap true", "+MDfcmax 4097", "+MDe false", "+MDcp @",
 		"+MDacul 0",			/* migration off */
 		"+MTacul 30",			/* temp has no pool */
@@ -210,7 +211,9 @@ static void sysfs_files(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sysfs_write("std/sbc_threshold", "eight"), (ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, sysfs_write("std/sbc_threshold", "8 +MDramv"), (ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, sysfs_write("std/alloc_tags", "true"), (ssize_t)-EACCES);
-	KUNIT_EXPECT_EQ(test, sysfs_write("options", "+MDas gf"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, sysfs_write("options", "+MTas aobf"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_GT(test, sysfs_read("temp/strategy", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "af\n");
 	KUNIT_EXPECT_GT(test, sysfs_read("std/sbc_threshold", buf, sizeof(buf)), 0L);
 	KUNIT_EXPECT_STREQ(test, buf, "8\n");
 
@@ -223,6 +226,135 @@ static void sysfs_files(struct kunit *test)
 	restore(test, all);
 	ka_test_expect_all_consistent(test);
 }
+
+/*
+ * Calls @fn on each multiblock carrier of each instance of @cls, under the
+ * instance's lock.
+ */
+static void visit_mbcs(enum ka_class cls, void (*fn)(struct ka_carrier *c, void *arg),
+		       void *arg)
+{
+	struct ka_class_state *cs = &ka_class_states[cls];
+	struct ka_carrier *c;
+	struct ka_pcpu *pc;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pc = ka_pcpu_peek(cs, cpu);
+		if (!pc)
+			continue;
+		ka_pcpu_lock(pc);
+		list_for_each_entry(c, &pc->inst.mbcs, link)
+			if (!ka_crr_cursor(c))
+				fn(c, arg);
+		ka_pcpu_unlock(pc);
+	}
+}
+
+struct born_after {
+	u64 birth;
+	const struct ka_strategy *strat;
+	unsigned int carriers, wrong;
+};
+
+static void count_born_after(struct ka_carrier *c, void *arg)
+{
+	struct born_after *ba = arg;
+
+	if (c->birth <= ba->birth)
+		return;
+	ba->carriers++;
+	ba->wrong += c->ix->strat != ba->strat;
+}
+
+/*
+ * The strategy written to a class's file: every carrier made from then on
+ * follows it, on every CPU, while carriers made before keep theirs; the
+ * strategy asked for and the one in force read back.
+ */
+static void strategy_reaches_new_carriers(struct kunit *test)
+{
+	struct ka_type *t = ka_test_type(test, "kunit_tune_as", KA_CLASS_STD);
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	char *all = saved_options(test), buf[64];
+	struct born_after ba = { .strat = &ka_strategy_ageffcaoff };
+	void *p[12];
+	int i;
+
+	if (!cs->enabled || !cs->p.acul)
+		kunit_skip(test, "needs the std class with carrier migration");
+	ba.birth = ka_core_next_birth();
+	KUNIT_ASSERT_EQ(test, sysfs_write("std/strategy", "ageffcaoff\n"), 11L);
+	KUNIT_EXPECT_GT(test, sysfs_read("std/strategy", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "ageffcaoff\n");
+	KUNIT_EXPECT_EQ(test, cs->p.as, KA_AS_AGEFFCAOFF);
+	expect_instances_follow(test, KA_CLASS_STD);
+	/* blocks no carrier has room for (sbct is 512 KiB): new carriers */
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ka_alloc(t, 300 * 1024, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_FALSE(test, ka_test_in_sbc(p[i]));
+	}
+	visit_mbcs(KA_CLASS_STD, count_born_after, &ba);
+	KUNIT_EXPECT_GT(test, ba.carriers, 0U);
+	KUNIT_EXPECT_EQ(test, ba.wrong, 0U);
+	ka_test_expect_all_consistent(test);
+
+	/* asked for bf, which keeps no index per carrier: migration needs aoffcbf */
+	ba.birth = ka_core_next_birth();
+	ba.strat = &ka_strategy_aoffcbf;
+	ba.carriers = 0;
+	KUNIT_ASSERT_EQ(test, sysfs_write("std/strategy", "bf"), 2L);
+	KUNIT_EXPECT_GT(test, sysfs_read("std/strategy", buf, sizeof(buf)), 0L);
+	KUNIT_EXPECT_STREQ(test, buf, "bf\n");
+	KUNIT_EXPECT_EQ(test, cs->p.as, KA_AS_AOFFCBF);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		ka_free(t, p[i]);
+		p[i] = ka_alloc(t, 300 * 1024, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	visit_mbcs(KA_CLASS_STD, count_born_after, &ba);
+	KUNIT_EXPECT_EQ(test, ba.wrong, 0U);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ka_free(t, p[i]);
+	restore(test, all);
+	ka_test_flush_fronts();
+	msleep(100);	/* the frees sent home land */
+	ka_test_expect_all_consistent(test);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * A strategy change needs an index for every instance, allocated before
+ * anything changes: without the memory, the write fails and every class,
+ * instance and option stays as it was.
+ */
+static void strategy_change_without_memory(struct kunit *test)
+{
+	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
+	char *all = saved_options(test), err[128] = "";
+	struct ka_params before;
+	int ret;
+
+	if (!cs->enabled || !cs->p.acul)
+		kunit_skip(test, "needs the std class with carrier migration");
+	KUNIT_ASSERT_NOT_NULL(test, ka_test_pcpu(cs, raw_smp_processor_id()));
+	before = cs->p;
+	ka_test_fail_this_task(true);
+	ret = ka_tune_apply("+MDas ageffcaobf +MDsbct 256", err, sizeof(err));
+	ka_test_fail_this_task(false);
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_NE(test, err[0], '\0');
+	KUNIT_EXPECT_EQ(test, memcmp(&cs->p, &before, sizeof(before)), 0);
+	KUNIT_EXPECT_STREQ(test, saved_options(test), all);
+	expect_instances_follow(test, KA_CLASS_STD);
+	/* with memory it goes through */
+	KUNIT_EXPECT_EQ(test, ka_tune_apply("+MDas ageffcaobf", err, sizeof(err)), 0);
+	KUNIT_EXPECT_EQ(test, cs->p.as, KA_AS_AGEFFCAOBF);
+	restore(test, all);
+	expect_instances_follow(test, KA_CLASS_STD);
+}
+#endif
 
 /* ---- writes racing allocations on every CPU ---- */
 
@@ -279,7 +411,7 @@ static void writes_race_allocations(struct kunit *test)
 		{ "+MDramv true", "+MDramv false" }, { "+MDacul 20", "+MDacul 60" },
 		{ "+MDrmbcmt 10", "+MDrmbcmt 50" }, { "+MDmmbcs 0", "+MDmmbcs 32" },
 		{ "+MDacful 0", "+MDacful 40" }, { "+MDasbcst 0", "+MDasbcst 4048" },
-		{ "+MDfcmax 1024", "+MDfcmax 4096" },
+		{ "+MDfcmax 1024", "+MDfcmax 4096" }, { "+MDas aoff", "+MDas ageffcbf" },
 	};
 	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	char *all = saved_options(test), err[128];
@@ -321,6 +453,10 @@ static struct kunit_case tune_cases[] = {
 	KUNIT_CASE(each_live_parameter_takes_effect),
 	KUNIT_CASE(bad_writes_change_nothing),
 	KUNIT_CASE(sysfs_files),
+	KUNIT_CASE(strategy_reaches_new_carriers),
+#ifdef CONFIG_FAULT_INJECTION
+	KUNIT_CASE(strategy_change_without_memory),
+#endif
 	KUNIT_CASE_SLOW(writes_race_allocations),
 	{}
 };

@@ -407,9 +407,9 @@ static void checker_detects_damage(struct kunit *test)
 	KUNIT_EXPECT_GT(test, ka_check_instance(inst, &chk), 0U);
 	ka_blk_set_flag(ka_blk_next(b), KA_F_PREV_FREE);
 
-	inst->strat->remove(inst->idx, ka_blk_carrier(b), b);	/* missing from index */
+	ka_ix_remove(ka_blk_carrier(b), b);	/* missing from index */
 	KUNIT_EXPECT_GT(test, ka_check_instance(inst, &chk), 0U);
-	inst->strat->insert(inst->idx, ka_blk_carrier(b), b);
+	ka_ix_insert(ka_blk_carrier(b), b);
 
 	inst->st.mbc.blocks.cur++;				/* statistics */
 	KUNIT_EXPECT_GT(test, ka_check_instance(inst, &chk), 0U);
@@ -427,18 +427,18 @@ static void gf_bucket_index(struct kunit *test)
 	unsigned int prev = 0, ix;
 	size_t size;
 
-	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->idx, 0), 0U);
-	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->idx, SIZE_MAX / 2), KA_GF_BUCKETS - 1);
+	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->ix->mem, 0), 0U);
+	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->ix->mem, SIZE_MAX / 2), KA_GF_BUCKETS - 1);
 	for (size = 0; size < 4 * inst->p.sbct; size += KA_UNIT) {
-		ix = ka_gf_bucket(inst->idx, size);
+		ix = ka_gf_bucket(inst->ix->mem, size);
 		KUNIT_ASSERT_GE(test, ix, prev);
 		KUNIT_ASSERT_LT(test, ix, (unsigned int)KA_GF_BUCKETS);
 		prev = ix;
 	}
 	/* every bucket is reachable before sbct is passed by much */
-	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->idx, inst->p.sbct + 64 * 1024),
+	KUNIT_EXPECT_EQ(test, ka_gf_bucket(inst->ix->mem, inst->p.sbct + 64 * 1024),
 			KA_GF_BUCKETS - 1);
-	KUNIT_EXPECT_LT(test, ka_gf_bucket(inst->idx, inst->p.sbct / 2), KA_GF_BUCKETS - 1);
+	KUNIT_EXPECT_LT(test, ka_gf_bucket(inst->ix->mem, inst->p.sbct / 2), KA_GF_BUCKETS - 1);
 }
 
 /* alloc_SUITE bucket_mask: the bitmap finds the first non-empty bucket. */
@@ -453,15 +453,15 @@ static void gf_bucket_mask(struct kunit *test)
 	b = ka_inst_alloc(inst, 20000, GFP_KERNEL);
 	g2 = ka_inst_alloc(inst, 16, GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, a && g && b && g2);
-	ia = ka_gf_bucket(inst->idx, ka_blk_size(ka_payload_blk(a)));
-	ib = ka_gf_bucket(inst->idx, ka_blk_size(ka_payload_blk(b)));
+	ia = ka_gf_bucket(inst->ix->mem, ka_blk_size(ka_payload_blk(a)));
+	ib = ka_gf_bucket(inst->ix->mem, ka_blk_size(ka_payload_blk(b)));
 	ka_inst_free(inst, b);
-	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->idx, 0), ib);
+	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->ix->mem, 0), ib);
 	ka_inst_free(inst, a);
-	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->idx, 0), ia);
-	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->idx, ia + 1), ib);
+	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->ix->mem, 0), ia);
+	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->ix->mem, ia + 1), ib);
 	a = ka_inst_alloc(inst, 100, GFP_KERNEL);	/* takes the hole back */
-	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->idx, 0), ib);
+	KUNIT_EXPECT_EQ(test, ka_gf_first_nonempty(inst->ix->mem, 0), ib);
 	KA_EXPECT_CONSISTENT(test, inst);
 	ka_inst_free(inst, a);
 	ka_inst_free(inst, g);
@@ -487,7 +487,8 @@ static void gf_search_depth(struct kunit *test)
 			KUNIT_ASSERT_TRUE(test, x[i] && g[i]);
 		}
 		/* all four share one bucket; freed last is inspected first */
-		KUNIT_ASSERT_EQ(test, ka_gf_bucket(inst->idx, 1040), ka_gf_bucket(inst->idx, 1264));
+		KUNIT_ASSERT_EQ(test, ka_gf_bucket(inst->ix->mem, 1040),
+				ka_gf_bucket(inst->ix->mem, 1264));
 		for (i = 0; i < 4; i++)
 			ka_inst_free(inst, x[i]);
 		got = ka_inst_alloc(inst, req[0], GFP_KERNEL);
@@ -632,6 +633,106 @@ static void aligned_blocks_cut_a_free_lead(struct kunit *test)
 	}
 }
 
+/*
+ * In carrier @c, which the instance fills: a free block of about 4000 bytes
+ * before one of about 1000, each between live blocks. Where a request of
+ * 900 goes tells the strategy: best fit in the carrier (aoffcbf) takes the
+ * small one, address order (aoff) the big one.
+ */
+static void two_holes(struct kunit *test, struct ka_instance *inst, void **big, void **small)
+{
+	void *g1, *g2, *fill;
+	struct ka_block *tail;
+
+	*big = ka_inst_alloc(inst, 4000, GFP_KERNEL);
+	g1 = ka_inst_alloc(inst, 16, GFP_KERNEL);
+	*small = ka_inst_alloc(inst, 1000, GFP_KERNEL);
+	g2 = ka_inst_alloc(inst, 16, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, *big && g1 && *small && g2);
+	KUNIT_ASSERT_PTR_EQ(test, carrier_of(*big), carrier_of(g2));
+	tail = ka_blk_next(ka_payload_blk(g2));
+	fill = ka_inst_alloc(inst, ka_blk_size(tail) - KA_HDR_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill);
+	KUNIT_ASSERT_PTR_EQ(test, ka_payload_blk(fill), tail);
+	ka_inst_free(inst, *big);
+	ka_inst_free(inst, *small);
+}
+
+/*
+ * A strategy change: carriers made before keep their strategy and serve
+ * under it; carriers made after follow the new one; an index once made is
+ * used again; a strategy that cannot index the instance's smallest blocks,
+ * or a carrier-less one with migration on, is refused.
+ */
+static void strategy_change_new_carriers_follow(struct kunit *test)
+{
+	struct ka_params p, np;
+	struct ka_instance *inst;
+	struct ka_index *spare;
+	void *big_a, *small_a, *big_b, *small_b, *x, *got;
+
+	ka_test_params(&p, KA_AS_AOFFCBF);
+	p.mmbcs = 0;
+	p.smbcs = 64 * 1024;
+	p.lmbcs = 64 * 1024;
+	inst = &ka_test_inst_new(test, &p)->inst;
+	two_holes(test, inst, &big_a, &small_a);
+	KUNIT_EXPECT_PTR_EQ(test, carrier_of(big_a)->ix->strat, &ka_strategy_aoffcbf);
+
+	np = p;
+	np.as = KA_AS_AOFF;
+	KUNIT_EXPECT_EQ(test, ka_inst_strategy_set(inst, KA_AS_AOFF, NULL), -ENOMEM);
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	KUNIT_ASSERT_EQ(test, ka_inst_strategy_set(inst, KA_AS_AOFF, &spare), 0);
+	KUNIT_EXPECT_NULL(test, spare);
+	KUNIT_EXPECT_EQ(test, inst->p.as, KA_AS_AOFF);
+	KA_EXPECT_CONSISTENT(test, inst);
+
+	/* the old carrier still places by best fit */
+	got = ka_inst_alloc(inst, 900, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, got, small_a);
+	ka_inst_free(inst, got);
+
+	/* a block no free block holds: a new carrier, of the new strategy */
+	x = ka_inst_alloc(inst, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_PTR_NE(test, carrier_of(x), carrier_of(big_a));
+	KUNIT_EXPECT_PTR_EQ(test, carrier_of(x)->ix->strat, &ka_strategy_aoff);
+	KUNIT_EXPECT_PTR_EQ(test, carrier_of(big_a)->ix->strat, &ka_strategy_aoffcbf);
+	two_holes(test, inst, &big_b, &small_b);
+	KUNIT_ASSERT_PTR_EQ(test, carrier_of(big_b), carrier_of(x));
+	KA_EXPECT_CONSISTENT(test, inst);
+	/* it places by address: the first block that fits */
+	got = ka_inst_alloc(inst, 900, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, got, big_b);
+	KA_EXPECT_CONSISTENT(test, inst);
+
+	/* back to the first strategy: its index is there, no memory needed */
+	KUNIT_EXPECT_EQ(test, ka_inst_strategy_set(inst, KA_AS_AOFFCBF, NULL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, inst->ix->strat, &ka_strategy_aoffcbf);
+	KUNIT_EXPECT_PTR_EQ(test, carrier_of(got)->ix->strat, &ka_strategy_aoff);
+	KA_EXPECT_CONSISTENT(test, inst);
+
+	/* refused: blocks of 48 bytes exist, bf indexes none under 64 */
+	ka_test_params(&p, KA_AS_AOBF);
+	inst = &ka_test_inst_new(test, &p)->inst;
+	KUNIT_EXPECT_EQ(test, inst->min_block, (size_t)48);
+	np = p;
+	np.as = KA_AS_BF;
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	KUNIT_EXPECT_EQ(test, ka_inst_strategy_set(inst, KA_AS_BF, &spare), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, spare);
+	ka_inst_index_free(spare);
+	/* refused: with migration on, bf keeps no index per carrier */
+	ka_test_params(&p, KA_AS_AOFFCBF);
+	p.acul = 50;
+	inst = &ka_test_inst_new(test, &p)->inst;
+	KUNIT_EXPECT_EQ(test, ka_inst_strategy_set(inst, KA_AS_BF, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, inst->p.as, KA_AS_AOFFCBF);
+}
+
 static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(alloc_run_carves_one_free_block),
 	KUNIT_CASE(aligned_blocks_cut_a_free_lead),
@@ -653,6 +754,7 @@ static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(gf_bucket_mask),
 	KUNIT_CASE(gf_search_depth),
 	KUNIT_CASE(af_only_head),
+	KUNIT_CASE(strategy_change_new_carriers_follow),
 	{}
 };
 

@@ -12,7 +12,11 @@
  * block contents checked, every instance checked periodically, and at the
  * end nothing may be left but the main carriers.
  *
- *   ka_migrate [-n OPS] [-s SEED]      (every carrier-oriented strategy)
+ * A last run mixes strategies: instances change strategy as they go, as a
+ * class changed in sysfs does, so carriers of several strategies live side
+ * by side and migrate to instances that have used their strategy.
+ *
+ *   ka_migrate [-n OPS] [-s SEED]      (every carrier-oriented strategy, then mixed)
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -36,7 +40,7 @@ static uint64_t rnd(void)
 
 static struct ka_instance inst[NINST];
 static struct ka_carrier *pool[POOL];
-static unsigned int pooled, abandoned, fetched, homecomings, errors;
+static unsigned int pooled, abandoned, fetched, homecomings, switches, errors;
 static long live_bytes;
 
 static void problem(const char *what)
@@ -115,7 +119,9 @@ static bool fetch(struct ka_instance *in, size_t blk)
 	for (i = 0; i < pooled && i < 100; i++) {
 		struct ka_carrier *c = pool[i];
 
-		if (ka_inst_carrier_largest(c->home, c) < blk)
+		/* an instance takes carriers of the strategies it has an index of */
+		if (!ka_inst_index_of(in, c->ix->strat) ||
+		    ka_inst_carrier_largest(c->home, c) < blk)
 			continue;
 		pool[i] = pool[--pooled];
 		c->emp = (unsigned long)in;
@@ -184,12 +190,29 @@ static void check_all(void)
 		}
 }
 
-static int run(enum ka_as as, unsigned long nops)
+/* Instance @in takes a random carrier-oriented strategy, as a sysfs write makes it. */
+static void switch_strategy(struct ka_instance *in, const struct ka_params *p)
+{
+	struct ka_params np = *p;
+	struct ka_index *spare;
+
+	do
+		np.as = rnd() % KA_NR_AS;
+	while (!ka_strategy_get(np.as)->carrier_attach);
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	if (!spare || ka_inst_strategy_set(in, np.as, &spare))
+		problem("a strategy change failed");
+	ka_inst_index_free(spare);
+	switches++;
+}
+
+static int run(enum ka_as as, bool mixed, unsigned long nops)
 {
 	unsigned long op;
 	struct ka_params p;
 	int i, hot = 0;
 
+	switches = 0;
 	pooled = 0;
 	abandoned = 0;
 	fetched = 0;
@@ -204,6 +227,7 @@ static int run(enum ka_as as, unsigned long nops)
 	p.mbcgs = 3;
 	p.acul = 60;
 	p.acful = 40;
+	p.blk_min = 64;		/* every carrier-oriented strategy's blocks fit */
 	for (i = 0; i < NINST; i++)
 		if (ka_inst_init_hooked(&inst[i], &p, &src, &src, &hooks, NULL, GFP_KERNEL))
 			return 1;
@@ -215,6 +239,8 @@ static int run(enum ka_as as, unsigned long nops)
 
 		if (op % 20000 == 0)
 			hot = rnd() % NINST;
+		if (mixed && op % 7000 == 0)
+			switch_strategy(&inst[rnd() % NINST], &p);
 		if (sl->p) {
 			free_block(sl);
 			continue;
@@ -247,9 +273,12 @@ static int run(enum ka_as as, unsigned long nops)
 		problem("carrier memory leaked");
 	if (ka_user_reports)
 		problem("the allocator reported misuse on valid calls");
-	printf("ka_migrate: %-10s %lu ops on %d instances: ", ka_strategy_get(as)->name, op, NINST);
-	printf("%u abandoned, %u fetched, %u sent home: %s\n", abandoned, fetched, homecomings,
-	       errors ? "FAILED" : "ok");
+	printf("ka_migrate: %-10s %lu ops on %d instances: ",
+	       mixed ? "mixed" : ka_strategy_get(as)->name, op, NINST);
+	printf("%u abandoned, %u fetched, %u sent home", abandoned, fetched, homecomings);
+	if (mixed)
+		printf(", %u strategy changes", switches);
+	printf(": %s\n", errors ? "FAILED" : "ok");
 	return errors ? 1 : 0;
 }
 
@@ -272,7 +301,9 @@ int main(int argc, char **argv)
 		if (!ka_strategy_get(as)->carrier_attach)
 			continue;
 		errors = 0;
-		failed += run(as, nops);
+		failed += run(as, false, nops);
 	}
+	errors = 0;
+	failed += run(KA_AS_AOFFCBF, true, nops);
 	return failed ? 1 : 0;
 }

@@ -7,7 +7,11 @@
  * consistency checker periodically, injects carrier-source failures, and
  * checks that nothing leaks at the end.
  *
- *   ka_stress [-n OPS] [-s SEED] [-a STRATEGY] [-c CHECK_EVERY] [-j JSON]
+ * With -w N the instance changes strategy every N operations, to one drawn
+ * at random, as a sysfs write changes a class's: carriers of earlier
+ * strategies keep serving under theirs while new ones take the new one.
+ *
+ *   ka_stress [-n OPS] [-s SEED] [-a STRATEGY] [-c CHECK_EVERY] [-w N] [-j JSON]
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -132,6 +136,7 @@ struct run {
 	unsigned long ops, allocs, reallocs, frees, failed, checks;
 	u64 max_carriers, holes, holes_bytes;
 	u64 swaps, loads, unloads;	/* the front cache's magazine swaps, depot trades */
+	unsigned long switches;		/* strategy changes (-w) */
 	bool front;
 };
 
@@ -173,6 +178,29 @@ static int fail(const char *as, unsigned long op, const char *what)
 	return 1;
 }
 
+static unsigned long switch_every;
+
+/* A strategy change to one drawn from @rng, as ka_cpu_params_set() makes it. */
+static const char *switch_strategy(struct ka_instance *inst, const struct ka_params *p,
+				   uint64_t *rng)
+{
+	struct ka_params np = *p;
+	struct ka_index *spare;
+	int err;
+
+	np.as = rng_next(rng) % KA_NR_AS;
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	if (!spare)
+		return "no index for a strategy change";
+	err = ka_inst_strategy_set(inst, np.as, &spare);
+	ka_inst_index_free(spare);
+	if (err)
+		return "a strategy change was refused";
+	if (inst->p.as != np.as || inst->ix->strat != ka_strategy_get(np.as))
+		return "a strategy change did not take";
+	return NULL;
+}
+
 static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 			unsigned long check_every, struct run *r)
 {
@@ -203,6 +231,8 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 	p.ramv = (seed & 3) == 3;	/* some seeds exercise realloc-always-moves */
 	p.atags = seed & 1;		/* and half of them allocation tags */
 	p.acful = 50;			/* free pages go back (PROT_NONE: a touch crashes) */
+	if (switch_every)
+		p.blk_min = 64;		/* the largest any strategy needs */
 	if (ka_inst_init(&inst, &p, &seg.src, &sys.src, GFP_KERNEL))
 		return fail(name, 0, "init failed");
 	/* half the runs with a front cache in front of the instance, as in the kernel */
@@ -273,6 +303,13 @@ static int run_strategy(enum ka_as as, unsigned long nops, uint64_t seed,
 		}
 		if (op % 4096 == 4095)
 			ka_ufront_flush(&fc, false);	/* a decay period */
+		if (switch_every && op % switch_every == switch_every - 1) {
+			const char *why = switch_strategy(&inst, &p, &rng);
+
+			if (why)
+				return fail(name, op, why);
+			r->switches++;
+		}
 		if (r->front && op % 16384 == 8191) {
 			const char *why = one_size_run(&fc, &rng);
 
@@ -332,7 +369,7 @@ int main(int argc, char **argv)
 	int opt, as, passed = 0, failed = 0;
 	FILE *out;
 
-	while ((opt = getopt(argc, argv, "n:s:a:c:j:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:a:c:w:j:")) != -1) {
 		switch (opt) {
 		case 'n':
 			nops = strtoul(optarg, NULL, 0);
@@ -346,11 +383,15 @@ int main(int argc, char **argv)
 		case 'c':
 			check_every = strtoul(optarg, NULL, 0);
 			break;
+		case 'w':
+			switch_every = strtoul(optarg, NULL, 0);
+			break;
 		case 'j':
 			json = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n OPS] [-s SEED] [-a AS] [-c N] [-j JSON]\n",
+			fprintf(stderr,
+				"usage: %s [-n OPS] [-s SEED] [-a AS] [-c N] [-w N] [-j JSON]\n",
 				argv[0]);
 			return 2;
 		}
@@ -381,6 +422,8 @@ int main(int argc, char **argv)
 			printf(", front cache (%llu swaps, %llu/%llu depot trades)",
 			       (unsigned long long)r.swaps, (unsigned long long)r.loads,
 			       (unsigned long long)r.unloads);
+		if (r.switches)
+			printf(", %lu strategy changes", r.switches);
 		printf(": ok\n");
 	}
 	printf("ka_stress: %d passed, %d failed\n", passed, failed);
