@@ -47,6 +47,7 @@ while [ $# -ge 2 ]; do
 	flag=$1 value=$2
 	shift 2
 	case $flag in
+	+MDas) file=std/strategy ;;
 	+MDsbct) file=std/sbc_threshold ;;
 	+MDlmbcs) file=std/largest_carrier_size ;;
 	*) why="$why; no file known for $flag"; continue ;;

@@ -12,8 +12,11 @@ import os
 import re
 
 SYSFS = "/sys/kernel/kalloc"
-# erts names of the parameters that act only at load (kalloc/tune.c)
-LOAD_ONLY = {"as", "atags", "dmap", "fcmax", "e", "cp"}
+# erts names of the parameters that act only at load (kalloc/tune.c); the
+# kernel itself refuses, with the reason, the changes of the others that
+# need a reload (a strategy that cannot index the class's smallest blocks,
+# migration or front caches turned on or off)
+LOAD_ONLY = {"atags", "dmap", "e", "cp"}
 FLAG = re.compile(r"^\+M([A-Za-z@])([a-z]+)$")
 
 

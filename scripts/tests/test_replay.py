@@ -56,7 +56,7 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(r["peak_held"], 4096 + 32768 + 1048576)
         self.assertEqual(r["peak_used"], 605100)
 
-    def test_live_advice_keeps_the_strategy_and_applies(self):
+    def test_live_advice_searches_what_a_running_kernel_takes_and_applies(self):
         import contextlib
         import io
         import tempfile
@@ -64,8 +64,11 @@ class ReplayTest(unittest.TestCase):
         text = kr.stream_text(STREAM, 3000)
         base = kr.replay(self.binary, text, kr.DEFAULTS)
         advice = kr.advise(self.binary, text, base, out, live=True)
-        self.assertNotIn("+MDas", advice["options"])
-        self.assertIn("+MDsbct", advice["options"])
+        # a strategy the std class takes with migration on, an sbct, an lmbcs
+        words = advice["options"].split()
+        self.assertEqual(words[0::2], ["+MDas", "+MDsbct", "+MDlmbcs"])
+        self.assertIn(words[1], kr.LIVE_STRATEGIES)
+        self.assertIn("54 configurations tried", out.getvalue())
         with tempfile.TemporaryDirectory() as sysfs:
             target = os.path.join(sysfs, "options")
             open(target, "w").close()

@@ -170,7 +170,9 @@ class ReportTest(unittest.TestCase):
             sysfs.split_flags("sbct 8")
         self.assertTrue(sysfs.live("+MDsbct 8"))
         self.assertTrue(sysfs.live("+Muacfml 4096"))
-        for flag in ("+MDas aobf", "+MBatags true", "+MMmcs 3", "+MDe false", "+MRdmap true"):
+        self.assertTrue(sysfs.live("+MDas aobf"))
+        self.assertTrue(sysfs.live("+MDfcmax 1024"))
+        for flag in ("+MDcp @", "+MBatags true", "+MMmcs 3", "+MDe false", "+MRdmap true"):
             self.assertFalse(sysfs.live(flag), flag)
 
     def test_low_utilization_without_migration(self):
@@ -190,6 +192,20 @@ class ReportTest(unittest.TestCase):
                        "segments": SEG_OK})
         self.assertTrue(any("ll carrier utilization 22 %: consider aoffcaobf / a smaller "
                             "lmbcs" in t for t in tips), tips)
+
+    def test_apply_writes_a_strategy_a_running_kernel_takes(self):
+        inst = {0: {"mbc_blocks": 100, "mbc_blocks_size": int(0.22 * 4 * MIB),
+                    "mbc_carriers_size": 4 * MIB}}
+        rc, out, _, written = self.apply({"ll/info": class_info("ll", as_="aoffcbf", inst=inst,
+                                                                acul=85),
+                                          "segments": SEG_OK})
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(written, "+MLas aoffcaobf")
+        # already in force: nothing to write
+        rc, out, _, written = self.apply({"ll/info": class_info("ll", as_="aoffcaobf",
+                                                                inst=inst, acul=85),
+                                          "segments": SEG_OK})
+        self.assertEqual(written, "")
 
     def test_low_utilization_already_aoffcaobf(self):
         inst = {0: {"mbc_blocks": 1, "mbc_blocks_size": MIB // 4,
