@@ -392,7 +392,7 @@ static void show_carrier(struct seq_file *m, int cpu, const struct ka_carrier_in
 		   ci->used_blocks, ci->pooled, ci->unscanned);
 	for (h = 0; h < KA_FREE_HIST; h++)
 		seq_printf(m, " %u", ci->free_hist[h]);
-	seq_printf(m, " %zu\n", ci->given_back);
+	seq_printf(m, " %zu %s\n", ci->given_back, ci->strategy);
 }
 
 /* The carriers of one instance, one at a time (stats.h bounds each hold of its lock). */
@@ -431,7 +431,7 @@ static int class_carriers_show(struct seq_file *m, void *data)
 	seq_puts(m, "[carriers]\ninstance birth source kind size allocated blocks pooled unscanned");
 	for (h = 0; h < KA_FREE_HIST; h++)
 		seq_printf(m, " free_%u", 1U << (KA_FREE_HIST_FIRST + h));
-	seq_puts(m, " given_back\n");
+	seq_puts(m, " given_back strategy\n");
 	if (!ka_class_enabled(class))
 		return 0;
 	ci = kcalloc(CARRIERS_PER_STEP, sizeof(*ci), GFP_KERNEL);

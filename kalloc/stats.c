@@ -129,6 +129,7 @@ static void scan_header(struct ka_carrier *c, void *arg)
 	ci->used_size = c->used_size;
 	ci->used_blocks = c->used_blocks;
 	ci->given_back = c->given_back;
+	ci->strategy = c->ix ? c->ix->strat->name : "-";
 }
 
 static void count_nothing(struct ka_block *b, void *arg)

@@ -32,6 +32,7 @@ struct ka_carrier_info {
 	bool sbc, main, pooled;
 	size_t size, used_size, used_blocks, unscanned, given_back;
 	u32 free_hist[KA_FREE_HIST];
+	const char *strategy;	/* of an MBC's free blocks; "-" for an SBC */
 };
 
 /*

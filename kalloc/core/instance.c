@@ -1235,7 +1235,8 @@ void ka_inst_mbc_attach(struct ka_instance *inst, struct ka_carrier *c)
 	account_carrier(inst, c, true);
 	ka_stat_add(&cs->blocks, c->used_blocks);
 	ka_stat_add(&cs->blocks_size, c->used_size);
-	c->ix = ka_inst_index_of(inst, c->ix->strat);
+	/* the pool reads it unlocked (a candidate's strategy): always a valid index */
+	WRITE_ONCE(c->ix, ka_inst_index_of(inst, c->ix->strat));
 	c->ix->strat->carrier_attach(c->ix->mem, c);
 }
 

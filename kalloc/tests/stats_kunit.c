@@ -91,6 +91,7 @@ static void stats_files(struct kunit *test)
 	u64 v[3], hist[KA_FREE_HIST], nums[5 + KA_FREE_HIST];
 	unsigned long allocated, blocks;
 	const char *line;
+	char want[24];
 	int i;
 
 	KUNIT_ASSERT_TRUE(test, k && buf);
@@ -151,6 +152,10 @@ static void stats_files(struct kunit *test)
 	for (i = 1, v[0] = 0; i < KA_FREE_HIST; i++)
 		v[0] += hist[i];
 	KUNIT_EXPECT_EQ(test, v[0], 1ULL);		/* the tail */
+	/* last, the strategy its free blocks are indexed by: the class's in force */
+	snprintf(want, sizeof(want), " %s\n",
+		 ka_strategy_get(ka_class_states[KA_CLASS_FIX].p.as)->name);
+	KUNIT_EXPECT_PTR_EQ(test, strstr(line, want), strchr(line, '\n') - strlen(want) + 1);
 
 	/* memory: the fix class holds at least these bytes, within its carriers */
 	KUNIT_ASSERT_GT(test, ka_test_read_stats("memory", buf, 64 * 1024), 0L);
