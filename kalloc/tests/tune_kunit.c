@@ -361,8 +361,10 @@ static void strategy_change_without_memory(struct kunit *test)
 struct race {
 	struct ka_type *type;
 	atomic_t running, bad;
-	struct completion done;
+	struct completion done, writer_done;
 	unsigned int ops;
+	int sysfs_writes, sysfs_failed;
+	bool stop;			/* the allocators are done: the writer stops */
 };
 
 static int race_thread(void *arg)
@@ -403,6 +405,28 @@ static int race_thread(void *arg)
 	return 0;
 }
 
+/* A second writer, through the files, while the test's own writes go on. */
+static int sysfs_writer(void *arg)
+{
+	static const char *const flips[] = {
+		"+MDas ageffcaobf", "+MDmbsd 9", "+MDas aoffcbf", "+MDmbsd 3",
+		"+MDacfml 4096", "+MDacfml 0",
+	};
+	struct race *r = arg;
+	int k = 0;
+
+	while (!READ_ONCE(r->stop)) {
+		const char *f = flips[k++ % ARRAY_SIZE(flips)];
+
+		if (sysfs_write("options", f) != (ssize_t)strlen(f))
+			r->sysfs_failed++;
+		r->sysfs_writes++;
+		usleep_range(100, 200);
+	}
+	complete(&r->writer_done);
+	return 0;
+}
+
 static void writes_race_allocations(struct kunit *test)
 {
 	static const char *const flips[][2] = {
@@ -416,6 +440,7 @@ static void writes_race_allocations(struct kunit *test)
 	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	char *all = saved_options(test), err[128];
 	int cpu, n = 0, writes = 0;
+	unsigned long left;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	if (!ka_class_enabled(KA_CLASS_STD))
@@ -423,6 +448,7 @@ static void writes_race_allocations(struct kunit *test)
 	r->type = ka_test_type(test, "kunit_tune_race", KA_CLASS_STD);
 	r->ops = 4000;
 	init_completion(&r->done);
+	init_completion(&r->writer_done);
 	atomic_set(&r->running, num_online_cpus());
 	for_each_online_cpu(cpu) {
 		struct task_struct *t = kthread_run_on_cpu(race_thread, r, cpu, "ka_tune/%u");
@@ -430,6 +456,7 @@ static void writes_race_allocations(struct kunit *test)
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 		n++;
 	}
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(sysfs_writer, r, "ka_tune_w")));
 	while (!completion_done(&r->done)) {
 		const char *const *f = flips[writes % ARRAY_SIZE(flips)];
 
@@ -438,9 +465,16 @@ static void writes_race_allocations(struct kunit *test)
 		writes++;
 		usleep_range(100, 200);
 	}
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&r->done, 600 * HZ), 0UL);
-	kunit_info(test, "%d writes while %d CPUs allocated\n", writes, n);
+	left = wait_for_completion_timeout(&r->done, 600 * HZ);
+	/* the writer stops before anything can end the case and free @r */
+	WRITE_ONCE(r->stop, true);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&r->writer_done, 60 * HZ), 0UL);
+	KUNIT_ASSERT_NE(test, left, 0UL);
+	kunit_info(test, "%d + %d writes (two writers) while %d CPUs allocated\n", writes,
+		   r->sysfs_writes, n);
 	KUNIT_EXPECT_GT(test, writes, 10);
+	KUNIT_EXPECT_GT(test, r->sysfs_writes, 10);
+	KUNIT_EXPECT_EQ(test, r->sysfs_failed, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
 	restore(test, all);
 	expect_instances_follow(test, KA_CLASS_STD);
