@@ -13,6 +13,7 @@
 #include "ka_test.h"
 #include "../internal.h"
 #include "../pcpu/cpu.h"
+#include "../stats.h"
 #include "../tune.h"
 
 #define OPTS_MAX	4096
@@ -278,13 +279,22 @@ static void strategy_reaches_new_carriers(struct kunit *test)
 	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
 	char *all = saved_options(test), buf[64];
 	struct born_after ba = { .strat = &ka_strategy_ageffcaoff };
+	struct ka_own_stats *own = kunit_kcalloc(test, 2, sizeof(*own), GFP_KERNEL);
+	int i, cpu, instances = 0;
 	void *p[12];
-	int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, own);
 	if (!cs->enabled || !cs->p.acul)
 		kunit_skip(test, "needs the std class with carrier migration");
+	for_each_possible_cpu(cpu)
+		instances += !!ka_pcpu_peek(cs, cpu);
+	ka_stats_own(&own[0]);
 	ba.birth = ka_core_next_birth();
 	KUNIT_ASSERT_EQ(test, sysfs_write("std/strategy", "ageffcaoff\n"), 11L);
+	/* each instance made before has an index of its own for it, and [taken] counts it */
+	ka_stats_own(&own[1]);
+	KUNIT_EXPECT_GE(test, own[1].instances_bytes - own[0].instances_bytes,
+			instances * ka_inst_index_size(&cs->p));
 	KUNIT_EXPECT_GT(test, sysfs_read("std/strategy", buf, sizeof(buf)), 0L);
 	KUNIT_EXPECT_STREQ(test, buf, "ageffcaoff\n");
 	KUNIT_EXPECT_EQ(test, cs->p.as, KA_AS_AGEFFCAOFF);
