@@ -4,7 +4,8 @@
  * strategy and whether realloc always moves, then every 4 bytes are one
  * operation (alloc, realloc or free of one of 64 slots, with a size that may
  * cross sbct). Blocks carry a pattern checked before they are freed or moved,
- * and the consistency checker runs after every operation.
+ * and the consistency checker runs after every operation. Some inputs change
+ * the strategy as they go, as a sysfs write does.
  *
  *   make fuzz && ./ka_fuzz -max_total_time=60
  */
@@ -78,6 +79,19 @@ static void burst_free(struct ka_ufront *fc, struct slot *slots, unsigned int fi
 	}
 }
 
+/* A strategy change, as ka_cpu_params_set() makes it. */
+static void change_strategy(struct ka_instance *inst, const struct ka_params *p, enum ka_as as)
+{
+	struct ka_params np = *p;
+	struct ka_index *spare;
+
+	np.as = as;
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	if (!spare || ka_inst_strategy_set(inst, as, &spare))
+		abort();
+	ka_inst_index_free(spare);
+}
+
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 {
 	struct slot slots[SLOTS] = {};
@@ -101,6 +115,8 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 	p.mmsbc = 3;
 	p.asbcst = 8192;
 	p.acful = data[0] & 0x20 ? 50 : 0;	/* pages of free blocks go back */
+	if (data[0] & 0x10)
+		p.blk_min = 64;			/* blocks any strategy indexes: it may change */
 	if (ka_inst_init(&inst, &p, &ka_user_plain_source, &ka_user_plain_source, GFP_KERNEL))
 		abort();
 	ka_ufront_init(&fc, &inst, data[0] & 0x40);	/* a front cache for some inputs */
@@ -146,6 +162,8 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 				burst_alloc(&fc, slots, data[i + 1], size % 256 + 1, data[i + 2]);
 			else if ((data[i + 1] & 6) == 4)
 				burst_free(&fc, slots, data[i + 1]);
+			else if ((data[i + 1] & 6) == 6 && p.blk_min)
+				change_strategy(&inst, &p, data[i + 2] % KA_NR_AS);
 			else
 				ka_ufront_flush(&fc, data[i + 1] & 1);	/* decay, or everything */
 		}
