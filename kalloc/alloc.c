@@ -206,12 +206,6 @@ static void trace_alloc(struct ka_type *type, void *ptr, size_t size, gfp_t gfp,
 		       ka_class_name(type->class), node == NUMA_NO_NODE ? numa_mem_id() : node);
 }
 
-/* The bytes a type's block counts for: the whole block, header and tag included. */
-static __always_inline long block_bytes(const void *ptr)
-{
-	return ka_blk_size(ka_payload_blk(ptr));
-}
-
 /*
  * Every allocation ends here: counted, a failure told, a success traced.
  * ZERO_SIZE_PTR, kmalloc's answer to 0 bytes, is none of them. @ours: the
@@ -223,7 +217,7 @@ static __always_inline void *alloc_done(struct ka_type *type, void *ptr, size_t 
 	if (likely(!ZERO_OR_NULL_PTR(ptr))) {
 		this_cpu_inc(type->pcpu->allocs);
 		if (ours)
-			ka_type_bytes_add(type, block_bytes(ptr));
+			ka_type_bytes_add(type, ka_payload_blk_bytes(ptr));
 		if (trace_ka_alloc_enabled())
 			trace_alloc(type, ptr, size, gfp, origin, node);
 	} else if (!ptr) {
@@ -569,7 +563,7 @@ static noinline void free_rare(struct ka_type *type, const void *ptr, unsigned l
 			ka_inst_wipe((void *)ptr);
 		trace_ka_free(caller, ptr, type->name, false);
 		/* read while the block is still the type's */
-		ka_type_bytes_add(type, -block_bytes(ptr));
+		ka_type_bytes_add(type, -(long)ka_payload_blk_bytes(ptr));
 		ka_cpu_free_queued((void *)ptr);
 	}
 	this_cpu_inc(type->pcpu->frees);
@@ -602,7 +596,7 @@ static __always_inline void ka_free_caller(struct ka_type *type, const void *ptr
 		return;
 	}
 	/* read while the block is still the type's */
-	bytes = block_bytes(ptr);
+	bytes = ka_payload_blk_bytes(ptr);
 	/* init_on_free=1: wiped before the block goes to a cache or a queue */
 	if (want_init_on_free())
 		ka_inst_wipe((void *)ptr);
@@ -771,14 +765,14 @@ static void *ka_realloc_caller(struct ka_type *type, void *ptr, size_t size, gfp
 		ka_blk_unclaim(ka_payload_blk(ptr));
 		return NULL;
 	}
-	old_bytes = block_bytes(ptr);
+	old_bytes = ka_payload_blk_bytes(ptr);
 	/* the space gained is zeroed as kmalloc's would be (ka_inst_realloc()) */
 	new = ka_cpu_realloc(&ka_class_states[type->class], ptr, size,
 			     ka_gfp_for_size(size, ka_gfp_init(gfp)));
 	if (unlikely(!new))
 		ka_warn_failed(type, size, gfp, "ka_realloc", caller);
 	else
-		ka_type_bytes_add(type, block_bytes(new) - old_bytes);
+		ka_type_bytes_add(type, (long)ka_payload_blk_bytes(new) - old_bytes);
 	return new;
 }
 

@@ -207,7 +207,7 @@ void ka_tc_free(struct ka_type *type, const void *ptr, unsigned long caller)
 	if (!tc_rcu(type))
 		ka_kasan_take_range(ptr, tc->link);
 	trace_ka_free(caller, ptr, type->name, true);
-	ka_type_bytes_add(type, -ka_blk_size(ka_payload_blk(ptr)));
+	ka_type_bytes_add(type, -(long)ka_payload_blk_bytes(ptr));
 	tc_push(tc, (void *)ptr);
 	this_cpu_inc(type->pcpu->frees);
 }

@@ -176,6 +176,12 @@ static inline struct ka_block *ka_payload_blk(const void *p)
 	return (struct ka_block *)((char *)p - KA_HDR_SIZE);
 }
 
+/* The bytes the block at payload @p takes: header and tag included. */
+static inline size_t ka_payload_blk_bytes(const void *p)
+{
+	return ka_blk_size(ka_payload_blk(p));
+}
+
 /* Index node of a free block, right after its header. */
 static inline void *ka_blk_node(const struct ka_block *b)
 {
