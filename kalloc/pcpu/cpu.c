@@ -571,13 +571,20 @@ static void spares_free(struct ka_index **spare)
  * every instance has it. Instances made after that take the new strategy
  * from the start.
  */
-int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p)
+int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *new)
 {
+	const struct ka_strategy *strat = ka_strategy_get(new->as);
+	struct ka_params np = *new, *p = &np;
 	struct ka_index **spare = NULL;
 	unsigned long flags;
 	struct ka_pcpu *pc;
 	int cpu, err;
 
+	/* the blocks of load stay: a strategy must index them, as an instance requires */
+	np.blk_min = cs->p.blk_min;
+	if (!strat || ka_strategy_min_block(strat) > np.blk_min ||
+	    (np.acul && !strat->carrier_attach))
+		return -EINVAL;
 	if (cs->enabled && p->as != cs->p.as) {
 		spare = kcalloc(nr_cpu_ids, sizeof(*spare), GFP_KERNEL);
 		if (!spare)
@@ -621,6 +628,9 @@ int ka_cpu_group_init(struct ka_class_state *cs, enum ka_class cls, const struct
 
 	cs->cls = cls;
 	cs->p = *p;
+	/* every instance's smallest block, whatever strategy the class takes later */
+	if (!cs->p.blk_min)
+		cs->p.blk_min = ka_strategy_min_block(ka_strategy_get(p->as));
 	cs->pool = pool;
 	err = ka_front_shape_for(cs);
 	if (err)

@@ -20,8 +20,12 @@ void ka_cpu_group_exit(struct ka_class_state *cs);
 
 /*
  * New parameters for class @cs (kalloc/tune.c): the class's, then each
- * instance's under its lock (ka_inst_params_set() says what stays).
- * Takes the instances' locks: process context.
+ * instance's under its lock (ka_inst_params_set() says what stays; a new
+ * strategy reaches new carriers, ka_inst_strategy_set()). The class's
+ * smallest block stays as it was set up: -EINVAL for a strategy that
+ * cannot index it, or one without an index per carrier while carriers
+ * migrate; -ENOMEM without the new strategy's indexes. Either way nothing
+ * changed. Takes the instances' locks: process context.
  */
 int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *p);
 

@@ -13,6 +13,7 @@
 #include "ka_test.h"
 #include "../internal.h"
 #include "../pcpu/cpu.h"
+#include "../pool.h"
 #include "../stats.h"
 #include "../tune.h"
 
@@ -333,6 +334,96 @@ static void strategy_reaches_new_carriers(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/* ---- instances made while the strategy changes ---- */
+
+struct group {
+	struct ka_class_state cs;
+	struct ka_pool pool;
+};
+
+static void group_exit_action(void *g)
+{
+	ka_cpu_group_exit(&((struct group *)g)->cs);
+}
+
+struct flipper {
+	struct ka_class_state *cs;
+	struct ka_params p;
+	struct completion done;
+	bool stop;
+	int flips, failed;
+};
+
+static int flip_strategies(void *arg)
+{
+	static const enum ka_as order[] = {
+		KA_AS_AOFF, KA_AS_AGEFFCBF, KA_AS_AOFFCAOBF, KA_AS_AOFFCBF,
+	};
+	struct flipper *f = arg;
+
+	while (!READ_ONCE(f->stop)) {
+		f->p.as = order[f->flips++ % ARRAY_SIZE(order)];
+		if (ka_cpu_params_set(f->cs, &f->p))
+			f->failed++;
+		cond_resched();
+	}
+	complete(&f->done);
+	return 0;
+}
+
+/*
+ * A new class's instances are made on every CPU while another thread
+ * changes its strategy over and over: an instance made with a strategy
+ * that changed before it was published is made again, so every instance
+ * ends with the class's strategy in force and an index of it first.
+ */
+static void instances_made_during_strategy_changes(struct kunit *test)
+{
+	struct flipper *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	int round, cpu, made = 0;
+	struct ka_check chk;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (round = 0; round < 16; round++) {
+		struct group *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+		struct task_struct *t;
+		unsigned long left;
+
+		KUNIT_ASSERT_NOT_NULL(test, g);
+		ka_params_default(&f->p);
+		f->p.as = KA_AS_AOFFCBF;
+		f->p.mmbcs = 32 * 1024;
+		f->p.acul = 60;
+		ka_pool_init(&g->pool, 't');
+		KUNIT_ASSERT_EQ(test, ka_cpu_group_init(&g->cs, KA_CLASS_STD, &f->p, &g->pool), 0);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, group_exit_action, g), 0);
+		f->cs = &g->cs;
+		f->stop = false;
+		init_completion(&f->done);
+		t = kthread_run(flip_strategies, f, "ka_tune_flip");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		for_each_online_cpu(cpu)
+			made += !!ka_test_pcpu(&g->cs, cpu);
+		WRITE_ONCE(f->stop, true);
+		left = wait_for_completion_timeout(&f->done, 60 * HZ);
+		KUNIT_ASSERT_NE(test, left, 0UL);
+		KUNIT_EXPECT_EQ(test, f->failed, 0);
+		for_each_online_cpu(cpu) {
+			struct ka_pcpu *pc = ka_pcpu_peek(&g->cs, cpu);
+
+			KUNIT_ASSERT_NOT_NULL(test, pc);
+			ka_pcpu_lock(pc);
+			KUNIT_EXPECT_EQ_MSG(test, pc->inst.p.as, g->cs.p.as, "round %d CPU %d",
+					    round, cpu);
+			KUNIT_EXPECT_PTR_EQ(test, pc->inst.ix->strat, ka_strategy_get(g->cs.p.as));
+			KUNIT_EXPECT_EQ(test, ka_check_instance(&pc->inst, &chk), 0U);
+			ka_pcpu_unlock(pc);
+		}
+	}
+	kunit_info(test, "%d instances made during %d strategy changes\n", made, f->flips);
+	KUNIT_EXPECT_EQ(test, made, 16 * (int)num_online_cpus());
+}
+
 #ifdef CONFIG_FAULT_INJECTION
 /*
  * A strategy change needs an index for every instance, allocated before
@@ -498,6 +589,7 @@ static struct kunit_case tune_cases[] = {
 	KUNIT_CASE(bad_writes_change_nothing),
 	KUNIT_CASE(sysfs_files),
 	KUNIT_CASE(strategy_reaches_new_carriers),
+	KUNIT_CASE(instances_made_during_strategy_changes),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(strategy_change_without_memory),
 #endif
