@@ -57,6 +57,16 @@ kalloc_headers_61() {
 # The files whose KUnit suites a guest must run: "main" for kalloc_kunit.ko
 # (the black-box suites in kunit/ and the white-box ones built into
 # kalloc.ko from the tests/ folders), "exhaust" for kalloc_exhaust_kunit.ko.
+# The minix workload's inputs (scripts/guest-minix-workload.sh) in $1: the
+# test kernel's mm/ sources as tree.tar, an empty minix filesystem as
+# minix.img (32 MiB, the guest's brd.rd_size=32768).
+kalloc_minix_inputs() {
+	tar -C "$KALLOC_KERNEL_TREE" -cf "$1/tree.tar" --exclude='*.o' --exclude='*.cmd' \
+		--exclude='*.a' --exclude='.*' mm
+	dd if=/dev/zero of="$1/minix.img" bs=1k count=32768 status=none
+	mkfs.minix -3 "$1/minix.img" >/dev/null
+}
+
 kalloc_suite_files() {
 	case "$1" in
 	exhaust) echo "$KALLOC_ROOT/kalloc/tests/exhaust_kunit.c" ;;

@@ -20,10 +20,7 @@ mkdir -p "$work" "$dest"
 tree=$KALLOC_KERNEL_TREE
 
 # The tree: the kernel's mm/ sources, as Debian's linux-source ships them.
-tar -C "$tree" -cf "$work/tree.tar" --exclude='*.o' --exclude='*.cmd' --exclude='*.a' \
-	--exclude='.*' mm
-dd if=/dev/zero of="$work/minix.img" bs=1k count=32768 status=none
-mkfs.minix -3 "$work/minix.img" >/dev/null
+kalloc_minix_inputs "$work"
 
 # The guest's part: run a workload under kalloc-record, print the stream gzipped.
 emit() {
@@ -42,12 +39,6 @@ M=/lib/kalloc
 mkdir -p /tmp/t && cd /tmp/t && tar xf $M/tree.tar && find . -type f | xargs cat >/dev/null &&
 	cd / && rm -rf /tmp/t
 EOF
-cat >"$work/minix.sh" <<'EOF'
-M=/lib/kalloc
-mkdir -p /mnt && mount -t minix /dev/ram0 /mnt && cd /mnt && tar xf $M/tree.tar && cd / && umount /mnt &&
-	mount -t minix /dev/ram0 /mnt && find /mnt -type f | xargs cat >/dev/null &&
-	rm -rf /mnt/mm && umount /mnt
-EOF
 cat >"$work/churn.sh" <<'EOF'
 i=0
 while [ $i -lt 40 ]; do
@@ -62,7 +53,7 @@ EOF
 	cat <<'EOF'
 insmod $M/minix.ko
 dd if=$M/minix.img of=/dev/ram0 bs=4096 2>/dev/null
-sh $M/kalloc-record -- sh $M/minix.sh | emit minix-ramdisk
+sh $M/kalloc-record -- sh $M/guest-minix-workload.sh | emit minix-ramdisk
 rmmod minix
 EOF
 } >"$work/minix-ramdisk.sh"
@@ -75,7 +66,8 @@ for w in exec-churn tmpfs-untar minix-ramdisk; do
 	"$KALLOC_ROOT/scripts/vm.sh" --quiet --no-kalloc --out "$work/$w" --append "$append" \
 		--file "$KALLOC_ROOT/tools/kalloc-record" --file "$work/tree.tar" \
 		--file "$work/minix.img" --file "$tree/fs/minix/minix.ko" \
-		--file "$work/untar.sh" --file "$work/minix.sh" --file "$work/churn.sh" \
+		--file "$work/untar.sh" --file "$KALLOC_ROOT/scripts/guest-minix-workload.sh" \
+		--file "$work/churn.sh" \
 		--script "$work/$w.sh" >/dev/null || die "the $w guest failed ($work/$w/console.log)"
 	sed -n "/KALLOC-STREAM-BEGIN $w/,/KALLOC-STREAM-END $w/p" "$work/$w/console.log" |
 		sed '1d;$d' | tr -d '\r' | grep -E '^[A-Za-z0-9+/=]+$' | base64 -d >"$dest/$w.stream.gz" ||

@@ -142,7 +142,9 @@ done
 echo "file /etc/kalloc-vm/modules $stage/modules 0644 0 0" >>"$list"
 for f in "${files[@]}"; do
 	[ -f "$f" ] || die "file not found: $f"
-	echo "file /lib/kalloc/$(basename "$f") $f 0644 0 0" >>"$list"
+	# an executable stays one (a static tool for the guest)
+	echo "file /lib/kalloc/$(basename "$f") $f $([ -x "$f" ] && echo 0755 || echo 0644) 0 0" \
+		>>"$list"
 done
 
 if [ -n "$script" ] && [ -n "$cmd" ]; then

@@ -92,6 +92,23 @@ class ReplayTest(unittest.TestCase):
             self.assertEqual(rc, 2)
             self.assertIn("no kalloc in this kernel", err.getvalue())
 
+    def test_candidates_for_the_guest(self):
+        import contextlib
+        import io
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(kr.main(["kalloc-replay", "--candidates", "--live"]), 0)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(lines[0], f"# cost_bound {kr.COST_BOUND}")
+        self.assertEqual(lines[1], f"defaults|{kr.DEFAULTS}")
+        rows = [line.split("|") for line in lines[2:]]
+        self.assertEqual(len(rows), 54)
+        for flags, opts in rows:
+            self.assertEqual(opts, f"{kr.DEFAULTS} {flags}")
+            self.assertIn(flags.split()[1], kr.LIVE_STRATEGIES)
+        # the same sets --advise searches
+        self.assertEqual([(f, o) for f, o in rows], kr.candidates(live=True))
+
     def test_bad_options_refused(self):
         with self.assertRaises(Exception):
             kr.replay(self.binary, SYNTHETIC, opts="+MDas nosuch")
