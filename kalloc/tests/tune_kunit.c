@@ -136,6 +136,11 @@ static void bad_writes_change_nothing(struct kunit *test)
 		"+MDfcmax 0",			/* front caches off */
 		"+MDnosuch 1", "+MXsbct 100", "+MDsbct",
 		"+MDrmbcmt 20 +MDlmbcs nope",	/* the valid first half is not applied */
+		/* out of range: every other parameter that may change */
+		"+MDmmbcs 1048561", "+MDsmbcs 8", "+MDlmbcs 2000000", "+MDycs 8",
+		"+MDramv maybe", "+MDrmbcmt 101", "+MDrsbcmt 101", "+MDrsbcst 101",
+		"+MDasbcst 1048561", "+MDmmmbc 4294967296", "+MDmmsbc 4294967296",
+		"+MDacful 101", "+MDacnl 4294967296", "+MDacfml 1073725441",
 	};
 	struct ka_class_state *cs = &ka_class_states[KA_CLASS_STD];
 	char *all = saved_options(test), err[128];
@@ -154,6 +159,18 @@ static void bad_writes_change_nothing(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(&cs->p, &before, sizeof(before)), 0, "%s",
 				    bad[k]);
 		expect_instances_follow(test, KA_CLASS_STD);
+	}
+	/* each parameter that may change has a bad write above ("+M" and a class letter first) */
+	for (k = 0; k < ARRAY_SIZE(live_values); k++) {
+		bool seen = false;
+		int b;
+
+		for (b = 0; b < ARRAY_SIZE(bad); b++) {
+			size_t n = strlen(live_values[k][0]);
+
+			seen |= !strncmp(bad[b] + 3, live_values[k][0], n) && bad[b][3 + n] == ' ';
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, seen, "no bad write of %s", live_values[k][0]);
 	}
 }
 
