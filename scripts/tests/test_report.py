@@ -207,6 +207,26 @@ class ReportTest(unittest.TestCase):
                                           "segments": SEG_OK})
         self.assertEqual(written, "")
 
+    def test_carriers_by_strategy_after_a_change(self):
+        inst = {0: {"mbc_blocks": 10, "mbc_blocks_size": 10 * 4096,
+                    "mbc_carriers_size": 3 * MIB}}
+        head = "instance birth source kind size allocated blocks pooled unscanned " \
+            "given_back strategy"
+        carriers = "\n".join([
+            "[carriers]", head,
+            "0 1 sys main 32768 4096 1 0 0 0 aoffcbf",
+            "0 2 seg mbc 1048576 8192 2 0 0 0 aoffcbf",
+            "0 3 seg mbc 2097152 28672 7 0 0 0 ageffcbf",
+            "0 4 seg sbc 1064960 1048576 1 0 0 0 -"]) + "\n"
+        _, text = run({"std/info": class_info("std", as_="ageffcbf", inst=inst, acul=60),
+                       "std/carriers": carriers, "segments": SEG_OK})
+        self.assertIn("std      ageffcbf 1 carriers 2.0 MiB, aoffcbf 2 carriers 1.0 MiB "
+                      "(earlier)", text)
+        # a saved copy from before the strategy column: no such section
+        _, text = run({"std/info": class_info("std", as_="ageffcbf", inst=inst, acul=60),
+                       "segments": SEG_OK})
+        self.assertNotIn("by strategy", text)
+
     def test_low_utilization_already_aoffcaobf(self):
         inst = {0: {"mbc_blocks": 1, "mbc_blocks_size": MIB // 4,
                     "mbc_carriers_size": 2 * MIB}}
