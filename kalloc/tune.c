@@ -73,16 +73,16 @@ static int check_live(const struct ka_opts *now, const struct ka_opts *next, cha
 	}
 	for (c = 0; c < KA_NR_CLASSES; c++) {
 		const struct ka_class_opts *o = &now->cls[c], *n = &next->cls[c];
+		const struct ka_strategy *strat = ka_strategy_get(n->p.as);
 		const struct ka_class_state *cs = &ka_class_states[c];
 
-		if (ka_strategy_min_block(ka_strategy_get(n->p.as)) > n->p.blk_min) {
+		/* the parser already made a migrating class's strategy carrier-oriented */
+		if (!ka_strategy_fits(strat, n->p.blk_min, n->p.acul)) {
 			char why[128];
 
 			snprintf(why, sizeof(why),
 				 "%s indexes no free block under %zu bytes, and blocks of %zu exist: reload",
-				 ka_strategy_get(n->p.as)->name,
-				 ka_strategy_min_block(ka_strategy_get(n->p.as)),
-				 (size_t)n->p.blk_min);
+				 strat->name, ka_strategy_min_block(strat), (size_t)n->p.blk_min);
 			return refuse(err, errlen, c, "as", why);
 		}
 		if (o->p.atags != n->p.atags)

@@ -1047,16 +1047,14 @@ size_t ka_inst_index_bytes(const struct ka_instance *inst)
 /*
  * The index of @as goes first, so that new carriers join it and searches
  * try it first; the others stay behind it, each carrier of theirs serving
- * under its own strategy until it empties or migrates (erts's rule for
- * carriers made before a change).
+ * under its own strategy until it empties or migrates.
  */
 int ka_inst_strategy_set(struct ka_instance *inst, enum ka_as as, struct ka_index **spare)
 {
 	const struct ka_strategy *strat = ka_strategy_get(as);
 	struct ka_index *ix, **link;
 
-	if (!strat || ka_strategy_min_block(strat) > inst->min_block ||
-	    (inst->p.acul && !strat->carrier_attach))
+	if (!ka_strategy_fits(strat, inst->min_block, inst->p.acul))
 		return -EINVAL;
 	for (link = &inst->ix; *link; link = &(*link)->older)
 		if ((*link)->strat == strat)

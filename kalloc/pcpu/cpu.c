@@ -573,19 +573,17 @@ static void spares_free(struct ka_index **spare)
  */
 int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *new)
 {
-	const struct ka_strategy *strat = ka_strategy_get(new->as);
-	struct ka_params np = *new, *p = &np;
+	struct ka_params p = *new;
 	struct ka_index **spare = NULL;
 	unsigned long flags;
 	struct ka_pcpu *pc;
 	int cpu, err;
 
-	/* the blocks of load stay: a strategy must index them, as an instance requires */
-	np.blk_min = cs->p.blk_min;
-	if (!strat || ka_strategy_min_block(strat) > np.blk_min ||
-	    (np.acul && !strat->carrier_attach))
+	/* the blocks of set-up stay: a strategy must index them, as an instance requires */
+	p.blk_min = cs->p.blk_min;
+	if (!ka_strategy_fits(ka_strategy_get(p.as), p.blk_min, p.acul))
 		return -EINVAL;
-	if (cs->enabled && p->as != cs->p.as) {
+	if (cs->enabled && p.as != cs->p.as) {
 		spare = kcalloc(nr_cpu_ids, sizeof(*spare), GFP_KERNEL);
 		if (!spare)
 			return -ENOMEM;
@@ -593,18 +591,18 @@ int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *new)
 	raw_spin_lock_irqsave(&ka_params_lock, flags);
 	while (spare && !spares_cover(cs, spare)) {
 		raw_spin_unlock_irqrestore(&ka_params_lock, flags);
-		err = spares_fill(cs, p, spare);
+		err = spares_fill(cs, &p, spare);
 		if (err) {
 			spares_free(spare);
 			return err;
 		}
 		raw_spin_lock_irqsave(&ka_params_lock, flags);
 	}
-	cs->p = *p;
+	cs->p = p;
 	raw_spin_unlock_irqrestore(&ka_params_lock, flags);
 	if (!cs->enabled)
 		return 0;
-	ka_front_max_set(cs, p->fcmax);
+	ka_front_max_set(cs, p.fcmax);
 	for_each_possible_cpu(cpu) {
 		pc = ka_pcpu_peek(cs, cpu);
 		if (!pc)
@@ -612,8 +610,8 @@ int ka_cpu_params_set(struct ka_class_state *cs, const struct ka_params *new)
 		ka_pcpu_lock(pc);
 		/* the option checks keep to strategies every instance can take */
 		if (spare)
-			WARN_ON_ONCE(ka_inst_strategy_set(&pc->inst, p->as, &spare[cpu]));
-		ka_inst_params_set(&pc->inst, p);
+			WARN_ON_ONCE(ka_inst_strategy_set(&pc->inst, p.as, &spare[cpu]));
+		ka_inst_params_set(&pc->inst, &p);
 		ka_pcpu_unlock(pc);
 	}
 	spares_free(spare);

@@ -90,4 +90,15 @@ static inline size_t ka_strategy_min_block(const struct ka_strategy *s)
 	return ALIGN(KA_HDR_SIZE + s->node_size + sizeof(unsigned long), KA_UNIT);
 }
 
+/*
+ * Whether @s can take over free blocks laid out with @min_block as the
+ * smallest, and, when @migrates, keeps the index per carrier that carrier
+ * migration needs: the rule for a strategy changed in use.
+ */
+static inline bool ka_strategy_fits(const struct ka_strategy *s, size_t min_block,
+				    bool migrates)
+{
+	return s && ka_strategy_min_block(s) <= min_block && (!migrates || s->carrier_attach);
+}
+
 #endif /* _KALLOC_STRATEGY_H */

@@ -79,19 +79,6 @@ static void burst_free(struct ka_ufront *fc, struct slot *slots, unsigned int fi
 	}
 }
 
-/* A strategy change, as ka_cpu_params_set() makes it. */
-static void change_strategy(struct ka_instance *inst, const struct ka_params *p, enum ka_as as)
-{
-	struct ka_params np = *p;
-	struct ka_index *spare;
-
-	np.as = as;
-	spare = ka_inst_index_new(&np, GFP_KERNEL);
-	if (!spare || ka_inst_strategy_set(inst, as, &spare))
-		abort();
-	ka_inst_index_free(spare);
-}
-
 int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 {
 	struct slot slots[SLOTS] = {};
@@ -158,14 +145,16 @@ int KA_FUZZ_ENTRY(const uint8_t *data, size_t len)
 			break;
 		default:
 			/* runs of one size, allocated or freed: magazines swap and trade */
-			if ((data[i + 1] & 6) == 2)
+			if ((data[i + 1] & 6) == 2) {
 				burst_alloc(&fc, slots, data[i + 1], size % 256 + 1, data[i + 2]);
-			else if ((data[i + 1] & 6) == 4)
+			} else if ((data[i + 1] & 6) == 4) {
 				burst_free(&fc, slots, data[i + 1]);
-			else if ((data[i + 1] & 6) == 6 && p.blk_min)
-				change_strategy(&inst, &p, data[i + 2] % KA_NR_AS);
-			else
+			} else if ((data[i + 1] & 6) == 6 && p.blk_min) {
+				if (ka_user_strategy_set(&inst, &p, data[i + 2] % KA_NR_AS))
+					abort();
+			} else {
 				ka_ufront_flush(&fc, data[i + 1] & 1);	/* decay, or everything */
+			}
 		}
 		if (ka_check_instance(&inst, &chk) || ka_user_reports) {
 			fprintf(stderr, "ka_fuzz: %s\n", chk.first);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the user-space programs share: the allocator's misuse reports, counted
- * (and printed when ka_user_verbose), and a plain carrier source over
- * posix_memalign.
+ * (and printed when ka_user_verbose), a plain carrier source over
+ * posix_memalign, and a strategy change.
  */
 #include <sys/mman.h>
 
@@ -72,3 +72,18 @@ static void plain_free_holed(struct ka_source *s, struct ka_carrier *c)
 
 struct ka_source ka_user_plain_source = { "plain", plain_alloc, plain_free, ka_user_give_back,
 					  plain_free_holed };
+
+int ka_user_strategy_set(struct ka_instance *inst, const struct ka_params *p, int as)
+{
+	struct ka_params np = *p;
+	struct ka_index *spare;
+	int err;
+
+	np.as = as;
+	spare = ka_inst_index_new(&np, GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	err = ka_inst_strategy_set(inst, as, &spare);
+	ka_inst_index_free(spare);
+	return err;
+}

@@ -124,4 +124,12 @@ bool ka_user_give_back(struct ka_source *s, struct ka_carrier *c, unsigned long 
 		       unsigned long end);
 size_t ka_user_unhole(struct ka_carrier *c);
 
+/*
+ * Instance @inst, made with @p, takes strategy @as as ka_cpu_params_set()
+ * makes it take one: index memory first, then the change. 0 or its error.
+ */
+struct ka_instance;
+struct ka_params;
+int ka_user_strategy_set(struct ka_instance *inst, const struct ka_params *p, int as);
+
 #endif /* _KA_USER_H */

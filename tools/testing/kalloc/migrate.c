@@ -193,16 +193,13 @@ static void check_all(void)
 /* Instance @in takes a random carrier-oriented strategy, as a sysfs write makes it. */
 static void switch_strategy(struct ka_instance *in, const struct ka_params *p)
 {
-	struct ka_params np = *p;
-	struct ka_index *spare;
+	enum ka_as as;
 
 	do
-		np.as = rnd() % KA_NR_AS;
-	while (!ka_strategy_get(np.as)->carrier_attach);
-	spare = ka_inst_index_new(&np, GFP_KERNEL);
-	if (!spare || ka_inst_strategy_set(in, np.as, &spare))
+		as = rnd() % KA_NR_AS;
+	while (!ka_strategy_get(as)->carrier_attach);
+	if (ka_user_strategy_set(in, p, as))
 		problem("a strategy change failed");
-	ka_inst_index_free(spare);
 	switches++;
 }
 

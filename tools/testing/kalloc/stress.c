@@ -180,23 +180,15 @@ static int fail(const char *as, unsigned long op, const char *what)
 
 static unsigned long switch_every;
 
-/* A strategy change to one drawn from @rng, as ka_cpu_params_set() makes it. */
+/* A strategy change to one drawn from @rng. */
 static const char *switch_strategy(struct ka_instance *inst, const struct ka_params *p,
 				   uint64_t *rng)
 {
-	struct ka_params np = *p;
-	struct ka_index *spare;
-	int err;
+	enum ka_as as = rng_next(rng) % KA_NR_AS;
 
-	np.as = rng_next(rng) % KA_NR_AS;
-	spare = ka_inst_index_new(&np, GFP_KERNEL);
-	if (!spare)
-		return "no index for a strategy change";
-	err = ka_inst_strategy_set(inst, np.as, &spare);
-	ka_inst_index_free(spare);
-	if (err)
-		return "a strategy change was refused";
-	if (inst->p.as != np.as || inst->ix->strat != ka_strategy_get(np.as))
+	if (ka_user_strategy_set(inst, p, as))
+		return "a strategy change failed";
+	if (inst->p.as != as || inst->ix->strat != ka_strategy_get(as))
 		return "a strategy change did not take";
 	return NULL;
 }
