@@ -5,7 +5,8 @@
 #  1. The minix workload (scripts/guest-minix-workload.sh) runs under
 #     tools/kalloc-record, which records its allocation stream.
 #  2. kalloc_bench.ko only=REPLAY plays that stream through the std class,
-#     every event on one CPU, with the options kalloc was loaded with.
+#     every event on one CPU, in the stream's own time, with the options
+#     kalloc was loaded with; of three runs, the median peak's counts.
 #  3. The replay's search gives the advice: each option set of
 #     tools/kalloc-replay --candidates --live (/lib/kalloc/candidates,
 #     written on the host) is played by the user-space replay
@@ -37,6 +38,10 @@ insmod $M/minix.ko
 dd if=$M/minix.img of=/dev/ram0 bs=4096 2>/dev/null
 sh $M/kalloc-record -- sh $M/guest-minix-workload.sh >$S
 rmmod minix
+# kmemleak's records of the workload's blocks are in the stream, but no
+# longer needed: its bookkeeping would slow the replays below the stream's
+# pace, and the decay would run at other points of the stream from run to run
+if [ -w /sys/kernel/debug/kmemleak ]; then echo off >/sys/kernel/debug/kmemleak; fi
 events=$(grep -c '^[af] ' $S)
 echo "KALLOC-LIVE: recorded $events events"
 why=
@@ -45,7 +50,7 @@ result workload_recorded "$why"
 
 replay() {	# label: one run of the stream, its figures in /tmp/$1
 	dmesg -c >/dev/null
-	insmod $B only=REPLAY stream=$S || result "replay_$1" "insmod failed"
+	insmod $B only=REPLAY stream=$S runs=3 || result "replay_$1" "insmod failed"
 	rmmod kalloc_bench
 	dmesg | sed -n 's/.*R REPLAY\.\([a-z_]*\) 0 std \([0-9]*\).*/\1 \2/p' >/tmp/$1
 	echo "KALLOC-LIVE: figure $1 $(tr ' \n' '= ' </tmp/$1)"
