@@ -69,7 +69,7 @@ exhaust_guest() {	# flavor, modules dir, out dir, group name
 exhaust_guest test "$KALLOC_BUILD/obj-6.12" "$out/exhaust" group-exhaust
 
 # tools/kalloc-replay's advice on a recorded stream, checked in the guest
-# (Documentation/replay.rst): two boots of the test kernel, about a minute.
+# (Documentation/replay.rst): two boots of the test kernel, about two minutes.
 note "replaying a recorded kernel workload in the guest: is kalloc-replay's advice right?"
 start=$SECONDS
 if KALLOC_REPLAY_MODDIR="$KALLOC_BUILD/obj-6.12" "$KALLOC_ROOT/scripts/replay-check.sh" \
