@@ -52,7 +52,7 @@ module_param(runs, uint, 0444);
 MODULE_PARM_DESC(runs, "REPLAY: plays of the stream; the figures are the median peak's run's");
 
 #define RUNS_MAX	15
-#define SETTLE_MS	(20 * MSEC_PER_SEC)	/* decay gives a run's memory back well within */
+#define SETTLE_MS	20000U	/* decay gives a run's memory back well within */
 
 /*
  * One event of the stream: an allocation of @size bytes, or (@size 0) a
