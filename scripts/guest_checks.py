@@ -18,7 +18,7 @@ def main(argv):
     console, prefix, group = argv
     line = re.compile(re.escape(prefix) + r": (ok|not ok|skip) (\S+)\s*(.*)$")
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    problems = []
+    problems, failures = [], []
     with open(console, encoding="utf-8", errors="replace") as f:
         for raw in f:
             m = line.search(raw.rstrip("\n"))
@@ -33,12 +33,13 @@ def main(argv):
                 print(f"SKIP {name}: {why}")
             else:
                 counts["failed"] += 1
+                failures.append(f"{name}: {why}" if why else name)
                 print(f"FAILED {name}: {why}")
     if not any(counts.values()):
         problems.append(f"no {prefix} results in {console}: the guest script did not run")
         print(problems[-1])
     with open(group, "w", encoding="utf-8") as f:
-        json.dump(counts | {"problems": problems}, f)
+        json.dump(counts | {"problems": problems, "failures": failures}, f)
     return 0
 
 

@@ -259,6 +259,7 @@ def judge(lines, expect, extra, require_status, expected_reports=False):
                             f"(a module failed to load/unload or the script failed)")
 
     counts = {"passed": 0, "failed": 0, "skipped": 0}
+    failures = []  # the failed checks that other runs' groups name
     for s in suites:
         for c in s["cases"]:
             counts[c["status"]] += 1
@@ -269,8 +270,9 @@ def judge(lines, expect, extra, require_status, expected_reports=False):
             counts[key] += int(got.get(key, 0))
         if got.get("problems"):
             problems += [f"{name}: {p}" for p in got["problems"]]
+        failures += [f"{name}: {f}" for f in got.get("failures", [])]
 
-    return {"suites": suites, "problems": problems, "splats": splats,
+    return {"suites": suites, "problems": problems, "failures": failures, "splats": splats,
             "expected_reports": n_excused,
             "extra": [name for name, _ in extra], **counts}
 
@@ -289,6 +291,8 @@ def report(result, out):
     if result.get("expected_reports"):
         print(f"  {result['expected_reports']} report(s) provoked on purpose, each "
               f"found inside its KALLOC-EXPECT-REPORT bracket", file=out)
+    for f in result.get("failures", []):
+        print(f"  FAILED {f}", file=out)
     for p in result["problems"]:
         print(f"  HARNESS: {p}", file=out)
     if result["splats"]:

@@ -30,6 +30,7 @@ class GuestChecksTest(unittest.TestCase):
                            "KALLOC-SHIM: skip c its suite cannot run here"])
         self.assertEqual((got["passed"], got["failed"], got["skipped"]), (1, 1, 1))
         self.assertEqual(got["problems"], [])
+        self.assertEqual(got["failures"], ["b: ; insmod failed"])
 
     def test_no_line_at_all_is_a_problem(self):
         got = self.run_on(["[ 1.0] the script never ran"])

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of scripts/ktap.py: the harness must fail every kind of bad run."""
 
+import io
 import json
 import os
 import sys
@@ -192,6 +193,21 @@ class JudgeTest(unittest.TestCase):
             self.assertEqual((got["passed"], got["failed"]), (1, 1))
             self.assertEqual(len(got["problems"]), 1)
             self.assertIn("oom-killer", got["problems"][0])
+
+    def test_extra_group_failures_are_named(self):
+        with tempfile.TemporaryDirectory() as d:
+            extra = os.path.join(d, "group-live.json")
+            with open(extra, "w") as f:
+                json.dump({"passed": 2, "failed": 1, "skipped": 0, "problems": [],
+                           "failures": ["advice_does_not_hold_more: 3868 after, 3680 before"]},
+                          f)
+            r = ktap.judge(module_log(("a", [("x", "ok")])), ["a"],
+                           [("group-live", extra)], True)
+            self.assertEqual((r["passed"], r["failed"], r["problems"]), (3, 1, []))
+            out = io.StringIO()
+            ktap.report(r, out)
+            self.assertIn("FAILED group-live: advice_does_not_hold_more: 3868 after",
+                          out.getvalue())
 
     def test_main_exit_status_and_closing_line(self):
         with tempfile.TemporaryDirectory() as d:
