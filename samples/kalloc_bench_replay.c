@@ -8,9 +8,9 @@
  * checked against the module itself (scripts/replay-check.sh).
  *
  * One run's peak moves by a carrier now and then (the decay works on the
- * guest's clock, not the stream's), so the stream plays @runs times, the
- * class left to give everything back between two, and the figures are
- * those of the run with the median peak:
+ * guest's clock, not the stream's), so the stream plays @runs times, each
+ * in the stream's own time (@paced) and from the state the first started
+ * in (settle_class()), and the figures are those of the median peak's run:
  *
  *	R REPLAY.peak_held 0 std <KiB>
  *	R REPLAY.avg_held 0 std <KiB>
