@@ -73,6 +73,7 @@ static void visit_indexed(struct ka_check *chk, struct ka_block *b)
 struct walk_totals {
 	u64 blocks, size, carriers, carriers_size, given_back;
 	u64 src_carriers[KA_NR_SRC], src_size[KA_NR_SRC];
+	bool main_seen;
 };
 
 static size_t map_weight(const struct ka_carrier *c)
@@ -189,8 +190,12 @@ static void walk_carriers(struct ka_check *chk, struct list_head *list, bool sbc
 			return;
 		}
 		is_main = c == inst->main;
+		t->main_seen |= is_main;
 		if (ka_crr_main(c) != is_main)
-			ka_check_fail(chk, "main-carrier flag wrong");
+			ka_check_fail(chk, "%s carrier (birth %llu, flags %#x, %zu blocks) %s",
+				      is_main ? "the main" : "a", (unsigned long long)c->birth,
+				      c->flags, c->used_blocks,
+				      is_main ? "lacks the main flag" : "has the main flag");
 		t->carriers++;
 		t->carriers_size += c->size;
 		t->src_carriers[c->src]++;
@@ -248,6 +253,8 @@ unsigned int ka_check_instance(struct ka_instance *inst, struct ka_check *chk)
 	}
 	walk_carriers(chk, &inst->mbcs, false, &mbc);
 	walk_carriers(chk, &inst->sbcs, true, &sbc);
+	if (inst->main && !mbc.main_seen)
+		ka_check_fail(chk, "the main carrier is not on the MBC list");
 	if (chk->indexed != chk->walked_free)
 		ka_check_fail(chk, "index holds %zu blocks, carriers have %zu free",
 			      chk->indexed, chk->walked_free);
