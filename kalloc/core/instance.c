@@ -318,8 +318,17 @@ static struct ka_carrier *main_create(struct ka_instance *inst, size_t blk, gfp_
 	c = sys->alloc(sys, &size, inst->p.dmap ? KA_SRC_DIRECT : 0, gfp);
 	if (!c)
 		return NULL;
-	carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
-	inst->main = c;
+	/*
+	 * A source that sleeps lets other allocations in (pcpu.h): one may
+	 * have made the main carrier meanwhile. This one is then an ordinary
+	 * carrier, released when it empties.
+	 */
+	if (inst->main) {
+		carrier_setup(inst, c, size, KA_SRC_SYS, 0);
+	} else {
+		carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
+		inst->main = c;
+	}
 	mbc_map_init(c);
 	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
 	mbc_index_join(inst, c);

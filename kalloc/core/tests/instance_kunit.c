@@ -733,6 +733,62 @@ static void strategy_change_new_carriers_follow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, inst->p.as, KA_AS_AOFFCBF);
 }
 
+/*
+ * A sys source that, once, lets another allocation of the same instance run
+ * before it answers: what a source that sleeps allows (the per-CPU layer
+ * drops the instance's lock around it).
+ */
+static struct {
+	struct ka_test_inst *ti;
+	void *(*real)(struct ka_source *src, size_t *size, unsigned int how, gfp_t gfp);
+	void *meanwhile;
+	bool armed;
+} interleave;
+
+static void *interleaving_alloc(struct ka_source *src, size_t *size, unsigned int how,
+				gfp_t gfp)
+{
+	if (interleave.armed) {
+		interleave.armed = false;
+		interleave.meanwhile = ka_inst_alloc(&interleave.ti->inst, 100, GFP_ATOMIC);
+	}
+	return interleave.real(src, size, how, gfp);
+}
+
+/*
+ * Two allocations both find the instance without a main carrier, one of
+ * them while the other's source sleeps: one main carrier comes of it, the
+ * other carrier is an ordinary one, and both blocks are served.
+ */
+static void main_carrier_made_meanwhile(struct kunit *test)
+{
+	struct ka_test_inst *ti = new_ti(test, KA_AS_AOFFCBF);
+	struct ka_instance *inst = &ti->inst;
+	void *p;
+
+	interleave.ti = ti;
+	interleave.real = ti->sys.src.alloc;
+	interleave.meanwhile = NULL;
+	interleave.armed = true;
+	ti->sys.src.alloc = interleaving_alloc;
+
+	p = ka_inst_alloc(inst, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, interleave.meanwhile);
+	KUNIT_EXPECT_FALSE(test, interleave.armed);
+	KUNIT_EXPECT_PTR_EQ(test, carrier_of(interleave.meanwhile), inst->main);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 2ULL);
+	KA_EXPECT_CONSISTENT(test, inst);
+
+	/* the ordinary one goes when it empties; the main one stays */
+	ka_inst_free(inst, p);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 1ULL);
+	ka_inst_free(inst, interleave.meanwhile);
+	KUNIT_EXPECT_EQ(test, inst->st.mbc.carriers.cur, 1ULL);
+	KUNIT_EXPECT_NOT_NULL(test, inst->main);
+	KA_EXPECT_CONSISTENT(test, inst);
+}
+
 static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(alloc_run_carves_one_free_block),
 	KUNIT_CASE(aligned_blocks_cut_a_free_lead),
@@ -755,6 +811,7 @@ static struct kunit_case instance_cases[] = {
 	KUNIT_CASE(gf_search_depth),
 	KUNIT_CASE(af_only_head),
 	KUNIT_CASE(strategy_change_new_carriers_follow),
+	KUNIT_CASE(main_carrier_made_meanwhile),
 	{}
 };
 
