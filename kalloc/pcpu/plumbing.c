@@ -19,6 +19,23 @@
 #include "registry.h"
 #include "../trace.h"
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Called with @pc unlocked around a source that may sleep: a suite's sleep there. */
+void (*ka_src_unlocked_test_hook)(struct ka_pcpu *pc);
+
+static void src_unlocked(struct ka_pcpu *pc)
+{
+	void (*hook)(struct ka_pcpu *pc) = READ_ONCE(ka_src_unlocked_test_hook);
+
+	if (hook)
+		hook(pc);
+}
+#else
+static inline void src_unlocked(struct ka_pcpu *pc)
+{
+}
+#endif
+
 /* A carrier that may sleep is made with the instance unlocked. */
 static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *size,
 			    unsigned int how, gfp_t gfp)
@@ -30,6 +47,7 @@ static void *pcpu_src_alloc(struct ka_pcpu *pc, struct ka_source *real, size_t *
 	/* The caller holds blocks of this instance: their carriers must stay put. */
 	pc->pl.sleepers++;
 	ka_pcpu_unlock_briefly(pc);
+	src_unlocked(pc);
 	mem = real->alloc(real, size, how, gfp);
 	ka_pcpu_lock(pc);
 	pc->pl.sleepers--;

@@ -12,4 +12,8 @@
 extern const struct ka_inst_hooks ka_pcpu_hooks;
 void ka_plumbing_init(struct ka_pcpu *pc, int node);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+extern void (*ka_src_unlocked_test_hook)(struct ka_pcpu *pc);
+#endif
+
 #endif /* _KALLOC_PLUMBING_H */

@@ -3,8 +3,9 @@
  * KUnit cases of the carrier pool and carrier migration, on classes of their
  * own (own parameters, own pool) run on every CPU: the seed talk's
  * peak-then-one-CPU story measured with and without migration, concurrent
- * pool insertion and fetching, random grow and shrink phases, and frees from
- * a third CPU racing with the migration of their carriers.
+ * pool insertion and fetching, random grow and shrink phases, frees from a
+ * third CPU racing with the migration of their carriers, and allocations
+ * sleeping in a source while the CPU's other tasks use the instance.
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -15,6 +16,7 @@
 #include "ka_test.h"
 #include "../pcpu/cpu.h"
 #include "../pcpu/cpu_front.h"
+#include "../pcpu/plumbing.h"
 #include "../pcpu/remote.h"
 #include "../internal.h"
 #include "../pool.h"
@@ -859,6 +861,123 @@ static void peak_scenario_keeps_every_live_block(struct kunit *test)
 	ka_test_expect_all_consistent(test);
 }
 
+/* ---- allocations that sleep in a source while others run ---- */
+
+#define SLEEPERS_PER_CPU	3
+#define SLEEPER_BLOCKS		48
+
+static struct ka_class_state *sleepy_cs;
+static atomic_t sleeps;
+
+static void sleep_in_source(struct ka_pcpu *pc)
+{
+	if (pc->cs != READ_ONCE(sleepy_cs))
+		return;
+	atomic_inc(&sleeps);
+	usleep_range(200, 400);
+}
+
+static void sleepy_hook_off(void *unused)
+{
+	WRITE_ONCE(ka_src_unlocked_test_hook, NULL);
+	WRITE_ONCE(sleepy_cs, NULL);
+}
+
+struct sleeper {
+	struct group *g;
+	struct churn_hdr *held[SLEEPER_BLOCKS];
+	atomic_t *bad;
+	unsigned long until;
+	struct completion done;
+};
+
+static void sleeper_drop(struct sleeper *sl, unsigned int i)
+{
+	struct churn_hdr *h = sl->held[i];
+	size_t len = h->size - sizeof(*h);
+
+	if (memchr_inv(h + 1, h->seed, min_t(size_t, len, 64)))
+		atomic_inc(sl->bad);
+	ka_cpu_free(h);
+	sl->held[i] = NULL;
+}
+
+/* Blocks up to 40 KiB: carriers made often, and emptied and released. */
+static int sleeper_fn(void *arg)
+{
+	struct sleeper *sl = arg;
+	struct churn_hdr *h;
+	unsigned int i;
+	size_t size;
+
+	while (time_before(jiffies, sl->until)) {
+		i = get_random_u32_below(SLEEPER_BLOCKS);
+		if (sl->held[i]) {
+			sleeper_drop(sl, i);
+			continue;
+		}
+		size = sizeof(*h) + get_random_u32_below(get_random_u32_below(4) ? 2000 : 40960);
+		h = g_alloc(sl->g, size);
+		if (!h) {
+			atomic_inc(sl->bad);
+			continue;
+		}
+		h->size = size;
+		h->seed = get_random_u32();
+		memset(h + 1, h->seed, min_t(size_t, size - sizeof(*h), 64));
+		sl->held[i] = h;
+		cond_resched();
+	}
+	for (i = 0; i < SLEEPER_BLOCKS; i++)
+		if (sl->held[i])
+			sleeper_drop(sl, i);
+	complete(&sl->done);
+	return 0;
+}
+
+/*
+ * A source that may sleep is called with the instance unlocked; here it
+ * sleeps every time, while other tasks of the same CPU allocate and free
+ * in the instance (its first main carrier included: each instance is new).
+ * Every block stays intact and every instance consistent.
+ */
+static void sleeping_sources_let_others_in(struct kunit *test)
+{
+	struct group *g = new_group(test, 60);
+	struct sleeper *sl;
+	atomic_t bad = ATOMIC_INIT(0);
+	int cpus = min_t(int, num_online_cpus(), 2), n = cpus * SLEEPERS_PER_CPU;
+	int i, cpu = cpumask_first(cpu_online_mask);
+
+	sl = kunit_kcalloc(test, n, sizeof(*sl), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sl);
+	atomic_set(&sleeps, 0);
+	WRITE_ONCE(sleepy_cs, &g->cs);
+	WRITE_ONCE(ka_src_unlocked_test_hook, sleep_in_source);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sleepy_hook_off, NULL), 0);
+	for (i = 0; i < n; i++) {
+		struct task_struct *t;
+
+		if (i && !(i % SLEEPERS_PER_CPU))
+			cpu = cpumask_next(cpu, cpu_online_mask);
+		sl[i].g = g;
+		sl[i].bad = &bad;
+		sl[i].until = jiffies + 2 * HZ;
+		init_completion(&sl[i].done);
+		t = kthread_create_on_cpu(sleeper_fn, &sl[i], cpu, "ka_sleeper/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		wake_up_process(t);
+	}
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&sl[i].done, 120 * HZ), 0UL);
+	sleepy_hook_off(NULL);
+	kunit_info(test, "%d tasks on %d CPUs, %d sleeps in a source\n", n, cpus,
+		   atomic_read(&sleeps));
+	KUNIT_EXPECT_GT(test, atomic_read(&sleeps), n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+	expect_group_empty(test, g);
+}
+
 static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_SLOW(migration_after_a_peak),
 	KUNIT_CASE_SLOW(peak_and_shrink_with_caches),
@@ -866,6 +985,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_SLOW(migration_grow_shrink),
 	KUNIT_CASE_SLOW(frees_racing_with_migration),
 	KUNIT_CASE_SLOW(peak_scenario_keeps_every_live_block),
+	KUNIT_CASE_SLOW(sleeping_sources_let_others_in),
 	{}
 };
 
