@@ -323,12 +323,9 @@ static struct ka_carrier *main_create(struct ka_instance *inst, size_t blk, gfp_
 	 * have made the main carrier meanwhile. This one is then an ordinary
 	 * carrier, released when it empties.
 	 */
-	if (inst->main) {
-		carrier_setup(inst, c, size, KA_SRC_SYS, 0);
-	} else {
-		carrier_setup(inst, c, size, KA_SRC_SYS, KA_CRR_MAIN);
+	carrier_setup(inst, c, size, KA_SRC_SYS, inst->main ? 0 : KA_CRR_MAIN);
+	if (!inst->main)
 		inst->main = c;
-	}
 	mbc_map_init(c);
 	ka_blk_set(ka_crr_first(c), c, ka_mbc_room(size), KA_F_FREE | KA_F_LAST);
 	mbc_index_join(inst, c);

@@ -431,14 +431,13 @@ struct churn_hdr {
 	u32 size, seed;
 };
 
-static void *churn_alloc(struct churn *ch)
+/* A block of @size bytes of @g, filled from a seed its header keeps; NULL counted bad. */
+static struct churn_hdr *marked_alloc(struct group *g, size_t size, atomic_t *bad)
 {
-	u32 limit = get_random_u32_below(8) ? 3000 : 9000;
-	size_t size = sizeof(struct churn_hdr) + get_random_u32_below(limit);
-	struct churn_hdr *h = g_alloc(ch->g, size);
+	struct churn_hdr *h = g_alloc(g, size);
 
 	if (!h) {
-		atomic_inc(&ch->bad);
+		atomic_inc(bad);
 		return NULL;
 	}
 	h->size = size;
@@ -452,14 +451,27 @@ static void *churn_alloc(struct churn *ch)
  * shows; checking every byte under KASAN in the emulated guest costs a
  * millisecond per block.
  */
-static void churn_free(struct churn *ch, struct churn_hdr *h)
+static void marked_free(struct churn_hdr *h, atomic_t *bad)
 {
 	size_t len = h->size - sizeof(*h), edge = min_t(size_t, len, 32);
 
 	if (memchr_inv(h + 1, h->seed, edge) ||
 	    memchr_inv((char *)(h + 1) + len - edge, h->seed, edge))
-		atomic_inc(&ch->bad);
+		atomic_inc(bad);
 	ka_cpu_free(h);
+}
+
+static void *churn_alloc(struct churn *ch)
+{
+	u32 limit = get_random_u32_below(8) ? 3000 : 9000;
+
+	return marked_alloc(ch->g, sizeof(struct churn_hdr) + get_random_u32_below(limit),
+			    &ch->bad);
+}
+
+static void churn_free(struct churn *ch, struct churn_hdr *h)
+{
+	marked_free(h, &ch->bad);
 }
 
 /* Passes @h to another CPU's thread, freeing (on this CPU) what was there. */
@@ -891,46 +903,27 @@ struct sleeper {
 	struct completion done;
 };
 
-static void sleeper_drop(struct sleeper *sl, unsigned int i)
-{
-	struct churn_hdr *h = sl->held[i];
-	size_t len = h->size - sizeof(*h);
-
-	if (memchr_inv(h + 1, h->seed, min_t(size_t, len, 64)))
-		atomic_inc(sl->bad);
-	ka_cpu_free(h);
-	sl->held[i] = NULL;
-}
-
 /* Blocks up to 40 KiB: carriers made often, and emptied and released. */
 static int sleeper_fn(void *arg)
 {
 	struct sleeper *sl = arg;
-	struct churn_hdr *h;
 	unsigned int i;
-	size_t size;
 
 	while (time_before(jiffies, sl->until)) {
 		i = get_random_u32_below(SLEEPER_BLOCKS);
 		if (sl->held[i]) {
-			sleeper_drop(sl, i);
+			marked_free(sl->held[i], sl->bad);
+			sl->held[i] = NULL;
 			continue;
 		}
-		size = sizeof(*h) + get_random_u32_below(get_random_u32_below(4) ? 2000 : 40960);
-		h = g_alloc(sl->g, size);
-		if (!h) {
-			atomic_inc(sl->bad);
-			continue;
-		}
-		h->size = size;
-		h->seed = get_random_u32();
-		memset(h + 1, h->seed, min_t(size_t, size - sizeof(*h), 64));
-		sl->held[i] = h;
+		sl->held[i] = marked_alloc(sl->g, sizeof(struct churn_hdr) +
+					   get_random_u32_below(get_random_u32_below(4) ?
+								2000 : 40960), sl->bad);
 		cond_resched();
 	}
 	for (i = 0; i < SLEEPER_BLOCKS; i++)
 		if (sl->held[i])
-			sleeper_drop(sl, i);
+			marked_free(sl->held[i], sl->bad);
 	complete(&sl->done);
 	return 0;
 }
