@@ -86,17 +86,20 @@ note "replay check finished after $((SECONDS - start))s"
 # workload recorded in the guest and applied live in the same boot
 # (scripts/guest-live-advice.sh, Documentation/replay.rst): the peak held
 # must not grow. The host gives the search (the candidates), the static
-# user-space replay plays them in the guest.
+# user-space replay plays them in the guest. kalloc is loaded with carrier
+# migration off, as the replay has no carrier pool to stand for the kernel's.
 live_advice_guest() {	# out dir
 	local dir=$1 start=$SECONDS stress=$KALLOC_ROOT/tools/testing/kalloc
 	note "a workload recorded, advised on, tuned for live and run again in one boot"
 	mkdir -p "$dir"
 	make -s -C "$stress" KTOOLS="$("$KALLOC_ROOT/scripts/ktools.sh")" ka_replay.static \
 		>"$dir/build.log" 2>&1 || cat "$dir/build.log"
-	python3 "$KALLOC_ROOT/tools/kalloc-replay" --candidates --live >"$dir/candidates"
+	python3 "$KALLOC_ROOT/tools/kalloc-replay" --candidates --live --no-migration \
+		>"$dir/candidates"
 	kalloc_minix_inputs "$dir"
 	"$KALLOC_ROOT/scripts/vm.sh" --quiet --out "$dir" --timeout "${KALLOC_VM_TIMEOUT:-1500}" \
-		--append "brd.rd_size=32768 no_hash_pointers" \
+		--append "brd.rd_size=32768 no_hash_pointers" --no-kalloc \
+		--insmod "$KALLOC_BUILD/obj-6.12/kalloc.ko opts=\"+MDacul 0\"" \
 		--modules-dir "$KALLOC_BUILD/obj-6.12" --file "$dir/candidates" \
 		--file "$stress/ka_replay.static" --file "$KALLOC_ROOT/tools/kalloc-record" \
 		--file "$dir/tree.tar" --file "$dir/minix.img" \

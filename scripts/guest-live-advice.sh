@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest script of the live-advice guest (scripts/check.sh): a workload of
-# this boot is recorded, advised on, tuned for live, and run again.
+# this boot is recorded, advised on, tuned for live, and run again. kalloc
+# is loaded with carrier migration off (+MDacul 0): the user-space replay
+# that gives the advice has no carrier pool.
 #  1. The minix workload (scripts/guest-minix-workload.sh) runs under
 #     tools/kalloc-record, which records its allocation stream.
 #  2. kalloc_bench.ko only=REPLAY plays that stream through the std class,
@@ -10,8 +12,9 @@
 #  3. The replay's search gives the advice: each option set of
 #     tools/kalloc-replay --candidates --live (/lib/kalloc/candidates,
 #     written on the host) is played by the user-space replay
-#     (/lib/kalloc/ka_replay.static, -1), and the advice is chosen by
-#     kalloc-replay --advise's rule (choose() below).
+#     (/lib/kalloc/ka_replay.static, -1), those that may hold less than
+#     the defaults again in other phases of the decay, and the advice is
+#     chosen by kalloc-replay --advise's rule (below).
 #  4. The advice is written to /sys/kernel/kalloc/options and read back
 #     from each parameter's file.
 #  5. The stream plays again.
@@ -63,56 +66,71 @@ get() {		# label, figure
 # 2. the workload on kalloc, with the options it was loaded with
 replay before
 
-# 3. the advice: "peak avg ns|flags" per option set, the defaults first
+# 3. the advice: "peak avg ns|flags|options" per option set, the defaults first
 fig() {		# figure name, a line of ka_replay's results
 	echo "$2" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
 }
 
-play() {	# options
-	r=$($M/ka_replay.static -1 -o "$1" <$S)
+play() {	# options, the decay's phase in ms
+	r=$($M/ka_replay.static -1 -p "$2" -o "$1" <$S)
 	echo "$(fig peak_held "$r") $(fig avg_held "$r") $(fig ns_per_op "$r")"
 }
 
 bound=$(sed -n 's/^# cost_bound //p' $M/candidates)
+phases=$(sed -n 's/^# phases //p' $M/candidates)
+first=${phases%% *}
+others=${phases#"$first"}
+
+peaks() {	# options, its peak held in the first phase: that and the others'
+	echo "$2"
+	for ph in $others; do
+		play "$1" "$ph" | cut -d' ' -f1
+	done
+}
+
 grep -v '^#' $M/candidates | while IFS='|' read -r flags opts; do
 	if [ "$flags" = defaults ]; then
 		# the time bound's base: the best of three, as on the host
 		for i in 1 2 3; do
-			play "$opts"
-		done | sort -k3 -n | head -1 | sed 's/$/|defaults/'
+			play "$opts" "$first"
+		done | sort -k3 -n | head -1 | sed "s/\$/|defaults|$opts/"
 	else
-		echo "$(play "$opts")|$flags"
+		echo "$(play "$opts" "$first")|$flags|$opts"
 	fi
 done >/tmp/rows
 
 # kalloc-replay's advise(): among the option sets within cost_bound times the
-# defaults' time per operation (all of them if none is), the least peak held,
-# then the least time-averaged; written only if it held less than the defaults
-choose() {
-	awk -F'|' -v bound="$bound" '
-		NR == 1 { split($1, d, " "); limit = d[3] * bound; next }
-		{ n++; split($1, f, " "); peak[n] = f[1]; avg[n] = f[2]; ns[n] = f[3];
-		  flags[n] = $2; if (f[3] <= limit) within++ }
-		END {
-			for (i = 1; i <= n; i++) {
-				if (within && ns[i] > limit)
-					continue;
-				if (!b || peak[i] < peak[b] || (peak[i] == peak[b] && avg[i] < avg[b]))
-					b = i;
-			}
-			printf "%s|%d|%d|%d|%d\n", flags[b], peak[b], d[1], n, within
-		}' /tmp/rows
-}
-IFS='|' read -r advice peak base tried within <<EOF
-$(choose)
+# defaults' time per operation (all of them if none is), those that held less
+# in every phase of the decay than the defaults did in their best; of them the
+# least peak in its worst phase, then the least time-averaged
+IFS='|' read -r dfig dflags dopts </tmp/rows
+set -- $dfig
+floor=$(peaks "$dopts" "$1" | sort -n | head -1)
+limit=$(awk -v ns="$3" -v b="$bound" 'BEGIN { print ns * b }')
+tried=$(($(wc -l </tmp/rows) - 1))
+within=$(tail -n +2 /tmp/rows |
+	awk -F'|' -v l="$limit" '{ split($1, f, " "); if (f[3] <= l) n++ } END { print n + 0 }')
+tail -n +2 /tmp/rows | while IFS='|' read -r f flags opts; do
+	set -- $f
+	if [ "$within" -gt 0 ] && awk -v ns="$3" -v l="$limit" 'BEGIN { exit !(ns > l) }'; then
+		continue
+	fi
+	[ "$1" -lt "$floor" ] || continue
+	worst=$(peaks "$opts" "$1" | sort -n | tail -1)
+	[ "$worst" -lt "$floor" ] && echo "$worst $2|$flags"
+done >/tmp/robust
+IFS='|' read -r best advice <<EOF
+$(sort -n -k1,1 -k2,2 /tmp/robust | head -1)
 EOF
-echo "KALLOC-LIVE: search $tried option sets, $within within ${bound}x the defaults' time;" \
-	"replayed peak $((base >> 10)) KiB at the defaults, $((peak >> 10)) KiB with the advice"
+peak=${best%% *}
+echo "KALLOC-LIVE: search $tried option sets, $within within ${bound}x the defaults' time," \
+	"$(wc -l </tmp/robust) below the defaults in each decay phase ($phases ms);" \
+	"replayed peak $((floor >> 10)) KiB at the defaults (their least)," \
+	"$((${peak:-0} >> 10)) KiB with the advice (its most)"
 why=
-[ "$tried" -gt 0 ] && [ -n "$advice" ] || why="no option set replayed"
+[ "$tried" -gt 0 ] && [ -n "$floor" ] || why="no option set replayed"
 result advice_found "$why"
-[ "$peak" -lt "$base" ] || advice=
-echo "KALLOC-LIVE: advice ${advice:-none: the defaults held the least}"
+echo "KALLOC-LIVE: advice ${advice:-none: no option set held less than the defaults in every decay phase}"
 
 # 4. the advice, live
 why=

@@ -15,6 +15,10 @@ _loader.exec_module(kr)
 
 STREAM = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "streams",
                       "tmpfs-untar.stream.gz")
+# a live-advice guest's recording whose peak moves by a carrier with the
+# decay's phase under some options (Documentation/replay.rst)
+PHASE_STREAM = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "streams",
+                            "minix-decay-phase.stream.gz")
 
 # 100 B (kmalloc-128), 5,000 B (kmalloc-8k), 600,000 B (large kmalloc and an SBC
 # above sbct), one free of a block never allocated, then everything freed
@@ -100,14 +104,45 @@ class ReplayTest(unittest.TestCase):
             self.assertEqual(kr.main(["kalloc-replay", "--candidates", "--live"]), 0)
         lines = out.getvalue().splitlines()
         self.assertEqual(lines[0], f"# cost_bound {kr.COST_BOUND}")
-        self.assertEqual(lines[1], f"defaults|{kr.DEFAULTS}")
-        rows = [line.split("|") for line in lines[2:]]
+        self.assertEqual(lines[1], "# phases 0 250 500 750")
+        self.assertEqual(lines[2], f"defaults|{kr.DEFAULTS}")
+        rows = [line.split("|") for line in lines[3:]]
         self.assertEqual(len(rows), 54)
         for flags, opts in rows:
             self.assertEqual(opts, f"{kr.DEFAULTS} {flags}")
             self.assertIn(flags.split()[1], kr.LIVE_STRATEGIES)
         # the same sets --advise searches
         self.assertEqual([(f, o) for f, o in rows], kr.candidates(live=True))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(kr.main(["kalloc-replay", "--candidates", "--live",
+                                      "--no-migration"]), 0)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(lines[2], "defaults|" + kr.DEFAULTS.replace(
+            "+MDacful 40", "+MDacul 0 +MDacful 0"))
+        self.assertTrue(all(line.split("|")[1].startswith(kr.DEFAULTS_NO_MIGRATION)
+                            for line in lines[3:]))
+
+    def test_decay_phase_moves_the_peak_and_the_advice_holds_less_in_every_phase(self):
+        import io
+        text = kr.stream_text(PHASE_STREAM)
+        kr.ONE_CPU = True
+        try:
+            fragile = f"{kr.DEFAULTS} +MDas ageffcbf +MDsbct 128 +MDlmbcs 512"
+            peaks = [kr.replay(self.binary, text, fragile, phase=p)["peak_held"]
+                     for p in kr.PHASES]
+            # a carrier's worth more in some phases than in others
+            self.assertGreater(max(peaks) - min(peaks), 256 * 1024, peaks)
+            base = kr.replay(self.binary, text, kr.DEFAULTS)
+            floor = min(kr.replay(self.binary, text, kr.DEFAULTS, phase=p)["peak_held"]
+                        for p in kr.PHASES)
+            advice = kr.advise(self.binary, text, base, io.StringIO(), live=True)
+            self.assertIsNotNone(advice["options"])
+            for p in kr.PHASES:
+                r = kr.replay(self.binary, text, f"{kr.DEFAULTS} {advice['options']}", phase=p)
+                self.assertLess(r["peak_held"], floor, (advice["options"], p))
+        finally:
+            kr.ONE_CPU = False
 
     def test_bad_options_refused(self):
         with self.assertRaises(Exception):

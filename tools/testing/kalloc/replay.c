@@ -7,8 +7,10 @@
  * the kernel's per-CPU layer keeps one; a block goes back to the instance
  * that owns its carrier (the kernel queues it there), and front caches decay
  * once per second of stream time. No carrier pool: acul is not modelled.
+ * The kernel's decay work keeps its own phase against the stream, and a
+ * workload's peak can move by a carrier with it: -p plays another phase.
  *
- * usage: ka_replay [-S] [-1] [-o 'OPTS'] [-t SERIES.csv] [-e EVERY] < STREAM
+ * usage: ka_replay [-S] [-1] [-o 'OPTS'] [-t SERIES.csv] [-e EVERY] [-p MS] < STREAM
  *   -S        SLUB's model instead of kalloc
  *   -1        every event on one CPU's instance (as the guest's REPLAY does)
  *   -o OPTS   erts-style options for the replayed class: "+M<L><param> <value>"
@@ -16,6 +18,8 @@
  *             mbcgs, acful, rmbcmt, ramv, atags, fc 0|1)
  *   -t FILE   memory over time: "event t_us carriers resident blocks used"
  *   -e EVERY  a line of the series every EVERY events (default 1000)
+ *   -p MS     the decay's phase: each decay MS (0 .. 999) milliseconds later
+ *             than by default (the first at the stream's first second)
  * Prints one "key value ..." line of results.
  */
 #include <errno.h>
@@ -328,7 +332,7 @@ static void add_geom(const char *line)
 
 int main(int argc, char **argv)
 {
-	unsigned long long t_us = 0, last_decay = 0, events = 0, allocs = 0, frees = 0;
+	unsigned long long t_us = 0, next_decay = 0, events = 0, allocs = 0, frees = 0;
 	unsigned long long skipped = 0, every = 1000, id, cpu;
 	double used = 0, sum_c = 0, sum_r = 0, sum_u = 0, n_samples = 0;
 	struct fig peak = { 0 }, f;
@@ -338,10 +342,11 @@ int main(int argc, char **argv)
 	char line[512], kind[8], site[256], *opts = NULL;
 	size_t size, alloc_size;
 	bool slub = false, one_cpu = false;
+	unsigned long phase_ms = 0;
 	int opt, i;
 
 	ka_params_default(&params);
-	while ((opt = getopt(argc, argv, "S1o:t:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "S1o:t:e:p:")) != -1) {
 		switch (opt) {
 		case 'S':
 			slub = true;
@@ -358,9 +363,16 @@ int main(int argc, char **argv)
 		case 'e':
 			every = strtoull(optarg, NULL, 0);
 			break;
+		case 'p':
+			phase_ms = strtoul(optarg, NULL, 0);
+			if (phase_ms >= DECAY_US / 1000) {
+				fprintf(stderr, "ka_replay: -p %s: 0 .. 999 ms\n", optarg);
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-S] [-o OPTS] [-t SERIES] [-e EVERY]", argv[0]);
-			fprintf(stderr, " < STREAM\n");
+			fprintf(stderr, "usage: %s [-S] [-1] [-o OPTS] [-t SERIES]", argv[0]);
+			fprintf(stderr, " [-e EVERY] [-p MS] < STREAM\n");
 			return 2;
 		}
 	}
@@ -429,12 +441,14 @@ int main(int argc, char **argv)
 		} else {
 			continue;
 		}
-		events++;
-		if (!slub && t_us >= last_decay + DECAY_US) {
+		/* the first decay at the stream's first second, or its first event after it */
+		if (!events++)
+			next_decay = (t_us > DECAY_US ? t_us : DECAY_US) + phase_ms * 1000;
+		if (!slub && t_us >= next_decay) {
 			for (i = 0; i < MAX_CPUS; i++)
 				if (cpus[i].on)
 					ka_ufront_flush(&cpus[i].fc, false);
-			last_decay = t_us;
+			next_decay = t_us + DECAY_US;
 		}
 		if (events % every)
 			continue;
