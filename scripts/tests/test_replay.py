@@ -4,6 +4,7 @@ are known, and the first 3,000 events of a shipped stream under every strategy."
 
 import importlib.machinery
 import importlib.util
+import json
 import os
 import unittest
 
@@ -89,6 +90,20 @@ class ReplayTest(unittest.TestCase):
             self.assertEqual(rc, 0)
             self.assertIn("nothing to write", shown.getvalue())
             self.assertEqual(open(target).read(), "")
+            # the search starts from the kernel's own defaults: without a pool
+            # where its std class does not migrate, else with a warning
+            os.makedirs(os.path.join(sysfs, "std"))
+            for acul, defaults in (("0", kr.DEFAULTS_NO_MIGRATION), ("60", kr.DEFAULTS)):
+                with open(os.path.join(sysfs, "std", "abandon_limit"), "w") as f:
+                    f.write(acul + "\n")
+                js = os.path.join(sysfs, "result.json")
+                with contextlib.redirect_stdout(io.StringIO()), \
+                        contextlib.redirect_stderr(io.StringIO()) as err:
+                    kr.main(["kalloc-replay", STREAM, "--events", "3000", "--apply",
+                             "--dry-run", "--sysfs", sysfs, "--json", js])
+                with open(js) as f:
+                    self.assertEqual(json.load(f)["defaults"], defaults)
+                self.assertEqual("has no carrier pool" in err.getvalue(), acul != "0")
             # a kernel without kalloc: refused before any replay
             with contextlib.redirect_stderr(io.StringIO()) as err:
                 rc = kr.main(["kalloc-replay", STREAM, "--apply", "--sysfs",
